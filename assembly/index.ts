@@ -1,0 +1,126 @@
+// The WASM export surface. Everything is pointers and counts into this instance's linear memory:
+// JS writes inputs into the `io` input region, makes one call, and reads results back.
+
+import { Scratch, reserve } from "./buffers";
+import { keccak256 as k256, keccak256Rolled as k256Rolled, keccak256x64, keccak256x128 } from "./keccak";
+import {
+  Tree, treeNew as newTree, treeFree as freeTree, shapeIsValid, ensureLeafStored, writeLeaf,
+  readLeaf, commit, MAX_CAPACITY_LOG2,
+} from "./tree";
+import { proofSize, proofWrite, proofComputeRoot as computeRoot } from "./multiproof";
+import { OK, ERR_BAD_SHAPE, ERR_CAPACITY, ERR_INDEX_RANGE } from "./status";
+import { copyHash } from "./common";
+
+const ioInput = new Scratch();
+const ioOutput = new Scratch();
+
+/** Reserves the input region (contents not preserved) and returns its address. */
+export function ioIn(sizeBytes: usize): usize {
+  return reserve(ioInput, sizeBytes);
+}
+
+/** Address of the output region written by the last call that produced variable-size output. */
+export function ioOut(): usize {
+  return ioOutput.ptr;
+}
+
+// ---- keccak256 ----
+
+export function keccak256(input: usize, len: usize, out: usize): void {
+  k256(input, len, out);
+}
+
+export function keccak256Rolled(input: usize, len: usize, out: usize): void {
+  k256Rolled(input, len, out);
+}
+
+/**
+ * Hashes `count` consecutive inputs of `inputBytes` (64 or 128 use the node fast paths) from
+ * `input` into `count` digests at `out`: one call for many hashes.
+ */
+export function keccak256Many(input: usize, inputBytes: usize, count: u32, out: usize): void {
+  for (let i: u32 = 0; i < count; i++) {
+    const src = input + <usize>i * inputBytes, dst = out + (<usize>i << 5);
+    if (inputBytes == 64) keccak256x64(src, dst);
+    else if (inputBytes == 128) keccak256x128(src, dst);
+    else k256(src, inputBytes, dst);
+  }
+}
+
+// ---- the state tree ----
+
+/** Creates a tree of arity 2^arityLog2 and the given depth; 0 when the shape is unsupported. */
+export function treeNew(arityLog2: u32, depth: u32): usize {
+  if (!shapeIsValid(arityLog2, depth)) return 0;
+  return changetype<usize>(newTree(arityLog2, depth));
+}
+
+export function treeFree(tree: usize): void {
+  freeTree(changetype<Tree>(tree));
+}
+
+export function treeMaxCapacityLog2(): u32 {
+  return MAX_CAPACITY_LOG2;
+}
+
+/** log2 of the leaf capacity currently held in memory. */
+export function treeCapacityLog2(tree: usize): u32 {
+  return changetype<Tree>(tree).capacityLog2;
+}
+
+/**
+ * Sets `count` leaves: u32 indices at `indices`, 32-byte values at `leaves`. Every index is
+ * validated and capacity grown before the first write, so an error leaves the tree untouched.
+ */
+export function treeSetLeaves(tree: usize, indices: usize, leaves: usize, count: u32): i32 {
+  const t = changetype<Tree>(tree);
+  let max: u32 = 0;
+  for (let i: u32 = 0; i < count; i++) {
+    const idx = load<u32>(indices + (<usize>i << 2));
+    if (idx > max) max = idx;
+  }
+  if (count > 0) {
+    // capacity and range are monotone in the index, so checking the largest checks them all
+    const st = ensureLeafStored(t, max);
+    if (st != OK) return st;
+  }
+  for (let i: u32 = 0; i < count; i++) {
+    writeLeaf(t, load<u32>(indices + (<usize>i << 2)), leaves + (<usize>i << 5));
+  }
+  return OK;
+}
+
+/** Copies leaf `index` (the zero leaf when never set) to `out`. */
+export function treeGetLeaf(tree: usize, index: u32, out: usize): i32 {
+  const t = changetype<Tree>(tree);
+  const shapeLog2 = t.arityLog2 * t.depth;
+  if (shapeLog2 < 32 && index >= (<u32>1 << shapeLog2)) return ERR_INDEX_RANGE;
+  copyHash(out, readLeaf(t, index));
+  return OK;
+}
+
+/** Rehashes the dirty paths and copies the root to `out`. */
+export function treeRoot(tree: usize, out: usize): void {
+  copyHash(out, commit(changetype<Tree>(tree)));
+}
+
+/**
+ * Writes the multiproof for `count` strictly increasing indices into the output region
+ * (see ioOut). Returns its length in bytes, or a negative status.
+ */
+export function treeProve(tree: usize, indices: usize, count: u32): i32 {
+  const t = changetype<Tree>(tree);
+  const size = proofSize(t, indices, count);
+  if (size < 0) return <i32>size;
+  if (size > <i64>i32.MAX_VALUE) return ERR_CAPACITY;
+  proofWrite(t, indices, count, reserve(ioOutput, <usize>size));
+  return <i32>size;
+}
+
+/** Recomputes the root a proof commits to, given its leaves; negative status on bad input. */
+export function proofComputeRoot(
+  arityLog2: u32, depth: u32, proof: usize, proofLen: usize, leaves: usize, leafCount: u32, outRoot: usize,
+): i32 {
+  if (!shapeIsValid(arityLog2, depth)) return ERR_BAD_SHAPE;
+  return computeRoot(arityLog2, depth, proof, proofLen, leaves, leafCount, outRoot);
+}

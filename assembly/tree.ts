@@ -1,0 +1,230 @@
+// The state Merkle tree: fixed depth, keccak256 nodes, arity 2 or 4, held in linear memory.
+//
+// Slots are created in index order, so the non-empty leaves form a prefix. Each level is stored
+// densely for a leaf capacity of arity^k (k grows on demand, ×arity at a time); everything right
+// of the stored prefix is an empty subtree whose hash is the precomputed zero hash of its level.
+// Storing whole levels contiguously puts the `arity` children of a node next to each other, so a
+// node is hashed straight from memory with one keccak-f1600 permutation (64 or 128 bytes < 136).
+//
+// Updates only mark leaves dirty. commit() walks the dirty set up one level at a time, hashing each
+// dirty node exactly once: a flag byte per node deduplicates, and the list of dirty indices is
+// rewritten in place into the list of their parents.
+
+import { HASH_BYTES, allocBytes, freeBytes, copyHash } from "./common";
+import { keccak256x64, keccak256x128 } from "./keccak";
+import { OK, ERR_CAPACITY, ERR_INDEX_RANGE } from "./status";
+
+/** Largest leaf capacity kept in memory (2^24 leaves ≈ 715 MB of nodes for the 4-ary tree). */
+export const MAX_CAPACITY_LOG2: u32 = 24;
+/** Leaf capacity of a new tree before it grows (capped by arity^depth). */
+const INITIAL_CAPACITY_LOG2: u32 = 8;
+
+const NODE_SCRATCH: usize = memory.data(128, 8);
+
+@unmanaged
+export class Tree {
+  arityLog2: u32 = 0;
+  depth: u32 = 0;
+  /** log2 of the leaf capacity currently stored; a multiple of arityLog2. */
+  capacityLog2: u32 = 0;
+  /** All stored nodes, level 0 (leaves) first, 32 bytes each. */
+  nodes: usize = 0;
+  /** One dirty flag byte per stored node, same layout as `nodes`. */
+  flags: usize = 0;
+  /** (depth + 1) u32 node offsets of each level inside `nodes`/`flags`. */
+  levelOffsets: usize = 0;
+  /** (depth + 1) zero hashes: the root of an empty subtree of each height. */
+  zeroHashes: usize = 0;
+  /** u32 indices of dirty leaves (first dirtyCount entries used). */
+  dirty: usize = 0;
+  dirtyCapacity: u32 = 0;
+  dirtyCount: u32 = 0;
+}
+
+@inline function countAt(capacityLog2: u32, arityLog2: u32, level: u32): u32 {
+  const used = level * arityLog2;
+  return used >= capacityLog2 ? 1 : <u32>1 << (capacityLog2 - used);
+}
+
+@inline function nodesAtLevel(t: Tree, level: u32): u32 {
+  return countAt(t.capacityLog2, t.arityLog2, level);
+}
+
+@inline function levelOffset(t: Tree, level: u32): u32 {
+  return load<u32>(t.levelOffsets + (<usize>level << 2));
+}
+
+@inline function nodePtr(t: Tree, level: u32, index: u32): usize {
+  return t.nodes + ((<usize>levelOffset(t, level) + <usize>index) << 5);
+}
+
+@inline function flagPtr(t: Tree, level: u32, index: u32): usize {
+  return t.flags + <usize>levelOffset(t, level) + <usize>index;
+}
+
+@inline export function zeroHashPtr(t: Tree, level: u32): usize {
+  return t.zeroHashes + (<usize>level << 5);
+}
+
+/** Pointer to the node value, or to the level's zero hash when it lies in an empty subtree. */
+export function readNode(t: Tree, level: u32, index: u32): usize {
+  return index < nodesAtLevel(t, level) ? nodePtr(t, level, index) : zeroHashPtr(t, level);
+}
+
+/** True when arity 2^arityLog2 and depth describe a tree this core supports. */
+export function shapeIsValid(arityLog2: u32, depth: u32): bool {
+  return (arityLog2 == 1 || arityLog2 == 2) && depth >= 1 && arityLog2 * depth <= 32;
+}
+
+/** Hashes `arity` adjacent 32-byte nodes at `children` into `out`. */
+@inline export function hashChildren(arityLog2: u32, children: usize, out: usize): void {
+  if (arityLog2 == 2) keccak256x128(children, out);
+  else keccak256x64(children, out);
+}
+
+/** Fills (depth + 1) zero hashes at `out`: Z0 = 32 zero bytes, Z(l+1) = H(Z(l) × arity). */
+export function computeZeroHashes(arityLog2: u32, depth: u32, out: usize): void {
+  memory.fill(out, 0, HASH_BYTES);
+  const arity: u32 = 1 << arityLog2;
+  for (let level: u32 = 0; level < depth; level++) {
+    const z = out + (<usize>level << 5);
+    for (let c: u32 = 0; c < arity; c++) copyHash(NODE_SCRATCH + (<usize>c << 5), z);
+    hashChildren(arityLog2, NODE_SCRATCH, z + HASH_BYTES);
+  }
+}
+
+/** Creates an empty tree. The caller has validated the shape with shapeIsValid. */
+export function treeNew(arityLog2: u32, depth: u32): Tree {
+  const t = new Tree();
+  t.arityLog2 = arityLog2;
+  t.depth = depth;
+  t.levelOffsets = allocBytes((<usize>depth + 1) << 2);
+  t.zeroHashes = allocBytes((<usize>depth + 1) << 5);
+  computeZeroHashes(arityLog2, depth, t.zeroHashes);
+  let cap = INITIAL_CAPACITY_LOG2 - (INITIAL_CAPACITY_LOG2 % arityLog2);
+  if (cap > arityLog2 * depth) cap = arityLog2 * depth;
+  resize(t, cap);
+  t.dirtyCapacity = 64;
+  t.dirty = allocBytes(<usize>t.dirtyCapacity << 2);
+  return t;
+}
+
+/** Releases every region of the tree. */
+export function treeFree(t: Tree): void {
+  freeBytes(t.nodes);
+  freeBytes(t.flags);
+  freeBytes(t.levelOffsets);
+  freeBytes(t.zeroHashes);
+  freeBytes(t.dirty);
+  heap.free(changetype<usize>(t));
+}
+
+// Re-lays the levels for a larger capacity. Stored node values stay valid: a node's value depends
+// only on its position, and everything newly stored is an empty subtree.
+function resize(t: Tree, newCapacityLog2: u32): void {
+  const oldNodes = t.nodes, oldFlags = t.flags, oldCapacityLog2 = t.capacityLog2;
+  t.capacityLog2 = newCapacityLog2;
+  let total: usize = 0;
+  for (let l: u32 = 0; l <= t.depth; l++) {
+    store<u32>(t.levelOffsets + (<usize>l << 2), <u32>total);
+    total += nodesAtLevel(t, l);
+  }
+  t.nodes = allocBytes(total << 5);
+  t.flags = allocBytes(total);
+  memory.fill(t.flags, 0, total);
+  let oldOffset: usize = 0;
+  for (let l: u32 = 0; l <= t.depth; l++) {
+    let kept: u32 = 0;
+    if (oldNodes != 0) {
+      kept = countAt(oldCapacityLog2, t.arityLog2, l);
+      memory.copy(nodePtr(t, l, 0), oldNodes + (oldOffset << 5), <usize>kept << 5);
+      memory.copy(flagPtr(t, l, 0), oldFlags + oldOffset, <usize>kept);
+      oldOffset += kept;
+    }
+    const z = zeroHashPtr(t, l);
+    const count = nodesAtLevel(t, l);
+    for (let i = kept; i < count; i++) copyHash(nodePtr(t, l, i), z);
+  }
+  if (oldNodes != 0) {
+    freeBytes(oldNodes);
+    freeBytes(oldFlags);
+  }
+}
+
+/**
+ * Makes sure leaf `index` is stored. Returns OK, ERR_INDEX_RANGE or ERR_CAPACITY; on error the
+ * tree is untouched.
+ */
+export function ensureLeafStored(t: Tree, index: u32): i32 {
+  const shapeLog2 = t.arityLog2 * t.depth;
+  if (shapeLog2 < 32 && index >= (<u32>1 << shapeLog2)) return ERR_INDEX_RANGE;
+  if (t.capacityLog2 >= 32 || index < (<u32>1 << t.capacityLog2)) return OK;
+  let cap = t.capacityLog2;
+  while (cap < 32 && index >= (<u32>1 << cap)) cap += t.arityLog2;
+  if (cap > MAX_CAPACITY_LOG2) return ERR_CAPACITY;
+  resize(t, cap);
+  return OK;
+}
+
+/** Writes a leaf (caller has called ensureLeafStored) and marks it dirty. */
+export function writeLeaf(t: Tree, index: u32, leaf: usize): void {
+  copyHash(nodePtr(t, 0, index), leaf);
+  const flag = flagPtr(t, 0, index);
+  if (load<u8>(flag) != 0) return;
+  store<u8>(flag, 1);
+  if (t.dirtyCount == t.dirtyCapacity) {
+    const grown = allocBytes(<usize>t.dirtyCapacity << 3);
+    memory.copy(grown, t.dirty, <usize>t.dirtyCapacity << 2);
+    freeBytes(t.dirty);
+    t.dirty = grown;
+    t.dirtyCapacity <<= 1;
+  }
+  store<u32>(t.dirty + (<usize>t.dirtyCount << 2), index);
+  t.dirtyCount++;
+}
+
+/** Pointer to the stored leaf or to the zero leaf. */
+export function readLeaf(t: Tree, index: u32): usize {
+  return readNode(t, 0, index);
+}
+
+/** Rehashes every dirty path once and returns a pointer to the root. */
+export function commit(t: Tree): usize {
+  const a = t.arityLog2;
+  const list = t.dirty;
+  let n = t.dirtyCount;
+  for (let level: u32 = 0; level < t.depth && n > 0; level++) {
+    // Rewrite the list of dirty nodes at `level` into the deduplicated list of their parents.
+    let m: u32 = 0;
+    for (let i: u32 = 0; i < n; i++) {
+      const child = load<u32>(list + (<usize>i << 2));
+      store<u8>(flagPtr(t, level, child), 0);
+      const parent = child >> a;
+      const pf = flagPtr(t, level + 1, parent);
+      if (load<u8>(pf) == 0) {
+        store<u8>(pf, 1);
+        store<u32>(list + (<usize>m << 2), parent);
+        m++;
+      }
+    }
+    const packed = nodesAtLevel(t, level) > 1;
+    for (let j: u32 = 0; j < m; j++) {
+      const parent = load<u32>(list + (<usize>j << 2));
+      const out = nodePtr(t, level + 1, parent);
+      if (packed) {
+        hashChildren(a, nodePtr(t, level, parent << a), out);
+      } else {
+        // Above the stored prefix a node has one stored child; the others are empty subtrees.
+        copyHash(NODE_SCRATCH, nodePtr(t, level, 0));
+        const z = zeroHashPtr(t, level);
+        const arity: u32 = 1 << a;
+        for (let c: u32 = 1; c < arity; c++) copyHash(NODE_SCRATCH + (<usize>c << 5), z);
+        hashChildren(a, NODE_SCRATCH, out);
+      }
+    }
+    n = m;
+  }
+  if (n > 0) store<u8>(flagPtr(t, t.depth, 0), 0);
+  t.dirtyCount = 0;
+  return nodePtr(t, t.depth, 0);
+}

@@ -1,0 +1,59 @@
+/**
+ * Typed errors. Every failure the engine reports is an {@link L2EngineError} with a stable
+ * `code`, so callers can branch on `err.code` instead of parsing messages.
+ */
+export type L2EngineErrorCode =
+  | "INVALID_ARGUMENT"
+  | "CAPACITY_EXCEEDED"
+  | "PROOF_INVALID"
+  | "WASM_TRAP";
+
+export class L2EngineError extends Error {
+  readonly code: L2EngineErrorCode;
+  constructor(code: L2EngineErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+/** A caller passed a value of the wrong type, length or range. Nothing was changed. */
+export class InvalidArgumentError extends L2EngineError {
+  constructor(message: string) {
+    super("INVALID_ARGUMENT", message);
+  }
+}
+
+/** The request needs more in-memory tree capacity than the core supports. Nothing was changed. */
+export class CapacityError extends L2EngineError {
+  constructor(message: string) {
+    super("CAPACITY_EXCEEDED", message);
+  }
+}
+
+/** Why a proof was rejected before its hashes were even compared. */
+export type ProofFault =
+  | "FORMAT" // lengths do not add up, or the leaf count does not match
+  | "ORDER" // leaf indices not strictly increasing
+  | "EMPTY" // a proof must name at least one leaf
+  | "INDEX_RANGE" // a leaf index outside the tree
+  | "NONCANONICAL"; // an explicit zero sibling or stray bitmap bits
+
+/** A proof's bytes are malformed. Verification never returns true for such bytes. */
+export class ProofError extends L2EngineError {
+  readonly fault: ProofFault;
+  constructor(fault: ProofFault, message: string) {
+    super("PROOF_INVALID", message);
+    this.fault = fault;
+  }
+}
+
+/**
+ * The WebAssembly core trapped (for example it could not grow its memory). The instance that
+ * trapped refuses further calls, because its state may be half-updated; create a new one.
+ */
+export class WasmTrapError extends L2EngineError {
+  constructor(message: string, cause?: unknown) {
+    super("WASM_TRAP", message, { cause });
+  }
+}
