@@ -1,0 +1,54 @@
+// `npm run bench` (full) and `npm run bench:quick` (CI): runs every suite with benchmark.js,
+// writes bench/results.json, and fails when a speed ratio falls below its floor in
+// bench/floors.json. Ratios, never absolute times: both sides are measured in the same run.
+
+import { readFileSync, writeFileSync } from "node:fs";
+import { keccakSuites } from "./keccak.js";
+import { proofSizes, treeSuites } from "./tree.js";
+import { machine } from "./lib.js";
+
+const quick = process.argv.includes("--quick");
+const started = Date.now();
+console.log(`l2engine benchmarks (${quick ? "quick" : "full"} mode) on ${machine().cpu}, ${machine().cores} cores, Node ${process.version}`);
+
+const results = [...(await keccakSuites({ quick })), ...treeSuites({ quick })];
+const proofs = proofSizes({ quick });
+
+const find = (suiteStart, name) => {
+  const r = results.find((x) => x.suite.startsWith(suiteStart) && x.name === name);
+  if (!r) throw new Error(`no result ${suiteStart} / ${name}`);
+  return r.perSecond;
+};
+const updatesSuite = "10000 random leaf updates";
+const ratios = {
+  "keccak64.wasmApi/hashWasm": find("keccak256 of 64", "l2engine WASM, one call per hash (API)") / find("keccak256 of 64", "hash-wasm"),
+  "keccak64.wasmApi/noble": find("keccak256 of 64", "l2engine WASM, one call per hash (API)") / find("keccak256 of 64", "@noble/hashes"),
+  "keccak64.unrolled/rolled": find("keccak256 of 64", "l2engine WASM unrolled permutation (raw export)") / find("keccak256 of 64", "l2engine WASM rolled permutation (raw export)"),
+  "keccak128.wasmApi/hashWasm": find("keccak256 of 128", "l2engine WASM, one call per hash (API)") / find("keccak256 of 128", "hash-wasm"),
+  "treeUpdates.wasm4/reference4": find(updatesSuite, "l2engine WASM 4-ary depth 16") / find(updatesSuite, "TS reference 4-ary depth 16"),
+  "treeUpdates.wasm4/wasm2": find(updatesSuite, "l2engine WASM 4-ary depth 16") / find(updatesSuite, "l2engine WASM binary depth 32"),
+};
+
+console.log("\n## ratios (same run)");
+for (const [k, v] of Object.entries(ratios)) console.log(`  ${k.padEnd(32)} ${v.toFixed(2)}x`);
+
+const floors = JSON.parse(readFileSync(new URL("./floors.json", import.meta.url), "utf8")).floors;
+const failures = Object.entries(floors).filter(([k, floor]) => !(ratios[k] >= floor));
+const report = {
+  date: new Date().toISOString(),
+  mode: quick ? "quick" : "full",
+  machine: machine(),
+  seconds: Math.round((Date.now() - started) / 1000),
+  ratios,
+  floors,
+  results,
+  proofSizes: proofs,
+};
+writeFileSync(new URL("./results.json", import.meta.url), JSON.stringify(report, null, 2) + "\n");
+console.log(`\nwrote bench/results.json (${report.seconds} s)`);
+if (failures.length > 0) {
+  for (const [k, floor] of failures) console.error(`bench guard: ${k} = ${ratios[k]?.toFixed(2)}x is below its floor ${floor}x`);
+  process.exitCode = 1;
+} else {
+  console.log(`bench guard: all ${Object.keys(floors).length} ratios at or above their floors`);
+}
