@@ -38,16 +38,33 @@ const STATE: usize = memory.data(200, 8); // STATE_BYTES
 const BLOCK: usize = memory.data(136, 8); // RATE_BYTES
 const ROLLED_C: usize = memory.data(40, 8);
 
-/** keccak-f[1600] on the 200-byte state at `s`, lanes held in locals. */
-export function keccakF1600(s: usize): void {
-  let a0 = load<u64>(s, 0), a1 = load<u64>(s, 8), a2 = load<u64>(s, 16), a3 = load<u64>(s, 24);
-  let a4 = load<u64>(s, 32), a5 = load<u64>(s, 40), a6 = load<u64>(s, 48), a7 = load<u64>(s, 56);
-  let a8 = load<u64>(s, 64), a9 = load<u64>(s, 72), a10 = load<u64>(s, 80), a11 = load<u64>(s, 88);
-  let a12 = load<u64>(s, 96), a13 = load<u64>(s, 104), a14 = load<u64>(s, 112);
-  let a15 = load<u64>(s, 120), a16 = load<u64>(s, 128), a17 = load<u64>(s, 136);
-  let a18 = load<u64>(s, 144), a19 = load<u64>(s, 152), a20 = load<u64>(s, 160);
-  let a21 = load<u64>(s, 168), a22 = load<u64>(s, 176), a23 = load<u64>(s, 184);
-  let a24 = load<u64>(s, 192);
+// How keccakP takes its input and gives its output.
+const MODE_STATE: u32 = 0; // 25 lanes from `src`, 25 lanes back to `dst` (the sponge)
+const MODE_NODE64: u32 = 1; // a fresh state of 8 input lanes + padding, 32-byte digest to `dst`
+const MODE_NODE128: u32 = 2; // a fresh state of 16 input lanes + padding, 32-byte digest to `dst`
+
+// keccak-f[1600] with the 25 lanes in locals. For Merkle nodes the lanes come straight from the
+// children in memory and only the digest is written, so a node costs no state round-trip.
+@inline function keccakP(mode: u32, src: usize, dst: usize): void {
+  let a0 = load<u64>(src, 0), a1 = load<u64>(src, 8), a2 = load<u64>(src, 16), a3 = load<u64>(src, 24);
+  let a4 = load<u64>(src, 32), a5 = load<u64>(src, 40), a6 = load<u64>(src, 48), a7 = load<u64>(src, 56);
+  let a8: u64 = 0, a9: u64 = 0, a10: u64 = 0, a11: u64 = 0, a12: u64 = 0, a13: u64 = 0, a14: u64 = 0;
+  let a15: u64 = 0, a16: u64 = 0, a17: u64 = 0, a18: u64 = 0, a19: u64 = 0, a20: u64 = 0, a21: u64 = 0;
+  let a22: u64 = 0, a23: u64 = 0, a24: u64 = 0;
+  if (mode == MODE_NODE64) {
+    a8 = 0x01; // padding starts right after the 64 data bytes
+    a16 = 0x8000000000000000; // last byte of the rate
+  } else {
+    a8 = load<u64>(src, 64); a9 = load<u64>(src, 72); a10 = load<u64>(src, 80); a11 = load<u64>(src, 88);
+    a12 = load<u64>(src, 96); a13 = load<u64>(src, 104); a14 = load<u64>(src, 112); a15 = load<u64>(src, 120);
+    if (mode == MODE_NODE128) {
+      a16 = 0x8000000000000001; // bytes 128 (0x01) and 135 (0x80) share lane 16
+    } else {
+      a16 = load<u64>(src, 128); a17 = load<u64>(src, 136); a18 = load<u64>(src, 144);
+      a19 = load<u64>(src, 152); a20 = load<u64>(src, 160); a21 = load<u64>(src, 168);
+      a22 = load<u64>(src, 176); a23 = load<u64>(src, 184); a24 = load<u64>(src, 192);
+    }
+  }
   for (let round = 0; round < 24; round++) {
     // θ: column parities, then each lane absorbs its neighbours' parities
     const c0 = a0 ^ a5 ^ a10 ^ a15 ^ a20;
@@ -115,14 +132,20 @@ export function keccakF1600(s: usize): void {
     // ι: break the symmetry between rounds
     a0 ^= load<u64>(ROUND_CONSTANTS + (<usize>round << 3));
   }
-  store<u64>(s, a0, 0); store<u64>(s, a1, 8); store<u64>(s, a2, 16); store<u64>(s, a3, 24);
-  store<u64>(s, a4, 32); store<u64>(s, a5, 40); store<u64>(s, a6, 48); store<u64>(s, a7, 56);
-  store<u64>(s, a8, 64); store<u64>(s, a9, 72); store<u64>(s, a10, 80); store<u64>(s, a11, 88);
-  store<u64>(s, a12, 96); store<u64>(s, a13, 104); store<u64>(s, a14, 112);
-  store<u64>(s, a15, 120); store<u64>(s, a16, 128); store<u64>(s, a17, 136);
-  store<u64>(s, a18, 144); store<u64>(s, a19, 152); store<u64>(s, a20, 160);
-  store<u64>(s, a21, 168); store<u64>(s, a22, 176); store<u64>(s, a23, 184);
-  store<u64>(s, a24, 192);
+  store<u64>(dst, a0, 0); store<u64>(dst, a1, 8); store<u64>(dst, a2, 16); store<u64>(dst, a3, 24);
+  if (mode != MODE_STATE) return;
+  store<u64>(dst, a4, 32); store<u64>(dst, a5, 40); store<u64>(dst, a6, 48); store<u64>(dst, a7, 56);
+  store<u64>(dst, a8, 64); store<u64>(dst, a9, 72); store<u64>(dst, a10, 80); store<u64>(dst, a11, 88);
+  store<u64>(dst, a12, 96); store<u64>(dst, a13, 104); store<u64>(dst, a14, 112);
+  store<u64>(dst, a15, 120); store<u64>(dst, a16, 128); store<u64>(dst, a17, 136);
+  store<u64>(dst, a18, 144); store<u64>(dst, a19, 152); store<u64>(dst, a20, 160);
+  store<u64>(dst, a21, 168); store<u64>(dst, a22, 176); store<u64>(dst, a23, 184);
+  store<u64>(dst, a24, 192);
+}
+
+/** keccak-f[1600] on the 200-byte state at `s`. */
+export function keccakF1600(s: usize): void {
+  keccakP(MODE_STATE, s, s);
 }
 
 /** The same permutation written as the textbook loops. Slower; see the file comment. */
@@ -201,25 +224,14 @@ export function keccak256(input: usize, len: usize, out: usize): void {
   sponge256(input, len, out, false);
 }
 
-/** keccak256 of exactly 64 bytes (a binary Merkle node): one permutation, no block copy. */
+/** keccak256 of exactly 64 bytes (a binary Merkle node) at `input` into `out`. */
 export function keccak256x64(input: usize, out: usize): void {
-  for (let i: usize = 0; i < 8; i++) store<u64>(STATE + (i << 3), load<u64>(input + (i << 3)));
-  store<u64>(STATE, 0x01, 64); // padding starts right after the data
-  for (let i: usize = 9; i < 16; i++) store<u64>(STATE + (i << 3), 0);
-  store<u64>(STATE, 0x8000000000000000, 128); // last byte of the rate
-  for (let i: usize = 17; i < 25; i++) store<u64>(STATE + (i << 3), 0);
-  keccakF1600(STATE);
-  squeeze32(out);
+  keccakP(MODE_NODE64, input, out);
 }
 
-/** keccak256 of exactly 128 bytes (a 4-ary Merkle node): one permutation, no block copy. */
+/** keccak256 of exactly 128 bytes (a 4-ary Merkle node) at `input` into `out`. */
 export function keccak256x128(input: usize, out: usize): void {
-  for (let i: usize = 0; i < 16; i++) store<u64>(STATE + (i << 3), load<u64>(input + (i << 3)));
-  // byte 128 (0x01) and byte 135 (0x80) share lane 16
-  store<u64>(STATE, 0x8000000000000001, 128);
-  for (let i: usize = 17; i < 25; i++) store<u64>(STATE + (i << 3), 0);
-  keccakF1600(STATE);
-  squeeze32(out);
+  keccakP(MODE_NODE128, input, out);
 }
 
 /** keccak256 using the rolled permutation (bench and cross-check only). */

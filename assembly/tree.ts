@@ -6,11 +6,14 @@
 // Storing whole levels contiguously puts the `arity` children of a node next to each other, so a
 // node is hashed straight from memory with one keccak-f1600 permutation (64 or 128 bytes < 136).
 //
-// Updates only mark leaves dirty. commit() walks the dirty set up one level at a time, hashing each
-// dirty node exactly once: a flag byte per node deduplicates, and the list of dirty indices is
-// rewritten in place into the list of their parents.
+// Updates append the leaf index to a dirty list. commit() radix-sorts that list once, then walks it
+// up one level at a time: the sorted list of dirty nodes is rewritten in place into the sorted,
+// deduplicated list of their parents, and each parent is hashed exactly once. Sorting replaced
+// per-node dirty flags: no flag memory, and every level is written in ascending address order
+// (docs/DECISIONS.md has the measurement).
 
 import { HASH_BYTES, allocBytes, freeBytes, copyHash } from "./common";
+import { Scratch, reserve } from "./buffers";
 import { keccak256x64, keccak256x128 } from "./keccak";
 import { OK, ERR_CAPACITY, ERR_INDEX_RANGE } from "./status";
 
@@ -29,13 +32,11 @@ export class Tree {
   capacityLog2: u32 = 0;
   /** All stored nodes, level 0 (leaves) first, 32 bytes each. */
   nodes: usize = 0;
-  /** One dirty flag byte per stored node, same layout as `nodes`. */
-  flags: usize = 0;
-  /** (depth + 1) u32 node offsets of each level inside `nodes`/`flags`. */
+  /** (depth + 1) u32 node offsets of each level inside `nodes`. */
   levelOffsets: usize = 0;
   /** (depth + 1) zero hashes: the root of an empty subtree of each height. */
   zeroHashes: usize = 0;
-  /** u32 indices of dirty leaves (first dirtyCount entries used). */
+  /** u32 indices of leaves written since the last commit, in write order, maybe repeated. */
   dirty: usize = 0;
   dirtyCapacity: u32 = 0;
   dirtyCount: u32 = 0;
@@ -56,10 +57,6 @@ export class Tree {
 
 @inline function nodePtr(t: Tree, level: u32, index: u32): usize {
   return t.nodes + ((<usize>levelOffset(t, level) + <usize>index) << 5);
-}
-
-@inline function flagPtr(t: Tree, level: u32, index: u32): usize {
-  return t.flags + <usize>levelOffset(t, level) + <usize>index;
 }
 
 @inline export function zeroHashPtr(t: Tree, level: u32): usize {
@@ -112,7 +109,6 @@ export function treeNew(arityLog2: u32, depth: u32): Tree {
 /** Releases every region of the tree. */
 export function treeFree(t: Tree): void {
   freeBytes(t.nodes);
-  freeBytes(t.flags);
   freeBytes(t.levelOffsets);
   freeBytes(t.zeroHashes);
   freeBytes(t.dirty);
@@ -122,7 +118,7 @@ export function treeFree(t: Tree): void {
 // Re-lays the levels for a larger capacity. Stored node values stay valid: a node's value depends
 // only on its position, and everything newly stored is an empty subtree.
 function resize(t: Tree, newCapacityLog2: u32): void {
-  const oldNodes = t.nodes, oldFlags = t.flags, oldCapacityLog2 = t.capacityLog2;
+  const oldNodes = t.nodes, oldCapacityLog2 = t.capacityLog2;
   t.capacityLog2 = newCapacityLog2;
   let total: usize = 0;
   for (let l: u32 = 0; l <= t.depth; l++) {
@@ -130,25 +126,19 @@ function resize(t: Tree, newCapacityLog2: u32): void {
     total += nodesAtLevel(t, l);
   }
   t.nodes = allocBytes(total << 5);
-  t.flags = allocBytes(total);
-  memory.fill(t.flags, 0, total);
   let oldOffset: usize = 0;
   for (let l: u32 = 0; l <= t.depth; l++) {
     let kept: u32 = 0;
     if (oldNodes != 0) {
       kept = countAt(oldCapacityLog2, t.arityLog2, l);
       memory.copy(nodePtr(t, l, 0), oldNodes + (oldOffset << 5), <usize>kept << 5);
-      memory.copy(flagPtr(t, l, 0), oldFlags + oldOffset, <usize>kept);
       oldOffset += kept;
     }
     const z = zeroHashPtr(t, l);
     const count = nodesAtLevel(t, l);
     for (let i = kept; i < count; i++) copyHash(nodePtr(t, l, i), z);
   }
-  if (oldNodes != 0) {
-    freeBytes(oldNodes);
-    freeBytes(oldFlags);
-  }
+  if (oldNodes != 0) freeBytes(oldNodes);
 }
 
 /**
@@ -166,12 +156,9 @@ export function ensureLeafStored(t: Tree, index: u32): i32 {
   return OK;
 }
 
-/** Writes a leaf (caller has called ensureLeafStored) and marks it dirty. */
+/** Writes a leaf (caller has called ensureLeafStored) and records it as dirty. */
 export function writeLeaf(t: Tree, index: u32, leaf: usize): void {
   copyHash(nodePtr(t, 0, index), leaf);
-  const flag = flagPtr(t, 0, index);
-  if (load<u8>(flag) != 0) return;
-  store<u8>(flag, 1);
   if (t.dirtyCount == t.dirtyCapacity) {
     const grown = allocBytes(<usize>t.dirtyCapacity << 3);
     memory.copy(grown, t.dirty, <usize>t.dirtyCapacity << 2);
@@ -188,23 +175,55 @@ export function readLeaf(t: Tree, index: u32): usize {
   return readNode(t, 0, index);
 }
 
+const sortScratch = new Scratch();
+const DIGIT_COUNTS: usize = memory.data(256 * 4, 8);
+
+// LSD radix sort of n u32 keys below 2^keyBits, 8 bits per pass; returns where the sorted keys
+// ended up (`keys` or the scratch buffer).
+function radixSort(keys: usize, n: u32, keyBits: u32): usize {
+  let src = keys;
+  let dst = reserve(sortScratch, <usize>n << 2);
+  for (let shift: u32 = 0; shift < keyBits; shift += 8) {
+    memory.fill(DIGIT_COUNTS, 0, 256 * 4);
+    for (let i: u32 = 0; i < n; i++) {
+      const d = DIGIT_COUNTS + (<usize>((load<u32>(src + (<usize>i << 2)) >> shift) & 0xff) << 2);
+      store<u32>(d, load<u32>(d) + 1);
+    }
+    let sum: u32 = 0;
+    for (let d: usize = 0; d < 256; d++) {
+      const c = load<u32>(DIGIT_COUNTS + (d << 2));
+      store<u32>(DIGIT_COUNTS + (d << 2), sum);
+      sum += c;
+    }
+    for (let i: u32 = 0; i < n; i++) {
+      const key = load<u32>(src + (<usize>i << 2));
+      const d = DIGIT_COUNTS + (<usize>((key >> shift) & 0xff) << 2);
+      const at = load<u32>(d);
+      store<u32>(d, at + 1);
+      store<u32>(dst + (<usize>at << 2), key);
+    }
+    const tmp = src; src = dst; dst = tmp;
+  }
+  return src;
+}
+
 /** Rehashes every dirty path once and returns a pointer to the root. */
 export function commit(t: Tree): usize {
   const a = t.arityLog2;
-  const list = t.dirty;
   let n = t.dirtyCount;
-  for (let level: u32 = 0; level < t.depth && n > 0; level++) {
-    // Rewrite the list of dirty nodes at `level` into the deduplicated list of their parents.
+  if (n == 0) return nodePtr(t, t.depth, 0);
+  // every dirty index is < 2^capacityLog2, so only that many key bits need sorting
+  const list = radixSort(t.dirty, n, t.capacityLog2);
+  for (let level: u32 = 0; level < t.depth; level++) {
+    // Rewrite the sorted dirty nodes of `level` into the sorted, distinct list of their parents.
     let m: u32 = 0;
+    let last: u32 = 0;
     for (let i: u32 = 0; i < n; i++) {
-      const child = load<u32>(list + (<usize>i << 2));
-      store<u8>(flagPtr(t, level, child), 0);
-      const parent = child >> a;
-      const pf = flagPtr(t, level + 1, parent);
-      if (load<u8>(pf) == 0) {
-        store<u8>(pf, 1);
+      const parent = load<u32>(list + (<usize>i << 2)) >> a;
+      if (m == 0 || parent != last) {
         store<u32>(list + (<usize>m << 2), parent);
         m++;
+        last = parent;
       }
     }
     const packed = nodesAtLevel(t, level) > 1;
@@ -224,7 +243,6 @@ export function commit(t: Tree): usize {
     }
     n = m;
   }
-  if (n > 0) store<u8>(flagPtr(t, t.depth, 0), 0);
   t.dirtyCount = 0;
   return nodePtr(t, t.depth, 0);
 }

@@ -71,10 +71,13 @@ export class WasmMerkleTree implements MerkleTree {
     const t = this.live();
     const n = indices.length;
     const flat = flattenLeaves(leaves, n);
+    const leafCount = this.shape.leafCount;
     let max = -1;
     for (let i = 0; i < n; i++) {
-      checkLeafIndex(this.shape, indices[i]!, `indices[${i}]`);
-      if (indices[i]! > max) max = indices[i]!;
+      const idx = indices[i]!;
+      // the message is only built on failure: this loop runs once per leaf of every batch
+      if (!(Number.isInteger(idx) && idx >= 0 && idx < leafCount)) checkLeafIndex(this.shape, idx, `indices[${i}]`);
+      if (idx > max) max = idx;
     }
     if (max >= MAX_LEAVES_IN_MEMORY) {
       throw new CapacityError(`leaf index ${max} is beyond the in-memory capacity of ${MAX_LEAVES_IN_MEMORY} leaves`);
