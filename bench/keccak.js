@@ -18,7 +18,7 @@ export async function keccakSuites({ quick }) {
     const batch = pseudoRandomBytes(size * BATCH, size + 1);
     // Raw exports hash in place at the tail of an io region reserved once at full size: the
     // API calls above use at most 160 KiB of it and never make it grow (which would move it).
-    const ptr = raw.ioIn(256 * 1024) + 200 * 1024;
+    const ptr = core.instance.reserveInput(256 * 1024) + 200 * 1024;
     new Uint8Array(raw.memory.buffer).set(input, ptr);
     results.push(
       ...runSuite(`keccak256 of ${size} bytes`, [

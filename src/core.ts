@@ -49,7 +49,7 @@ export class WasmCore {
     }
     const core = this.instance;
     return core.call((x) => {
-      const ptr = x.ioIn(data.length + HASH_BYTES);
+      const ptr = core.reserveInput(data.length + HASH_BYTES);
       const mem = core.bytes();
       mem.set(data, ptr);
       x.keccak256(ptr, data.length, ptr + data.length);
@@ -72,7 +72,7 @@ export class WasmCore {
     }
     const core = this.instance;
     return core.call((x) => {
-      const ptr = x.ioIn(data.length + count * HASH_BYTES);
+      const ptr = core.reserveInput(data.length + count * HASH_BYTES);
       const mem = core.bytes();
       mem.set(data, ptr);
       x.keccak256Many(ptr, inputBytes, count, ptr + data.length);
@@ -98,7 +98,7 @@ export class WasmCore {
     const flat = flattenLeaves(leaves, leafCount);
     const core = this.instance;
     const { status, root } = core.call((x) => {
-      const ptr = x.ioIn(proof.length + flat.length + HASH_BYTES);
+      const ptr = core.reserveInput(proof.length + flat.length + HASH_BYTES);
       const mem = core.bytes();
       mem.set(proof, ptr);
       mem.set(flat, ptr + proof.length);

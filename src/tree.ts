@@ -83,7 +83,7 @@ export class WasmMerkleTree implements MerkleTree {
       throw new CapacityError(`leaf index ${max} is beyond the in-memory capacity of ${MAX_LEAVES_IN_MEMORY} leaves`);
     }
     const status = this.core.call((x) => {
-      const ptr = x.ioIn(n * 4 + flat.length);
+      const ptr = this.core.reserveInput(n * 4 + flat.length);
       const mem = this.core.bytes();
       const idx = new Uint32Array(mem.buffer, ptr, n); // ioIn is 8-byte aligned
       for (let i = 0; i < n; i++) idx[i] = indices[i]!;
@@ -97,7 +97,7 @@ export class WasmMerkleTree implements MerkleTree {
     const t = this.live();
     checkLeafIndex(this.shape, index);
     return this.core.call((x) => {
-      const out = x.ioIn(HASH_BYTES);
+      const out = this.core.reserveInput(HASH_BYTES);
       x.treeGetLeaf(t, index, out);
       return this.core.bytes().slice(out, out + HASH_BYTES);
     });
@@ -106,7 +106,7 @@ export class WasmMerkleTree implements MerkleTree {
   root(): Uint8Array {
     const t = this.live();
     return this.core.call((x) => {
-      const out = x.ioIn(HASH_BYTES);
+      const out = this.core.reserveInput(HASH_BYTES);
       x.treeRoot(t, out);
       return this.core.bytes().slice(out, out + HASH_BYTES);
     });
@@ -116,7 +116,7 @@ export class WasmMerkleTree implements MerkleTree {
     const t = this.live();
     const list = checkProofIndices(this.shape, indices);
     const size = this.core.call((x) => {
-      const ptr = x.ioIn(list.length * 4);
+      const ptr = this.core.reserveInput(list.length * 4);
       this.core.bytes().set(new Uint8Array(list.buffer), ptr);
       return x.treeProve(t, ptr, list.length);
     });

@@ -21,7 +21,7 @@ function bytes(len: number, seed: number): Uint8Array {
 function hashAt(data: Uint8Array, offset: number, rolled = false): Uint8Array {
   const inst = core.instance;
   return inst.call((x) => {
-    const ptr = x.ioIn(offset + data.length + 32);
+    const ptr = inst.reserveInput(offset + data.length + 32);
     const mem = inst.bytes();
     mem.fill(0xa5, ptr, ptr + offset + data.length + 32); // garbage around the input must not leak in
     mem.set(data, ptr + offset);

@@ -62,6 +62,8 @@ export class CoreInstance {
   readonly exports: CoreExports;
   private view: Uint8Array;
   private poisoned: WasmTrapError | undefined;
+  private inputPtr = 0;
+  private inputCapacity = 0;
 
   constructor(module: WebAssembly.Module) {
     let memoryRef: WebAssembly.Memory | undefined;
@@ -119,10 +121,16 @@ export class CoreInstance {
     }
   }
 
-  /** Copies `data` into the input region and returns its address. The region is reused per call. */
-  writeInput(data: Uint8Array, extraBytes = 0): number {
-    const ptr = this.call((x) => x.ioIn(data.length + extraBytes));
-    this.bytes().set(data, ptr);
-    return ptr;
+  /**
+   * Address of the core's input region, at least `sizeBytes` long. The region is reused by every
+   * call (contents are not preserved) and only moves when it has to grow, so the common case
+   * costs no call into WASM.
+   */
+  reserveInput(sizeBytes: number): number {
+    if (sizeBytes > this.inputCapacity) {
+      this.inputPtr = this.call((x) => x.ioIn(sizeBytes));
+      this.inputCapacity = sizeBytes;
+    }
+    return this.inputPtr;
   }
 }

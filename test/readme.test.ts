@@ -1,0 +1,25 @@
+// Runs every ```js block of README.md against the built package (npm test builds it first), so
+// the examples a newcomer copies keep working.
+import { describe, expect, it } from "vitest";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+
+const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+const blocks = [...readme.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]!);
+// inside the package directory, `import "l2engine"` resolves to this package's own exports
+const dir = new URL("./.tmp/", import.meta.url);
+
+describe("README examples", () => {
+  it("has examples", () => expect(blocks.length).toBeGreaterThan(0));
+  blocks.forEach((code, i) => {
+    it(`example ${i + 1} runs`, () => {
+      mkdirSync(dir, { recursive: true });
+      const file = new URL(`readme-${i + 1}.mjs`, dir);
+      writeFileSync(file, code);
+      const out = execFileSync(process.execPath, [file.pathname], { encoding: "utf8" });
+      expect(out.length).toBeGreaterThan(0);
+      if (i === 0) expect(out).toMatch(/verifies: true/);
+      if (i === 1) expect(out).toMatch(/PROOF_INVALID\/FORMAT/);
+    });
+  });
+});
