@@ -124,3 +124,92 @@ export function proofComputeRoot(
   if (!shapeIsValid(arityLog2, depth)) return ERR_BAD_SHAPE;
   return computeRoot(arityLog2, depth, proof, proofLen, leaves, leafCount, outRoot);
 }
+
+// ---- the engine: slots + state tree + the execution loop ----
+
+import { State, SLOT_BYTES, reserveSlots, markDirty, slotPtr, flushDirtySlots, S_OWNER } from "./slots";
+import { applyBatch, outputBytes, stateRoot, ERR_BAD_FEE_SLOTS } from "./engine";
+
+export function engineNew(): usize {
+  const s = new State();
+  s.tree = newTree(2, 16);
+  return changetype<usize>(s);
+}
+
+export function engineFree(engine: usize): void {
+  const s = changetype<State>(engine);
+  freeTree(s.tree);
+  if (s.slots != 0) heap.free(s.slots);
+  if (s.dirty != 0) heap.free(s.dirty);
+  heap.free(engine);
+}
+
+/** Appends `count` 48-byte slot records (the layout of assembly/slots.ts); ERR_CAPACITY if too many. */
+export function engineAppendSlots(engine: usize, records: usize, count: u32): i32 {
+  const s = changetype<State>(engine);
+  if (!reserveSlots(s, count)) return ERR_CAPACITY;
+  memory.copy(slotPtr(s, s.slotCount), records, <usize>count * SLOT_BYTES);
+  for (let i: u32 = 0; i < count; i++) markDirty(s, s.slotCount + i);
+  s.slotCount += count;
+  return OK;
+}
+
+/** Commits pending slot changes and writes stateRoot (32) ‖ treeRoot (32) to `out`. */
+export function engineRoots(engine: usize, out: usize): void {
+  const s = changetype<State>(engine);
+  flushDirtySlots(s);
+  const treeRoot = commit(s.tree);
+  stateRoot(s, treeRoot, out);
+  copyHash(out + 32, treeRoot);
+}
+
+export function engineSlotCount(engine: usize): u32 {
+  return changetype<State>(engine).slotCount;
+}
+
+/** Copies slot `index`'s 48-byte record to `out`; ERR_INDEX_RANGE if it does not exist. */
+export function engineGetSlot(engine: usize, index: u32, out: usize): i32 {
+  const s = changetype<State>(engine);
+  if (index >= s.slotCount) return ERR_INDEX_RANGE;
+  memory.copy(out, slotPtr(s, index), SLOT_BYTES);
+  return OK;
+}
+
+/** Writes up to `max` u32 indices of slots owned by the 20 bytes at `owner`; returns how many match. */
+export function engineFindOwner(engine: usize, owner: usize, out: usize, max: u32): u32 {
+  const s = changetype<State>(engine);
+  const o0 = load<u64>(owner), o1 = load<u64>(owner, 8), o2 = load<u32>(owner, 16);
+  let found: u32 = 0;
+  for (let i: u32 = 0; i < s.slotCount; i++) {
+    const p = slotPtr(s, i) + S_OWNER;
+    if (load<u64>(p) == o0 && load<u64>(p, 8) == o1 && load<u32>(p, 16) == o2) {
+      if (found < max) store<u32>(out + (<usize>found << 2), i);
+      found++;
+    }
+  }
+  return found;
+}
+
+/** Bytes engineApplyBatch will write for this many fee slots and entries. */
+export function engineOutputBytes(feeCount: u32, entries: u32): usize {
+  return outputBytes(feeCount, entries);
+}
+
+/**
+ * Applies one batch (flat input at `input`, see assembly/engine.ts) and writes receipts and the
+ * trailer to the output region (ioOut). Returns 0 or ERR_BAD_FEE_SLOTS (state untouched).
+ */
+export function engineApplyBatch(engine: usize, input: usize): i32 {
+  const feeCount = load<u32>(input, 0), entries = load<u32>(input, 4) + load<u32>(input, 8);
+  const out = reserve(ioOutput, outputBytes(feeCount, entries));
+  return applyBatch(changetype<State>(engine), input, out);
+}
+
+/** Multiproof of slot leaves in the state tree (commits first); see treeProve. */
+export function engineProve(engine: usize, indices: usize, count: u32): i32 {
+  const s = changetype<State>(engine);
+  flushDirtySlots(s);
+  return treeProve(changetype<usize>(s.tree), indices, count);
+}
+
+export { ERR_BAD_FEE_SLOTS };

@@ -180,7 +180,7 @@ const DIGIT_COUNTS: usize = memory.data(256 * 4, 8);
 
 // LSD radix sort of n u32 keys below 2^keyBits, 8 bits per pass; returns where the sorted keys
 // ended up (`keys` or the scratch buffer).
-function radixSort(keys: usize, n: u32, keyBits: u32): usize {
+export function radixSort(keys: usize, n: u32, keyBits: u32): usize {
   let src = keys;
   let dst = reserve(sortScratch, <usize>n << 2);
   for (let shift: u32 = 0; shift < keyBits; shift += 8) {

@@ -18,3 +18,20 @@ export {
 export { toHex, fromHex, HASH_BYTES } from "./bytes.js";
 export { ReferenceMerkleTree, referenceZeroHashes } from "./reference/tree.js";
 export { referenceComputeProofRoot } from "./reference/multiproof.js";
+
+// ---- the engine and the protocol (docs/SPEC.md §4–7) ----
+export { Engine, MAX_FEE_SLOTS, type EngineOptions, type ApplyOptions } from "./engine.js";
+export { MAX_BATCH_ENTRIES } from "./engine/flat.js";
+export {
+  Reason, reasonName, authorizingSlot, MAX_U128, MAX_U64, MAX_RESERVE, MAX_SLOTS, LP_TOKEN_FLAG, MINIMUM_LIQUIDITY,
+  MAX_POOL_FEE_BPS, NEW_SLOT,
+  type Hex, type Slot, type L1Message, type Tx, type TxType, type SignedTx, type Batch, type Receipt, type ReasonName,
+  type ReasonCode, type Withdrawal, type BatchResult,
+} from "./protocol/types.js";
+export { encodeSlot, encodeWithdrawal, poolAddress, lpToken, isLpToken, isReservedOwner } from "./protocol/encoding.js";
+export {
+  typedDataFor, txDigest, domainSeparator, EIP712_TYPES, PRIMARY_TYPES, DOMAIN_NAME, DOMAIN_VERSION,
+  type Eip712Domain,
+} from "./protocol/eip712.js";
+export { recoverSigner, recoverTransactionSigner, signDigest, signTransaction, addressOf } from "./signatures.js";
+export { ReferenceEngine, isqrt } from "./reference/engine.js";

@@ -20,6 +20,16 @@ export interface CoreExports {
   treeGetLeaf(tree: number, index: number, out: number): number;
   treeRoot(tree: number, out: number): void;
   treeProve(tree: number, indices: number, count: number): number;
+  engineNew(): number;
+  engineFree(engine: number): void;
+  engineAppendSlots(engine: number, records: number, count: number): number;
+  engineRoots(engine: number, out: number): void;
+  engineSlotCount(engine: number): number;
+  engineGetSlot(engine: number, index: number, out: number): number;
+  engineFindOwner(engine: number, owner: number, out: number, max: number): number;
+  engineOutputBytes(feeCount: number, entries: number): number;
+  engineApplyBatch(engine: number, input: number): number;
+  engineProve(engine: number, indices: number, count: number): number;
   proofComputeRoot(
     arityLog2: number, depth: number, proof: number, proofLen: number, leaves: number, leafCount: number, outRoot: number,
   ): number;

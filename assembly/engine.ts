@@ -1,0 +1,613 @@
+// The execution loop: one call per batch. Each entry is validated first and executed only if every
+// check passes (the validate / execute split of revm's handler), so a failed entry leaves the state
+// exactly as if it were absent and needs no journal. Check order and effects follow docs/SPEC.md §6
+// line by line; the TypeScript reference (src/reference/engine.ts) is the oracle.
+//
+// Input (all little-endian), built by src/engine/flat.ts:
+//   u32 feeSlotCount | u32 l1Count | u32 txCount | u32 0 | feeSlotCount × u32 | pad to 8 |
+//   l1Count × 64-byte L1 record | txCount × 128-byte tx record
+// Output: (l1Count + txCount) × 64-byte receipt | trailer (see writeTrailer).
+
+import { HASH_BYTES, copyHash, hashEquals } from "./common";
+import { keccak256 } from "./keccak";
+import { Tree, treeNew, treeFree, ensureLeafStored, writeLeaf, commit } from "./tree";
+import {
+  State, SLOT_BYTES, S_BALANCE, S_NONCE, S_TOKEN, S_OWNER, MAX_FEE_SLOTS, slotPtr, reserveSlots, markDirty, appendSlot,
+  flushDirtySlots,
+} from "./slots";
+import {
+  lo, hi, set128, copy128, isZero128, lt128, add128, sub128, mulSmall128, mulDiv, isqrtProduct,
+} from "./u128";
+
+// ---- record layouts ----
+export const L1_RECORD_BYTES: usize = 64;
+export const TX_RECORD_BYTES: usize = 128;
+export const RECEIPT_BYTES: usize = 64;
+export const WITHDRAWAL_RECORD_BYTES: usize = 48;
+export const TRAILER_BYTES: usize = 112;
+
+const L1_KIND: usize = 0, L1_HAS_SLOT: usize = 1, L1_SLOT: usize = 4, L1_TOKEN: usize = 8, L1_OWNER: usize = 12;
+const L1_AMOUNT: usize = 32;
+const TX_TYPE: usize = 0, TX_SIGNER_OK: usize = 1, TX_FEE_BPS: usize = 2;
+const TX_F0: usize = 4, TX_F1: usize = 8, TX_F2: usize = 12, TX_F3: usize = 16, TX_NONCE: usize = 24;
+const TX_X: usize = 32, TX_Y: usize = 48, TX_Z: usize = 64, TX_TO_OWNER: usize = 80, TX_SIGNER: usize = 100;
+const R_STATUS: usize = 0, R_TOUCHED_COUNT: usize = 1, R_TOUCHED: usize = 4, R_OUT0: usize = 32, R_OUT1: usize = 48;
+const MAX_TOUCHED: u32 = 7;
+
+// ---- protocol constants (SPEC §4–6) ----
+const NEW_SLOT: u32 = 0xffffffff;
+const LP_TOKEN_FLAG: u32 = 0x80000000;
+const MAX_POOL_FEE_BPS: u32 = 1000;
+const MIN_LIQUIDITY: u64 = 1000;
+
+// reasons (SPEC §7); mirrored by src/protocol/types.ts
+const OK: u8 = 0, UNKNOWN_SLOT: u8 = 1, BAD_SIGNATURE: u8 = 2, OWNER_MISMATCH: u8 = 3, BAD_NONCE: u8 = 4;
+const TOKEN_MISMATCH: u8 = 5, INVALID_TOKEN: u8 = 6, NOT_A_POOL: u8 = 7, INVALID_POOL_PARAMS: u8 = 8;
+const RESERVED_OWNER: u8 = 9, NO_FEE_SLOT: u8 = 10, INSUFFICIENT_BALANCE: u8 = 11, OVERFLOW: u8 = 12;
+const SLIPPAGE: u8 = 13, INSUFFICIENT_OUTPUT: u8 = 14, CAPACITY: u8 = 15;
+
+export const ERR_BAD_FEE_SLOTS: i32 = -8;
+
+// ---- static registers (u128 values) ----
+const MAX_U128: usize = memory.data<u64>([0xffffffffffffffff, 0xffffffffffffffff]);
+const MAX_RESERVE: usize = memory.data<u64>([0xffffffffffffffff, 0x0000ffffffffffff]);
+const MIN_LIQ: usize = memory.data<u64>([MIN_LIQUIDITY, 0]);
+const A: usize = memory.data(16, 8);
+const B: usize = memory.data(16, 8);
+const C: usize = memory.data(16, 8);
+const D: usize = memory.data(16, 8);
+const E: usize = memory.data(16, 8);
+const F: usize = memory.data(16, 8);
+const POOL_OWNER: usize = memory.data(20, 8);
+const WLEAF_INPUT: usize = memory.data(40, 8);
+const HASH_OUT: usize = memory.data(32, 8);
+const STATE_INPUT: usize = memory.data(36, 8);
+
+/** Everything one batch needs besides the state; lives for one engineApplyBatch call. */
+@unmanaged
+class Run {
+  s: State = changetype<State>(0);
+  feeSlots: usize = 0; // u32 slot indices
+  feeCount: u32 = 0;
+  pending: usize = 0; // feeCount × u128
+  receipt: usize = 0; // the receipt being written
+  withdrawals: usize = 0; // output records
+  withdrawalCount: u32 = 0;
+  wtree: Tree = changetype<Tree>(0);
+}
+
+const PENDING: usize = memory.data(16 * 16, 8); // MAX_FEE_SLOTS × u128
+const RUN: usize = memory.data(64, 8);
+
+// ---- helpers ----
+
+@inline function exists(r: Run, i: u32): bool {
+  return i < r.s.slotCount;
+}
+
+@inline function sp(r: Run, i: u32): usize {
+  return slotPtr(r.s, i);
+}
+
+@inline function bal(r: Run, i: u32): usize {
+  return sp(r, i) + S_BALANCE;
+}
+
+@inline function tokenOf(r: Run, i: u32): u32 {
+  return load<u32>(sp(r, i), S_TOKEN);
+}
+
+@inline function ownerOf(r: Run, i: u32): usize {
+  return sp(r, i) + S_OWNER;
+}
+
+@inline function sameOwner(a: usize, b: usize): bool {
+  return load<u64>(a) == load<u64>(b) && load<u64>(a, 8) == load<u64>(b, 8) && load<u32>(a, 16) == load<u32>(b, 16);
+}
+
+/** Owners whose first 16 bytes are zero are reserved for pools. */
+@inline function isReserved(owner: usize): bool {
+  return (load<u64>(owner) | load<u64>(owner, 8)) == 0;
+}
+
+@inline function isLp(token: u32): bool {
+  return (token & LP_TOKEN_FLAG) != 0;
+}
+
+function touch(r: Run, i: u32): void {
+  const rc = r.receipt;
+  const n = <u32>load<u8>(rc + R_TOUCHED_COUNT);
+  for (let k: u32 = 0; k < n; k++) if (load<u32>(rc + R_TOUCHED + (<usize>k << 2)) == i) return;
+  if (n < MAX_TOUCHED) {
+    store<u32>(rc + R_TOUCHED + (<usize>n << 2), i);
+    store<u8>(rc + R_TOUCHED_COUNT, <u8>(n + 1));
+  }
+}
+
+/** Touches the pool's three slots when they exist, else just `pool` (SPEC §6.5). */
+function touchPool(r: Run, pool: u32): void {
+  if (<u64>pool + 2 < <u64>r.s.slotCount) {
+    touch(r, pool);
+    touch(r, pool + 1);
+    touch(r, pool + 2);
+  } else {
+    touch(r, pool);
+  }
+}
+
+@inline function mark(r: Run, i: u32): void {
+  markDirty(r.s, i);
+}
+
+/** Position of `slot` in the fee list, or -1. */
+function feeIndexOfSlot(r: Run, slot: u32): i32 {
+  for (let k: u32 = 0; k < r.feeCount; k++) if (load<u32>(r.feeSlots + (<usize>k << 2)) == slot) return <i32>k;
+  return -1;
+}
+
+/** Position of the fee slot for `token`, or -1. */
+function feeIndexOfToken(r: Run, token: u32): i32 {
+  for (let k: u32 = 0; k < r.feeCount; k++) {
+    if (tokenOf(r, load<u32>(r.feeSlots + (<usize>k << 2))) == token) return <i32>k;
+  }
+  return -1;
+}
+
+@inline function pendingPtr(r: Run, k: i32): usize {
+  return r.pending + (<usize>k << 4);
+}
+
+/** slot.balance + amount + fees still owed to the slot ≤ MAX_U128 (settlement can never overflow). */
+function fits(r: Run, i: u32, amount: usize): bool {
+  if (add128(F, bal(r, i), amount)) return false;
+  const k = feeIndexOfSlot(r, i);
+  if (k < 0) return true;
+  return !add128(F, F, pendingPtr(r, k));
+}
+
+function feeFits(r: Run, k: i32, fee: usize): bool {
+  if (k < 0) return true;
+  const slot = load<u32>(r.feeSlots + (<usize>k << 2));
+  if (add128(F, bal(r, slot), pendingPtr(r, k))) return false;
+  return !add128(F, F, fee);
+}
+
+@inline function nonceOk(r: Run, i: u32, nonce: u64): bool {
+  const current = load<u64>(sp(r, i), S_NONCE);
+  return nonce == current && current != 0xffffffffffffffff;
+}
+
+@inline function bumpNonce(r: Run, i: u32): void {
+  const p = sp(r, i);
+  store<u64>(p, load<u64>(p, S_NONCE) + 1, S_NONCE);
+}
+
+@inline function signerIs(tx: usize, owner: usize): bool {
+  return load<u8>(tx + TX_SIGNER_OK) != 0 && sameOwner(tx + TX_SIGNER, owner);
+}
+
+@inline function debit(r: Run, i: u32, amount: usize): void {
+  sub128(bal(r, i), bal(r, i), amount);
+}
+
+@inline function credit(r: Run, i: u32, amount: usize): void {
+  add128(bal(r, i), bal(r, i), amount);
+}
+
+function setPoolOwner(pool: u32): void {
+  memory.fill(POOL_OWNER, 0, 16);
+  store<u32>(POOL_OWNER, bswap<u32>(pool), 16);
+}
+
+function appendWithdrawal(r: Run, owner: usize, token: u32, amount: usize): void {
+  const w = r.withdrawals + <usize>r.withdrawalCount * WITHDRAWAL_RECORD_BYTES;
+  memory.copy(w, owner, 20);
+  store<u32>(w, token, 20);
+  copy128(w + 24, amount);
+  // leaf = keccak256(owner ‖ token ‖ amount), big-endian (SPEC §5.2)
+  memory.copy(WLEAF_INPUT, owner, 20);
+  store<u32>(WLEAF_INPUT, bswap<u32>(token), 20);
+  store<u64>(WLEAF_INPUT, bswap<u64>(hi(amount)), 24);
+  store<u64>(WLEAF_INPUT, bswap<u64>(lo(amount)), 32);
+  keccak256(WLEAF_INPUT, 40, HASH_OUT);
+  ensureLeafStored(r.wtree, r.withdrawalCount);
+  writeLeaf(r.wtree, r.withdrawalCount, HASH_OUT);
+  set128(r.receipt + R_OUT0, <u64>r.withdrawalCount, 0);
+  copy128(r.receipt + R_OUT1, amount);
+  r.withdrawalCount++;
+}
+
+// ---- L1 messages (SPEC §6.1) ----
+
+function applyL1(r: Run, m: usize): u8 {
+  const owner = m + L1_OWNER;
+  const token = load<u32>(m + L1_TOKEN);
+  const amount = m + L1_AMOUNT;
+  const slot = load<u32>(m + L1_SLOT);
+  if (load<u8>(m + L1_KIND) == 0) {
+    const named = load<u8>(m + L1_HAS_SLOT) != 0;
+    if (named) touch(r, slot);
+    let reason = OK;
+    if (isLp(token)) reason = INVALID_TOKEN;
+    else if (isReserved(owner)) reason = RESERVED_OWNER;
+    if (reason == OK) {
+      if (named && exists(r, slot) && sameOwner(ownerOf(r, slot), owner) && tokenOf(r, slot) == token && fits(r, slot, amount)) {
+        credit(r, slot, amount);
+        mark(r, slot);
+        return OK;
+      }
+      if (!reserveSlots(r.s, 1)) reason = CAPACITY;
+    }
+    if (reason != OK) {
+      appendWithdrawal(r, owner, token, amount); // the refund makes a failed deposit lose nothing
+      return reason;
+    }
+    touch(r, appendSlot(r.s, owner, token, lo(amount), hi(amount), 0));
+    return OK;
+  }
+  // forced exit
+  touch(r, slot);
+  if (!exists(r, slot)) return UNKNOWN_SLOT;
+  if (!sameOwner(ownerOf(r, slot), owner)) return OWNER_MISMATCH;
+  if (isLp(tokenOf(r, slot))) return INVALID_TOKEN;
+  copy128(A, bal(r, slot));
+  set128(bal(r, slot), 0, 0);
+  mark(r, slot);
+  appendWithdrawal(r, ownerOf(r, slot), tokenOf(r, slot), A);
+  return OK;
+}
+
+// ---- L2 transactions (SPEC §6.2–6.5) ----
+
+function applyTransfer(r: Run, tx: usize): u8 {
+  const from = load<u32>(tx + TX_F0), to = load<u32>(tx + TX_F1);
+  const amount = tx + TX_X, fee = tx + TX_Y;
+  touch(r, from);
+  touch(r, to);
+  if (!exists(r, from) || !exists(r, to)) return UNKNOWN_SLOT;
+  if (!signerIs(tx, ownerOf(r, from))) return BAD_SIGNATURE;
+  if (!nonceOk(r, from, load<u64>(tx + TX_NONCE))) return BAD_NONCE;
+  const token = tokenOf(r, from);
+  if (tokenOf(r, to) != token) return TOKEN_MISMATCH;
+  if (isReserved(ownerOf(r, to))) return RESERVED_OWNER;
+  const k = feeIndexOfToken(r, token);
+  if (k < 0 && !isZero128(fee)) return NO_FEE_SLOT;
+  if (add128(A, amount, fee) || lt128(bal(r, from), A)) return INSUFFICIENT_BALANCE;
+  if (to != from && !fits(r, to, amount)) return OVERFLOW;
+  if (!feeFits(r, k, fee)) return OVERFLOW;
+  debit(r, from, A);
+  credit(r, to, amount);
+  bumpNonce(r, from);
+  if (k >= 0) add128(pendingPtr(r, k), pendingPtr(r, k), fee);
+  mark(r, from);
+  mark(r, to);
+  return OK;
+}
+
+function applyTransferToNew(r: Run, tx: usize): u8 {
+  const from = load<u32>(tx + TX_F0);
+  const amount = tx + TX_X, fee = tx + TX_Y, toOwner = tx + TX_TO_OWNER;
+  touch(r, from);
+  if (!exists(r, from)) return UNKNOWN_SLOT;
+  if (!signerIs(tx, ownerOf(r, from))) return BAD_SIGNATURE;
+  if (!nonceOk(r, from, load<u64>(tx + TX_NONCE))) return BAD_NONCE;
+  if (isReserved(toOwner)) return RESERVED_OWNER;
+  const token = tokenOf(r, from);
+  const k = feeIndexOfToken(r, token);
+  if (k < 0 && !isZero128(fee)) return NO_FEE_SLOT;
+  if (add128(A, amount, fee) || lt128(bal(r, from), A)) return INSUFFICIENT_BALANCE;
+  if (!feeFits(r, k, fee)) return OVERFLOW;
+  if (!reserveSlots(r.s, 1)) return CAPACITY;
+  debit(r, from, A);
+  bumpNonce(r, from);
+  if (k >= 0) add128(pendingPtr(r, k), pendingPtr(r, k), fee);
+  mark(r, from);
+  touch(r, appendSlot(r.s, toOwner, token, lo(amount), hi(amount), 0));
+  return OK;
+}
+
+function applyWithdraw(r: Run, tx: usize): u8 {
+  const from = load<u32>(tx + TX_F0);
+  const amount = tx + TX_X, fee = tx + TX_Y;
+  touch(r, from);
+  if (!exists(r, from)) return UNKNOWN_SLOT;
+  if (!signerIs(tx, ownerOf(r, from))) return BAD_SIGNATURE;
+  if (!nonceOk(r, from, load<u64>(tx + TX_NONCE))) return BAD_NONCE;
+  const token = tokenOf(r, from);
+  if (isLp(token)) return INVALID_TOKEN;
+  const k = feeIndexOfToken(r, token);
+  if (k < 0 && !isZero128(fee)) return NO_FEE_SLOT;
+  if (add128(A, amount, fee) || lt128(bal(r, from), A)) return INSUFFICIENT_BALANCE;
+  if (!feeFits(r, k, fee)) return OVERFLOW;
+  debit(r, from, A);
+  bumpNonce(r, from);
+  if (k >= 0) add128(pendingPtr(r, k), pendingPtr(r, k), fee);
+  mark(r, from);
+  appendWithdrawal(r, ownerOf(r, from), token, amount);
+  return OK;
+}
+
+function applyCreatePool(r: Run, tx: usize): u8 {
+  const fa = load<u32>(tx + TX_F0), fb = load<u32>(tx + TX_F1);
+  const amountA = tx + TX_X, amountB = tx + TX_Y;
+  const feeBps = <u32>load<u16>(tx + TX_FEE_BPS);
+  touch(r, fa);
+  touch(r, fb);
+  if (!exists(r, fa) || !exists(r, fb)) return UNKNOWN_SLOT;
+  if (!signerIs(tx, ownerOf(r, fa))) return BAD_SIGNATURE;
+  if (!sameOwner(ownerOf(r, fb), ownerOf(r, fa))) return OWNER_MISMATCH;
+  if (!nonceOk(r, fa, load<u64>(tx + TX_NONCE))) return BAD_NONCE;
+  const ta = tokenOf(r, fa), tb = tokenOf(r, fb);
+  if (isLp(ta) || isLp(tb)) return INVALID_TOKEN;
+  if (ta == tb || feeBps > MAX_POOL_FEE_BPS || isZero128(amountA) || isZero128(amountB)) return INVALID_POOL_PARAMS;
+  if (lt128(bal(r, fa), amountA) || lt128(bal(r, fb), amountB)) return INSUFFICIENT_BALANCE;
+  if (lt128(MAX_RESERVE, amountA) || lt128(MAX_RESERVE, amountB)) return OVERFLOW;
+  isqrtProduct(A, amountA, amountB);
+  if (!lt128(MIN_LIQ, A)) return INSUFFICIENT_OUTPUT;
+  if (!reserveSlots(r.s, 4)) return CAPACITY;
+  debit(r, fa, amountA);
+  debit(r, fb, amountB);
+  bumpNonce(r, fa);
+  mark(r, fa);
+  mark(r, fb);
+  const n = r.s.slotCount;
+  const lp = LP_TOKEN_FLAG | n;
+  setPoolOwner(n);
+  touch(r, appendSlot(r.s, POOL_OWNER, ta, lo(amountA), hi(amountA), <u64>feeBps));
+  touch(r, appendSlot(r.s, POOL_OWNER, tb, lo(amountB), hi(amountB), 0));
+  touch(r, appendSlot(r.s, POOL_OWNER, lp, lo(A), hi(A), 0));
+  sub128(B, A, MIN_LIQ);
+  touch(r, appendSlot(r.s, ownerOf(r, fa), lp, lo(B), hi(B), 0));
+  copy128(r.receipt + R_OUT0, B);
+  return OK;
+}
+
+/** NOT_A_POOL unless slot `pool` is owned by the pool address of `pool` (SPEC §6.5). */
+@inline function isPool(r: Run, pool: u32): bool {
+  setPoolOwner(pool);
+  return sameOwner(ownerOf(r, pool), POOL_OWNER);
+}
+
+function applyAddLiquidity(r: Run, tx: usize): u8 {
+  const pool = load<u32>(tx + TX_F0), fa = load<u32>(tx + TX_F1), fb = load<u32>(tx + TX_F2);
+  const lpSlot = load<u32>(tx + TX_F3);
+  const amountA = tx + TX_X, amountB = tx + TX_Y, minShares = tx + TX_Z;
+  const newLp = lpSlot == NEW_SLOT;
+  touch(r, fa);
+  touch(r, fb);
+  if (!newLp) touch(r, lpSlot);
+  touchPool(r, pool);
+  if (!exists(r, fa) || !exists(r, fb) || (!newLp && !exists(r, lpSlot)) || <u64>pool + 2 >= <u64>r.s.slotCount) {
+    return UNKNOWN_SLOT;
+  }
+  if (!signerIs(tx, ownerOf(r, fa))) return BAD_SIGNATURE;
+  if (!sameOwner(ownerOf(r, fb), ownerOf(r, fa)) || (!newLp && !sameOwner(ownerOf(r, lpSlot), ownerOf(r, fa)))) {
+    return OWNER_MISMATCH;
+  }
+  if (!nonceOk(r, fa, load<u64>(tx + TX_NONCE))) return BAD_NONCE;
+  if (!isPool(r, pool)) return NOT_A_POOL;
+  const lpToken = LP_TOKEN_FLAG | pool;
+  if (tokenOf(r, fa) != tokenOf(r, pool) || tokenOf(r, fb) != tokenOf(r, pool + 1) || (!newLp && tokenOf(r, lpSlot) != lpToken)) {
+    return TOKEN_MISMATCH;
+  }
+  const rA = bal(r, pool), rB = bal(r, pool + 1), supply = bal(r, pool + 2);
+  // amounts in the pool's ratio: all of amountA if amountB covers it, else all of amountB
+  copy128(A, amountA);
+  if (!mulDiv(B, amountA, rB, rA) || lt128(amountB, B)) {
+    mulDiv(A, amountB, rA, rB); // ≤ amountA < 2^128 here
+    copy128(B, amountB);
+  }
+  // shares = min(A·supply/rA, B·supply/rB)
+  const okA = mulDiv(C, A, supply, rA);
+  const okB = mulDiv(D, B, supply, rB);
+  if (!okA || (okB && lt128(D, C))) copy128(C, D);
+  const sharesFit = okA || okB;
+  if (lt128(bal(r, fa), A) || lt128(bal(r, fb), B)) return INSUFFICIENT_BALANCE;
+  if (!sharesFit || add128(E, rA, A) || lt128(MAX_RESERVE, E) || add128(E, rB, B) || lt128(MAX_RESERVE, E) ||
+      add128(E, supply, C)) {
+    return OVERFLOW;
+  }
+  if (!newLp && !fits(r, lpSlot, C)) return OVERFLOW;
+  if (lt128(C, minShares)) return SLIPPAGE;
+  if (isZero128(C)) return INSUFFICIENT_OUTPUT;
+  if (newLp && !reserveSlots(r.s, 1)) return CAPACITY;
+  debit(r, fa, A);
+  debit(r, fb, B);
+  add128(rA, rA, A);
+  add128(rB, rB, B);
+  add128(supply, supply, C);
+  bumpNonce(r, fa);
+  mark(r, fa);
+  mark(r, fb);
+  mark(r, pool);
+  mark(r, pool + 1);
+  mark(r, pool + 2);
+  if (newLp) {
+    touch(r, appendSlot(r.s, ownerOf(r, fa), lpToken, lo(C), hi(C), 0));
+  } else {
+    credit(r, lpSlot, C);
+    mark(r, lpSlot);
+  }
+  copy128(r.receipt + R_OUT0, C);
+  return OK;
+}
+
+function applyRemoveLiquidity(r: Run, tx: usize): u8 {
+  const pool = load<u32>(tx + TX_F0), lpSlot = load<u32>(tx + TX_F1);
+  const ta = load<u32>(tx + TX_F2), tb = load<u32>(tx + TX_F3);
+  const shares = tx + TX_X, minA = tx + TX_Y, minB = tx + TX_Z;
+  touch(r, lpSlot);
+  touch(r, ta);
+  touch(r, tb);
+  touchPool(r, pool);
+  if (!exists(r, lpSlot) || !exists(r, ta) || !exists(r, tb) || <u64>pool + 2 >= <u64>r.s.slotCount) return UNKNOWN_SLOT;
+  if (!signerIs(tx, ownerOf(r, lpSlot))) return BAD_SIGNATURE;
+  if (!sameOwner(ownerOf(r, ta), ownerOf(r, lpSlot)) || !sameOwner(ownerOf(r, tb), ownerOf(r, lpSlot))) return OWNER_MISMATCH;
+  if (!nonceOk(r, lpSlot, load<u64>(tx + TX_NONCE))) return BAD_NONCE;
+  if (!isPool(r, pool)) return NOT_A_POOL;
+  if (tokenOf(r, lpSlot) != (LP_TOKEN_FLAG | pool) || tokenOf(r, ta) != tokenOf(r, pool) || tokenOf(r, tb) != tokenOf(r, pool + 1)) {
+    return TOKEN_MISMATCH;
+  }
+  if (lt128(bal(r, lpSlot), shares)) return INSUFFICIENT_BALANCE;
+  const rA = bal(r, pool), rB = bal(r, pool + 1), supply = bal(r, pool + 2);
+  // shares ≤ supply, so both quotients are at most the reserves and always fit
+  mulDiv(A, shares, rA, supply);
+  mulDiv(B, shares, rB, supply);
+  if (!fits(r, ta, A) || !fits(r, tb, B)) return OVERFLOW;
+  if (lt128(A, minA) || lt128(B, minB)) return SLIPPAGE;
+  debit(r, lpSlot, shares);
+  sub128(supply, supply, shares);
+  sub128(rA, rA, A);
+  sub128(rB, rB, B);
+  credit(r, ta, A);
+  credit(r, tb, B);
+  bumpNonce(r, lpSlot);
+  mark(r, lpSlot);
+  mark(r, ta);
+  mark(r, tb);
+  mark(r, pool);
+  mark(r, pool + 1);
+  mark(r, pool + 2);
+  copy128(r.receipt + R_OUT0, A);
+  copy128(r.receipt + R_OUT1, B);
+  return OK;
+}
+
+function applySwap(r: Run, tx: usize): u8 {
+  const pool = load<u32>(tx + TX_F0), from = load<u32>(tx + TX_F1), to = load<u32>(tx + TX_F2);
+  const amountIn = tx + TX_X, minOut = tx + TX_Y;
+  touch(r, from);
+  touch(r, to);
+  touchPool(r, pool);
+  if (!exists(r, from) || !exists(r, to) || <u64>pool + 2 >= <u64>r.s.slotCount) return UNKNOWN_SLOT;
+  if (!signerIs(tx, ownerOf(r, from))) return BAD_SIGNATURE;
+  if (!sameOwner(ownerOf(r, to), ownerOf(r, from))) return OWNER_MISMATCH;
+  if (!nonceOk(r, from, load<u64>(tx + TX_NONCE))) return BAD_NONCE;
+  if (!isPool(r, pool)) return NOT_A_POOL;
+  const tokenA = tokenOf(r, pool), tokenB = tokenOf(r, pool + 1);
+  const aToB = tokenOf(r, from) == tokenA;
+  if ((!aToB && tokenOf(r, from) != tokenB) || tokenOf(r, to) != (aToB ? tokenB : tokenA)) return TOKEN_MISMATCH;
+  if (lt128(bal(r, from), amountIn)) return INSUFFICIENT_BALANCE;
+  const inSlot = aToB ? pool : pool + 1, outSlot = aToB ? pool + 1 : pool;
+  const rIn = bal(r, inSlot), rOut = bal(r, outSlot);
+  if (add128(E, rIn, amountIn) || lt128(MAX_RESERVE, E)) return OVERFLOW;
+  // out = floor(in·(10000−fee)·rOut / (rIn·10000 + in·(10000−fee))); every term < 2^128 (SPEC §6.5)
+  const feeBps = <u32>load<u64>(sp(r, pool), S_NONCE);
+  mulSmall128(A, amountIn, 10000 - feeBps);
+  mulSmall128(B, rIn, 10000);
+  add128(B, B, A);
+  mulDiv(C, A, rOut, B);
+  if (lt128(C, minOut)) return SLIPPAGE;
+  if (isZero128(C)) return INSUFFICIENT_OUTPUT;
+  if (!fits(r, to, C)) return OVERFLOW;
+  debit(r, from, amountIn);
+  add128(rIn, rIn, amountIn);
+  sub128(rOut, rOut, C);
+  credit(r, to, C);
+  bumpNonce(r, from);
+  mark(r, from);
+  mark(r, to);
+  mark(r, pool);
+  mark(r, pool + 1);
+  copy128(r.receipt + R_OUT0, C);
+  return OK;
+}
+
+function applyTx(r: Run, tx: usize): u8 {
+  switch (load<u8>(tx + TX_TYPE)) {
+    case 0: return applyTransfer(r, tx);
+    case 1: return applyTransferToNew(r, tx);
+    case 2: return applyWithdraw(r, tx);
+    case 3: return applyCreatePool(r, tx);
+    case 4: return applyAddLiquidity(r, tx);
+    case 5: return applyRemoveLiquidity(r, tx);
+    case 6: return applySwap(r, tx);
+    default: return INVALID_TOKEN; // unreachable: src/engine/flat.ts writes only types 0..6
+  }
+}
+
+// ---- the batch ----
+
+/** Checks the fee slots: existing, not pool-owned, one per token, at most MAX_FEE_SLOTS. */
+function checkFeeSlots(s: State, feeSlots: usize, count: u32): bool {
+  if (count > MAX_FEE_SLOTS) return false;
+  for (let k: u32 = 0; k < count; k++) {
+    const slot = load<u32>(feeSlots + (<usize>k << 2));
+    if (slot >= s.slotCount) return false;
+    const p = slotPtr(s, slot);
+    if ((load<u64>(p + S_OWNER) | load<u64>(p + S_OWNER, 8)) == 0) return false;
+    for (let j: u32 = 0; j < k; j++) {
+      if (load<u32>(slotPtr(s, load<u32>(feeSlots + (<usize>j << 2))), S_TOKEN) == load<u32>(p, S_TOKEN)) return false;
+    }
+  }
+  return true;
+}
+
+/** stateRoot = keccak256(treeRoot ‖ u32be slotCount) (SPEC §4.3). */
+export function stateRoot(s: State, treeRoot: usize, out: usize): void {
+  copyHash(STATE_INPUT, treeRoot);
+  store<u32>(STATE_INPUT, bswap<u32>(s.slotCount), 32);
+  keccak256(STATE_INPUT, 36, out);
+}
+
+/** Bytes of output the batch needs (the caller reserves them before the call). */
+export function outputBytes(feeCount: u32, entries: u32): usize {
+  return <usize>entries * (RECEIPT_BYTES + WITHDRAWAL_RECORD_BYTES) + TRAILER_BYTES + (<usize>feeCount << 4);
+}
+
+/**
+ * Applies one batch from `input` and writes receipts and the trailer to `out`. Returns 0, or
+ * ERR_BAD_FEE_SLOTS with the state untouched. Trailer at out + entries·64:
+ *   stateRoot 32 | treeRoot 32 | withdrawalsRoot 32 | u32 slotCount | u32 withdrawalCount | 8 pad |
+ *   feeCount × u128 fees | withdrawalCount × 48-byte records (owner 20 | token u32 | amount u128)
+ */
+export function applyBatch(s: State, input: usize, out: usize): i32 {
+  const feeCount = load<u32>(input, 0), l1Count = load<u32>(input, 4), txCount = load<u32>(input, 8);
+  const feeSlots = input + 16;
+  if (!checkFeeSlots(s, feeSlots, feeCount)) return ERR_BAD_FEE_SLOTS;
+  const l1Records = input + ((16 + (<usize>feeCount << 2) + 7) & ~<usize>7);
+  const txRecords = l1Records + <usize>l1Count * L1_RECORD_BYTES;
+  const entries = l1Count + txCount;
+  const trailer = out + <usize>entries * RECEIPT_BYTES;
+
+  const r = changetype<Run>(RUN);
+  r.s = s;
+  r.feeSlots = feeSlots;
+  r.feeCount = feeCount;
+  r.pending = PENDING;
+  memory.fill(PENDING, 0, <usize>feeCount << 4);
+  r.withdrawals = trailer + TRAILER_BYTES + (<usize>feeCount << 4);
+  r.withdrawalCount = 0;
+  r.wtree = treeNew(2, 16);
+
+  memory.fill(out, 0, <usize>entries * RECEIPT_BYTES);
+  for (let i: u32 = 0; i < entries; i++) {
+    r.receipt = out + <usize>i * RECEIPT_BYTES;
+    const status = i < l1Count
+      ? applyL1(r, l1Records + <usize>i * L1_RECORD_BYTES)
+      : applyTx(r, txRecords + <usize>(i - l1Count) * TX_RECORD_BYTES);
+    store<u8>(r.receipt + R_STATUS, status);
+    if (status != OK && i >= l1Count) {
+      // only a refunded deposit reports outputs on failure
+      memory.fill(r.receipt + R_OUT0, 0, 32);
+    }
+  }
+  // settlement: fees reach their slots after the last entry (fits() kept room for them)
+  for (let k: u32 = 0; k < feeCount; k++) {
+    const slot = load<u32>(feeSlots + (<usize>k << 2));
+    credit(r, slot, pendingPtr(r, <i32>k));
+    mark(r, slot);
+    copy128(trailer + TRAILER_BYTES + (<usize>k << 4), pendingPtr(r, <i32>k));
+  }
+  flushDirtySlots(s);
+  const treeRoot = commit(s.tree);
+  stateRoot(s, treeRoot, trailer);
+  copyHash(trailer + 32, treeRoot);
+  copyHash(trailer + 64, commit(r.wtree));
+  store<u32>(trailer + 96, s.slotCount);
+  store<u32>(trailer + 100, r.withdrawalCount);
+  treeFree(r.wtree);
+  return 0;
+}
+
+export { HASH_BYTES, hashEquals, SLOT_BYTES, S_BALANCE, S_NONCE, S_TOKEN, S_OWNER, ensureLeafStored, Tree };

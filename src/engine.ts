@@ -1,0 +1,204 @@
+// The engine API: a rollup state in one WASM core, advanced one batch per call.
+
+import { toHex, HASH_BYTES } from "./bytes.js";
+import { WasmCore } from "./core.js";
+import { CoreInstance } from "./core/instance.js";
+import { statusError } from "./core/status.js";
+import { CapacityError, InvalidArgumentError } from "./errors.js";
+import {
+  decodeBatchOutput, encodeBatchInput, readSlotRecord, writeSlotRecord, L1_RECORD_BYTES, SLOT_RECORD_BYTES,
+} from "./engine/flat.js";
+import { addressBytes, checkSlot, isLpToken, isReservedOwner, normalizeAddress } from "./protocol/encoding.js";
+import type { Eip712Domain } from "./protocol/eip712.js";
+import { MAX_SLOTS, type Batch, type BatchResult, type Hex, type Slot } from "./protocol/types.js";
+import { recoverTransactionSigner } from "./signatures.js";
+import { checkProofIndices } from "./tree.js";
+import { STATE_TREE_SHAPE } from "./shape.js";
+
+/** Most fee slots a batch may name. */
+export const MAX_FEE_SLOTS = 16;
+
+export interface EngineOptions {
+  /** Slots of the genesis state, created in order as slots 0, 1, 2, … */
+  genesis?: readonly Slot[];
+  /** EIP-712 domain the transactions are signed for (chain id and the rollup's L1 contract). */
+  chainId: bigint | number;
+  verifyingContract: Hex;
+  /** Run in an existing core (several engines may share one); a new core by default. */
+  core?: WasmCore;
+}
+
+export interface ApplyOptions {
+  /**
+   * The address recovered from each transaction's signature (null when it did not recover), e.g.
+   * from a worker pool. When omitted, signatures are recovered here, on the calling thread.
+   */
+  signers?: readonly (Hex | null)[];
+}
+
+/**
+ * A rollup state held in a WebAssembly core. `applyBatch` makes exactly one call into WASM per
+ * batch: the batch goes in as one flat buffer, receipts and roots come back as one.
+ */
+export class Engine {
+  readonly domain: Eip712Domain;
+  readonly core: WasmCore;
+  private readonly instance: CoreInstance;
+  private handle: number;
+
+  private constructor(options: EngineOptions) {
+    if (options === null || typeof options !== "object") throw new InvalidArgumentError("engine options must be an object");
+    this.domain = { chainId: options.chainId, verifyingContract: normalizeAddress(options.verifyingContract, "verifyingContract") };
+    this.core = options.core ?? WasmCore.createSync();
+    this.instance = this.core.instance;
+    const genesis = (options.genesis ?? []).map((s, i) => checkGenesisSlot(s, i));
+    if (genesis.length > MAX_SLOTS) throw new CapacityError(`genesis may hold at most ${MAX_SLOTS} slots`);
+    this.handle = this.instance.call((x) => x.engineNew());
+    const chunk = 1 << 16;
+    for (let start = 0; start < genesis.length; start += chunk) {
+      const part = genesis.slice(start, start + chunk);
+      const bytes = new Uint8Array(part.length * SLOT_RECORD_BYTES);
+      part.forEach((s, i) => writeSlotRecord(bytes, i * SLOT_RECORD_BYTES, s));
+      const status = this.instance.call((x) => {
+        const ptr = this.instance.reserveInput(bytes.length);
+        this.instance.bytes().set(bytes, ptr);
+        return x.engineAppendSlots(this.handle, ptr, part.length);
+      });
+      if (status !== 0) throw statusError(status, "genesis");
+    }
+  }
+
+  /** Creates an engine over `genesis` (synchronous: the core is instantiated in place). */
+  static create(options: EngineOptions): Engine {
+    return new Engine(options);
+  }
+
+  private roots(): { stateRoot: Hex; treeRoot: Hex } {
+    return this.instance.call((x) => {
+      const out = this.instance.reserveInput(2 * HASH_BYTES);
+      x.engineRoots(this.handle, out);
+      const mem = this.instance.bytes();
+      return {
+        stateRoot: `0x${toHex(mem.subarray(out, out + 32))}` as Hex,
+        treeRoot: `0x${toHex(mem.subarray(out + 32, out + 64))}` as Hex,
+      };
+    });
+  }
+
+  /** keccak256(treeRoot ‖ u32 slotCount): the commitment to the whole L2 state (SPEC §4.3). */
+  stateRoot(): Hex {
+    return this.roots().stateRoot;
+  }
+
+  /** Root of the 4-ary state tree of slot leaves. */
+  treeRoot(): Hex {
+    return this.roots().treeRoot;
+  }
+
+  slotCount(): number {
+    return this.instance.call((x) => x.engineSlotCount(this.handle));
+  }
+
+  /** The slot at `index`; InvalidArgumentError if it does not exist. */
+  getSlot(index: number): Slot {
+    if (!Number.isInteger(index) || index < 0 || index >= this.slotCount()) {
+      throw new InvalidArgumentError(`slot ${String(index)} does not exist (slot count ${this.slotCount()})`);
+    }
+    return this.instance.call((x) => {
+      const out = this.instance.reserveInput(SLOT_RECORD_BYTES);
+      x.engineGetSlot(this.handle, index, out);
+      return readSlotRecord(this.instance.bytes(), out);
+    });
+  }
+
+  /** Indices of every slot `owner` holds, ascending (a linear scan in the core). */
+  slotsOf(owner: string): number[] {
+    const ownerBytes = addressBytes(owner, "owner");
+    const count = this.instance.call((x) => {
+      const ptr = this.instance.reserveInput(24);
+      this.instance.bytes().set(ownerBytes, ptr);
+      return x.engineFindOwner(this.handle, ptr, ptr, 0);
+    });
+    return this.instance.call((x) => {
+      const ptr = this.instance.reserveInput(24 + count * 4);
+      this.instance.bytes().set(ownerBytes, ptr);
+      x.engineFindOwner(this.handle, ptr, ptr + 24, count);
+      return Array.from(new Uint32Array(this.instance.bytes().buffer, ptr + 24, count));
+    });
+  }
+
+  /**
+   * A multiproof of slots against {@link Engine.treeRoot}; each leaf is keccak256 of the slot's
+   * encoding (SPEC §4.1), and a slot index not yet created proves the zero leaf.
+   */
+  proveSlots(indices: readonly number[]): Uint8Array {
+    const list = checkProofIndices({ ...STATE_TREE_SHAPE, arityLog2: 2, leafCount: 2 ** 32 }, indices);
+    const size = this.instance.call((x) => {
+      const ptr = this.instance.reserveInput(list.length * 4);
+      this.instance.bytes().set(new Uint8Array(list.buffer), ptr);
+      return x.engineProve(this.handle, ptr, list.length);
+    });
+    if (size < 0) throw statusError(size, "proveSlots");
+    const out = this.instance.call((x) => x.ioOut());
+    return this.instance.bytes().slice(out, out + size);
+  }
+
+  /**
+   * Applies a batch: L1 messages first, then transactions, then fee settlement. Invalid entries
+   * get a failure receipt and change nothing. Throws InvalidArgumentError — with the state
+   * untouched — only when the batch itself is malformed (bad fields or fee slots).
+   */
+  applyBatch(batch: Batch, options: ApplyOptions = {}): BatchResult {
+    const signers = options.signers ?? batch.txs.map((tx) => recoverTransactionSigner(tx, this.domain));
+    const input = encodeBatchInput(batch, signers);
+    this.checkFeeSlots(batch.feeSlots);
+    const pre = this.roots();
+    const entries = batch.l1Messages.length + batch.txs.length;
+    const decoded = this.instance.call((x) => {
+      const ptr = this.instance.reserveInput(input.length);
+      this.instance.bytes().set(input, ptr);
+      const status = x.engineApplyBatch(this.handle, ptr);
+      if (status !== 0) throw new InvalidArgumentError("batch fee slots are invalid");
+      return decodeBatchOutput(this.instance.bytes(), x.ioOut(), entries, batch.feeSlots.length);
+    });
+    return {
+      preStateRoot: pre.stateRoot,
+      postStateRoot: decoded.stateRoot,
+      postTreeRoot: decoded.treeRoot,
+      slotCount: decoded.slotCount,
+      receipts: decoded.receipts,
+      withdrawals: decoded.withdrawals,
+      withdrawalsRoot: decoded.withdrawalsRoot,
+      fees: decoded.fees,
+    };
+  }
+
+  private checkFeeSlots(feeSlots: readonly number[]): void {
+    if (feeSlots.length > MAX_FEE_SLOTS) throw new InvalidArgumentError(`at most ${MAX_FEE_SLOTS} fee slots per batch`);
+    const count = this.slotCount();
+    const tokens = new Set<number>();
+    for (const s of feeSlots) {
+      if (s >= count) throw new InvalidArgumentError(`fee slot ${s} does not exist`);
+      const slot = this.getSlot(s);
+      if (isReservedOwner(slot.owner)) throw new InvalidArgumentError(`fee slot ${s} belongs to a pool`);
+      if (tokens.has(slot.token)) throw new InvalidArgumentError(`two fee slots for token ${slot.token}`);
+      tokens.add(slot.token);
+    }
+  }
+
+  /** Frees the engine's memory in the core. */
+  dispose(): void {
+    if (this.handle !== 0) this.instance.call((x) => x.engineFree(this.handle));
+    this.handle = 0;
+  }
+}
+
+/** Genesis slots are ordinary user slots: no pool owners and no LP tokens (SPEC §4.4). */
+export function checkGenesisSlot(s: Slot, i: number): Slot {
+  const slot = checkSlot(s, `genesis[${i}]`);
+  if (isReservedOwner(slot.owner)) throw new InvalidArgumentError(`genesis[${i}].owner is a reserved pool address`);
+  if (isLpToken(slot.token)) throw new InvalidArgumentError(`genesis[${i}].token is an LP token id (≥ 2^31)`);
+  return slot;
+}
+
+export { L1_RECORD_BYTES };

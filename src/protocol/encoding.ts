@@ -1,0 +1,105 @@
+// Byte encodings that commitments hash (docs/SPEC.md §4–5). Big-endian, as Solidity's
+// abi.encodePacked, so an L1 contract recomputes them without conversions.
+
+import { InvalidArgumentError } from "../errors.js";
+import { fromHex, toHex } from "../bytes.js";
+import { LP_TOKEN_FLAG, MAX_U128, MAX_U64, type Hex, type Slot, type Withdrawal } from "./types.js";
+
+export const SLOT_BYTES = 48;
+export const WITHDRAWAL_BYTES = 40;
+
+function putUint(out: Uint8Array, offset: number, value: bigint, bytes: number): void {
+  let v = value;
+  for (let i = bytes - 1; i >= 0; i--) {
+    out[offset + i] = Number(v & 0xffn);
+    v >>= 8n;
+  }
+}
+
+export function readUint(bytes: Uint8Array, offset: number, length: number): bigint {
+  let v = 0n;
+  for (let i = 0; i < length; i++) v = (v << 8n) | BigInt(bytes[offset + i]!);
+  return v;
+}
+
+/** 20 bytes of a 0x address; throws InvalidArgumentError otherwise. */
+export function addressBytes(address: string, what = "address"): Uint8Array {
+  if (typeof address !== "string" || !/^0x[0-9a-fA-F]{40}$/.test(address)) {
+    throw new InvalidArgumentError(`${what} must be a 0x-prefixed 20-byte hex address, got ${String(address)}`);
+  }
+  return fromHex(address);
+}
+
+export function normalizeAddress(address: string, what = "address"): Hex {
+  return `0x${toHex(addressBytes(address, what))}`;
+}
+
+/** owner (20) ‖ token (u32) ‖ balance (u128) ‖ nonce (u64) = 48 bytes. */
+export function encodeSlot(slot: Slot): Uint8Array {
+  const out = new Uint8Array(SLOT_BYTES);
+  out.set(addressBytes(slot.owner, "slot owner"), 0);
+  putUint(out, 20, BigInt(slot.token), 4);
+  putUint(out, 24, slot.balance, 16);
+  putUint(out, 40, slot.nonce, 8);
+  return out;
+}
+
+/** owner (20) ‖ token (u32) ‖ amount (u128) = 40 bytes. */
+export function encodeWithdrawal(w: Withdrawal): Uint8Array {
+  const out = new Uint8Array(WITHDRAWAL_BYTES);
+  out.set(addressBytes(w.owner, "withdrawal owner"), 0);
+  putUint(out, 20, BigInt(w.token), 4);
+  putUint(out, 24, w.amount, 16);
+  return out;
+}
+
+/** treeRoot (32) ‖ slotCount (u32): the state root commits to both. */
+export function encodeStateCommitment(treeRoot: Uint8Array, slotCount: number): Uint8Array {
+  const out = new Uint8Array(36);
+  out.set(treeRoot, 0);
+  putUint(out, 32, BigInt(slotCount), 4);
+  return out;
+}
+
+/** Pools own their slots through a reserved address: 16 zero bytes ‖ u32 index of the pool. */
+export function poolAddress(poolSlot: number): Hex {
+  return `0x${"00".repeat(16)}${poolSlot.toString(16).padStart(8, "0")}`;
+}
+
+/** Owners whose first 16 bytes are zero are reserved for pools: no key can sign for them. */
+export function isReservedOwner(owner: string): boolean {
+  return /^0x0{32}/i.test(owner);
+}
+
+export function lpToken(poolSlot: number): number {
+  return (LP_TOKEN_FLAG | poolSlot) >>> 0;
+}
+
+export function isLpToken(token: number): boolean {
+  return token >= LP_TOKEN_FLAG;
+}
+
+export function checkU32(value: unknown, what: string): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > 0xffffffff) {
+    throw new InvalidArgumentError(`${what} must be an integer in [0, 2^32), got ${String(value)}`);
+  }
+  return value;
+}
+
+export function checkBig(value: unknown, max: bigint, what: string): bigint {
+  if (typeof value !== "bigint" || value < 0n || value > max) {
+    throw new InvalidArgumentError(`${what} must be a bigint in [0, ${max}], got ${String(value)}`);
+  }
+  return value;
+}
+
+/** Validates a slot's fields (for genesis and the API). */
+export function checkSlot(slot: Slot, what = "slot"): Slot {
+  if (typeof slot !== "object" || slot === null) throw new InvalidArgumentError(`${what} must be an object`);
+  return {
+    owner: normalizeAddress(slot.owner, `${what}.owner`),
+    token: checkU32(slot.token, `${what}.token`),
+    balance: checkBig(slot.balance, MAX_U128, `${what}.balance`),
+    nonce: checkBig(slot.nonce, MAX_U64, `${what}.nonce`),
+  };
+}

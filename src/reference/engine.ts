@@ -1,0 +1,477 @@
+// Reference state transition in plain TypeScript (BigInt, Maps, @noble/hashes): the executable
+// form of docs/SPEC.md §5–7, used as the oracle of differential tests against the WASM engine.
+// It favours the obvious over the fast; each check happens in the order the spec lists.
+
+import { keccak_256 } from "@noble/hashes/sha3.js";
+import { toHex } from "../bytes.js";
+import { InvalidArgumentError } from "../errors.js";
+import {
+  checkSlot, encodeSlot, encodeStateCommitment, encodeWithdrawal, isLpToken, isReservedOwner, lpToken, poolAddress,
+} from "../protocol/encoding.js";
+import {
+  MAX_POOL_FEE_BPS, MAX_RESERVE, MAX_SLOTS, MAX_U128, MAX_U64, MINIMUM_LIQUIDITY, NEW_SLOT, Reason,
+  type Batch, type BatchResult, type Hex, type L1Message, type Receipt, type ReasonCode, type Slot, type Tx,
+  type Withdrawal,
+} from "../protocol/types.js";
+import { ReferenceMerkleTree } from "./tree.js";
+import { STATE_TREE_SHAPE } from "../shape.js";
+
+/** Most fee slots one batch may name. */
+export const MAX_FEE_SLOTS = 16;
+
+/** floor(sqrt(n)) for n ≥ 0 (Newton's method on bigints). */
+export function isqrt(n: bigint): bigint {
+  if (n < 2n) return n;
+  let x = n;
+  let y = (x + 1n) >> 1n;
+  while (y < x) {
+    x = y;
+    y = (x + n / x) >> 1n;
+  }
+  return x;
+}
+
+const hex = (b: Uint8Array): Hex => `0x${toHex(b)}`;
+const sameAddress = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
+class Failure {
+  constructor(readonly code: ReasonCode) {}
+}
+
+/** Throws the failure that ends validation; caught per entry. */
+function fail(code: ReasonCode): never {
+  throw new Failure(code);
+}
+
+export class ReferenceEngine {
+  readonly slots: Slot[] = [];
+  private readonly tree = new ReferenceMerkleTree(STATE_TREE_SHAPE);
+
+  constructor(genesis: readonly Slot[] = []) {
+    if (genesis.length > MAX_SLOTS) throw new InvalidArgumentError(`genesis may hold at most ${MAX_SLOTS} slots`);
+    genesis.forEach((s, i) => {
+      const slot = checkSlot(s, `genesis[${i}]`);
+      if (isReservedOwner(slot.owner)) throw new InvalidArgumentError(`genesis[${i}].owner is a reserved pool address`);
+      if (isLpToken(slot.token)) throw new InvalidArgumentError(`genesis[${i}].token is an LP token id`);
+      this.slots.push(slot);
+      this.tree.set(i, keccak_256(encodeSlot(slot)));
+    });
+  }
+
+  stateRoot(): Hex {
+    return hex(keccak_256(encodeStateCommitment(this.tree.root(), this.slots.length)));
+  }
+
+  treeRoot(): Hex {
+    return hex(this.tree.root());
+  }
+
+  /**
+   * Applies a batch. `signers[i]` is the address recovered from `batch.txs[i]`'s signature, or
+   * null when it did not recover. Throws InvalidArgumentError (and changes nothing) when the
+   * batch-level fields are invalid.
+   */
+  applyBatch(batch: Batch, signers: readonly (Hex | null)[]): BatchResult {
+    const preStateRoot = this.stateRoot();
+    const feeSlots = this.checkFeeSlots(batch.feeSlots);
+    if (signers.length !== batch.txs.length) throw new InvalidArgumentError("one signer per transaction");
+    const run = new BatchRun(this.slots, feeSlots);
+    const receipts: Receipt[] = [];
+    for (const msg of batch.l1Messages) receipts.push(run.entry(() => run.l1(msg)));
+    batch.txs.forEach((tx, i) => receipts.push(run.entry(() => run.tx(tx, signers[i] ?? null))));
+    const fees = run.settle();
+    for (const index of run.dirty) this.tree.set(index, keccak_256(encodeSlot(this.slots[index]!)));
+    const wtree = new ReferenceMerkleTree(STATE_TREE_SHAPE);
+    run.withdrawals.forEach((w, i) => wtree.set(i, keccak_256(encodeWithdrawal(w))));
+    return {
+      preStateRoot,
+      postStateRoot: this.stateRoot(),
+      postTreeRoot: this.treeRoot(),
+      slotCount: this.slots.length,
+      receipts,
+      withdrawals: run.withdrawals,
+      withdrawalsRoot: hex(wtree.root()),
+      fees,
+    };
+  }
+
+  private checkFeeSlots(feeSlots: readonly number[]): number[] {
+    if (!Array.isArray(feeSlots) || feeSlots.length > MAX_FEE_SLOTS) {
+      throw new InvalidArgumentError(`feeSlots must be an array of at most ${MAX_FEE_SLOTS} slot indices`);
+    }
+    const tokens = new Set<number>();
+    for (const s of feeSlots) {
+      if (!Number.isInteger(s) || s < 0 || s >= this.slots.length) throw new InvalidArgumentError(`fee slot ${s} does not exist`);
+      const slot = this.slots[s]!;
+      if (isReservedOwner(slot.owner)) throw new InvalidArgumentError(`fee slot ${s} belongs to a pool`);
+      if (tokens.has(slot.token)) throw new InvalidArgumentError(`two fee slots for token ${slot.token}`);
+      tokens.add(slot.token);
+    }
+    return [...feeSlots];
+  }
+}
+
+/** A deposit that failed: its refund was appended to the withdrawals. */
+class RefundFailure extends Failure {
+  constructor(
+    code: ReasonCode,
+    readonly withdrawalIndex: bigint,
+    readonly amount: bigint,
+  ) {
+    super(code);
+  }
+}
+
+/** One batch in progress: the entry semantics of docs/SPEC.md §6–7. */
+class BatchRun {
+  readonly dirty = new Set<number>();
+  readonly withdrawals: Withdrawal[] = [];
+  private readonly pending: bigint[];
+  private touched: number[] = [];
+
+  constructor(
+    private readonly slots: Slot[],
+    private readonly feeSlots: number[],
+  ) {
+    this.pending = feeSlots.map(() => 0n);
+  }
+
+  entry(apply: () => [bigint, bigint] | void): Receipt {
+    this.touched = [];
+    try {
+      const out = apply() ?? [0n, 0n];
+      return { status: Reason.OK, touched: this.touched, out };
+    } catch (e) {
+      if (!(e instanceof Failure)) throw e;
+      const out: [bigint, bigint] = e instanceof RefundFailure ? [e.withdrawalIndex, e.amount] : [0n, 0n];
+      return { status: e.code, touched: this.touched, out };
+    }
+  }
+
+  settle(): bigint[] {
+    this.feeSlots.forEach((s, i) => {
+      this.slots[s]!.balance += this.pending[i]!;
+      this.dirty.add(s);
+    });
+    return this.pending;
+  }
+
+  // ---- helpers ----
+
+  private touch(...indices: number[]): void {
+    for (const i of indices) if (!this.touched.includes(i)) this.touched.push(i);
+  }
+
+  private exists(i: number): boolean {
+    return i < this.slots.length;
+  }
+
+  private slot(i: number): Slot {
+    return this.slots[i]!;
+  }
+
+  /** Index of the fee slot for `token`, or -1. */
+  private feeIndex(token: number): number {
+    return this.feeSlots.findIndex((s) => this.slots[s]!.token === token);
+  }
+
+  /** Fees already owed to slot `i` in this batch (0 unless it is a fee slot). */
+  private pendingFor(i: number): bigint {
+    const k = this.feeSlots.indexOf(i);
+    return k < 0 ? 0n : this.pending[k]!;
+  }
+
+  /** A credit of `amount` to slot `i` must leave room for the fees it will still receive. */
+  private fits(i: number, amount: bigint): boolean {
+    return this.slot(i).balance + amount + this.pendingFor(i) <= MAX_U128;
+  }
+
+  private checkFee(token: number, fee: bigint): number {
+    const k = this.feeIndex(token);
+    if (fee > 0n && k < 0) fail(Reason.NO_FEE_SLOT);
+    return k;
+  }
+
+  private checkFeeFits(k: number, fee: bigint): void {
+    if (k >= 0 && this.slot(this.feeSlots[k]!).balance + this.pending[k]! + fee > MAX_U128) fail(Reason.OVERFLOW);
+  }
+
+  private checkNonce(i: number, nonce: bigint): void {
+    const s = this.slot(i);
+    if (nonce !== s.nonce || s.nonce === MAX_U64) fail(Reason.BAD_NONCE);
+  }
+
+  private mark(...indices: number[]): void {
+    for (const i of indices) this.dirty.add(i);
+  }
+
+  private create(slot: Slot): number {
+    const index = this.slots.length;
+    this.slots.push(slot);
+    this.mark(index);
+    this.touch(index);
+    return index;
+  }
+
+  private withdraw(w: Withdrawal): [bigint, bigint] {
+    this.withdrawals.push(w);
+    return [BigInt(this.withdrawals.length - 1), w.amount];
+  }
+
+  /** The pool at `pool`: its reserve slots and LP-supply slot, after touch and existence checks. */
+  private poolSlots(pool: number): void {
+    if (pool + 2 < this.slots.length) this.touch(pool, pool + 1, pool + 2);
+    else this.touch(pool);
+  }
+
+  private checkPool(pool: number): { a: Slot; b: Slot; supply: Slot; feeBps: bigint } {
+    const a = this.slot(pool);
+    if (!sameAddress(a.owner, poolAddress(pool))) fail(Reason.NOT_A_POOL);
+    return { a, b: this.slot(pool + 1), supply: this.slot(pool + 2), feeBps: a.nonce };
+  }
+
+  // ---- L1 messages ----
+
+  l1(msg: L1Message): [bigint, bigint] | void {
+    if (msg.kind === "deposit") {
+      const { owner, token, amount } = msg;
+      const named = msg.slot;
+      if (named !== undefined) this.touch(named);
+      const refund = (code: ReasonCode): never => {
+        this.withdrawals.push({ owner, token, amount });
+        throw new RefundFailure(code, BigInt(this.withdrawals.length - 1), amount);
+      };
+      if (isLpToken(token)) refund(Reason.INVALID_TOKEN);
+      if (isReservedOwner(owner)) refund(Reason.RESERVED_OWNER);
+      if (named !== undefined && this.exists(named)) {
+        const s = this.slot(named);
+        if (sameAddress(s.owner, owner) && s.token === token && this.fits(named, amount)) {
+          s.balance += amount;
+          this.mark(named);
+          return;
+        }
+      }
+      if (this.slots.length >= MAX_SLOTS) refund(Reason.CAPACITY);
+      this.create({ owner: owner.toLowerCase() as Hex, token, balance: amount, nonce: 0n });
+      return;
+    }
+    // forced exit
+    this.touch(msg.slot);
+    if (!this.exists(msg.slot)) fail(Reason.UNKNOWN_SLOT);
+    const s = this.slot(msg.slot);
+    if (!sameAddress(s.owner, msg.owner)) fail(Reason.OWNER_MISMATCH);
+    if (isLpToken(s.token)) fail(Reason.INVALID_TOKEN);
+    const amount = s.balance;
+    s.balance = 0n;
+    this.mark(msg.slot);
+    return this.withdraw({ owner: s.owner, token: s.token, amount });
+  }
+
+  // ---- L2 transactions ----
+
+  tx(tx: Tx, signer: Hex | null): [bigint, bigint] | void {
+    switch (tx.type) {
+      case "transfer": {
+        this.touch(tx.from, tx.to);
+        if (!this.exists(tx.from) || !this.exists(tx.to)) fail(Reason.UNKNOWN_SLOT);
+        const from = this.slot(tx.from);
+        const to = this.slot(tx.to);
+        this.checkSigner(from, signer);
+        this.checkNonce(tx.from, tx.nonce);
+        if (to.token !== from.token) fail(Reason.TOKEN_MISMATCH);
+        // pool reserves move only through the AMM, so they stay below MAX_RESERVE
+        if (isReservedOwner(to.owner)) fail(Reason.RESERVED_OWNER);
+        const k = this.checkFee(from.token, tx.fee);
+        if (tx.amount + tx.fee > from.balance) fail(Reason.INSUFFICIENT_BALANCE);
+        if (tx.to !== tx.from && !this.fits(tx.to, tx.amount)) fail(Reason.OVERFLOW);
+        this.checkFeeFits(k, tx.fee);
+        from.balance -= tx.amount + tx.fee;
+        to.balance += tx.amount;
+        from.nonce += 1n;
+        if (k >= 0) this.pending[k]! += tx.fee;
+        this.mark(tx.from, tx.to);
+        return;
+      }
+      case "transferToNew": {
+        this.touch(tx.from);
+        if (!this.exists(tx.from)) fail(Reason.UNKNOWN_SLOT);
+        const from = this.slot(tx.from);
+        this.checkSigner(from, signer);
+        this.checkNonce(tx.from, tx.nonce);
+        if (isReservedOwner(tx.toOwner)) fail(Reason.RESERVED_OWNER);
+        const k = this.checkFee(from.token, tx.fee);
+        if (tx.amount + tx.fee > from.balance) fail(Reason.INSUFFICIENT_BALANCE);
+        this.checkFeeFits(k, tx.fee);
+        if (this.slots.length >= MAX_SLOTS) fail(Reason.CAPACITY);
+        from.balance -= tx.amount + tx.fee;
+        from.nonce += 1n;
+        if (k >= 0) this.pending[k]! += tx.fee;
+        this.mark(tx.from);
+        this.create({ owner: tx.toOwner.toLowerCase() as Hex, token: from.token, balance: tx.amount, nonce: 0n });
+        return;
+      }
+      case "withdraw": {
+        this.touch(tx.from);
+        if (!this.exists(tx.from)) fail(Reason.UNKNOWN_SLOT);
+        const from = this.slot(tx.from);
+        this.checkSigner(from, signer);
+        this.checkNonce(tx.from, tx.nonce);
+        if (isLpToken(from.token)) fail(Reason.INVALID_TOKEN);
+        const k = this.checkFee(from.token, tx.fee);
+        if (tx.amount + tx.fee > from.balance) fail(Reason.INSUFFICIENT_BALANCE);
+        this.checkFeeFits(k, tx.fee);
+        from.balance -= tx.amount + tx.fee;
+        from.nonce += 1n;
+        if (k >= 0) this.pending[k]! += tx.fee;
+        this.mark(tx.from);
+        return this.withdraw({ owner: from.owner, token: from.token, amount: tx.amount });
+      }
+      case "createPool": {
+        this.touch(tx.fromA, tx.fromB);
+        if (!this.exists(tx.fromA) || !this.exists(tx.fromB)) fail(Reason.UNKNOWN_SLOT);
+        const a = this.slot(tx.fromA);
+        const b = this.slot(tx.fromB);
+        this.checkSigner(a, signer);
+        if (!sameAddress(b.owner, a.owner)) fail(Reason.OWNER_MISMATCH);
+        this.checkNonce(tx.fromA, tx.nonce);
+        if (isLpToken(a.token) || isLpToken(b.token)) fail(Reason.INVALID_TOKEN);
+        if (a.token === b.token || tx.feeBps > MAX_POOL_FEE_BPS || tx.amountA === 0n || tx.amountB === 0n) {
+          fail(Reason.INVALID_POOL_PARAMS);
+        }
+        if (tx.amountA > a.balance || tx.amountB > b.balance) fail(Reason.INSUFFICIENT_BALANCE);
+        if (tx.amountA > MAX_RESERVE || tx.amountB > MAX_RESERVE) fail(Reason.OVERFLOW);
+        const shares = isqrt(tx.amountA * tx.amountB);
+        if (shares <= MINIMUM_LIQUIDITY) fail(Reason.INSUFFICIENT_OUTPUT);
+        if (this.slots.length + 4 > MAX_SLOTS) fail(Reason.CAPACITY);
+        a.balance -= tx.amountA;
+        b.balance -= tx.amountB;
+        a.nonce += 1n;
+        this.mark(tx.fromA, tx.fromB);
+        const n = this.slots.length;
+        const p = poolAddress(n);
+        this.create({ owner: p, token: a.token, balance: tx.amountA, nonce: BigInt(tx.feeBps) });
+        this.create({ owner: p, token: b.token, balance: tx.amountB, nonce: 0n });
+        this.create({ owner: p, token: lpToken(n), balance: shares, nonce: 0n });
+        this.create({ owner: a.owner, token: lpToken(n), balance: shares - MINIMUM_LIQUIDITY, nonce: 0n });
+        return [shares - MINIMUM_LIQUIDITY, 0n];
+      }
+      case "addLiquidity": {
+        this.touch(tx.fromA, tx.fromB);
+        if (tx.lpSlot !== NEW_SLOT) this.touch(tx.lpSlot);
+        this.poolSlots(tx.pool);
+        const newLp = tx.lpSlot === NEW_SLOT;
+        if (!this.exists(tx.fromA) || !this.exists(tx.fromB) || (!newLp && !this.exists(tx.lpSlot)) || !this.exists(tx.pool + 2)) {
+          fail(Reason.UNKNOWN_SLOT);
+        }
+        const fa = this.slot(tx.fromA);
+        const fb = this.slot(tx.fromB);
+        this.checkSigner(fa, signer);
+        if (!sameAddress(fb.owner, fa.owner) || (!newLp && !sameAddress(this.slot(tx.lpSlot).owner, fa.owner))) {
+          fail(Reason.OWNER_MISMATCH);
+        }
+        this.checkNonce(tx.fromA, tx.nonce);
+        const pool = this.checkPool(tx.pool);
+        if (fa.token !== pool.a.token || fb.token !== pool.b.token || (!newLp && this.slot(tx.lpSlot).token !== lpToken(tx.pool))) {
+          fail(Reason.TOKEN_MISMATCH);
+        }
+        const rA = pool.a.balance;
+        const rB = pool.b.balance;
+        const supply = pool.supply.balance;
+        let useA = tx.amountA;
+        let useB = (tx.amountA * rB) / rA;
+        if (useB > tx.amountB) {
+          useA = (tx.amountB * rA) / rB;
+          useB = tx.amountB;
+        }
+        const sA = (useA * supply) / rA;
+        const sB = (useB * supply) / rB;
+        const shares = sA < sB ? sA : sB;
+        if (useA > fa.balance || useB > fb.balance) fail(Reason.INSUFFICIENT_BALANCE);
+        if (rA + useA > MAX_RESERVE || rB + useB > MAX_RESERVE || supply + shares > MAX_U128) fail(Reason.OVERFLOW);
+        if (!newLp && !this.fits(tx.lpSlot, shares)) fail(Reason.OVERFLOW);
+        if (shares < tx.minShares) fail(Reason.SLIPPAGE);
+        if (shares === 0n) fail(Reason.INSUFFICIENT_OUTPUT);
+        if (newLp && this.slots.length >= MAX_SLOTS) fail(Reason.CAPACITY);
+        fa.balance -= useA;
+        fb.balance -= useB;
+        pool.a.balance += useA;
+        pool.b.balance += useB;
+        pool.supply.balance += shares;
+        fa.nonce += 1n;
+        this.mark(tx.fromA, tx.fromB, tx.pool, tx.pool + 1, tx.pool + 2);
+        if (newLp) this.create({ owner: fa.owner, token: lpToken(tx.pool), balance: shares, nonce: 0n });
+        else {
+          this.slot(tx.lpSlot).balance += shares;
+          this.mark(tx.lpSlot);
+        }
+        return [shares, 0n];
+      }
+      case "removeLiquidity": {
+        this.touch(tx.lpSlot, tx.toA, tx.toB);
+        this.poolSlots(tx.pool);
+        if (!this.exists(tx.lpSlot) || !this.exists(tx.toA) || !this.exists(tx.toB) || !this.exists(tx.pool + 2)) {
+          fail(Reason.UNKNOWN_SLOT);
+        }
+        const lp = this.slot(tx.lpSlot);
+        const ta = this.slot(tx.toA);
+        const tb = this.slot(tx.toB);
+        this.checkSigner(lp, signer);
+        if (!sameAddress(ta.owner, lp.owner) || !sameAddress(tb.owner, lp.owner)) fail(Reason.OWNER_MISMATCH);
+        this.checkNonce(tx.lpSlot, tx.nonce);
+        const pool = this.checkPool(tx.pool);
+        if (lp.token !== lpToken(tx.pool) || ta.token !== pool.a.token || tb.token !== pool.b.token) fail(Reason.TOKEN_MISMATCH);
+        if (tx.shares > lp.balance) fail(Reason.INSUFFICIENT_BALANCE);
+        const supply = pool.supply.balance;
+        const outA = (tx.shares * pool.a.balance) / supply;
+        const outB = (tx.shares * pool.b.balance) / supply;
+        if (!this.fits(tx.toA, outA) || !this.fits(tx.toB, outB)) fail(Reason.OVERFLOW);
+        if (outA < tx.minA || outB < tx.minB) fail(Reason.SLIPPAGE);
+        lp.balance -= tx.shares;
+        pool.supply.balance -= tx.shares;
+        pool.a.balance -= outA;
+        pool.b.balance -= outB;
+        ta.balance += outA;
+        tb.balance += outB;
+        lp.nonce += 1n;
+        this.mark(tx.lpSlot, tx.toA, tx.toB, tx.pool, tx.pool + 1, tx.pool + 2);
+        return [outA, outB];
+      }
+      case "swap": {
+        this.touch(tx.from, tx.to);
+        this.poolSlots(tx.pool);
+        if (!this.exists(tx.from) || !this.exists(tx.to) || !this.exists(tx.pool + 2)) fail(Reason.UNKNOWN_SLOT);
+        const from = this.slot(tx.from);
+        const to = this.slot(tx.to);
+        this.checkSigner(from, signer);
+        if (!sameAddress(to.owner, from.owner)) fail(Reason.OWNER_MISMATCH);
+        this.checkNonce(tx.from, tx.nonce);
+        const pool = this.checkPool(tx.pool);
+        const aToB = from.token === pool.a.token;
+        if ((!aToB && from.token !== pool.b.token) || to.token !== (aToB ? pool.b.token : pool.a.token)) {
+          fail(Reason.TOKEN_MISMATCH);
+        }
+        if (tx.amountIn > from.balance) fail(Reason.INSUFFICIENT_BALANCE);
+        const rIn = aToB ? pool.a : pool.b;
+        const rOut = aToB ? pool.b : pool.a;
+        if (rIn.balance + tx.amountIn > MAX_RESERVE) fail(Reason.OVERFLOW);
+        const inWithFee = tx.amountIn * (10000n - pool.feeBps);
+        const out = (inWithFee * rOut.balance) / (rIn.balance * 10000n + inWithFee);
+        if (out < tx.minOut) fail(Reason.SLIPPAGE);
+        if (out === 0n) fail(Reason.INSUFFICIENT_OUTPUT);
+        if (!this.fits(tx.to, out)) fail(Reason.OVERFLOW);
+        from.balance -= tx.amountIn;
+        rIn.balance += tx.amountIn;
+        rOut.balance -= out;
+        to.balance += out;
+        from.nonce += 1n;
+        this.mark(tx.from, tx.to, tx.pool, tx.pool + 1);
+        return [out, 0n];
+      }
+    }
+  }
+
+  private checkSigner(slot: Slot, signer: Hex | null): void {
+    if (signer === null || !sameAddress(slot.owner, signer)) fail(Reason.BAD_SIGNATURE);
+  }
+}
+

@@ -1,0 +1,141 @@
+// secp256k1 signatures over EIP-712 digests (docs/SPEC.md §6): the engine's only use of
+// elliptic-curve code. Browser-safe: no Node built-ins.
+import { secp256k1 } from "@noble/curves/secp256k1.js";
+import { keccak_256 } from "@noble/hashes/sha3.js";
+import { checkBytes, fromHex, toHex } from "./bytes.js";
+import { InvalidArgumentError } from "./errors.js";
+import { txDigest, type Eip712Domain } from "./protocol/eip712.js";
+import type { Hex, SignedTx, Tx } from "./protocol/types.js";
+
+/** Order n of the secp256k1 group: r and s must lie in 1..n-1. */
+export const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+/** Largest s the protocol accepts (EIP-2): without this bound (r, n-s) would be a second valid signature. */
+export const SECP256K1_HALF_N = SECP256K1_N >> 1n;
+/** Bytes in a signature: r (32) ‖ s (32) ‖ v (1). */
+export const SIGNATURE_BYTES = 65;
+
+/**
+ * The one call into the curve library, so another implementation (e.g. a WASM libsecp256k1) can
+ * be swapped in by replacing this function alone. Callers have already checked every rule of the
+ * protocol (length, 1 ≤ r < n, 1 ≤ s ≤ n/2, recovery ∈ {0, 1}), so a backend need not agree with
+ * noble on edge-case policy; it only has to return the 64-byte public key x ‖ y, or null when no
+ * key exists (r is not the x-coordinate of a curve point, or the result is the point at infinity).
+ */
+function recoverPublicKeyXY(digest: Uint8Array, rs: Uint8Array, recovery: 0 | 1): Uint8Array | null {
+  try {
+    const sig = secp256k1.Signature.fromBytes(rs, "compact").addRecoveryBit(recovery);
+    return sig.recoverPublicKey(digest).toBytes(false).subarray(1);
+  } catch {
+    return null;
+  }
+}
+
+function bigintOf(bytes: Uint8Array): bigint {
+  return bytes.length === 0 ? 0n : BigInt("0x" + toHex(bytes));
+}
+
+function addressOfPublicKeyXY(xy: Uint8Array): Hex {
+  return `0x${toHex(keccak_256(xy).subarray(12))}`;
+}
+
+/**
+ * The address that signed `digest`, lowercase, or null when `signature` is malformed: not 65
+ * bytes (or not hex), r or s outside 1..n-1, s > n/2 (high-s, EIP-2), v not in {27, 28, 0, 1},
+ * or no public key recovers. A null is how a batch entry gets BAD_SIGNATURE, so this never
+ * throws for any signature a sequencer could put in a batch. Note a well-formed signature over a
+ * different digest still recovers *some* address; the caller's owner comparison rejects it.
+ * @throws InvalidArgumentError only if `digest` is not 32 bytes (a caller bug, not bad input).
+ */
+export function recoverSigner(digest: Uint8Array, signature: Hex | Uint8Array): Hex | null {
+  checkBytes(digest, 32, "digest");
+  let sig: Uint8Array;
+  if (signature instanceof Uint8Array) sig = signature;
+  else if (typeof signature === "string") {
+    try {
+      sig = fromHex(signature);
+    } catch {
+      return null;
+    }
+  } else return null;
+  if (sig.length !== SIGNATURE_BYTES) return null;
+
+  const r = bigintOf(sig.subarray(0, 32));
+  const s = bigintOf(sig.subarray(32, 64));
+  const v = sig[64]!;
+  if (r === 0n || r >= SECP256K1_N || s === 0n || s > SECP256K1_HALF_N) return null;
+  // 27/28 is what wallets emit (the legacy eth_sign convention); 0/1 is the raw recovery id
+  // some signers (and EIP-2098 decoders) produce. Both mean the same key, so accept both.
+  let recovery: 0 | 1;
+  if (v === 27 || v === 0) recovery = 0;
+  else if (v === 28 || v === 1) recovery = 1;
+  else return null;
+
+  const xy = recoverPublicKeyXY(digest, sig.slice(0, 64), recovery);
+  return xy === null ? null : addressOfPublicKeyXY(xy);
+}
+
+function parsePrivateKey(privateKey: Uint8Array | Hex): Uint8Array {
+  let key: Uint8Array | undefined;
+  if (privateKey instanceof Uint8Array) key = privateKey;
+  else if (typeof privateKey === "string" && /^0x[0-9a-fA-F]{64}$/.test(privateKey)) key = fromHex(privateKey);
+  // The key itself never goes into an error message: messages end up in logs.
+  if (key === undefined || key.length !== 32 || !secp256k1.utils.isValidSecretKey(key)) {
+    throw new InvalidArgumentError("private key must be 32 bytes (0x + 64 hex digits) in 1..n-1");
+  }
+  return key;
+}
+
+/**
+ * Signs a 32-byte digest as a wallet would: deterministic RFC 6979 nonce, low-s, 65 bytes
+ * r ‖ s ‖ v with v ∈ {27, 28}. Deterministic, so it matches viem's and ethers' signature
+ * byte for byte, which lets tests compare signatures and not only recovered addresses.
+ * @throws InvalidArgumentError if `digest` is not 32 bytes or `privateKey` is not a valid key.
+ */
+export function signDigest(digest: Uint8Array, privateKey: Uint8Array | Hex): Hex {
+  checkBytes(digest, 32, "digest");
+  const key = parsePrivateKey(privateKey);
+  const rec = secp256k1.sign(digest, key, { prehash: false, lowS: true, format: "recovered" });
+  const recovery = rec[0]!;
+  // Recovery ids 2 and 3 (r ≥ n before reduction) have probability ~2^-128 and no Ethereum
+  // encoding; failing loudly beats emitting a signature nobody can verify.
+  if (recovery > 1) throw new InvalidArgumentError("digest produced an unrepresentable signature (recovery id > 1)");
+  const out = new Uint8Array(SIGNATURE_BYTES);
+  out.set(rec.subarray(1, 65), 0);
+  out[64] = 27 + recovery;
+  return `0x${toHex(out)}`;
+}
+
+/**
+ * The Ethereum address (lowercase) controlled by `privateKey`: the owner a slot must hold for
+ * this key's signatures to be accepted.
+ * @throws InvalidArgumentError if `privateKey` is not a valid key.
+ */
+export function addressOf(privateKey: Uint8Array | Hex): Hex {
+  const key = parsePrivateKey(privateKey);
+  return addressOfPublicKeyXY(secp256k1.getPublicKey(key, false).subarray(1));
+}
+
+/**
+ * `tx` with its EIP-712 signature for `domain` attached: what a wallet would hand the sequencer.
+ * Mainly for tests, demos and tooling; production users sign in their wallet via
+ * `typedDataFor` (protocol/eip712.ts).
+ * @throws InvalidArgumentError for an invalid transaction, domain or key.
+ */
+export function signTransaction<T extends Tx>(
+  tx: T,
+  privateKey: Uint8Array | Hex,
+  domain: Eip712Domain,
+): T & { signature: Hex } {
+  return { ...tx, signature: signDigest(txDigest(tx, domain), privateKey) };
+}
+
+/**
+ * The address that signed `tx` under `domain`, or null if its signature is malformed (see
+ * {@link recoverSigner}). A signature made for another chain, contract or transaction recovers a
+ * different address, so callers must compare the result with the slot owner.
+ * @throws InvalidArgumentError if the transaction's fields or the domain are invalid: such a
+ * transaction cannot be executed whatever its signature, and the caller must decide how to treat it.
+ */
+export function recoverTransactionSigner(tx: SignedTx, domain: Eip712Domain): Hex | null {
+  return recoverSigner(txDigest(tx, domain), tx.signature);
+}

@@ -1,0 +1,254 @@
+// Targeted edge cases of the state transition, each run through the WASM engine and the
+// reference (and compared), with the expected outcome asserted explicitly.
+import { describe, expect, it } from "vitest";
+import { privateKeyToAccount } from "viem/accounts";
+import { Wallet } from "ethers";
+import { Engine } from "../src/engine.js";
+import { ReferenceEngine } from "../src/reference/engine.js";
+import { typedDataFor } from "../src/protocol/eip712.js";
+import { addressOf, signTransaction } from "../src/signatures.js";
+import { poolAddress } from "../src/protocol/encoding.js";
+import {
+  MAX_RESERVE, MAX_U128, NEW_SLOT, Reason, type Batch, type Hex, type SignedTx, type Slot, type Tx,
+} from "../src/protocol/types.js";
+import { InvalidArgumentError } from "../src/errors.js";
+
+const DOMAIN = { chainId: 31337n, verifyingContract: "0x5fbdb2315678afecb367f032d93f642f64180aa3" as Hex };
+const KEY_A = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80" as const;
+const KEY_B = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d" as const;
+const A = addressOf(KEY_A);
+const B = addressOf(KEY_B);
+const unsigned = (tx: Tx): SignedTx => ({ ...tx, signature: "0x" });
+
+/** Applies `batch` to fresh engines over `genesis`, checks both agree, returns the result. */
+function run(genesis: Slot[], batch: Batch, signers?: (Hex | null)[]) {
+  const engine = Engine.create({ genesis, ...DOMAIN });
+  const ref = new ReferenceEngine(genesis);
+  const s = signers ?? batch.txs.map(() => A);
+  const got = engine.applyBatch(batch, { signers: s });
+  expect(got).toEqual(ref.applyBatch(batch, s));
+  const slots = Array.from({ length: engine.slotCount() }, (_, i) => engine.getSlot(i));
+  expect(slots).toEqual(ref.slots);
+  return { got, slots, engine };
+}
+
+describe("signatures from real wallets", () => {
+  const genesis: Slot[] = [
+    { owner: A, token: 1, balance: 1000n, nonce: 0n },
+    { owner: B, token: 1, balance: 0n, nonce: 0n },
+  ];
+  const tx: Tx = { type: "transfer", from: 0, to: 1, amount: 250n, fee: 0n, nonce: 0n };
+
+  it("accepts a transfer signed with viem's signTypedData", async () => {
+    const signature = await privateKeyToAccount(KEY_A).signTypedData(typedDataFor(tx, DOMAIN) as never);
+    const engine = Engine.create({ genesis, ...DOMAIN });
+    const res = engine.applyBatch({ feeSlots: [], l1Messages: [], txs: [{ ...tx, signature }] });
+    expect(res.receipts[0]!.status).toBe(Reason.OK);
+    expect(engine.getSlot(1).balance).toBe(250n);
+  });
+
+  it("accepts a transfer signed with ethers' signTypedData", async () => {
+    const td = typedDataFor(tx, DOMAIN);
+    const signature = (await new Wallet(KEY_A).signTypedData(td.domain, td.types as never, td.message)) as Hex;
+    const engine = Engine.create({ genesis, ...DOMAIN });
+    expect(engine.applyBatch({ feeSlots: [], l1Messages: [], txs: [{ ...tx, signature }] }).receipts[0]!.status).toBe(Reason.OK);
+  });
+
+  it("rejects a signature made for another chain id or contract, and changes nothing", () => {
+    for (const other of [{ ...DOMAIN, chainId: 1n }, { ...DOMAIN, verifyingContract: "0x0000000000000000000000000000000000000001" as Hex }]) {
+      const engine = Engine.create({ genesis, ...DOMAIN });
+      const before = engine.stateRoot();
+      const signed = signTransaction(tx, KEY_A, other);
+      const res = engine.applyBatch({ feeSlots: [], l1Messages: [], txs: [signed] });
+      expect(res.receipts[0]!.status).toBe(Reason.BAD_SIGNATURE);
+      expect(res.postStateRoot).toBe(before);
+    }
+  });
+
+  it("rejects a valid signature by someone who does not own the slot", () => {
+    const engine = Engine.create({ genesis, ...DOMAIN });
+    const res = engine.applyBatch({ feeSlots: [], l1Messages: [], txs: [signTransaction(tx, KEY_B, DOMAIN)] });
+    expect(res.receipts[0]!.status).toBe(Reason.BAD_SIGNATURE);
+  });
+});
+
+describe("edge cases (WASM and reference agree, outcome asserted)", () => {
+  it("a batch of nothing keeps the state root", () => {
+    const genesis: Slot[] = [{ owner: A, token: 1, balance: 5n, nonce: 0n }];
+    const { got } = run(genesis, { feeSlots: [], l1Messages: [], txs: [] });
+    expect(got.postStateRoot).toBe(got.preStateRoot);
+    expect(got.receipts).toEqual([]);
+  });
+
+  it("max u128 balances: a credit that would overflow fails; the full balance moves", () => {
+    const genesis: Slot[] = [
+      { owner: A, token: 1, balance: MAX_U128, nonce: 0n },
+      { owner: A, token: 1, balance: 1n, nonce: 0n },
+    ];
+    const { got, slots } = run(genesis, {
+      feeSlots: [],
+      l1Messages: [],
+      txs: [
+        unsigned({ type: "transfer", from: 1, to: 0, amount: 1n, fee: 0n, nonce: 0n }),
+        unsigned({ type: "transfer", from: 0, to: 1, amount: MAX_U128 - 1n, fee: 0n, nonce: 0n }),
+      ],
+    });
+    expect(got.receipts.map((r) => r.status)).toEqual([Reason.OVERFLOW, Reason.OK]);
+    expect(slots.map((s) => s.balance)).toEqual([1n, MAX_U128]);
+  });
+
+  it("amount + fee overflowing u128 is an insufficient balance, not a wrap-around", () => {
+    const genesis: Slot[] = [
+      { owner: A, token: 1, balance: MAX_U128, nonce: 0n },
+      { owner: A, token: 1, balance: 0n, nonce: 0n },
+    ];
+    const { got } = run(genesis, {
+      feeSlots: [1],
+      l1Messages: [],
+      txs: [unsigned({ type: "transfer", from: 0, to: 1, amount: MAX_U128, fee: 1n, nonce: 0n })],
+    });
+    expect(got.receipts[0]!.status).toBe(Reason.INSUFFICIENT_BALANCE);
+  });
+
+  it("fees owed to a fee slot count against its headroom, so settlement never overflows", () => {
+    const genesis: Slot[] = [
+      { owner: B, token: 1, balance: MAX_U128 - 10n, nonce: 0n }, // fee slot
+      { owner: A, token: 1, balance: 100n, nonce: 0n },
+    ];
+    const { got, slots } = run(genesis, {
+      feeSlots: [0],
+      l1Messages: [],
+      txs: [
+        unsigned({ type: "transfer", from: 1, to: 1, amount: 0n, fee: 6n, nonce: 0n }), // owes 6 to slot 0
+        unsigned({ type: "transfer", from: 1, to: 0, amount: 5n, fee: 0n, nonce: 1n }), // 10 - 6 < 5: no room
+        unsigned({ type: "transfer", from: 1, to: 0, amount: 4n, fee: 0n, nonce: 1n }), // exactly fits
+        unsigned({ type: "transfer", from: 1, to: 1, amount: 0n, fee: 1n, nonce: 2n }), // the fee would not fit
+      ],
+    });
+    expect(got.receipts.map((r) => r.status)).toEqual([Reason.OK, Reason.OVERFLOW, Reason.OK, Reason.OVERFLOW]);
+    expect(got.fees).toEqual([6n]);
+    expect(slots[0]!.balance).toBe(MAX_U128);
+  });
+
+  it("zero amounts and self-transfers are valid and only cost the fee and a nonce", () => {
+    const genesis: Slot[] = [
+      { owner: A, token: 1, balance: 10n, nonce: 0n },
+      { owner: B, token: 1, balance: 0n, nonce: 0n },
+    ];
+    const { got, slots } = run(genesis, {
+      feeSlots: [1],
+      l1Messages: [],
+      txs: [
+        unsigned({ type: "transfer", from: 0, to: 0, amount: 7n, fee: 2n, nonce: 0n }),
+        unsigned({ type: "transfer", from: 0, to: 1, amount: 0n, fee: 0n, nonce: 1n }),
+        unsigned({ type: "withdraw", from: 0, amount: 0n, fee: 0n, nonce: 2n }),
+      ],
+    });
+    expect(got.receipts.map((r) => r.status)).toEqual([Reason.OK, Reason.OK, Reason.OK]);
+    expect(slots[0]).toEqual({ owner: A, token: 1, balance: 8n, nonce: 3n });
+    expect(slots[1]!.balance).toBe(2n);
+    expect(got.withdrawals).toEqual([{ owner: A, token: 1, amount: 0n }]);
+  });
+
+  it("a pool cannot be drained: huge swaps leave reserves positive; reserves stay below 2^112", () => {
+    const genesis: Slot[] = [
+      { owner: A, token: 1, balance: MAX_U128, nonce: 0n },
+      { owner: A, token: 2, balance: MAX_RESERVE, nonce: 0n },
+    ];
+    const { got, slots } = run(genesis, {
+      feeSlots: [],
+      l1Messages: [],
+      txs: [
+        unsigned({ type: "createPool", fromA: 0, fromB: 1, amountA: 1_000_000n, amountB: 1_000_000n, feeBps: 30, nonce: 0n }),
+        // pool at 2 (reserves 2, 3; supply 4); creator's LP slot 5
+        unsigned({ type: "swap", pool: 2, from: 0, to: 1, amountIn: MAX_RESERVE - 1_000_000n, minOut: 0n, nonce: 1n }),
+        unsigned({ type: "swap", pool: 2, from: 0, to: 1, amountIn: 1n, minOut: 0n, nonce: 2n }), // reserve would pass 2^112
+        unsigned({ type: "swap", pool: 2, from: 0, to: 1, amountIn: 0n, minOut: 1n, nonce: 2n }), // failed txs keep the nonce
+      ],
+    });
+    expect(got.receipts.map((r) => r.status)).toEqual([Reason.OK, Reason.OK, Reason.OVERFLOW, Reason.SLIPPAGE]);
+    expect(slots[2]!.owner).toBe(poolAddress(2));
+    expect(slots[2]!.balance).toBe(MAX_RESERVE);
+    expect(slots[3]!.balance).toBeGreaterThan(0n);
+    expect(got.receipts[1]!.out[0]).toBe(1_000_000n - slots[3]!.balance);
+  });
+
+  it("liquidity round trip: add in ratio, remove returns at most what was added", () => {
+    const genesis: Slot[] = [
+      { owner: A, token: 1, balance: 10n ** 24n, nonce: 0n },
+      { owner: A, token: 2, balance: 10n ** 24n, nonce: 0n },
+      { owner: B, token: 1, balance: 10n ** 24n, nonce: 0n },
+      { owner: B, token: 2, balance: 10n ** 24n, nonce: 0n },
+    ];
+    const { got, slots } = run(genesis, {
+      feeSlots: [],
+      l1Messages: [],
+      txs: [
+        unsigned({ type: "createPool", fromA: 0, fromB: 1, amountA: 4n * 10n ** 18n, amountB: 10n ** 18n, feeBps: 30, nonce: 0n }),
+        unsigned({ type: "addLiquidity", pool: 4, fromA: 2, fromB: 3, lpSlot: NEW_SLOT, amountA: 10n ** 18n, amountB: 10n ** 18n, minShares: 0n, nonce: 0n }),
+        unsigned({ type: "removeLiquidity", pool: 4, lpSlot: 8, toA: 2, toB: 3, shares: 5n * 10n ** 17n, minA: 0n, minB: 0n, nonce: 0n }),
+      ],
+      // tx 0 signed by A, txs 1–2 by B
+    }, [A, B, B]);
+    expect(got.receipts.map((r) => r.status)).toEqual([Reason.OK, Reason.OK, Reason.OK]);
+    expect(got.receipts[0]!.out[0]).toBe(2n * 10n ** 18n - 1000n); // sqrt(4e18 · 1e18) − locked
+    // B added 1e18 of token 1 and, at the 4:1 ratio, 0.25e18 of token 2
+    expect(slots[3]!.balance).toBe(10n ** 24n - 25n * 10n ** 16n + got.receipts[2]!.out[1]);
+    const [outA] = got.receipts[2]!.out;
+    expect(outA).toBeLessThanOrEqual(10n ** 18n);
+  });
+
+  it("deposits credit a matching slot, else create one; failed deposits are refunded", () => {
+    const genesis: Slot[] = [{ owner: A, token: 1, balance: 5n, nonce: 0n }];
+    const { got, slots } = run(genesis, {
+      feeSlots: [],
+      l1Messages: [
+        { kind: "deposit", owner: A, token: 1, amount: 10n, slot: 0 },
+        { kind: "deposit", owner: B, token: 1, amount: 3n, slot: 0 }, // owner mismatch: new slot
+        { kind: "deposit", owner: B, token: 0x80000001, amount: 9n }, // LP token: refunded
+        { kind: "deposit", owner: poolAddress(7), token: 1, amount: 4n }, // reserved owner: refunded
+        { kind: "forcedExit", owner: A, slot: 0 },
+      ],
+      txs: [],
+    });
+    expect(got.receipts.map((r) => r.status)).toEqual([Reason.OK, Reason.OK, Reason.INVALID_TOKEN, Reason.RESERVED_OWNER, Reason.OK]);
+    expect(slots.map((s) => s.balance)).toEqual([0n, 3n]);
+    expect(got.withdrawals.map((w) => w.amount)).toEqual([9n, 4n, 15n]);
+    expect(got.receipts[2]!.out).toEqual([0n, 9n]);
+    expect(got.receipts[4]!.out).toEqual([2n, 15n]);
+  });
+
+  it("rejects a malformed batch with a typed error and no state change", () => {
+    const genesis: Slot[] = [{ owner: A, token: 1, balance: 5n, nonce: 0n }, { owner: B, token: 1, balance: 5n, nonce: 0n }];
+    const engine = Engine.create({ genesis, ...DOMAIN });
+    const root = engine.stateRoot();
+    const bad: Batch[] = [
+      { feeSlots: [5], l1Messages: [], txs: [] },
+      { feeSlots: [0, 1], l1Messages: [], txs: [] }, // two fee slots for token 1
+      { feeSlots: [], l1Messages: [{ kind: "deposit", owner: A, token: 1, amount: -1n }], txs: [] },
+      { feeSlots: [], l1Messages: [], txs: [unsigned({ type: "transfer", from: 0, to: 1, amount: 2n ** 128n, fee: 0n, nonce: 0n })] },
+      { feeSlots: [], l1Messages: [], txs: [{ type: "mint", signature: "0x" } as unknown as SignedTx] },
+    ];
+    for (const b of bad) {
+      expect(() => engine.applyBatch(b, { signers: b.txs.map(() => A) })).toThrow(InvalidArgumentError);
+      expect(engine.stateRoot()).toBe(root);
+    }
+    expect(() => Engine.create({ genesis: [{ owner: poolAddress(1), token: 1, balance: 0n, nonce: 0n }], ...DOMAIN })).toThrow(InvalidArgumentError);
+    expect(() => Engine.create({ genesis: [{ owner: A, token: 0x80000000, balance: 0n, nonce: 0n }], ...DOMAIN })).toThrow(InvalidArgumentError);
+  });
+
+  it("a batch of 100,000 transfers matches the reference", () => {
+    const genesis: Slot[] = Array.from({ length: 1000 }, (_, i) => ({ owner: i % 2 ? A : B, token: 1, balance: 10n ** 20n, nonce: 0n }));
+    const nonces = new Array<bigint>(1000).fill(0n);
+    const txs: SignedTx[] = [];
+    const signers: Hex[] = [];
+    for (let i = 0; i < 100_000; i++) {
+      const from = (i * 7919) % 1000;
+      const to = (i * 104729 + 1) % 1000;
+      txs.push(unsigned({ type: "transfer", from, to, amount: BigInt(i % 1000), fee: BigInt(i % 3), nonce: nonces[from]!++ }));
+      signers.push(from % 2 ? A : B);
+    }
+    const { got } = run(genesis, { feeSlots: [0], l1Messages: [], txs }, signers);
+    expect(got.receipts.every((r) => r.status === Reason.OK)).toBe(true);
+  }, 60_000);
+});
