@@ -2,7 +2,7 @@
 // JS writes inputs into the `io` input region, makes one call, and reads results back.
 
 import { Scratch, reserve } from "./buffers";
-import { keccak256 as k256, keccak256Rolled as k256Rolled, keccak256x64, keccak256x128 } from "./keccak";
+import { keccak256 as k256, keccak256Rolled as k256Rolled, keccak256x64, keccak256x128, permutationCount } from "./keccak";
 import {
   Tree, treeNew as newTree, treeFree as freeTree, shapeIsValid, ensureLeafStored, writeLeaf,
   readLeaf, commit, MAX_CAPACITY_LOG2,
@@ -25,6 +25,11 @@ export function ioOut(): usize {
 }
 
 // ---- keccak256 ----
+
+/** keccak-f1600 permutations run by this instance so far (as f64: exact below 2^53). */
+export function keccakPermutations(): f64 {
+  return <f64>permutationCount;
+}
 
 export function keccak256(input: usize, len: usize, out: usize): void {
   k256(input, len, out);

@@ -43,9 +43,13 @@ const MODE_STATE: u32 = 0; // 25 lanes from `src`, 25 lanes back to `dst` (the s
 const MODE_NODE64: u32 = 1; // a fresh state of 8 input lanes + padding, 32-byte digest to `dst`
 const MODE_NODE128: u32 = 2; // a fresh state of 16 input lanes + padding, 32-byte digest to `dst`
 
+/** keccak-f1600 calls since instantiation (for "permutations per transaction" in bench/). */
+export let permutationCount: u64 = 0;
+
 // keccak-f[1600] with the 25 lanes in locals. For Merkle nodes the lanes come straight from the
 // children in memory and only the digest is written, so a node costs no state round-trip.
 @inline function keccakP(mode: u32, src: usize, dst: usize): void {
+  permutationCount++;
   let a0 = load<u64>(src, 0), a1 = load<u64>(src, 8), a2 = load<u64>(src, 16), a3 = load<u64>(src, 24);
   let a4 = load<u64>(src, 32), a5 = load<u64>(src, 40), a6 = load<u64>(src, 48), a7 = load<u64>(src, 56);
   let a8: u64 = 0, a9: u64 = 0, a10: u64 = 0, a11: u64 = 0, a12: u64 = 0, a13: u64 = 0, a14: u64 = 0;

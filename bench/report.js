@@ -22,6 +22,10 @@ for (const shape of [...new Set(results.proofSizes.map((p) => p.shape))]) {
   const row = results.proofSizes.filter((p) => p.shape === shape).map((p) => p.bytes.toFixed(0));
   lines.push(`| ${shape} | ${row.join(" | ")} |`);
 }
+if (results.extras) {
+  lines.push("", "### Other measurements of the same run", "", "| measure | value |", "|---|---:|");
+  for (const [k, v] of Object.entries(results.extras)) lines.push(`| ${k} | ${v < 10 ? v.toFixed(3) : fmt(v)} |`);
+}
 lines.push("", "### Ratios (both sides measured in the same run)", "", "| ratio | value | CI floor |", "|---|---:|---:|");
 for (const [k, v] of Object.entries(results.ratios)) {
   lines.push(`| ${k} | ${v.toFixed(2)}× | ${results.floors[k] !== undefined ? results.floors[k] + "×" : "—"} |`);

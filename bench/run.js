@@ -5,6 +5,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { keccakSuites } from "./keccak.js";
 import { proofSizes, treeSuites } from "./tree.js";
+import { engineSuites, recoverySuites } from "./engine.js";
 import { machine } from "./lib.js";
 
 const quick = process.argv.includes("--quick");
@@ -13,6 +14,10 @@ console.log(`l2engine benchmarks (${quick ? "quick" : "full"} mode) on ${machine
 
 const results = [...(await keccakSuites({ quick })), ...treeSuites({ quick })];
 const proofs = proofSizes({ quick });
+const engine = engineSuites({ quick });
+const recovery = await recoverySuites({ quick }, engine.wasm);
+results.push(...engine.results, ...recovery.results);
+const extras = { ...engine.extras, ...recovery.extras };
 
 const find = (suiteStart, name) => {
   const r = results.find((x) => x.suite.startsWith(suiteStart) && x.name === name);
@@ -27,6 +32,9 @@ const ratios = {
   "keccak128.wasmApi/hashWasm": find("keccak256 of 128", "l2engine WASM, one call per hash (API)") / find("keccak256 of 128", "hash-wasm"),
   "treeUpdates.wasm4/reference4": find(updatesSuite, "l2engine WASM 4-ary depth 16") / find(updatesSuite, "TS reference 4-ary depth 16"),
   "treeUpdates.wasm4/wasm2": find(updatesSuite, "l2engine WASM 4-ary depth 16") / find(updatesSuite, "l2engine WASM binary depth 32"),
+  "engineTransfers.wasm/reference": find("transfer batches", "l2engine WASM engine") / find("transfer batches", "TS reference engine"),
+  "engineMixed.wasm/reference": find("mixed batches", "l2engine WASM engine") / find("mixed batches", "TS reference engine"),
+  "endToEnd.2workers/(2 x singleCoreRecovery)": extras["endToEnd.threads2.efficiency"],
 };
 
 console.log("\n## ratios (same run)");
@@ -43,6 +51,7 @@ const report = {
   floors,
   results,
   proofSizes: proofs,
+  extras,
 };
 writeFileSync(new URL("./results.json", import.meta.url), JSON.stringify(report, null, 2) + "\n");
 console.log(`\nwrote bench/results.json (${report.seconds} s)`);

@@ -18,14 +18,23 @@ export function toHex(bytes: Uint8Array): string {
   return out;
 }
 
+// nibble value of each char code, or 255 (addresses are decoded once per transaction: keep it cheap)
+const NIBBLE = new Uint8Array(128).fill(255);
+for (let i = 0; i < 10; i++) NIBBLE[48 + i] = i;
+for (let i = 0; i < 6; i++) NIBBLE[65 + i] = NIBBLE[97 + i] = 10 + i;
+
 /** Parses hex with or without 0x; throws InvalidArgumentError on odd length or bad digits. */
 export function fromHex(hex: string): Uint8Array {
-  const s = hex.startsWith("0x") || hex.startsWith("0X") ? hex.slice(2) : hex;
-  if (s.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(s)) {
-    throw new InvalidArgumentError(`not a hex string: ${hex.length > 20 ? hex.slice(0, 20) + "…" : hex}`);
+  const start = hex.startsWith("0x") || hex.startsWith("0X") ? 2 : 0;
+  const bad = () => new InvalidArgumentError(`not a hex string: ${hex.length > 20 ? hex.slice(0, 20) + "…" : hex}`);
+  if ((hex.length - start) % 2 !== 0) throw bad();
+  const out = new Uint8Array((hex.length - start) / 2);
+  for (let i = 0, j = start; i < out.length; i++, j += 2) {
+    const hi = NIBBLE[hex.charCodeAt(j)] ?? 255;
+    const lo = NIBBLE[hex.charCodeAt(j + 1)] ?? 255;
+    if ((hi | lo) > 15) throw bad();
+    out[i] = (hi << 4) | lo;
   }
-  const out = new Uint8Array(s.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(s.slice(2 * i, 2 * i + 2), 16);
   return out;
 }
 

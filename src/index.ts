@@ -35,3 +35,4 @@ export {
 } from "./protocol/eip712.js";
 export { recoverSigner, recoverTransactionSigner, signDigest, signTransaction, addressOf } from "./signatures.js";
 export { ReferenceEngine, isqrt } from "./reference/engine.js";
+export { nobleRecovery, type RecoveryBackend } from "./signatures.js";

@@ -9,6 +9,7 @@ export interface CoreExports {
   readonly memory: WebAssembly.Memory;
   ioIn(sizeBytes: number): number;
   ioOut(): number;
+  keccakPermutations(): number;
   keccak256(input: number, len: number, out: number): void;
   keccak256Rolled(input: number, len: number, out: number): void;
   keccak256Many(input: number, inputBytes: number, count: number, out: number): void;

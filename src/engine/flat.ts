@@ -29,13 +29,21 @@ const TX_TYPE_CODES = {
   swap: 6,
 } as const;
 
+// Most amounts fit in 64 bits: skip the BigInt mask and shift for them (this runs per field).
 function put128(view: DataView, offset: number, value: bigint): void {
-  view.setBigUint64(offset, value & MAX_U64, true);
-  view.setBigUint64(offset + 8, value >> 64n, true);
+  if (value <= MAX_U64) {
+    view.setBigUint64(offset, value, true);
+    view.setBigUint64(offset + 8, 0n, true);
+  } else {
+    view.setBigUint64(offset, value & MAX_U64, true);
+    view.setBigUint64(offset + 8, value >> 64n, true);
+  }
 }
 
 function get128(view: DataView, offset: number): bigint {
-  return view.getBigUint64(offset, true) | (view.getBigUint64(offset + 8, true) << 64n);
+  const hi = view.getBigUint64(offset + 8, true);
+  const lo = view.getBigUint64(offset, true);
+  return hi === 0n ? lo : lo | (hi << 64n);
 }
 
 /** Little-endian 48-byte slot record. */

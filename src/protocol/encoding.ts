@@ -24,10 +24,14 @@ export function readUint(bytes: Uint8Array, offset: number, length: number): big
 
 /** 20 bytes of a 0x address; throws InvalidArgumentError otherwise. */
 export function addressBytes(address: string, what = "address"): Uint8Array {
-  if (typeof address !== "string" || !/^0x[0-9a-fA-F]{40}$/.test(address)) {
+  if (typeof address !== "string" || address.length !== 42 || address[0] !== "0" || (address[1] !== "x" && address[1] !== "X")) {
     throw new InvalidArgumentError(`${what} must be a 0x-prefixed 20-byte hex address, got ${String(address)}`);
   }
-  return fromHex(address);
+  try {
+    return fromHex(address);
+  } catch {
+    throw new InvalidArgumentError(`${what} must be a 0x-prefixed 20-byte hex address, got ${address}`);
+  }
 }
 
 export function normalizeAddress(address: string, what = "address"): Hex {
