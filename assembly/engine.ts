@@ -24,7 +24,7 @@ export const L1_RECORD_BYTES: usize = 64;
 export const TX_RECORD_BYTES: usize = 128;
 export const RECEIPT_BYTES: usize = 64;
 export const WITHDRAWAL_RECORD_BYTES: usize = 48;
-export const TRAILER_BYTES: usize = 112;
+export const TRAILER_BYTES: usize = 144;
 
 const L1_KIND: usize = 0, L1_HAS_SLOT: usize = 1, L1_SLOT: usize = 4, L1_TOKEN: usize = 8, L1_OWNER: usize = 12;
 const L1_AMOUNT: usize = 32;
@@ -558,7 +558,8 @@ export function outputBytes(feeCount: u32, entries: u32): usize {
 /**
  * Applies one batch from `input` and writes receipts and the trailer to `out`. Returns 0, or
  * ERR_BAD_FEE_SLOTS with the state untouched. Trailer at out + entries·64:
- *   stateRoot 32 | treeRoot 32 | withdrawalsRoot 32 | u32 slotCount | u32 withdrawalCount | 8 pad |
+ *   preStateRoot 32 | stateRoot 32 | treeRoot 32 | withdrawalsRoot 32 | u32 slotCount |
+ *   u32 withdrawalCount | 8 pad |
  *   feeCount × u128 fees | withdrawalCount × 48-byte records (owner 20 | token u32 | amount u128)
  */
 export function applyBatch(s: State, input: usize, out: usize): i32 {
@@ -569,6 +570,10 @@ export function applyBatch(s: State, input: usize, out: usize): i32 {
   const txRecords = l1Records + <usize>l1Count * L1_RECORD_BYTES;
   const entries = l1Count + txCount;
   const trailer = out + <usize>entries * RECEIPT_BYTES;
+
+  // the pre-state root, so that a batch costs exactly one call into the core
+  flushDirtySlots(s);
+  stateRoot(s, commit(s.tree), trailer);
 
   const r = changetype<Run>(RUN);
   r.s = s;
@@ -601,11 +606,11 @@ export function applyBatch(s: State, input: usize, out: usize): i32 {
   }
   flushDirtySlots(s);
   const treeRoot = commit(s.tree);
-  stateRoot(s, treeRoot, trailer);
-  copyHash(trailer + 32, treeRoot);
-  copyHash(trailer + 64, commit(r.wtree));
-  store<u32>(trailer + 96, s.slotCount);
-  store<u32>(trailer + 100, r.withdrawalCount);
+  stateRoot(s, treeRoot, trailer + 32);
+  copyHash(trailer + 64, treeRoot);
+  copyHash(trailer + 96, commit(r.wtree));
+  store<u32>(trailer + 128, s.slotCount);
+  store<u32>(trailer + 132, r.withdrawalCount);
   treeFree(r.wtree);
   return 0;
 }

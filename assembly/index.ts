@@ -2,7 +2,7 @@
 // JS writes inputs into the `io` input region, makes one call, and reads results back.
 
 import { Scratch, reserve } from "./buffers";
-import { keccak256 as k256, keccak256Rolled as k256Rolled, keccak256x64, keccak256x128, permutationCount } from "./keccak";
+import { keccak256 as k256, keccak256Rolled as k256Rolled, keccak256x48, keccak256x64, keccak256x128, permutationCount } from "./keccak";
 import {
   Tree, treeNew as newTree, treeFree as freeTree, shapeIsValid, ensureLeafStored, writeLeaf,
   readLeaf, commit, MAX_CAPACITY_LOG2,
@@ -46,7 +46,8 @@ export function keccak256Rolled(input: usize, len: usize, out: usize): void {
 export function keccak256Many(input: usize, inputBytes: usize, count: u32, out: usize): void {
   for (let i: u32 = 0; i < count; i++) {
     const src = input + <usize>i * inputBytes, dst = out + (<usize>i << 5);
-    if (inputBytes == 64) keccak256x64(src, dst);
+    if (inputBytes == 48) keccak256x48(src, dst);
+    else if (inputBytes == 64) keccak256x64(src, dst);
     else if (inputBytes == 128) keccak256x128(src, dst);
     else k256(src, inputBytes, dst);
   }
@@ -153,8 +154,10 @@ export function engineFree(engine: usize): void {
 export function engineAppendSlots(engine: usize, records: usize, count: u32): i32 {
   const s = changetype<State>(engine);
   if (!reserveSlots(s, count)) return ERR_CAPACITY;
-  memory.copy(slotPtr(s, s.slotCount), records, <usize>count * SLOT_BYTES);
-  for (let i: u32 = 0; i < count; i++) markDirty(s, s.slotCount + i);
+  for (let i: u32 = 0; i < count; i++) {
+    memory.copy(slotPtr(s, s.slotCount + i), records + <usize>i * SLOT_BYTES, SLOT_BYTES);
+    markDirty(s, s.slotCount + i);
+  }
   s.slotCount += count;
   return OK;
 }
@@ -202,12 +205,13 @@ export function engineOutputBytes(feeCount: u32, entries: u32): usize {
 
 /**
  * Applies one batch (flat input at `input`, see assembly/engine.ts) and writes receipts and the
- * trailer to the output region (ioOut). Returns 0 or ERR_BAD_FEE_SLOTS (state untouched).
+ * trailer to the output region. Returns the output's address, or 0 when the fee slots are invalid
+ * (state untouched): the caller needs no second call to find its results.
  */
-export function engineApplyBatch(engine: usize, input: usize): i32 {
+export function engineApplyBatch(engine: usize, input: usize): usize {
   const feeCount = load<u32>(input, 0), entries = load<u32>(input, 4) + load<u32>(input, 8);
   const out = reserve(ioOutput, outputBytes(feeCount, entries));
-  return applyBatch(changetype<State>(engine), input, out);
+  return applyBatch(changetype<State>(engine), input, out) == 0 ? out : 0;
 }
 
 /** Multiproof of slot leaves in the state tree (commits first); see treeProve. */

@@ -42,6 +42,7 @@ const ROLLED_C: usize = memory.data(40, 8);
 const MODE_STATE: u32 = 0; // 25 lanes from `src`, 25 lanes back to `dst` (the sponge)
 const MODE_NODE64: u32 = 1; // a fresh state of 8 input lanes + padding, 32-byte digest to `dst`
 const MODE_NODE128: u32 = 2; // a fresh state of 16 input lanes + padding, 32-byte digest to `dst`
+const MODE_LEAF48: u32 = 3; // a fresh state of 6 input lanes + padding (a slot leaf), digest to `dst`
 
 /** keccak-f1600 calls since instantiation (for "permutations per transaction" in bench/). */
 export let permutationCount: u64 = 0;
@@ -51,11 +52,17 @@ export let permutationCount: u64 = 0;
 @inline function keccakP(mode: u32, src: usize, dst: usize): void {
   permutationCount++;
   let a0 = load<u64>(src, 0), a1 = load<u64>(src, 8), a2 = load<u64>(src, 16), a3 = load<u64>(src, 24);
-  let a4 = load<u64>(src, 32), a5 = load<u64>(src, 40), a6 = load<u64>(src, 48), a7 = load<u64>(src, 56);
+  let a4 = load<u64>(src, 32), a5 = load<u64>(src, 40), a6: u64 = 0x01, a7: u64 = 0;
+  if (mode != MODE_LEAF48) {
+    a6 = load<u64>(src, 48);
+    a7 = load<u64>(src, 56);
+  }
   let a8: u64 = 0, a9: u64 = 0, a10: u64 = 0, a11: u64 = 0, a12: u64 = 0, a13: u64 = 0, a14: u64 = 0;
   let a15: u64 = 0, a16: u64 = 0, a17: u64 = 0, a18: u64 = 0, a19: u64 = 0, a20: u64 = 0, a21: u64 = 0;
   let a22: u64 = 0, a23: u64 = 0, a24: u64 = 0;
-  if (mode == MODE_NODE64) {
+  if (mode == MODE_LEAF48) {
+    a16 = 0x8000000000000000; // a6 already holds the 0x01 right after the 48 data bytes
+  } else if (mode == MODE_NODE64) {
     a8 = 0x01; // padding starts right after the 64 data bytes
     a16 = 0x8000000000000000; // last byte of the rate
   } else {
@@ -231,6 +238,11 @@ export function keccak256(input: usize, len: usize, out: usize): void {
 /** keccak256 of exactly 64 bytes (a binary Merkle node) at `input` into `out`. */
 export function keccak256x64(input: usize, out: usize): void {
   keccakP(MODE_NODE64, input, out);
+}
+
+/** keccak256 of exactly 48 bytes (a slot's encoding) at `input` into `out`. */
+export function keccak256x48(input: usize, out: usize): void {
+  keccakP(MODE_LEAF48, input, out);
 }
 
 /** keccak256 of exactly 128 bytes (a 4-ary Merkle node) at `input` into `out`. */

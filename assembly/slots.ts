@@ -1,15 +1,18 @@
 // Slot storage and the per-batch bookkeeping around it: the slot array in linear memory, the
 // dirty list, leaf hashing, and the fee accumulators.
 //
-// A slot record is 48 bytes, native little-endian for the execution loop:
+// A slot record is 48 bytes (stored 64 apart, one per cache line), native little-endian:
 //   +0 balance lo u64 | +8 balance hi u64 | +16 nonce u64 | +24 token u32 | +28 owner (20 bytes)
 // Its leaf is keccak256 of the big-endian encoding owner ‖ token ‖ balance ‖ nonce (SPEC §4.1).
 
 import { allocBytes, freeBytes } from "./common";
-import { keccak256 } from "./keccak";
+import { keccak256x48 } from "./keccak";
 import { Tree, ensureLeafStored, writeLeaf, radixSort } from "./tree";
 
+/** Bytes of a slot record as exchanged with JS. */
 export const SLOT_BYTES: usize = 48;
+/** Bytes between records in memory: one cache line each, so no record straddles two lines. */
+export const SLOT_STRIDE: usize = 64;
 export const S_BALANCE: usize = 0;
 export const S_NONCE: usize = 16;
 export const S_TOKEN: usize = 24;
@@ -33,7 +36,7 @@ export class State {
 }
 
 @inline export function slotPtr(s: State, index: u32): usize {
-  return s.slots + <usize>index * SLOT_BYTES;
+  return s.slots + (<usize>index << 6); // × SLOT_STRIDE
 }
 
 /** Makes room for `extra` more slots; false when that would pass MAX_SLOTS. */
@@ -43,9 +46,9 @@ export function reserveSlots(s: State, extra: u32): bool {
   if (needed <= <u64>s.slotCapacity) return true;
   let cap = s.slotCapacity == 0 ? <u32>1024 : s.slotCapacity;
   while (<u64>cap < needed) cap <<= 1;
-  const grown = allocBytes(<usize>cap * SLOT_BYTES);
+  const grown = allocBytes(<usize>cap * SLOT_STRIDE);
   if (s.slots != 0) {
-    memory.copy(grown, s.slots, <usize>s.slotCount * SLOT_BYTES);
+    memory.copy(grown, s.slots, <usize>s.slotCount * SLOT_STRIDE);
     freeBytes(s.slots);
   }
   s.slots = grown;
@@ -89,7 +92,7 @@ export function slotLeaf(p: usize, out: usize): void {
   store<u64>(LEAF_INPUT, bswap<u64>(load<u64>(p, S_BALANCE + 8)), 24);
   store<u64>(LEAF_INPUT, bswap<u64>(load<u64>(p, S_BALANCE)), 32);
   store<u64>(LEAF_INPUT, bswap<u64>(load<u64>(p, S_NONCE)), 40);
-  keccak256(LEAF_INPUT, 48, out);
+  keccak256x48(LEAF_INPUT, out);
 }
 
 /** Rehashes each dirty slot once and writes its leaf into the state tree (not yet committed). */

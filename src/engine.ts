@@ -8,9 +8,9 @@ import { CapacityError, InvalidArgumentError } from "./errors.js";
 import {
   decodeBatchOutput, encodeBatchInput, readSlotRecord, writeSlotRecord, L1_RECORD_BYTES, SLOT_RECORD_BYTES,
 } from "./engine/flat.js";
-import { addressBytes, checkSlot, isLpToken, isReservedOwner, normalizeAddress } from "./protocol/encoding.js";
+import { addressBytes, checkSlot, encodeWithdrawal, isLpToken, isReservedOwner, normalizeAddress } from "./protocol/encoding.js";
 import type { Eip712Domain } from "./protocol/eip712.js";
-import { MAX_SLOTS, authorizingSlot, type Batch, type BatchResult, type Hex, type Slot, type Tx } from "./protocol/types.js";
+import { MAX_SLOTS, authorizingSlot, type Batch, type BatchResult, type Hex, type Slot, type Tx, type Withdrawal } from "./protocol/types.js";
 import { nobleRecovery, recoverTransactionSigner, type RecoveryBackend } from "./signatures.js";
 import { checkProofIndices } from "./tree.js";
 import { STATE_TREE_SHAPE } from "./shape.js";
@@ -151,6 +151,26 @@ export class Engine {
   }
 
   /**
+   * A multiproof of withdrawal records against a batch's `withdrawalsRoot` — what an L1 bridge
+   * checks before paying record `i` to its owner. `withdrawals` is `result.withdrawals` of the
+   * batch; the leaves are keccak256 of each record's 40-byte encoding (SPEC §5.2).
+   */
+  proveWithdrawals(withdrawals: readonly Withdrawal[], indices: readonly number[]): { root: Hex; proof: Uint8Array; leaves: Uint8Array[] } {
+    if (!Array.isArray(withdrawals)) throw new InvalidArgumentError("withdrawals must be an array");
+    const tree = this.core.createTree(STATE_TREE_SHAPE);
+    try {
+      const leaves = withdrawals.map((w) => this.core.keccak256(encodeWithdrawal(w)));
+      if (leaves.length > 0) tree.setMany(leaves.map((_, i) => i), leaves);
+      for (const i of indices) {
+        if (!Number.isInteger(i) || i < 0 || i >= withdrawals.length) throw new InvalidArgumentError(`no withdrawal ${String(i)} in this batch`);
+      }
+      return { root: `0x${toHex(tree.root())}`, proof: tree.prove(indices), leaves: indices.map((i) => leaves[i]!) };
+    } finally {
+      tree.dispose();
+    }
+  }
+
+  /**
    * Applies a batch: L1 messages first, then transactions, then fee settlement. Invalid entries
    * get a failure receipt and change nothing. Throws InvalidArgumentError — with the state
    * untouched — only when the batch itself is malformed (bad fields or fee slots).
@@ -158,18 +178,18 @@ export class Engine {
   applyBatch(batch: Batch, options: ApplyOptions = {}): BatchResult {
     const signers = options.signers ?? this.recoverSigners(batch);
     const input = encodeBatchInput(batch, signers);
-    this.checkFeeSlots(batch.feeSlots);
-    const pre = this.roots();
     const entries = batch.l1Messages.length + batch.txs.length;
+    // exactly one call into the core: it checks the fee slots, computes the pre-state root,
+    // applies every entry and writes receipts, roots and withdrawals to one output region
     const decoded = this.instance.call((x) => {
       const ptr = this.instance.reserveInput(input.length);
       this.instance.bytes().set(input, ptr);
-      const status = x.engineApplyBatch(this.handle, ptr);
-      if (status !== 0) throw new InvalidArgumentError("batch fee slots are invalid");
-      return decodeBatchOutput(this.instance.bytes(), x.ioOut(), entries, batch.feeSlots.length);
+      const out = x.engineApplyBatch(this.handle, ptr);
+      return out !== 0 ? decodeBatchOutput(this.instance.bytes(), out, entries, batch.feeSlots.length) : null;
     });
+    if (decoded === null) throw this.feeSlotError(batch.feeSlots);
     return {
-      preStateRoot: pre.stateRoot,
+      preStateRoot: decoded.preStateRoot,
       postStateRoot: decoded.stateRoot,
       postTreeRoot: decoded.treeRoot,
       slotCount: decoded.slotCount,
@@ -196,17 +216,19 @@ export class Engine {
     return { ...tx, nonce: tx.nonce ?? this.getSlot(slot).nonce } as unknown as T;
   }
 
-  private checkFeeSlots(feeSlots: readonly number[]): void {
-    if (feeSlots.length > MAX_FEE_SLOTS) throw new InvalidArgumentError(`at most ${MAX_FEE_SLOTS} fee slots per batch`);
+  /** Why the core rejected these fee slots, as a precise typed error (only on that path). */
+  private feeSlotError(feeSlots: readonly number[]): InvalidArgumentError {
+    if (feeSlots.length > MAX_FEE_SLOTS) return new InvalidArgumentError(`at most ${MAX_FEE_SLOTS} fee slots per batch`);
     const count = this.slotCount();
     const tokens = new Set<number>();
     for (const s of feeSlots) {
-      if (s >= count) throw new InvalidArgumentError(`fee slot ${s} does not exist`);
+      if (s >= count) return new InvalidArgumentError(`fee slot ${s} does not exist`);
       const slot = this.getSlot(s);
-      if (isReservedOwner(slot.owner)) throw new InvalidArgumentError(`fee slot ${s} belongs to a pool`);
-      if (tokens.has(slot.token)) throw new InvalidArgumentError(`two fee slots for token ${slot.token}`);
+      if (isReservedOwner(slot.owner)) return new InvalidArgumentError(`fee slot ${s} belongs to a pool`);
+      if (tokens.has(slot.token)) return new InvalidArgumentError(`two fee slots for token ${slot.token}`);
       tokens.add(slot.token);
     }
+    return new InvalidArgumentError("batch fee slots are invalid");
   }
 
   /** Frees the engine's memory in the core. */
@@ -214,6 +236,11 @@ export class Engine {
     if (this.handle !== 0) this.instance.call((x) => x.engineFree(this.handle));
     this.handle = 0;
   }
+}
+
+/** Creates an engine (the same as {@link Engine.create}). */
+export function createEngine(options: EngineOptions): Engine {
+  return Engine.create(options);
 }
 
 /** Genesis slots are ordinary user slots: no pool owners and no LP tokens (SPEC §4.4). */

@@ -7,7 +7,7 @@ import { Engine } from "../src/engine.js";
 import { ReferenceEngine } from "../src/reference/engine.js";
 import { typedDataFor } from "../src/protocol/eip712.js";
 import { addressOf, signTransaction } from "../src/signatures.js";
-import { poolAddress } from "../src/protocol/encoding.js";
+import { encodeWithdrawal, poolAddress } from "../src/protocol/encoding.js";
 import {
   MAX_RESERVE, MAX_U128, NEW_SLOT, Reason, type Batch, type Hex, type SignedTx, type Slot, type Tx,
 } from "../src/protocol/types.js";
@@ -251,4 +251,63 @@ describe("edge cases (WASM and reference agree, outcome asserted)", () => {
     const { got } = run(genesis, { feeSlots: [0], l1Messages: [], txs }, signers);
     expect(got.receipts.every((r) => r.status === Reason.OK)).toBe(true);
   }, 60_000);
+});
+
+describe("proofs an L1 bridge needs", () => {
+  it("withdrawal records prove against the batch's withdrawalsRoot; slots against the tree root", async () => {
+    const { WasmCore, STATE_TREE_SHAPE, fromHex, keccak256Slot } = await import("./helpers.js");
+    const genesis: Slot[] = [
+      { owner: A, token: 1, balance: 100n, nonce: 0n },
+      { owner: B, token: 2, balance: 50n, nonce: 0n },
+    ];
+    const engine = Engine.create({ genesis, ...DOMAIN });
+    const res = engine.applyBatch({
+      feeSlots: [],
+      l1Messages: [{ kind: "forcedExit", owner: B, slot: 1 }],
+      txs: [unsigned({ type: "withdraw", from: 0, amount: 30n, fee: 0n, nonce: 0n })],
+    }, { signers: [A] });
+    expect(res.withdrawals).toEqual([{ owner: B, token: 2, amount: 50n }, { owner: A, token: 1, amount: 30n }]);
+    const { root, proof, leaves } = engine.proveWithdrawals(res.withdrawals, [1]);
+    expect(root).toBe(res.withdrawalsRoot);
+    const core = WasmCore.createSync();
+    expect(core.verifyMultiproof(STATE_TREE_SHAPE, fromHex(root), proof, leaves)).toBe(true);
+    // a record with another amount does not verify
+    const forged = core.keccak256(encodeWithdrawal({ owner: A, token: 1, amount: 31n }));
+    expect(core.verifyMultiproof(STATE_TREE_SHAPE, fromHex(root), proof, [forged])).toBe(false);
+    expect(() => engine.proveWithdrawals(res.withdrawals, [2])).toThrow(InvalidArgumentError);
+    // slot proofs: leaves are keccak256(encodeSlot(slot)); a not-yet-created slot proves the zero leaf
+    const slotProof = engine.proveSlots([0, 1, 2]);
+    const slotLeaves = [keccak256Slot(engine.getSlot(0)), keccak256Slot(engine.getSlot(1)), new Uint8Array(32)];
+    expect(core.verifyMultiproof(STATE_TREE_SHAPE, fromHex(res.postTreeRoot), slotProof, slotLeaves)).toBe(true);
+  });
+});
+
+describe("one call into WASM per batch", () => {
+  it("applyBatch makes exactly one export call in steady state", () => {
+    const genesis: Slot[] = [
+      { owner: A, token: 1, balance: 1000n, nonce: 0n },
+      { owner: B, token: 1, balance: 0n, nonce: 0n },
+    ];
+    const engine = Engine.create({ genesis, ...DOMAIN });
+    const batch = (nonce: bigint): Batch => ({
+      feeSlots: [1],
+      l1Messages: [{ kind: "deposit", owner: B, token: 1, amount: 1n, slot: 1 }],
+      txs: [unsigned({ type: "transfer", from: 0, to: 1, amount: 1n, fee: 1n, nonce })],
+    });
+    engine.applyBatch(batch(0n), { signers: [A] }); // first batch may grow the io regions
+    const inst = engine.core.instance;
+    const real = inst.exports;
+    const calls: string[] = [];
+    const counting = Object.fromEntries(
+      Object.entries(real).map(([k, v]) => [k, typeof v === "function" ? (...a: number[]) => (calls.push(k), (v as (...x: number[]) => number)(...a)) : v]),
+    );
+    Object.defineProperty(inst, "exports", { value: counting, configurable: true });
+    try {
+      const res = engine.applyBatch(batch(1n), { signers: [A] });
+      expect(res.receipts.map((r) => r.status)).toEqual([Reason.OK, Reason.OK]);
+      expect(calls).toEqual(["engineApplyBatch"]);
+    } finally {
+      Object.defineProperty(inst, "exports", { value: real, configurable: true });
+    }
+  });
 });

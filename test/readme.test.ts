@@ -20,6 +20,9 @@ describe("README examples", () => {
       expect(out.length).toBeGreaterThan(0);
       if (i === 0) expect(out).toMatch(/verifies: true/);
       if (i === 1) expect(out).toMatch(/PROOF_INVALID\/FORMAT/);
+      if (i === 2) expect(out).toMatch(/'OK', 'OK', 'BAD_NONCE'/);
+      if (i === 2) expect(out).toMatch(/250015n/);
+      if (i === 3) expect(out).toMatch(/true 3n/);
     });
   });
 });

@@ -14,7 +14,7 @@ export const SLOT_RECORD_BYTES = 48;
 export const L1_RECORD_BYTES = 64;
 export const TX_RECORD_BYTES = 128;
 export const RECEIPT_BYTES = 64;
-export const TRAILER_BYTES = 112;
+export const TRAILER_BYTES = 144;
 export const WITHDRAWAL_RECORD_BYTES = 48;
 /** Most entries (L1 messages + transactions) one batch may hold. */
 export const MAX_BATCH_ENTRIES = 1 << 20;
@@ -86,7 +86,10 @@ function writeL1(view: DataView, bytes: Uint8Array, at: number, msg: L1Message, 
   }
 }
 
-function writeTx(view: DataView, bytes: Uint8Array, at: number, tx: Tx, signer: Hex | null, i: number): void {
+/** Signer addresses repeat across a batch: decode each distinct one once. */
+type AddressCache = Map<string, Uint8Array>;
+
+function writeTx(view: DataView, bytes: Uint8Array, at: number, tx: Tx, signer: Hex | null, i: number, cache: AddressCache): void {
   const what = `txs[${i}]`;
   if (tx === null || typeof tx !== "object" || !(tx.type in TX_TYPE_CODES)) {
     throw new InvalidArgumentError(`${what}.type must be one of ${Object.keys(TX_TYPE_CODES).join(", ")}`);
@@ -94,7 +97,12 @@ function writeTx(view: DataView, bytes: Uint8Array, at: number, tx: Tx, signer: 
   view.setUint8(at, TX_TYPE_CODES[tx.type]);
   if (signer !== null) {
     view.setUint8(at + 1, 1);
-    bytes.set(addressBytes(signer, `signers[${i}]`), at + 100);
+    let b = cache.get(signer);
+    if (b === undefined) {
+      b = addressBytes(signer, `signers[${i}]`);
+      cache.set(signer, b);
+    }
+    bytes.set(b, at + 100);
   }
   const u32 = (offset: number, v: unknown, name: string) => view.setUint32(at + offset, checkU32(v, `${what}.${name}`), true);
   const u128 = (offset: number, v: unknown, name: string) => put128(view, at + offset, checkBig(v, MAX_U128, `${what}.${name}`));
@@ -155,14 +163,16 @@ export function encodeBatchInput(batch: Batch, signers: readonly (Hex | null)[])
     writeL1(view, out, at, m, i);
     at += L1_RECORD_BYTES;
   });
+  const cache: AddressCache = new Map();
   txs.forEach((tx, i) => {
-    writeTx(view, out, at, tx, signers[i] ?? null, i);
+    writeTx(view, out, at, tx, signers[i] ?? null, i, cache);
     at += TX_RECORD_BYTES;
   });
   return out;
 }
 
 export interface DecodedOutput {
+  preStateRoot: Hex;
   stateRoot: Hex;
   treeRoot: Hex;
   withdrawalsRoot: Hex;
@@ -181,15 +191,18 @@ export function decodeBatchOutput(mem: Uint8Array, ptr: number, entries: number,
     const touched: number[] = [];
     const n = view.getUint8(r + 1);
     for (let k = 0; k < n; k++) touched.push(view.getUint32(r + 4 + k * 4, true));
+    // most receipts carry no outputs: skip the four BigInt reads for them
+    let any = 0;
+    for (let k = 32; k < 64; k += 4) any |= view.getUint32(r + k, true);
     receipts.push({
       status: view.getUint8(r) as ReasonCode,
       touched,
-      out: [get128(view, r + 32), get128(view, r + 48)],
+      out: any === 0 ? [0n, 0n] : [get128(view, r + 32), get128(view, r + 48)],
     });
   }
   const t = ptr + entries * RECEIPT_BYTES;
   const hex = (at: number): Hex => `0x${toHex(mem.subarray(at, at + 32))}`;
-  const withdrawalCount = view.getUint32(t + 100, true);
+  const withdrawalCount = view.getUint32(t + 132, true);
   const fees: bigint[] = [];
   for (let k = 0; k < feeCount; k++) fees.push(get128(view, t + TRAILER_BYTES + k * 16));
   const withdrawals: Withdrawal[] = [];
@@ -203,10 +216,11 @@ export function decodeBatchOutput(mem: Uint8Array, ptr: number, entries: number,
     });
   }
   return {
-    stateRoot: hex(t),
-    treeRoot: hex(t + 32),
-    withdrawalsRoot: hex(t + 64),
-    slotCount: view.getUint32(t + 96, true),
+    preStateRoot: hex(t),
+    stateRoot: hex(t + 32),
+    treeRoot: hex(t + 64),
+    withdrawalsRoot: hex(t + 96),
+    slotCount: view.getUint32(t + 128, true),
     receipts,
     fees,
     withdrawals,
