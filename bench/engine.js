@@ -145,7 +145,7 @@ export function engineSuites({ quick }) {
 /** (b): signature recovery + execution, pipelined; and the single-core recovery rate. */
 export async function recoverySuites({ quick }, wasm) {
   const size = quick ? 1000 : 10_000;
-  const rounds = quick ? 3 : 4;
+  const rounds = quick ? 3 : 6;
   const results = [];
   const extras = {};
   // two disjoint ranges of slots (one per thread count), each signing `rounds` batches

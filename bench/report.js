@@ -22,6 +22,10 @@ for (const shape of [...new Set(results.proofSizes.map((p) => p.shape))]) {
   const row = results.proofSizes.filter((p) => p.shape === shape).map((p) => p.bytes.toFixed(0));
   lines.push(`| ${shape} | ${row.join(" | ")} |`);
 }
+if (results.daSizes) {
+  lines.push("", "### DA bytes per transaction (same run; Ethereum = equivalent signed EIP-1559 calls)", "", "| workload | l2engine | l2engine + deflate | Ethereum RLP | Ethereum RLP + brotli-11 |", "|---|---:|---:|---:|---:|");
+  for (const r of results.daSizes) lines.push(`| ${r.workload} | ${r.l2engine.toFixed(1)} | ${r.l2engineDeflate.toFixed(1)} | ${r.ethRlp.toFixed(1)} | ${r.ethRlpBrotli11.toFixed(1)} |`);
+}
 if (results.extras) {
   lines.push("", "### Other measurements of the same run", "", "| measure | value |", "|---|---:|");
   for (const [k, v] of Object.entries(results.extras)) lines.push(`| ${k} | ${v < 10 ? v.toFixed(3) : fmt(v)} |`);

@@ -6,6 +6,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { keccakSuites } from "./keccak.js";
 import { proofSizes, treeSuites } from "./tree.js";
 import { engineSuites, recoverySuites } from "./engine.js";
+import { codecSuites } from "./codec.js";
 import { machine } from "./lib.js";
 
 const quick = process.argv.includes("--quick");
@@ -17,6 +18,8 @@ const proofs = proofSizes({ quick });
 const engine = engineSuites({ quick });
 const recovery = await recoverySuites({ quick }, engine.wasm);
 results.push(...engine.results, ...recovery.results);
+const codec = codecSuites({ quick });
+results.push(...codec.results);
 const extras = { ...engine.extras, ...recovery.extras };
 
 const find = (suiteStart, name) => {
@@ -35,6 +38,7 @@ const ratios = {
   "engineTransfers.wasm/reference": find("transfer batches", "l2engine WASM engine") / find("transfer batches", "TS reference engine"),
   "engineMixed.wasm/reference": find("mixed batches", "l2engine WASM engine") / find("mixed batches", "TS reference engine"),
   "endToEnd.2workers/(2 x singleCoreRecovery)": extras["endToEnd.threads2.efficiency"],
+  "daTransferBytes.brotli11Rlp/l2engine": codec.sizes.find((x) => x.workload === "transfer").ethRlpBrotli11 / codec.sizes.find((x) => x.workload === "transfer").l2engine,
 };
 
 console.log("\n## ratios (same run)");
@@ -51,6 +55,7 @@ const report = {
   floors,
   results,
   proofSizes: proofs,
+  daSizes: codec.sizes,
   extras,
 };
 writeFileSync(new URL("./results.json", import.meta.url), JSON.stringify(report, null, 2) + "\n");

@@ -6,7 +6,9 @@ export type L2EngineErrorCode =
   | "INVALID_ARGUMENT"
   | "CAPACITY_EXCEEDED"
   | "PROOF_INVALID"
-  | "WASM_TRAP";
+  | "WASM_TRAP"
+  | "DECODE_FAILED"
+  | "ENCODE_FAILED";
 
 export class L2EngineError extends Error {
   readonly code: L2EngineErrorCode;

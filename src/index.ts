@@ -36,3 +36,13 @@ export {
 export { recoverSigner, recoverTransactionSigner, signDigest, signTransaction, addressOf } from "./signatures.js";
 export { ReferenceEngine, isqrt } from "./reference/engine.js";
 export { nobleRecovery, type RecoveryBackend } from "./signatures.js";
+
+// ---- the DA codec and records (docs/SPEC.md §9–10) ----
+export {
+  encodeBatch, decodeBatch, deriveBatch, DecodeError, EncodeError, DA_VERSION, MAX_DA_BYTES,
+  type DaBatch, type DecodeFault,
+} from "./codec.js";
+export {
+  packRecord, unpackRecord, encodeBatchResult, decodeBatchResult, RECEIPT_SCHEMA, WITHDRAWAL_SCHEMA,
+  BATCH_RESULT_SCHEMA, type Schema, type FieldType,
+} from "./records.js";

@@ -1,0 +1,452 @@
+// The batch codec: the bytes a sequencer posts to L1 as data availability (docs/SPEC.md §9).
+// Canonical (one batch, one encoding), versioned by a leading byte, and safe on hostile input:
+// every count is checked against the bytes left before anything is allocated, so decoding costs
+// time and memory linear in the input, and any malformed input ends in a DecodeError.
+
+import { L2EngineError } from "./errors.js";
+import { fromHex, toHex } from "./bytes.js";
+import { MAX_BATCH_ENTRIES } from "./engine/flat.js";
+import { addressBytes } from "./protocol/encoding.js";
+import { MAX_U128, MAX_U64, NEW_SLOT, type Hex, type SignedTx, type TxType } from "./protocol/types.js";
+import { SECP256K1_HALF_N } from "./signatures.js";
+
+/** The only format version so far; decoders reject others (SPEC §9.1). */
+export const DA_VERSION = 0x01;
+/** Largest DA payload a batch may have; larger ones derive to an empty batch (SPEC §9.4). */
+export const MAX_DA_BYTES = 1 << 24;
+/** Most fee slots a batch may name (as the engine). */
+export const DA_MAX_FEE_SLOTS = 16;
+
+/** A batch as posted to L1: the L1 messages themselves stay in the L1 inbox, named by range. */
+export interface DaBatch {
+  feeSlots: number[];
+  /** The range of L1 inbox messages this batch consumes: indices start … start + count − 1. */
+  inbox: { start: bigint; count: number };
+  txs: SignedTx[];
+}
+
+export type DecodeFault =
+  | "EMPTY"
+  | "VERSION"
+  | "TRUNCATED"
+  | "TRAILING_BYTES"
+  | "VARINT"
+  | "NONCANONICAL"
+  | "RANGE"
+  | "LIMIT"
+  | "TX_TYPE"
+  | "SCHEMA";
+
+/** The DA bytes do not decode; by the derivation rule the batch is empty (SPEC §9.4). */
+export class DecodeError extends L2EngineError {
+  readonly fault: DecodeFault;
+  readonly offset: number;
+  constructor(fault: DecodeFault, offset: number, message: string) {
+    super("DECODE_FAILED", `${message} (at byte ${offset})`);
+    this.fault = fault;
+    this.offset = offset;
+  }
+}
+
+/** A batch that cannot be encoded (a signature with no compact form, a field out of range). */
+export class EncodeError extends L2EngineError {
+  constructor(message: string) {
+    super("ENCODE_FAILED", message);
+  }
+}
+
+const TYPE_CODES: Record<TxType, number> = {
+  transfer: 0, transferToNew: 1, withdraw: 2, createPool: 3, addLiquidity: 4, removeLiquidity: 5, swap: 6,
+};
+const TYPES: TxType[] = ["transfer", "transferToNew", "withdraw", "createPool", "addLiquidity", "removeLiquidity", "swap"];
+
+/** Which fields of each type go into which column, in order (SPEC §9.2). */
+const SLOT_FIELDS: Record<TxType, string[]> = {
+  transfer: ["from", "to"],
+  transferToNew: ["from"],
+  withdraw: ["from"],
+  createPool: ["fromA", "fromB"],
+  addLiquidity: ["pool", "fromA", "fromB", "lpSlot"],
+  removeLiquidity: ["pool", "lpSlot", "toA", "toB"],
+  swap: ["pool", "from", "to"],
+};
+const AMOUNT_FIELDS: Record<TxType, string[]> = {
+  transfer: ["amount", "fee"],
+  transferToNew: ["amount", "fee"],
+  withdraw: ["amount", "fee"],
+  createPool: ["amountA", "amountB"],
+  addLiquidity: ["amountA", "amountB", "minShares"],
+  removeLiquidity: ["shares", "minA", "minB"],
+  swap: ["amountIn", "minOut"],
+};
+
+// ---- writing ----
+
+class Writer {
+  private buf = new Uint8Array(1024);
+  length = 0;
+  private ensure(n: number): void {
+    if (this.length + n <= this.buf.length) return;
+    let cap = this.buf.length * 2;
+    while (cap < this.length + n) cap *= 2;
+    const grown = new Uint8Array(cap);
+    grown.set(this.buf.subarray(0, this.length));
+    this.buf = grown;
+  }
+  byte(b: number): void {
+    this.ensure(1);
+    this.buf[this.length++] = b;
+  }
+  bytes(b: Uint8Array): void {
+    this.ensure(b.length);
+    this.buf.set(b, this.length);
+    this.length += b.length;
+  }
+  /** Unsigned LEB128, shortest form. */
+  varint(v: bigint | number): void {
+    if (typeof v === "number" && v < 0x80) return this.byte(v);
+    let x = BigInt(v);
+    while (x >= 0x80n) {
+      this.byte(Number(x & 0x7fn) | 0x80);
+      x >>= 7n;
+    }
+    this.byte(Number(x));
+  }
+  result(): Uint8Array {
+    return this.buf.slice(0, this.length);
+  }
+}
+
+/** mantissa · 10^exp with the largest exp (canonical), written as varint(mantissa << 6 | exp). */
+export function encodeAmount(w: Writer, value: bigint): void {
+  let m = value;
+  let e = 0n;
+  while (m !== 0n && m % 10n === 0n) {
+    m /= 10n;
+    e++;
+  }
+  w.varint((m << 6n) | e);
+}
+
+function checkU32(v: unknown, what: string): number {
+  if (typeof v !== "number" || !Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new EncodeError(`${what} must be a u32`);
+  return v;
+}
+
+function checkAmount(v: unknown, what: string): bigint {
+  if (typeof v !== "bigint" || v < 0n || v > MAX_U128) throw new EncodeError(`${what} must be a u128 bigint`);
+  return v;
+}
+
+/** 65-byte r ‖ s ‖ v (v ∈ 27, 28, 0, 1; low s) → EIP-2098 r ‖ (yParity << 255 | s). */
+function compactSignature(sig: unknown, what: string): Uint8Array {
+  let b: Uint8Array;
+  try {
+    b = fromHex(String(sig));
+  } catch {
+    throw new EncodeError(`${what} is not hex`);
+  }
+  if (b.length !== 65) throw new EncodeError(`${what} must be 65 bytes`);
+  const v = b[64]!;
+  const parity = v === 27 || v === 0 ? 0 : v === 28 || v === 1 ? 1 : -1;
+  if (parity < 0) throw new EncodeError(`${what} has v = ${v}; expected 27, 28, 0 or 1`);
+  const s = BigInt(`0x${toHex(b.subarray(32, 64))}`);
+  // only a low-s signature has a free top bit for the parity (and only those can be valid)
+  if (s > SECP256K1_HALF_N) throw new EncodeError(`${what} has a high s (EIP-2): it can never be valid`);
+  const out = b.slice(0, 64);
+  out[32]! |= parity << 7;
+  return out;
+}
+
+/** Encodes a batch as DA bytes (SPEC §9). Throws EncodeError if it cannot be represented. */
+export function encodeBatch(batch: DaBatch): Uint8Array {
+  if (batch === null || typeof batch !== "object") throw new EncodeError("batch must be an object");
+  const { feeSlots, inbox, txs } = batch;
+  if (!Array.isArray(feeSlots) || feeSlots.length > DA_MAX_FEE_SLOTS) throw new EncodeError(`feeSlots: at most ${DA_MAX_FEE_SLOTS}`);
+  if (!Array.isArray(txs) || txs.length > MAX_BATCH_ENTRIES) throw new EncodeError(`txs: at most ${MAX_BATCH_ENTRIES}`);
+  if (typeof inbox?.start !== "bigint" || inbox.start < 0n || inbox.start > MAX_U64) throw new EncodeError("inbox.start must be a u64 bigint");
+  checkU32(inbox.count, "inbox.count");
+  const w = new Writer();
+  w.byte(DA_VERSION);
+  w.varint(feeSlots.length);
+  feeSlots.forEach((s, i) => w.varint(checkU32(s, `feeSlots[${i}]`)));
+  w.varint(inbox.start);
+  w.varint(inbox.count);
+  w.varint(txs.length);
+  const codes = txs.map((tx, i) => {
+    const code = TYPE_CODES[tx?.type as TxType];
+    if (code === undefined) throw new EncodeError(`txs[${i}].type is not a transaction type`);
+    return code;
+  });
+  for (let i = 0; i < codes.length; i += 2) w.byte(codes[i]! | ((codes[i + 1] ?? 0) << 4));
+  for (const [i, tx] of txs.entries()) {
+    for (const f of SLOT_FIELDS[tx.type]) {
+      const v = checkU32((tx as Record<string, unknown>)[f], `txs[${i}].${f}`);
+      // lpSlot: 0 asks for a new LP slot, so the common small indices stay one byte shorter
+      w.varint(f === "lpSlot" ? (v === NEW_SLOT ? 0 : v + 1) : v);
+    }
+  }
+  for (const [i, tx] of txs.entries()) {
+    for (const f of AMOUNT_FIELDS[tx.type]) encodeAmount(w, checkAmount((tx as Record<string, unknown>)[f], `txs[${i}].${f}`));
+  }
+  for (const [i, tx] of txs.entries()) {
+    if (typeof tx.nonce !== "bigint" || tx.nonce < 0n || tx.nonce > MAX_U64) throw new EncodeError(`txs[${i}].nonce must be a u64 bigint`);
+    w.varint(tx.nonce);
+  }
+  for (const [i, tx] of txs.entries()) {
+    if (tx.type === "transferToNew") {
+      try {
+        w.bytes(addressBytes(tx.toOwner, `txs[${i}].toOwner`));
+      } catch (e) {
+        throw new EncodeError((e as Error).message);
+      }
+    } else if (tx.type === "createPool") {
+      if (!Number.isInteger(tx.feeBps) || tx.feeBps < 0 || tx.feeBps > 0xffff) throw new EncodeError(`txs[${i}].feeBps must be a u16`);
+      w.varint(tx.feeBps);
+    }
+  }
+  for (const [i, tx] of txs.entries()) w.bytes(compactSignature(tx.signature, `txs[${i}].signature`));
+  return w.result();
+}
+
+// ---- reading ----
+// Decoding is on the verifier's path for every batch, so it avoids BigInt until a value needs
+// more than 49 bits, and builds each transaction as one object literal of a fixed shape.
+
+const POW10 = Array.from({ length: 39 }, (_, e) => 10n ** BigInt(e));
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+const LATIN1 = new TextDecoder("latin1");
+// two ASCII chars as one little-endian u16, e.g. 0xab → "ab" = 0x6261 (Uint16Array is host-endian;
+// every engine that runs WebAssembly here is little-endian, as WebAssembly itself is)
+const pair = (a: string) => a.charCodeAt(0) | (a.charCodeAt(1) << 8);
+const HEX_PAIRS = Uint16Array.from(HEX, pair);
+const HEX_0X = pair("0x");
+const HEX_1B = pair("1b");
+const HEX_1C = pair("1c");
+const TWO_49 = 2 ** 49;
+const MAX_SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER);
+
+class Reader {
+  offset = 0;
+  constructor(private readonly b: Uint8Array) {}
+  get left(): number {
+    return this.b.length - this.offset;
+  }
+  byte(): number {
+    if (this.offset >= this.b.length) throw new DecodeError("TRUNCATED", this.offset, "input ends early");
+    return this.b[this.offset++]!;
+  }
+  /** 20 bytes as 0x hex. */
+  address(): Hex {
+    if (this.left < 20) throw new DecodeError("TRUNCATED", this.offset, "needs 20 more bytes");
+    let s = "0x";
+    for (let i = 0; i < 20; i++) s += HEX[this.b[this.offset++]!];
+    return s as Hex;
+  }
+  /**
+   * `n` consecutive 64-byte EIP-2098 signatures as 65-byte 0x r ‖ s ‖ v hex strings. The hex of
+   * all of them is written into one byte buffer and decoded once: per-byte string concatenation
+   * was most of the decoder's time.
+   */
+  signatures(n: number): Hex[] {
+    if (this.left < 64 * n) throw new DecodeError("TRUNCATED", this.offset, `needs ${64 * n} more bytes`);
+    const b = this.b;
+    // 132 chars per signature, written two at a time through a u16 view (one store per byte)
+    const chars = new Uint16Array(n * 66);
+    for (let t = 0, o = this.offset, c = 0; t < n; t++, o += 64) {
+      chars[c++] = HEX_0X;
+      for (let i = 0; i < 32; i++) chars[c++] = HEX_PAIRS[b[o + i]!]!;
+      chars[c++] = HEX_PAIRS[b[o + 32]! & 0x7f]!; // the parity bit is not part of s
+      for (let i = 33; i < 64; i++) chars[c++] = HEX_PAIRS[b[o + i]!]!;
+      chars[c++] = (b[o + 32]! & 0x80) === 0 ? HEX_1B : HEX_1C;
+    }
+    this.offset += 64 * n;
+    const all = LATIN1.decode(chars);
+    const out: Hex[] = new Array(n);
+    for (let t = 0; t < n; t++) out[t] = all.slice(t * 132, t * 132 + 132) as Hex;
+    return out;
+  }
+
+  /** A 64-byte EIP-2098 signature as the 65-byte 0x r ‖ s ‖ v hex. */
+  signature(): Hex {
+    if (this.left < 64) throw new DecodeError("TRUNCATED", this.offset, "needs 64 more bytes");
+    const b = this.b;
+    const o = this.offset;
+    let s = "0x";
+    for (let i = 0; i < 32; i++) s += HEX[b[o + i]!];
+    s += HEX[b[o + 32]! & 0x7f];
+    for (let i = 33; i < 64; i++) s += HEX[b[o + i]!];
+    s += (b[o + 32]! & 0x80) === 0 ? "1b" : "1c";
+    this.offset += 64;
+    return s as Hex;
+  }
+  /**
+   * Shortest-form LEB128 no larger than `max`, as a number when it is below 2^49 (then exact)
+   * and as a bigint otherwise.
+   */
+  varint(max: bigint, what: string): number | bigint {
+    const start = this.offset;
+    let v = 0;
+    let mul = 1;
+    for (;;) {
+      const b = this.byte();
+      v += (b & 0x7f) * mul;
+      if ((b & 0x80) === 0) {
+        if (b === 0 && mul > 1) throw new DecodeError("NONCANONICAL", start, `${what}: varint with a redundant zero byte`);
+        // below 2^49 the value is an exact number: compare without allocating a BigInt
+        if (max < MAX_SAFE_BIG && v > Number(max)) throw new DecodeError("RANGE", start, `${what} exceeds ${max}`);
+        return v;
+      }
+      mul *= 128;
+      if (mul >= TWO_49) break;
+    }
+    // the rare long varint: continue in BigInt, bounding the value at every byte
+    let big = BigInt(v);
+    let shift = 49n;
+    for (;;) {
+      const b = this.byte();
+      big |= BigInt(b & 0x7f) << shift;
+      if (big > max) throw new DecodeError("RANGE", start, `${what} exceeds ${max}`);
+      if ((b & 0x80) === 0) {
+        if (b === 0) throw new DecodeError("NONCANONICAL", start, `${what}: varint with a redundant zero byte`);
+        return big;
+      }
+      shift += 7n;
+      if (shift > 140n) throw new DecodeError("VARINT", start, `${what}: varint too long`);
+    }
+  }
+  /** A varint that must fit a u32 (or a smaller `max`), as a number, without BigInt. */
+  small(max: number, what: string): number {
+    const start = this.offset;
+    let v = 0;
+    let mul = 1;
+    for (let i = 0; i < 5; i++) {
+      const b = this.byte();
+      v += (b & 0x7f) * mul;
+      if ((b & 0x80) === 0) {
+        if (b === 0 && i > 0) throw new DecodeError("NONCANONICAL", start, `${what}: varint with a redundant zero byte`);
+        if (v > max) throw new DecodeError("RANGE", start, `${what} exceeds ${max}`);
+        return v;
+      }
+      mul *= 128;
+    }
+    throw new DecodeError("RANGE", start, `${what} exceeds ${max}`);
+  }
+
+  u64(what: string): bigint {
+    const v = this.varint(MAX_U64, what);
+    return typeof v === "number" ? BigInt(v) : v;
+  }
+}
+
+const AMOUNT_MAX = (MAX_U128 << 6n) | 63n;
+
+function decodeAmount(r: Reader, what: string): bigint {
+  const start = r.offset;
+  const x = r.varint(AMOUNT_MAX, what);
+  let m: bigint;
+  let e: number;
+  if (typeof x === "number") {
+    const mn = Math.floor(x / 64);
+    e = x % 64;
+    if (mn === 0 ? e !== 0 : mn % 10 === 0) throw new DecodeError("NONCANONICAL", start, `${what}: amount not in canonical form`);
+    m = BigInt(mn);
+  } else {
+    m = x >> 6n;
+    e = Number(x & 63n);
+    if (m % 10n === 0n) throw new DecodeError("NONCANONICAL", start, `${what}: amount not in canonical form`);
+  }
+  if (e > 38) throw new DecodeError("RANGE", start, `${what}: exponent ${e} > 38`);
+  const v = e === 0 ? m : m * POW10[e]!;
+  if (v > MAX_U128) throw new DecodeError("RANGE", start, `${what} exceeds 2^128 - 1`);
+  return v;
+}
+
+/** Decodes DA bytes (SPEC §9). Throws DecodeError for anything that is not a canonical encoding. */
+export function decodeBatch(bytes: Uint8Array): DaBatch {
+  if (!(bytes instanceof Uint8Array)) throw new DecodeError("EMPTY", 0, "DA bytes must be a Uint8Array");
+  if (bytes.length === 0) throw new DecodeError("EMPTY", 0, "no bytes");
+  if (bytes.length > MAX_DA_BYTES) throw new DecodeError("LIMIT", 0, `more than ${MAX_DA_BYTES} bytes`);
+  const r = new Reader(bytes);
+  const version = r.byte();
+  if (version !== DA_VERSION) throw new DecodeError("VERSION", 0, `unknown format version ${version}`);
+  const feeCount = r.small(DA_MAX_FEE_SLOTS, "fee slot count");
+  const feeSlots: number[] = [];
+  for (let i = 0; i < feeCount; i++) feeSlots.push(r.small(0xffffffff, "fee slot"));
+  const start = r.u64("inbox start");
+  const count = r.small(0xffffffff, "inbox count");
+  const at = r.offset;
+  const n = r.small(MAX_BATCH_ENTRIES, "transaction count");
+  // every transaction needs half a type byte and a 64-byte signature: check before allocating
+  if (n * 64 + Math.ceil(n / 2) > r.left) throw new DecodeError("TRUNCATED", at, `${n} transactions need more bytes than remain`);
+  const types = new Uint8Array(n);
+  for (let i = 0; i < n; i += 2) {
+    const b = r.byte();
+    const lo = b & 0x0f;
+    const hi = b >> 4;
+    if (lo >= TYPES.length || (i + 1 < n ? hi >= TYPES.length : hi !== 0)) {
+      throw new DecodeError("TX_TYPE", r.offset - 1, "unknown transaction type");
+    }
+    types[i] = lo;
+    if (i + 1 < n) types[i + 1] = hi;
+  }
+  // the columns, read in order into flat arrays (at most 4 slots and 3 amounts per transaction)
+  const slots = new Float64Array(4 * n);
+  for (let i = 0; i < n; i++) {
+    const fields = SLOT_FIELDS[TYPES[types[i]!]!];
+    for (let k = 0; k < fields.length; k++) {
+      if (fields[k] === "lpSlot") {
+        const v = r.small(0x100000000, "lpSlot");
+        if (v === 0x100000000) throw new DecodeError("RANGE", r.offset, "lpSlot out of range");
+        slots[4 * i + k] = v === 0 ? NEW_SLOT : v - 1;
+      } else {
+        slots[4 * i + k] = r.small(0xffffffff, "slot index");
+      }
+    }
+  }
+  const amounts: bigint[] = new Array(3 * n);
+  for (let i = 0; i < n; i++) {
+    const k = AMOUNT_FIELDS[TYPES[types[i]!]!].length;
+    for (let j = 0; j < k; j++) amounts[3 * i + j] = decodeAmount(r, "amount");
+  }
+  const nonces: bigint[] = new Array(n);
+  for (let i = 0; i < n; i++) nonces[i] = r.u64("nonce");
+  const extras: (Hex | number)[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    if (types[i] === 1) extras[i] = r.address();
+    else if (types[i] === 3) extras[i] = r.small(0xffff, "feeBps");
+  }
+  const signatures = r.signatures(n);
+  const txs: SignedTx[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const s = 4 * i;
+    const a = 3 * i;
+    const nonce = nonces[i]!;
+    const signature = signatures[i]!;
+    switch (types[i]) {
+      case 0: txs[i] = { type: "transfer", from: slots[s]!, to: slots[s + 1]!, amount: amounts[a]!, fee: amounts[a + 1]!, nonce, signature }; break;
+      case 1: txs[i] = { type: "transferToNew", from: slots[s]!, toOwner: extras[i] as Hex, amount: amounts[a]!, fee: amounts[a + 1]!, nonce, signature }; break;
+      case 2: txs[i] = { type: "withdraw", from: slots[s]!, amount: amounts[a]!, fee: amounts[a + 1]!, nonce, signature }; break;
+      case 3: txs[i] = { type: "createPool", fromA: slots[s]!, fromB: slots[s + 1]!, amountA: amounts[a]!, amountB: amounts[a + 1]!, feeBps: extras[i] as number, nonce, signature }; break;
+      case 4: txs[i] = { type: "addLiquidity", pool: slots[s]!, fromA: slots[s + 1]!, fromB: slots[s + 2]!, lpSlot: slots[s + 3]!, amountA: amounts[a]!, amountB: amounts[a + 1]!, minShares: amounts[a + 2]!, nonce, signature }; break;
+      case 5: txs[i] = { type: "removeLiquidity", pool: slots[s]!, lpSlot: slots[s + 1]!, toA: slots[s + 2]!, toB: slots[s + 3]!, shares: amounts[a]!, minA: amounts[a + 1]!, minB: amounts[a + 2]!, nonce, signature }; break;
+      default: txs[i] = { type: "swap", pool: slots[s]!, from: slots[s + 1]!, to: slots[s + 2]!, amountIn: amounts[a]!, minOut: amounts[a + 1]!, nonce, signature }; break;
+    }
+  }
+  if (r.left !== 0) throw new DecodeError("TRAILING_BYTES", r.offset, `${r.left} bytes after the last signature`);
+  return { feeSlots, inbox: { start, count }, txs };
+}
+
+/**
+ * The derivation rule (SPEC §9.4): DA bytes that decode are that batch; anything else — bad
+ * version, truncated, over the limits, non-canonical — is the empty batch, which consumes no
+ * inbox messages. The error says why, for logs; the outcome is deterministic either way.
+ */
+export function deriveBatch(bytes: Uint8Array): { batch: DaBatch; error: DecodeError | null } {
+  try {
+    return { batch: decodeBatch(bytes), error: null };
+  } catch (err) {
+    if (!(err instanceof DecodeError)) throw err;
+    return { batch: { feeSlots: [], inbox: { start: 0n, count: 0 }, txs: [] }, error: err };
+  }
+}

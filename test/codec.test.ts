@@ -1,0 +1,163 @@
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { DecodeError, EncodeError, decodeBatch, deriveBatch, encodeBatch, type DaBatch } from "../src/codec.js";
+import { signTransaction, addressOf } from "../src/signatures.js";
+import { MAX_U128, NEW_SLOT, type SignedTx, type Tx } from "../src/protocol/types.js";
+import { toHex } from "../src/bytes.js";
+
+const DOMAIN = { chainId: 1n, verifyingContract: "0x5fbdb2315678afecb367f032d93f642f64180aa3" as const };
+const KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80" as const;
+
+// ---- arbitraries: every transaction type, amounts both round and arbitrary ----
+const u32 = fc.oneof(fc.nat(300), fc.nat(0xffffffff), fc.constant(0xffffffff));
+const amount = fc.oneof(
+  fc.constant(0n),
+  fc.bigInt({ min: 0n, max: 10n ** 6n }),
+  fc.tuple(fc.bigInt({ min: 1n, max: 999n }), fc.nat(35)).map(([m, e]) => m * 10n ** BigInt(e)),
+  fc.bigInt({ min: 0n, max: MAX_U128 }),
+  fc.constant(MAX_U128),
+);
+const nonce = fc.oneof(fc.bigInt({ min: 0n, max: 200n }), fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }));
+const address = fc.uint8Array({ minLength: 20, maxLength: 20 }).map((b) => `0x${toHex(b)}` as const);
+const tx: fc.Arbitrary<Tx> = fc.oneof(
+  fc.record({ type: fc.constant("transfer" as const), from: u32, to: u32, amount, fee: amount, nonce }),
+  fc.record({ type: fc.constant("transferToNew" as const), from: u32, toOwner: address, amount, fee: amount, nonce }),
+  fc.record({ type: fc.constant("withdraw" as const), from: u32, amount, fee: amount, nonce }),
+  fc.record({ type: fc.constant("createPool" as const), fromA: u32, fromB: u32, amountA: amount, amountB: amount, feeBps: fc.nat(0xffff), nonce }),
+  fc.record({ type: fc.constant("addLiquidity" as const), pool: u32, fromA: u32, fromB: u32, lpSlot: fc.oneof(u32, fc.constant(NEW_SLOT)), amountA: amount, amountB: amount, minShares: amount, nonce }),
+  fc.record({ type: fc.constant("removeLiquidity" as const), pool: u32, lpSlot: u32, toA: u32, toB: u32, shares: amount, minA: amount, minB: amount, nonce }),
+  fc.record({ type: fc.constant("swap" as const), pool: u32, from: u32, to: u32, amountIn: amount, minOut: amount, nonce }),
+);
+// signing is slow: sign a pool of digests once and attach real low-s signatures at random
+const SIGS = Array.from({ length: 16 }, (_, i) => signTransaction({ type: "withdraw", from: i, amount: 1n, fee: 0n, nonce: 0n }, KEY, DOMAIN).signature);
+const signed = fc.tuple(tx, fc.nat(SIGS.length - 1)).map(([t, s]) => ({ ...t, signature: SIGS[s]! }) as SignedTx);
+const batchArb: fc.Arbitrary<DaBatch> = fc.record({
+  feeSlots: fc.array(u32, { maxLength: 16 }),
+  inbox: fc.record({ start: fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), count: u32 }),
+  txs: fc.array(signed, { maxLength: 30 }),
+});
+
+describe("DA codec round trips", () => {
+  it("decode(encode(b)) == b and encode(decode(x)) == x for random batches of every type", () => {
+    fc.assert(
+      fc.property(batchArb, (b) => {
+        const bytes = encodeBatch(b);
+        const back = decodeBatch(bytes);
+        expect(back).toEqual(b);
+        expect(toHex(encodeBatch(back))).toBe(toHex(bytes));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("a plain transfer costs at most 76 bytes including its signature", () => {
+    const transfers: SignedTx[] = Array.from({ length: 1000 }, (_, i) =>
+      signTransaction({ type: "transfer", from: 100_000 + i * 997, to: 900_000 - i * 13, amount: 25n * 10n ** 17n, fee: 10n ** 15n, nonce: BigInt(i % 300) }, KEY, DOMAIN),
+    );
+    const bytes = encodeBatch({ feeSlots: [0], inbox: { start: 12345n, count: 3 }, txs: transfers });
+    expect(bytes.length / 1000).toBeLessThanOrEqual(76);
+  });
+
+  it("normalizes v = 0/1 to 27/28, and rejects signatures with no compact form", () => {
+    const t = signTransaction({ type: "withdraw", from: 1, amount: 1n, fee: 0n, nonce: 0n }, KEY, DOMAIN);
+    const v = parseInt(t.signature.slice(-2), 16);
+    const raw = { ...t, signature: `${t.signature.slice(0, -2)}${(v - 27).toString(16).padStart(2, "0")}` as `0x${string}` };
+    const back = decodeBatch(encodeBatch({ feeSlots: [], inbox: { start: 0n, count: 0 }, txs: [raw] }));
+    expect(back.txs[0]!.signature).toBe(t.signature);
+    // high s: flip s to n - s
+    const n = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+    const s = BigInt(`0x${t.signature.slice(66, 130)}`);
+    const high = `${t.signature.slice(0, 66)}${(n - s).toString(16).padStart(64, "0")}${t.signature.slice(130)}` as `0x${string}`;
+    expect(() => encodeBatch({ feeSlots: [], inbox: { start: 0n, count: 0 }, txs: [{ ...t, signature: high }] })).toThrow(EncodeError);
+    expect(() => encodeBatch({ feeSlots: [], inbox: { start: 0n, count: 0 }, txs: [{ ...t, signature: "0x1234" }] })).toThrow(EncodeError);
+    expect(() => encodeBatch({ feeSlots: [], inbox: { start: 0n, count: 0 }, txs: [{ ...t, amount: -1n } as SignedTx] })).toThrow(EncodeError);
+  });
+});
+
+describe("DA codec on hostile input", () => {
+  const sample = encodeBatch({
+    feeSlots: [0, 7],
+    inbox: { start: 99n, count: 2 },
+    txs: [
+      signTransaction({ type: "transfer", from: 1, to: 2, amount: 10n ** 18n, fee: 1n, nonce: 3n }, KEY, DOMAIN),
+      signTransaction({ type: "transferToNew", from: 1, toOwner: addressOf(KEY), amount: 5n, fee: 0n, nonce: 4n }, KEY, DOMAIN),
+      signTransaction({ type: "createPool", fromA: 1, fromB: 2, amountA: 10n ** 20n, amountB: 3n * 10n ** 19n, feeBps: 30, nonce: 5n }, KEY, DOMAIN),
+      signTransaction({ type: "addLiquidity", pool: 9, fromA: 1, fromB: 2, lpSlot: NEW_SLOT, amountA: 1n, amountB: 2n, minShares: 0n, nonce: 6n }, KEY, DOMAIN),
+    ],
+  });
+
+  /** Decoding either succeeds with a batch that re-encodes to the same bytes, or throws DecodeError. */
+  function check(bytes: Uint8Array): "ok" | string {
+    try {
+      const b = decodeBatch(bytes);
+      expect(toHex(encodeBatch(b))).toBe(toHex(bytes));
+      return "ok";
+    } catch (e) {
+      if (!(e instanceof DecodeError)) throw e;
+      expect(e.code).toBe("DECODE_FAILED");
+      return e.fault;
+    }
+  }
+
+  it("100,000+ random, truncated, extended and bit-flipped inputs give a batch or a DecodeError", () => {
+    const faults = new Map<string, number>();
+    const note = (f: string) => faults.set(f, (faults.get(f) ?? 0) + 1);
+    let x = 0x12345678;
+    const rnd = (n: number) => {
+      x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+      return x % n;
+    };
+    for (let len = 0; len <= sample.length; len++) note(check(sample.subarray(0, len)));
+    for (let i = 0; i < 40_000; i++) {
+      const b = sample.slice();
+      const flips = 1 + rnd(3);
+      for (let k = 0; k < flips; k++) b[rnd(b.length)]! ^= 1 << rnd(8);
+      note(check(b));
+    }
+    for (let i = 0; i < 20_000; i++) {
+      const extra = new Uint8Array(1 + rnd(40)).map(() => rnd(256));
+      const b = new Uint8Array(sample.length + extra.length);
+      b.set(sample);
+      b.set(extra, sample.length);
+      note(check(b));
+    }
+    for (let i = 0; i < 40_000; i++) {
+      const b = new Uint8Array(rnd(300)).map(() => rnd(256));
+      if (b.length > 0 && rnd(2) === 0) b[0] = 1; // get past the version byte half of the time
+      note(check(b));
+    }
+    const total = [...faults.values()].reduce((a, b) => a + b, 0);
+    expect(total).toBeGreaterThanOrEqual(100_000);
+    // the suite must reach deep into the format, not only fail at the first byte
+    for (const f of ["TRUNCATED", "TRAILING_BYTES", "NONCANONICAL", "TX_TYPE", "VERSION"]) expect(faults.get(f) ?? 0).toBeGreaterThan(0);
+  }, 120_000);
+
+  it("rejects a declared transaction count larger than the input before allocating", () => {
+    // version, 0 fee slots, inbox 0/0, then a count of 2^20 with nothing after it
+    const hostile = new Uint8Array([0x01, 0x00, 0x00, 0x00, 0x80, 0x80, 0x40]);
+    const before = process.memoryUsage().heapUsed;
+    const t = performance.now();
+    expect(() => decodeBatch(hostile)).toThrow(DecodeError);
+    expect(performance.now() - t).toBeLessThan(1000); // a guard against a hang, not a speed claim
+    expect(process.memoryUsage().heapUsed - before).toBeLessThan(8 * 1024 * 1024);
+    const tooMany = new Uint8Array([0x01, 0x00, 0x00, 0x00, 0x81, 0x80, 0x40]); // 2^20 + 1 > the limit
+    expect(() => decodeBatch(tooMany)).toThrow(/exceeds/);
+  });
+
+  it("derives undecodable bytes to the empty batch, with the reason", () => {
+    const d = deriveBatch(new Uint8Array([0x02, 0, 0]));
+    expect(d.batch).toEqual({ feeSlots: [], inbox: { start: 0n, count: 0 }, txs: [] });
+    expect(d.error?.fault).toBe("VERSION");
+    expect(deriveBatch(sample).error).toBeNull();
+  });
+
+  it("rejects non-canonical varints and amounts", () => {
+    expect(() => decodeBatch(new Uint8Array([0x01, 0x80, 0x00, 0, 0, 0]))).toThrow(/redundant zero/);
+    // amount 10 written as mantissa 10, exponent 0 instead of 1·10^1
+    const b = encodeBatch({ feeSlots: [], inbox: { start: 0n, count: 0 }, txs: [{ type: "withdraw", from: 0, amount: 10n, fee: 0n, nonce: 0n, signature: SIGS[0]! }] });
+    const i = b.indexOf((1 << 6) | 1); // the amount's byte: m = 1, e = 1
+    const bad = b.slice();
+    bad[i] = 10 << 6 & 0xff; // m = 10 needs two bytes; any m divisible by 10 is rejected
+    expect(() => decodeBatch(bad)).toThrow(DecodeError);
+  });
+});
