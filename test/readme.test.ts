@@ -23,6 +23,7 @@ describe("README examples", () => {
       if (i === 2) expect(out).toMatch(/'OK', 'OK', 'BAD_NONCE'/);
       if (i === 2) expect(out).toMatch(/250015n/);
       if (i === 3) expect(out).toMatch(/true 3n/);
+      if (i === 4) expect(out).toMatch(/0 TRUNCATED/);
     });
   });
 });

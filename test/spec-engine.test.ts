@@ -48,3 +48,17 @@ describe("SPEC.md §8 engine vectors", () => {
     for (const h of [v.preStateRoot, expected.postStateRoot, expected.postTreeRoot, expected.withdrawalsRoot]) expect(spec).toContain(h);
   });
 });
+
+describe("SPEC.md §9.5 DA vectors", async () => {
+  const { encodeBatch, decodeBatch } = await import("../src/codec.js");
+  const da = JSON.parse(readFileSync(new URL("./vectors/spec-da.json", import.meta.url), "utf8"));
+  const flat = spec.replace(/[\s`]/g, "");
+  it("encodes the §8 batch and its first transaction as printed", () => {
+    const full = { feeSlots: batch.feeSlots, inbox: { start: 41n, count: batch.l1Messages.length }, txs: batch.txs };
+    expect(toHex(encodeBatch(full))).toBe(da.full);
+    expect(toHex(encodeBatch({ feeSlots: [], inbox: { start: 0n, count: 0 }, txs: [batch.txs[0]!] }))).toBe(da.single);
+    expect(decodeBatch(Uint8Array.from(Buffer.from(da.full, "hex")))).toEqual(full);
+    expect(flat).toContain(da.full);
+    expect(flat).toContain(da.single);
+  });
+});
