@@ -80,6 +80,37 @@ const AMOUNT_FIELDS: Record<TxType, string[]> = {
   swap: ["amountIn", "minOut"],
 };
 
+// ---- the type column ----
+
+const TYPES_PACKED = 0;
+const TYPES_AS_RUNS = 1;
+const MAX_RUN = 32;
+
+/** Maximal runs of equal type codes, each at most MAX_RUN long: [code, length][]. */
+function typeRuns(codes: ArrayLike<number>): [number, number][] {
+  const runs: [number, number][] = [];
+  for (let i = 0; i < codes.length; i++) {
+    const last = runs[runs.length - 1];
+    if (last && last[0] === codes[i] && last[1] < MAX_RUN) last[1]++;
+    else runs.push([codes[i]!, 1]);
+  }
+  return runs;
+}
+
+/** How many runs typeRuns would make, without allocating (the decoder's canonicality check). */
+function countRuns(codes: Uint8Array): number {
+  let runs = 0;
+  let length = 0;
+  for (let i = 0; i < codes.length; i++) {
+    if (i > 0 && codes[i] === codes[i - 1] && length < MAX_RUN) length++;
+    else {
+      runs++;
+      length = 1;
+    }
+  }
+  return runs;
+}
+
 // ---- writing ----
 
 class Writer {
@@ -178,7 +209,15 @@ export function encodeBatch(batch: DaBatch): Uint8Array {
     if (code === undefined) throw new EncodeError(`txs[${i}].type is not a transaction type`);
     return code;
   });
-  for (let i = 0; i < codes.length; i += 2) w.byte(codes[i]! | ((codes[i + 1] ?? 0) << 4));
+  const runs = typeRuns(codes);
+  if (runs.length < Math.ceil(codes.length / 2)) {
+    // a batch of mostly one type: one byte per run of up to 32 (SPEC §9.1)
+    w.byte(TYPES_AS_RUNS);
+    for (const [code, length] of runs) w.byte(code | ((length - 1) << 3));
+  } else {
+    w.byte(TYPES_PACKED);
+    for (let i = 0; i < codes.length; i += 2) w.byte(codes[i]! | ((codes[i + 1] ?? 0) << 4));
+  }
   for (const [i, tx] of txs.entries()) {
     for (const f of SLOT_FIELDS[tx.type]) {
       const v = checkU32((tx as Record<string, unknown>)[f], `txs[${i}].${f}`);
@@ -214,6 +253,8 @@ export function encodeBatch(batch: DaBatch): Uint8Array {
 // more than 49 bits, and builds each transaction as one object literal of a fixed shape.
 
 const POW10 = Array.from({ length: 39 }, (_, e) => 10n ** BigInt(e));
+const POW10_NUM = Array.from({ length: 23 }, (_, e) => 10 ** e); // exact doubles up to 10^22
+const SMALL_BIG = Array.from({ length: 1 << 14 }, (_, i) => BigInt(i)); // mantissas of round amounts
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
 const LATIN1 = new TextDecoder("latin1");
 // two ASCII chars as one little-endian u16, e.g. 0xab → "ab" = 0x6261 (Uint16Array is host-endian;
@@ -350,7 +391,11 @@ function decodeAmount(r: Reader, what: string): bigint {
     const mn = Math.floor(x / 64);
     e = x % 64;
     if (mn === 0 ? e !== 0 : mn % 10 === 0) throw new DecodeError("NONCANONICAL", start, `${what}: amount not in canonical form`);
-    m = BigInt(mn);
+    // exact in a double: one BigInt instead of BigInt(m) · 10^e
+    if (e <= 22 && mn * POW10_NUM[e]! <= Number.MAX_SAFE_INTEGER) {
+      return BigInt(mn * POW10_NUM[e]!);
+    }
+    m = mn < SMALL_BIG.length ? SMALL_BIG[mn]! : BigInt(mn);
   } else {
     m = x >> 6n;
     e = Number(x & 63n);
@@ -380,15 +425,43 @@ export function decodeBatch(bytes: Uint8Array): DaBatch {
   // every transaction needs half a type byte and a 64-byte signature: check before allocating
   if (n * 64 + Math.ceil(n / 2) > r.left) throw new DecodeError("TRUNCATED", at, `${n} transactions need more bytes than remain`);
   const types = new Uint8Array(n);
-  for (let i = 0; i < n; i += 2) {
-    const b = r.byte();
-    const lo = b & 0x0f;
-    const hi = b >> 4;
-    if (lo >= TYPES.length || (i + 1 < n ? hi >= TYPES.length : hi !== 0)) {
-      throw new DecodeError("TX_TYPE", r.offset - 1, "unknown transaction type");
+  const modeAt = r.offset;
+  const mode = r.byte();
+  if (mode === TYPES_PACKED) {
+    for (let i = 0; i < n; i += 2) {
+      const b = r.byte();
+      const lo = b & 0x0f;
+      const hi = b >> 4;
+      if (lo >= TYPES.length || (i + 1 < n ? hi >= TYPES.length : hi !== 0)) {
+        throw new DecodeError("TX_TYPE", r.offset - 1, "unknown transaction type");
+      }
+      types[i] = lo;
+      if (i + 1 < n) types[i + 1] = hi;
     }
-    types[i] = lo;
-    if (i + 1 < n) types[i + 1] = hi;
+    // canonical: runs are used exactly when they are shorter
+    if (countRuns(types) < Math.ceil(n / 2)) throw new DecodeError("NONCANONICAL", modeAt, "types should be run-length encoded");
+  } else if (mode === TYPES_AS_RUNS) {
+    let filled = 0;
+    let runCount = 0;
+    let prevCode = -1;
+    let prevLength = 0;
+    while (filled < n) {
+      const b = r.byte();
+      const code = b & 0x07;
+      const length = (b >> 3) + 1;
+      if (code >= TYPES.length) throw new DecodeError("TX_TYPE", r.offset - 1, "unknown transaction type");
+      if (filled + length > n) throw new DecodeError("RANGE", r.offset - 1, "type runs exceed the transaction count");
+      // canonical: runs are maximal (a run continues the previous only once that one is full)
+      if (code === prevCode && prevLength < MAX_RUN) throw new DecodeError("NONCANONICAL", r.offset - 1, "type runs not maximal");
+      types.fill(code, filled, filled + length);
+      filled += length;
+      runCount++;
+      prevCode = code;
+      prevLength = length;
+    }
+    if (runCount >= Math.ceil(n / 2)) throw new DecodeError("NONCANONICAL", modeAt, "types should be packed");
+  } else {
+    throw new DecodeError("NONCANONICAL", modeAt, `unknown type-column mode ${mode}`);
   }
   // the columns, read in order into flat arrays (at most 4 slots and 3 amounts per transaction)
   const slots = new Float64Array(4 * n);

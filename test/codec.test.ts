@@ -50,6 +50,20 @@ describe("DA codec round trips", () => {
     );
   });
 
+  it("round trips batches of one type (run-length type column) and picks the shorter type column", () => {
+    fc.assert(
+      fc.property(fc.array(signed, { minLength: 1, maxLength: 80 }), fc.nat(6), (txs, k) => {
+        const same = txs.map((t) => ({ ...txs[k % txs.length]!, nonce: t.nonce }));
+        const b = { feeSlots: [], inbox: { start: 0n, count: 0 }, txs: same };
+        const bytes = encodeBatch(b);
+        expect(decodeBatch(bytes)).toEqual(b);
+        // header 5 bytes, then the mode byte: runs (1) exactly when ⌈n/32⌉ < ⌈n/2⌉
+        expect(bytes[5]).toBe(Math.ceil(same.length / 32) < Math.ceil(same.length / 2) ? 1 : 0);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it("a plain transfer costs at most 76 bytes including its signature", () => {
     const transfers: SignedTx[] = Array.from({ length: 1000 }, (_, i) =>
       signTransaction({ type: "transfer", from: 100_000 + i * 997, to: 900_000 - i * 13, amount: 25n * 10n ** 17n, fee: 10n ** 15n, nonce: BigInt(i % 300) }, KEY, DOMAIN),
@@ -131,6 +145,42 @@ describe("DA codec on hostile input", () => {
     // the suite must reach deep into the format, not only fail at the first byte
     for (const f of ["TRUNCATED", "TRAILING_BYTES", "NONCANONICAL", "TX_TYPE", "VERSION"]) expect(faults.get(f) ?? 0).toBeGreaterThan(0);
   }, 120_000);
+
+  it("fuzzes a single-type batch (run-length types) the same way", () => {
+    const txs = Array.from({ length: 40 }, (_, i) => ({ type: "transfer" as const, from: i, to: i + 1, amount: 10n ** 18n, fee: 0n, nonce: BigInt(i), signature: SIGS[i % SIGS.length]! }));
+    const base = encodeBatch({ feeSlots: [], inbox: { start: 0n, count: 0 }, txs });
+    expect(base[5]).toBe(1);
+    let x = 99;
+    const faults = new Set<string>();
+    for (let i = 0; i < 10_000; i++) {
+      x = (x * 1103515245 + 12345) >>> 0;
+      const b = base.slice();
+      b[5 + (x % 40)]! ^= 1 << ((x >>> 8) % 8); // the type column and what follows it
+      faults.add(check(b));
+    }
+    expect(faults.has("NONCANONICAL") || faults.has("RANGE")).toBe(true);
+  }, 60_000);
+
+  it("rejects non-maximal type runs and a type-column mode that is not the shorter one", () => {
+    const t = (n: number) => Array.from({ length: n }, () => ({ type: "withdraw" as const, from: 1, amount: 1n, fee: 0n, nonce: 0n, signature: SIGS[0]! }));
+    const bytes = encodeBatch({ feeSlots: [], inbox: { start: 0n, count: 0 }, txs: t(4) }); // one run of 4
+    expect([...bytes.subarray(5, 7)]).toEqual([1, 2 | (3 << 3)]);
+    // the same 4 withdrawals written as two runs of 2: decodes to the same batch, so it is rejected
+    const split = new Uint8Array(bytes.length + 1);
+    split.set(bytes.subarray(0, 6));
+    split[6] = 2 | (1 << 3);
+    split[7] = 2 | (1 << 3);
+    split.set(bytes.subarray(7), 8);
+    expect(() => decodeBatch(split)).toThrow(/not maximal/);
+    // packed nibbles for 4 equal types (2 bytes) when one run byte would do
+    const packed = new Uint8Array(bytes.length + 1);
+    packed.set(bytes.subarray(0, 5));
+    packed[5] = 0;
+    packed[6] = 0x22;
+    packed[7] = 0x22;
+    packed.set(bytes.subarray(7), 8);
+    expect(() => decodeBatch(packed)).toThrow(/run-length/);
+  });
 
   it("rejects a declared transaction count larger than the input before allocating", () => {
     // version, 0 fee slots, inbox 0/0, then a count of 2^20 with nothing after it
