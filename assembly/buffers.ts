@@ -20,3 +20,36 @@ export function reserve(s: Scratch, sizeBytes: usize): usize {
   }
   return s.ptr;
 }
+
+/** A growable list of u32 (dirty leaf and slot indices). Pushing is amortized O(1). */
+@unmanaged
+export class U32List {
+  ptr: usize = 0;
+  count: u32 = 0;
+  capacity: u32 = 0;
+}
+
+export function u32ListNew(capacity: u32): U32List {
+  const l = new U32List();
+  l.capacity = capacity;
+  l.ptr = allocBytes(<usize>capacity << 2);
+  return l;
+}
+
+export function u32ListPush(l: U32List, value: u32): void {
+  if (l.count == l.capacity) {
+    const cap = l.capacity << 1;
+    const grown = allocBytes(<usize>cap << 2);
+    memory.copy(grown, l.ptr, <usize>l.count << 2);
+    freeBytes(l.ptr);
+    l.ptr = grown;
+    l.capacity = cap;
+  }
+  store<u32>(l.ptr + (<usize>l.count << 2), value);
+  l.count++;
+}
+
+export function u32ListFree(l: U32List): void {
+  freeBytes(l.ptr);
+  heap.free(changetype<usize>(l));
+}

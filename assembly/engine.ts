@@ -139,6 +139,13 @@ function touchPool(r: Run, pool: u32): void {
   markDirty(r.s, i);
 }
 
+/** Marks a pool's reserve slots and its share-supply slot. */
+function markPool(r: Run, pool: u32): void {
+  mark(r, pool);
+  mark(r, pool + 1);
+  mark(r, pool + 2);
+}
+
 /** Position of `slot` in the fee list, or -1. */
 function feeIndexOfSlot(r: Run, slot: u32): i32 {
   for (let k: u32 = 0; k < r.feeCount; k++) if (load<u32>(r.feeSlots + (<usize>k << 2)) == slot) return <i32>k;
@@ -419,9 +426,7 @@ function applyAddLiquidity(r: Run, tx: usize): u8 {
   bumpNonce(r, fa);
   mark(r, fa);
   mark(r, fb);
-  mark(r, pool);
-  mark(r, pool + 1);
-  mark(r, pool + 2);
+  markPool(r, pool);
   if (newLp) {
     touch(r, appendSlot(r.s, ownerOf(r, fa), lpToken, lo(C), hi(C), 0));
   } else {
@@ -465,9 +470,7 @@ function applyRemoveLiquidity(r: Run, tx: usize): u8 {
   mark(r, lpSlot);
   mark(r, ta);
   mark(r, tb);
-  mark(r, pool);
-  mark(r, pool + 1);
-  mark(r, pool + 2);
+  markPool(r, pool);
   copy128(r.receipt + R_OUT0, A);
   copy128(r.receipt + R_OUT1, B);
   return OK;

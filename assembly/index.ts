@@ -1,7 +1,7 @@
 // The WASM export surface. Everything is pointers and counts into this instance's linear memory:
 // JS writes inputs into the `io` input region, makes one call, and reads results back.
 
-import { Scratch, reserve } from "./buffers";
+import { Scratch, reserve, u32ListNew, u32ListFree } from "./buffers";
 import { keccak256 as k256, keccak256Rolled as k256Rolled, keccak256x48, keccak256x64, keccak256x128, permutationCount } from "./keccak";
 import {
   Tree, treeNew as newTree, treeFree as freeTree, shapeIsValid, ensureLeafStored, writeLeaf,
@@ -139,6 +139,7 @@ import { applyBatch, outputBytes, stateRoot, ERR_BAD_FEE_SLOTS } from "./engine"
 export function engineNew(): usize {
   const s = new State();
   s.tree = newTree(2, 16);
+  s.dirty = u32ListNew(1024);
   return changetype<usize>(s);
 }
 
@@ -146,7 +147,7 @@ export function engineFree(engine: usize): void {
   const s = changetype<State>(engine);
   freeTree(s.tree);
   if (s.slots != 0) heap.free(s.slots);
-  if (s.dirty != 0) heap.free(s.dirty);
+  u32ListFree(s.dirty);
   heap.free(engine);
 }
 

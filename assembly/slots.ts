@@ -6,6 +6,7 @@
 // Its leaf is keccak256 of the big-endian encoding owner ‖ token ‖ balance ‖ nonce (SPEC §4.1).
 
 import { allocBytes, freeBytes } from "./common";
+import { U32List, u32ListPush } from "./buffers";
 import { keccak256x48 } from "./keccak";
 import { Tree, ensureLeafStored, writeLeaf, radixSort } from "./tree";
 
@@ -30,9 +31,7 @@ export class State {
   slotCount: u32 = 0;
   slotCapacity: u32 = 0;
   /** Slot indices changed since the last commit (repeats allowed; sorted and deduplicated then). */
-  dirty: usize = 0;
-  dirtyCount: u32 = 0;
-  dirtyCapacity: u32 = 0;
+  dirty: U32List = changetype<U32List>(0);
 }
 
 @inline export function slotPtr(s: State, index: u32): usize {
@@ -57,18 +56,7 @@ export function reserveSlots(s: State, extra: u32): bool {
 }
 
 export function markDirty(s: State, index: u32): void {
-  if (s.dirtyCount == s.dirtyCapacity) {
-    const cap = s.dirtyCapacity == 0 ? <u32>1024 : s.dirtyCapacity << 1;
-    const grown = allocBytes(<usize>cap << 2);
-    if (s.dirty != 0) {
-      memory.copy(grown, s.dirty, <usize>s.dirtyCount << 2);
-      freeBytes(s.dirty);
-    }
-    s.dirty = grown;
-    s.dirtyCapacity = cap;
-  }
-  store<u32>(s.dirty + (<usize>s.dirtyCount << 2), index);
-  s.dirtyCount++;
+  u32ListPush(s.dirty, index);
 }
 
 /** Appends a slot (room reserved by the caller) and marks it dirty; returns its index. */
@@ -97,12 +85,12 @@ export function slotLeaf(p: usize, out: usize): void {
 
 /** Rehashes each dirty slot once and writes its leaf into the state tree (not yet committed). */
 export function flushDirtySlots(s: State): void {
-  const n = s.dirtyCount;
+  const n = s.dirty.count;
   if (n == 0) return;
   if (s.slotCount > 0) ensureLeafStored(s.tree, s.slotCount - 1);
   let keyBits: u32 = 0;
   while (keyBits < 32 && (<u64>1 << keyBits) < <u64>s.slotCount) keyBits += 8;
-  const sorted = radixSort(s.dirty, n, keyBits);
+  const sorted = radixSort(s.dirty.ptr, n, keyBits);
   let last: u32 = 0;
   for (let i: u32 = 0; i < n; i++) {
     const index = load<u32>(sorted + (<usize>i << 2));
@@ -111,5 +99,5 @@ export function flushDirtySlots(s: State): void {
     slotLeaf(slotPtr(s, index), LEAF);
     writeLeaf(s.tree, index, LEAF);
   }
-  s.dirtyCount = 0;
+  s.dirty.count = 0;
 }

@@ -13,7 +13,7 @@
 // (docs/DECISIONS.md has the measurement).
 
 import { HASH_BYTES, allocBytes, freeBytes, copyHash } from "./common";
-import { Scratch, reserve } from "./buffers";
+import { Scratch, reserve, U32List, u32ListNew, u32ListPush, u32ListFree } from "./buffers";
 import { keccak256x64, keccak256x128 } from "./keccak";
 import { OK, ERR_CAPACITY, ERR_INDEX_RANGE } from "./status";
 
@@ -36,10 +36,8 @@ export class Tree {
   levelOffsets: usize = 0;
   /** (depth + 1) zero hashes: the root of an empty subtree of each height. */
   zeroHashes: usize = 0;
-  /** u32 indices of leaves written since the last commit, in write order, maybe repeated. */
-  dirty: usize = 0;
-  dirtyCapacity: u32 = 0;
-  dirtyCount: u32 = 0;
+  /** Indices of leaves written since the last commit, in write order, maybe repeated. */
+  dirty: U32List = changetype<U32List>(0);
 }
 
 @inline function countAt(capacityLog2: u32, arityLog2: u32, level: u32): u32 {
@@ -101,8 +99,7 @@ export function treeNew(arityLog2: u32, depth: u32): Tree {
   let cap = INITIAL_CAPACITY_LOG2 - (INITIAL_CAPACITY_LOG2 % arityLog2);
   if (cap > arityLog2 * depth) cap = arityLog2 * depth;
   resize(t, cap);
-  t.dirtyCapacity = 64;
-  t.dirty = allocBytes(<usize>t.dirtyCapacity << 2);
+  t.dirty = u32ListNew(64);
   return t;
 }
 
@@ -111,7 +108,7 @@ export function treeFree(t: Tree): void {
   freeBytes(t.nodes);
   freeBytes(t.levelOffsets);
   freeBytes(t.zeroHashes);
-  freeBytes(t.dirty);
+  u32ListFree(t.dirty);
   heap.free(changetype<usize>(t));
 }
 
@@ -159,15 +156,7 @@ export function ensureLeafStored(t: Tree, index: u32): i32 {
 /** Writes a leaf (caller has called ensureLeafStored) and records it as dirty. */
 export function writeLeaf(t: Tree, index: u32, leaf: usize): void {
   copyHash(nodePtr(t, 0, index), leaf);
-  if (t.dirtyCount == t.dirtyCapacity) {
-    const grown = allocBytes(<usize>t.dirtyCapacity << 3);
-    memory.copy(grown, t.dirty, <usize>t.dirtyCapacity << 2);
-    freeBytes(t.dirty);
-    t.dirty = grown;
-    t.dirtyCapacity <<= 1;
-  }
-  store<u32>(t.dirty + (<usize>t.dirtyCount << 2), index);
-  t.dirtyCount++;
+  u32ListPush(t.dirty, index);
 }
 
 /** Pointer to the stored leaf or to the zero leaf. */
@@ -210,10 +199,10 @@ export function radixSort(keys: usize, n: u32, keyBits: u32): usize {
 /** Rehashes every dirty path once and returns a pointer to the root. */
 export function commit(t: Tree): usize {
   const a = t.arityLog2;
-  let n = t.dirtyCount;
+  let n = t.dirty.count;
   if (n == 0) return nodePtr(t, t.depth, 0);
   // every dirty index is < 2^capacityLog2, so only that many key bits need sorting
-  const list = radixSort(t.dirty, n, t.capacityLog2);
+  const list = radixSort(t.dirty.ptr, n, t.capacityLog2);
   for (let level: u32 = 0; level < t.depth; level++) {
     // Rewrite the sorted dirty nodes of `level` into the sorted, distinct list of their parents.
     let m: u32 = 0;
@@ -243,6 +232,6 @@ export function commit(t: Tree): usize {
     }
     n = m;
   }
-  t.dirtyCount = 0;
+  t.dirty.count = 0;
   return nodePtr(t, t.depth, 0);
 }
