@@ -554,9 +554,33 @@ export function stateRoot(s: State, treeRoot: usize, out: usize): void {
 }
 
 /** Bytes of output the batch needs (the caller reserves them before the call). */
-export function outputBytes(feeCount: u32, entries: u32): usize {
-  return <usize>entries * (RECEIPT_BYTES + WITHDRAWAL_RECORD_BYTES) + TRAILER_BYTES + (<usize>feeCount << 4);
+export function outputBytes(feeCount: u32, entries: u32, trace: bool): usize {
+  const base = <usize>entries * (RECEIPT_BYTES + WITHDRAWAL_RECORD_BYTES) + TRAILER_BYTES + (<usize>feeCount << 4);
+  // a trace holds entries + 2 step commitments: before the first entry, after each, after settlement
+  return trace ? base + ((<usize>entries + 2) << 5) : base;
 }
+
+const STEP_INPUT: usize = memory.data(100, 8);
+
+/**
+ * The commitment to the state between two steps (SPEC §11.1):
+ * keccak256(stateRoot ‖ withdrawalsRoot ‖ u32 withdrawalCount ‖ feesHash), where feesHash is
+ * keccak256 of the owed fees (u128 big-endian each, in fee-slot order).
+ */
+function stepCommitment(r: Run, out: usize): void {
+  flushDirtySlots(r.s);
+  stateRoot(r.s, commit(r.s.tree), STEP_INPUT);
+  copyHash(STEP_INPUT + 32, commit(r.wtree));
+  store<u32>(STEP_INPUT + 64, bswap<u32>(r.withdrawalCount));
+  for (let k: u32 = 0; k < r.feeCount; k++) {
+    const p = pendingPtr(r, <i32>k);
+    store<u64>(FEES_BE + (<usize>k << 4), bswap<u64>(hi(p)));
+    store<u64>(FEES_BE + (<usize>k << 4), bswap<u64>(lo(p)), 8);
+  }
+  keccak256(FEES_BE, <usize>r.feeCount << 4, STEP_INPUT + 68);
+  keccak256(STEP_INPUT, 100, out);
+}
+const FEES_BE: usize = memory.data(16 * 16, 8);
 
 /**
  * Applies one batch from `input` and writes receipts and the trailer to `out`. Returns 0, or
@@ -567,6 +591,7 @@ export function outputBytes(feeCount: u32, entries: u32): usize {
  */
 export function applyBatch(s: State, input: usize, out: usize): i32 {
   const feeCount = load<u32>(input, 0), l1Count = load<u32>(input, 4), txCount = load<u32>(input, 8);
+  const tracing = load<u32>(input, 12) != 0;
   const feeSlots = input + 16;
   if (!checkFeeSlots(s, feeSlots, feeCount)) return ERR_BAD_FEE_SLOTS;
   const l1Records = input + ((16 + (<usize>feeCount << 2) + 7) & ~<usize>7);
@@ -589,6 +614,9 @@ export function applyBatch(s: State, input: usize, out: usize): i32 {
   r.wtree = treeNew(2, 16);
 
   memory.fill(out, 0, <usize>entries * RECEIPT_BYTES);
+  // the trace (only when asked: every step commitment re-hashes the changed paths)
+  const trace = r.withdrawals + <usize>entries * WITHDRAWAL_RECORD_BYTES;
+  if (tracing) stepCommitment(r, trace);
   for (let i: u32 = 0; i < entries; i++) {
     r.receipt = out + <usize>i * RECEIPT_BYTES;
     const status = i < l1Count
@@ -599,6 +627,7 @@ export function applyBatch(s: State, input: usize, out: usize): i32 {
       // only a refunded deposit reports outputs on failure
       memory.fill(r.receipt + R_OUT0, 0, 32);
     }
+    if (tracing) stepCommitment(r, trace + ((<usize>i + 1) << 5));
   }
   // settlement: fees reach their slots after the last entry (fits() kept room for them)
   for (let k: u32 = 0; k < feeCount; k++) {
@@ -607,6 +636,7 @@ export function applyBatch(s: State, input: usize, out: usize): i32 {
     mark(r, slot);
     copy128(trailer + TRAILER_BYTES + (<usize>k << 4), pendingPtr(r, <i32>k));
   }
+  if (tracing) stepCommitment(r, trace + ((<usize>entries + 1) << 5));
   flushDirtySlots(s);
   const treeRoot = commit(s.tree);
   stateRoot(s, treeRoot, trailer + 32);

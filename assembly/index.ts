@@ -201,7 +201,7 @@ export function engineFindOwner(engine: usize, owner: usize, out: usize, max: u3
 
 /** Bytes engineApplyBatch will write for this many fee slots and entries. */
 export function engineOutputBytes(feeCount: u32, entries: u32): usize {
-  return outputBytes(feeCount, entries);
+  return outputBytes(feeCount, entries, false);
 }
 
 /**
@@ -211,7 +211,7 @@ export function engineOutputBytes(feeCount: u32, entries: u32): usize {
  */
 export function engineApplyBatch(engine: usize, input: usize): usize {
   const feeCount = load<u32>(input, 0), entries = load<u32>(input, 4) + load<u32>(input, 8);
-  const out = reserve(ioOutput, outputBytes(feeCount, entries));
+  const out = reserve(ioOutput, outputBytes(feeCount, entries, load<u32>(input, 12) != 0));
   return applyBatch(changetype<State>(engine), input, out) == 0 ? out : 0;
 }
 

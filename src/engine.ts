@@ -1,6 +1,6 @@
 // The engine API: a rollup state in one WASM core, advanced one batch per call.
 
-import { toHex, HASH_BYTES } from "./bytes.js";
+import { fromHex, toHex, HASH_BYTES } from "./bytes.js";
 import { WasmCore } from "./core.js";
 import { CoreInstance } from "./core/instance.js";
 import { statusError } from "./core/status.js";
@@ -176,8 +176,24 @@ export class Engine {
    * untouched — only when the batch itself is malformed (bad fields or fee slots).
    */
   applyBatch(batch: Batch, options: ApplyOptions = {}): BatchResult {
+    return this.run(batch, options, false).result;
+  }
+
+  /**
+   * Applies a batch like {@link Engine.applyBatch} and also returns the commitment to the state
+   * between every two steps (SPEC §11): `steps[0]` before the first entry, `steps[i + 1]` after
+   * entry i, and the last after fee settlement; `traceRoot` is the 4-ary tree root over them,
+   * which a proposer posts with its claim. Slower than applyBatch (every step re-hashes its paths),
+   * so it is only for disputes.
+   */
+  traceBatch(batch: Batch, options: ApplyOptions = {}): { result: BatchResult; steps: Hex[]; traceRoot: Hex } {
+    const { result, steps } = this.run(batch, options, true);
+    return { result, steps, traceRoot: traceRoot(this.core, steps) };
+  }
+
+  private run(batch: Batch, options: ApplyOptions, trace: boolean): { result: BatchResult; steps: Hex[] } {
     const signers = options.signers ?? this.recoverSigners(batch);
-    const input = encodeBatchInput(batch, signers);
+    const input = encodeBatchInput(batch, signers, trace);
     const entries = batch.l1Messages.length + batch.txs.length;
     // exactly one call into the core: it checks the fee slots, computes the pre-state root,
     // applies every entry and writes receipts, roots and withdrawals to one output region
@@ -185,10 +201,10 @@ export class Engine {
       const ptr = this.instance.reserveInput(input.length);
       this.instance.bytes().set(input, ptr);
       const out = x.engineApplyBatch(this.handle, ptr);
-      return out !== 0 ? decodeBatchOutput(this.instance.bytes(), out, entries, batch.feeSlots.length) : null;
+      return out !== 0 ? decodeBatchOutput(this.instance.bytes(), out, entries, batch.feeSlots.length, trace) : null;
     });
     if (decoded === null) throw this.feeSlotError(batch.feeSlots);
-    return {
+    return { steps: decoded.steps, result: {
       preStateRoot: decoded.preStateRoot,
       postStateRoot: decoded.stateRoot,
       postTreeRoot: decoded.treeRoot,
@@ -197,7 +213,7 @@ export class Engine {
       withdrawals: decoded.withdrawals,
       withdrawalsRoot: decoded.withdrawalsRoot,
       fees: decoded.fees,
-    };
+    } };
   }
 
   /** Recovers every transaction's signer on this thread (see RecoverPool for worker threads). */
@@ -235,6 +251,28 @@ export class Engine {
   dispose(): void {
     if (this.handle !== 0) this.instance.call((x) => x.engineFree(this.handle));
     this.handle = 0;
+  }
+}
+
+/** Root of the 4-ary depth-16 tree whose leaf i is step commitment i (SPEC §11.2). */
+export function traceRoot(core: WasmCore, steps: readonly Hex[]): Hex {
+  const tree = core.createTree(STATE_TREE_SHAPE);
+  try {
+    if (steps.length > 0) tree.setMany(steps.map((_, i) => i), steps.map((h) => fromHex(h)));
+    return `0x${toHex(tree.root())}`;
+  } finally {
+    tree.dispose();
+  }
+}
+
+/** A multiproof that `steps[indices[k]]` are leaves of the trace tree (for bisection moves). */
+export function proveTraceSteps(core: WasmCore, steps: readonly Hex[], indices: readonly number[]): Uint8Array {
+  const tree = core.createTree(STATE_TREE_SHAPE);
+  try {
+    if (steps.length > 0) tree.setMany(steps.map((_, i) => i), steps.map((h) => fromHex(h)));
+    return tree.prove(indices);
+  } finally {
+    tree.dispose();
   }
 }
 

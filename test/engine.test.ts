@@ -46,3 +46,29 @@ describe("WASM engine vs reference engine", () => {
     expect(missing.filter((r) => r !== "CAPACITY")).toEqual([]);
   });
 });
+
+describe("traceBatch", () => {
+  it("WASM and reference traces agree step by step, and tracing changes no result", () => {
+    fc.assert(
+      fc.property(fc.integer(), (seed) => {
+        const rng = new Rng(seed);
+        const g = genesis(rng, 5, 20 + rng.int(10), 3);
+        const traced = Engine.create({ genesis: g, ...DOMAIN });
+        const plain = Engine.create({ genesis: g, ...DOMAIN });
+        const ref = new ReferenceEngine(g);
+        for (let b = 0; b < 2; b++) {
+          const { batch, signers } = generateBatch(rng, { slotCount: () => ref.slots.length, slot: (i) => ref.slots[i]! }, 25, 5);
+          const { steps: refSteps, ...refResult } = ref.applyBatch(batch, signers, { trace: true });
+          const t = traced.traceBatch(batch, { signers });
+          expect(t.steps).toEqual(refSteps);
+          expect(t.steps).toHaveLength(batch.l1Messages.length + batch.txs.length + 2);
+          expect(t.result).toEqual(refResult);
+          expect(plain.applyBatch(batch, { signers })).toEqual(t.result);
+        }
+        traced.dispose();
+        plain.dispose();
+      }),
+      { numRuns: 25 },
+    );
+  });
+});

@@ -141,7 +141,7 @@ function writeTx(view: DataView, bytes: Uint8Array, at: number, tx: Tx, signer: 
 }
 
 /** Encodes a batch and its recovered signers into the loop's input buffer. */
-export function encodeBatchInput(batch: Batch, signers: readonly (Hex | null)[]): Uint8Array {
+export function encodeBatchInput(batch: Batch, signers: readonly (Hex | null)[], trace = false): Uint8Array {
   if (batch === null || typeof batch !== "object") throw new InvalidArgumentError("batch must be an object");
   const { feeSlots, l1Messages, txs } = batch;
   if (!Array.isArray(feeSlots) || !Array.isArray(l1Messages) || !Array.isArray(txs)) {
@@ -157,6 +157,7 @@ export function encodeBatchInput(batch: Batch, signers: readonly (Hex | null)[])
   view.setUint32(0, feeSlots.length, true);
   view.setUint32(4, l1Messages.length, true);
   view.setUint32(8, txs.length, true);
+  view.setUint32(12, trace ? 1 : 0, true);
   feeSlots.forEach((s, i) => view.setUint32(16 + i * 4, checkU32(s, `feeSlots[${i}]`), true));
   let at = headerBytes;
   l1Messages.forEach((m, i) => {
@@ -180,10 +181,12 @@ export interface DecodedOutput {
   receipts: Receipt[];
   fees: bigint[];
   withdrawals: Withdrawal[];
+  /** Step commitments (entries + 2) when the batch was traced, else empty. */
+  steps: Hex[];
 }
 
 /** Decodes receipts and the trailer written by engineApplyBatch. */
-export function decodeBatchOutput(mem: Uint8Array, ptr: number, entries: number, feeCount: number): DecodedOutput {
+export function decodeBatchOutput(mem: Uint8Array, ptr: number, entries: number, feeCount: number, trace = false): DecodedOutput {
   const view = new DataView(mem.buffer, mem.byteOffset);
   const receipts: Receipt[] = [];
   for (let i = 0; i < entries; i++) {
@@ -215,7 +218,13 @@ export function decodeBatchOutput(mem: Uint8Array, ptr: number, entries: number,
       amount: get128(view, w + 24),
     });
   }
+  const steps: Hex[] = [];
+  if (trace) {
+    const s0 = w0 + entries * WITHDRAWAL_RECORD_BYTES;
+    for (let k = 0; k < entries + 2; k++) steps.push(hex(s0 + k * 32));
+  }
   return {
+    steps,
     preStateRoot: hex(t),
     stateRoot: hex(t + 32),
     treeRoot: hex(t + 64),

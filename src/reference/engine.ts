@@ -3,7 +3,7 @@
 // It favours the obvious over the fast; each check happens in the order the spec lists.
 
 import { keccak_256 } from "@noble/hashes/sha3.js";
-import { toHex } from "../bytes.js";
+import { fromHex as fromHexBytes, toHex } from "../bytes.js";
 import { InvalidArgumentError } from "../errors.js";
 import {
   checkSlot, encodeSlot, encodeStateCommitment, encodeWithdrawal, isLpToken, isReservedOwner, lpToken, poolAddress,
@@ -13,7 +13,7 @@ import {
   type Batch, type BatchResult, type Hex, type L1Message, type Receipt, type ReasonCode, type Slot, type Tx,
   type Withdrawal,
 } from "../protocol/types.js";
-import { ReferenceMerkleTree } from "./tree.js";
+import { ReferenceMerkleTree, concat } from "./tree.js";
 import { STATE_TREE_SHAPE } from "../shape.js";
 
 /** Most fee slots one batch may name. */
@@ -71,19 +71,43 @@ export class ReferenceEngine {
    * null when it did not recover. Throws InvalidArgumentError (and changes nothing) when the
    * batch-level fields are invalid.
    */
-  applyBatch(batch: Batch, signers: readonly (Hex | null)[]): BatchResult {
+  applyBatch(batch: Batch, signers: readonly (Hex | null)[], options: { trace?: boolean } = {}): BatchResult & { steps?: Hex[] } {
     const preStateRoot = this.stateRoot();
     const feeSlots = this.checkFeeSlots(batch.feeSlots);
     if (signers.length !== batch.txs.length) throw new InvalidArgumentError("one signer per transaction");
     const run = new BatchRun(this.slots, feeSlots);
-    const receipts: Receipt[] = [];
-    for (const msg of batch.l1Messages) receipts.push(run.entry(() => run.l1(msg)));
-    batch.txs.forEach((tx, i) => receipts.push(run.entry(() => run.tx(tx, signers[i] ?? null))));
-    const fees = run.settle();
-    for (const index of run.dirty) this.tree.set(index, keccak_256(encodeSlot(this.slots[index]!)));
     const wtree = new ReferenceMerkleTree(STATE_TREE_SHAPE);
-    run.withdrawals.forEach((w, i) => wtree.set(i, keccak_256(encodeWithdrawal(w))));
+    let inTree = 0;
+    const flush = () => {
+      for (const index of run.dirty) this.tree.set(index, keccak_256(encodeSlot(this.slots[index]!)));
+      run.dirty.clear();
+      for (; inTree < run.withdrawals.length; inTree++) wtree.set(inTree, keccak_256(encodeWithdrawal(run.withdrawals[inTree]!)));
+    };
+    // SPEC §11.1: keccak256(stateRoot ‖ withdrawalsRoot ‖ u32 withdrawalCount ‖ keccak256(fees owed))
+    const steps: Hex[] = [];
+    const step = () => {
+      if (!options.trace) return;
+      flush();
+      const count = new Uint8Array(4);
+      new DataView(count.buffer).setUint32(0, inTree);
+      const fees = concat(run.owed().map((f) => { const b = new Uint8Array(16); let v = f; for (let i = 15; i >= 0; i--) { b[i] = Number(v & 0xffn); v >>= 8n; } return b; }));
+      steps.push(hex(keccak_256(concat([fromHexBytes(this.stateRoot()), wtree.root(), count, keccak_256(fees)]))));
+    };
+    const receipts: Receipt[] = [];
+    step();
+    for (const msg of batch.l1Messages) {
+      receipts.push(run.entry(() => run.l1(msg)));
+      step();
+    }
+    batch.txs.forEach((tx, i) => {
+      receipts.push(run.entry(() => run.tx(tx, signers[i] ?? null)));
+      step();
+    });
+    const fees = run.settle();
+    step();
+    flush();
     return {
+      ...(options.trace ? { steps } : {}),
       preStateRoot,
       postStateRoot: this.stateRoot(),
       postTreeRoot: this.treeRoot(),
@@ -91,7 +115,7 @@ export class ReferenceEngine {
       receipts,
       withdrawals: run.withdrawals,
       withdrawalsRoot: hex(wtree.root()),
-      fees,
+      fees: [...fees],
     };
   }
 
@@ -146,6 +170,11 @@ class BatchRun {
       const out: [bigint, bigint] = e instanceof RefundFailure ? [e.withdrawalIndex, e.amount] : [0n, 0n];
       return { status: e.code, touched: this.touched, out };
     }
+  }
+
+  /** The fees owed so far, in fee-slot order. */
+  owed(): bigint[] {
+    return this.pending;
   }
 
   settle(): bigint[] {
