@@ -8,7 +8,8 @@ export type L2EngineErrorCode =
   | "PROOF_INVALID"
   | "WASM_TRAP"
   | "DECODE_FAILED"
-  | "ENCODE_FAILED";
+  | "ENCODE_FAILED"
+  | "BISECTION_FAULT";
 
 export class L2EngineError extends Error {
   readonly code: L2EngineErrorCode;

@@ -20,7 +20,7 @@ export { ReferenceMerkleTree, referenceZeroHashes } from "./reference/tree.js";
 export { referenceComputeProofRoot } from "./reference/multiproof.js";
 
 // ---- the engine and the protocol (docs/SPEC.md §4–7) ----
-export { Engine, createEngine, MAX_FEE_SLOTS, type EngineOptions, type ApplyOptions } from "./engine.js";
+export { Engine, createEngine, traceRoot, proveTraceSteps, MAX_FEE_SLOTS, type EngineOptions, type ApplyOptions } from "./engine.js";
 export { MAX_BATCH_ENTRIES } from "./engine/flat.js";
 export {
   Reason, reasonName, authorizingSlot, MAX_U128, MAX_U64, MAX_RESERVE, MAX_SLOTS, LP_TOKEN_FLAG, MINIMUM_LIQUIDITY,
@@ -46,3 +46,9 @@ export {
   packRecord, unpackRecord, encodeBatchResult, decodeBatchResult, RECEIPT_SCHEMA, WITHDRAWAL_SCHEMA,
   BATCH_RESULT_SCHEMA, type Schema, type FieldType,
 } from "./records.js";
+
+// ---- fraud proofs (docs/SPEC.md §11) ----
+export {
+  BisectionGame, BisectionError, Proposer, Challenger, runBisection, checkDerivation,
+  type Reveal, type BisectionFault,
+} from "./bisection.js";

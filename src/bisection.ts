@@ -1,0 +1,178 @@
+// Bisection over a batch's steps (docs/SPEC.md §11.3): a proposer and a challenger disagree on a
+// batch's outcome; a referee (what an L1 contract would run) narrows the disagreement to the first
+// step whose pre-state both accept and whose post-state they dispute, in ⌈log2(steps)⌉ rounds.
+// Transport-free: the parties and the referee exchange plain values; every move is checked.
+
+import { fromHex } from "./bytes.js";
+import { WasmCore } from "./core.js";
+import { proveTraceSteps, traceRoot } from "./engine.js";
+import { L2EngineError } from "./errors.js";
+import { deriveBatch, type DaBatch } from "./codec.js";
+import { STATE_TREE_SHAPE } from "./shape.js";
+import type { Hex } from "./protocol/types.js";
+
+export type BisectionFault = "BAD_PROOF" | "WRONG_INDEX" | "NOT_AGREED_START" | "FINISHED" | "NOT_STARTED";
+
+/** A move that breaks the rules: the party that made it loses the dispute. */
+export class BisectionError extends L2EngineError {
+  readonly fault: BisectionFault;
+  constructor(fault: BisectionFault, message: string) {
+    super("BISECTION_FAULT", message);
+    this.fault = fault;
+  }
+}
+
+/** The proposer reveals step commitment `index` of its posted trace, with a multiproof. */
+export interface Reveal {
+  index: number;
+  commitment: Hex;
+  proof: Uint8Array;
+}
+
+/**
+ * The referee. `commitments` is the number of step commitments of the batch (entries + 2, known
+ * to everyone from the batch); `proposerRoot` the trace root the proposer posted; `agreedStart`
+ * the commitment both derive from the previous batch's post-state.
+ *
+ * Protocol: the proposer first reveals commitment 0 (it must equal `agreedStart`) and its final
+ * commitment (which the challenger disputes); then, while more than one step separates the last
+ * agreed commitment `lo` from the first disputed one `hi`, the referee asks for `mid`, the proposer
+ * reveals it, and the challenger agrees (lo = mid) or not (hi = mid). The step from `lo` to
+ * `lo + 1` is then the one to re-execute with a step proof.
+ */
+export class BisectionGame {
+  readonly steps: number;
+  lo = 0;
+  hi: number;
+  rounds = 0;
+  private readonly core: WasmCore;
+  private started = false;
+  private revealed: Hex | null = null;
+  private readonly revealedAt = new Map<number, Hex>();
+
+  constructor(
+    readonly commitments: number,
+    readonly proposerRoot: Hex,
+    readonly agreedStart: Hex,
+    core: WasmCore = WasmCore.createSync(),
+  ) {
+    if (!Number.isInteger(commitments) || commitments < 2) throw new BisectionError("NOT_STARTED", "a batch has at least 2 step commitments");
+    this.steps = commitments - 1;
+    this.hi = commitments - 1;
+    this.core = core;
+  }
+
+  private check(r: Reveal, index: number): void {
+    if (r.index !== index) throw new BisectionError("WRONG_INDEX", `expected commitment ${index}, got ${r.index}`);
+    let ok = false;
+    try {
+      ok = this.core.verifyMultiproof(STATE_TREE_SHAPE, fromHex(this.proposerRoot), r.proof, [fromHex(r.commitment)]);
+      // the proof must be for exactly this index (the multiproof names its indices)
+      ok = ok && new DataView(r.proof.buffer, r.proof.byteOffset).getUint32(4, true) === index;
+    } catch {
+      ok = false;
+    }
+    if (!ok) throw new BisectionError("BAD_PROOF", `commitment ${index} is not in the proposer's trace`);
+    this.revealedAt.set(index, r.commitment.toLowerCase() as Hex);
+  }
+
+  /** The opening moves: commitment 0 (must be the agreed start) and the claimed final one. */
+  open(first: Reveal, last: Reveal): void {
+    if (this.started) throw new BisectionError("FINISHED", "the game has already started");
+    this.check(first, 0);
+    if (first.commitment.toLowerCase() !== this.agreedStart.toLowerCase()) {
+      throw new BisectionError("NOT_AGREED_START", "the proposer's trace does not start from the agreed state");
+    }
+    this.check(last, this.commitments - 1);
+    this.started = true;
+  }
+
+  get done(): boolean {
+    return this.started && this.hi - this.lo <= 1;
+  }
+
+  /** The commitment index the proposer must reveal next, or null when the game is over. */
+  query(): number | null {
+    if (!this.started) throw new BisectionError("NOT_STARTED", "open the game first");
+    return this.done ? null : Math.floor((this.lo + this.hi) / 2);
+  }
+
+  reveal(r: Reveal): void {
+    const mid = this.query();
+    if (mid === null) throw new BisectionError("FINISHED", "the game is over");
+    if (this.revealed !== null) throw new BisectionError("WRONG_INDEX", "waiting for the challenger");
+    this.check(r, mid);
+    this.revealed = r.commitment;
+  }
+
+  /** The challenger's verdict on the last revealed commitment. */
+  judge(agree: boolean): void {
+    const mid = this.query();
+    if (mid === null || this.revealed === null) throw new BisectionError("NOT_STARTED", "nothing to judge");
+    if (agree) this.lo = mid;
+    else this.hi = mid;
+    this.revealed = null;
+    this.rounds++;
+  }
+
+  /** Once done: the disputed step, and the commitments before and after it as the proposer claims. */
+  outcome(): { step: number; pre: Hex; proposerPost: Hex } {
+    if (!this.done) throw new BisectionError("NOT_STARTED", "the game is not over");
+    return { step: this.lo, pre: this.revealedAt.get(this.lo)!, proposerPost: this.revealedAt.get(this.hi)! };
+  }
+}
+
+/** The proposer's side: answers reveals from its trace. */
+export class Proposer {
+  readonly root: Hex;
+  constructor(
+    readonly steps: readonly Hex[],
+    private readonly core: WasmCore = WasmCore.createSync(),
+  ) {
+    this.root = traceRoot(core, steps);
+  }
+  reveal(index: number): Reveal {
+    return { index, commitment: this.steps[index]!, proof: proveTraceSteps(this.core, this.steps, [index]) };
+  }
+}
+
+/** The challenger's side: compares revealed commitments with its own trace. */
+export class Challenger {
+  constructor(readonly steps: readonly Hex[]) {}
+  agrees(index: number, commitment: Hex): boolean {
+    return this.steps[index]?.toLowerCase() === commitment.toLowerCase();
+  }
+}
+
+/**
+ * Plays a whole dispute between an honest challenger's trace and a proposer's trace of the same
+ * batch; returns the disputed step and how many rounds it took (⌈log2(steps)⌉).
+ */
+export function runBisection(
+  proposerSteps: readonly Hex[],
+  challengerSteps: readonly Hex[],
+  core: WasmCore = WasmCore.createSync(),
+): { step: number; rounds: number; pre: Hex; proposerPost: Hex; challengerPost: Hex } {
+  const proposer = new Proposer(proposerSteps, core);
+  const challenger = new Challenger(challengerSteps);
+  const game = new BisectionGame(challengerSteps.length, proposer.root, challengerSteps[0]!, core);
+  game.open(proposer.reveal(0), proposer.reveal(challengerSteps.length - 1));
+  for (let mid = game.query(); mid !== null; mid = game.query()) {
+    const r = proposer.reveal(mid);
+    game.reveal(r);
+    game.judge(challenger.agrees(mid, r.commitment));
+  }
+  const { step, pre, proposerPost } = game.outcome();
+  return { step, rounds: game.rounds, pre, proposerPost, challengerPost: challengerSteps[step + 1]! };
+}
+
+/**
+ * The batch-level case (SPEC §11.4): before any step is disputed, the parties may disagree on
+ * what the DA bytes say. Derivation is deterministic (undecodable bytes are the empty batch), so
+ * the referee settles it by deriving: true when `claimed` is what the bytes derive to.
+ */
+export function checkDerivation(daBytes: Uint8Array, claimed: { txCount: number; inbox: DaBatch["inbox"] }): boolean {
+  const { batch } = deriveBatch(daBytes);
+  return batch.txs.length === claimed.txCount && batch.inbox.start === claimed.inbox.start && batch.inbox.count === claimed.inbox.count;
+}
+
