@@ -11,7 +11,7 @@ import { deriveBatch, type DaBatch } from "./codec.js";
 import { STATE_TREE_SHAPE } from "./shape.js";
 import type { Hex } from "./protocol/types.js";
 
-export type BisectionFault = "BAD_PROOF" | "WRONG_INDEX" | "NOT_AGREED_START" | "FINISHED" | "NOT_STARTED";
+export type BisectionFault = "BAD_PROOF" | "WRONG_INDEX" | "NOT_AGREED_START" | "FINISHED" | "NOT_STARTED" | "NO_DISPUTE";
 
 /** A move that breaks the rules: the party that made it loses the dispute. */
 export class BisectionError extends L2EngineError {
@@ -155,6 +155,10 @@ export function runBisection(
 ): { step: number; rounds: number; pre: Hex; proposerPost: Hex; challengerPost: Hex } {
   const proposer = new Proposer(proposerSteps, core);
   const challenger = new Challenger(challengerSteps);
+  const final = challengerSteps.length - 1;
+  if (challenger.agrees(final, proposerSteps[final] ?? ("0x" as Hex))) {
+    throw new BisectionError("NO_DISPUTE", "the challenger agrees with the proposer's outcome: nothing to dispute");
+  }
   const game = new BisectionGame(challengerSteps.length, proposer.root, challengerSteps[0]!, core);
   game.open(proposer.reveal(0), proposer.reveal(challengerSteps.length - 1));
   for (let mid = game.query(); mid !== null; mid = game.query()) {

@@ -45,6 +45,7 @@ describe("bisection on synthetic traces", () => {
     expect(() => game.reveal(truncated)).toThrow(expect.objectContaining({ fault: "BAD_PROOF" }));
     game.reveal(p.reveal(mid)); // a valid move is still accepted after the rejected ones
     game.judge(true);
+    expect(() => runBisection(honest, honest, core)).toThrow(expect.objectContaining({ fault: "NO_DISPUTE" }));
     const other = new BisectionGame(9, p.root, h("another start"), core);
     expect(() => other.open(p.reveal(0), p.reveal(8))).toThrow(expect.objectContaining({ fault: "NOT_AGREED_START" }));
   });
