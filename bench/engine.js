@@ -111,7 +111,7 @@ export function engineSuites({ quick }) {
     if (ok !== check.receipts.length) throw new Error(`${kind}: only ${ok}/${check.receipts.length} entries succeeded`);
     extras[`${kind}.permutationsPerTx`] = perTx;
     console.log(`  ${kind}: ${ok}/${check.receipts.length} entries succeed; ${perTx.toFixed(2)} keccak permutations per entry`);
-    results.push(...runSuite(title(kind), [{
+    const cases = [{
       name: "l2engine WASM engine",
       unit: "tx/s",
       opsPerCall: size,
@@ -119,7 +119,21 @@ export function engineSuites({ quick }) {
         w.bump();
         wasm.applyBatch(w.batch, { signers: w.signers });
       },
-    }], { quick }));
+    }];
+    // the cost of a dispute trace: the same batches, with a step commitment after every entry
+    if (kind === "transfer") {
+      cases.push({
+        name: "l2engine WASM engine, traceBatch",
+        unit: "tx/s",
+        opsPerCall: size,
+        minSamples: quick ? 2 : 4,
+        fn: () => {
+          w.bump();
+          wasm.traceBatch(w.batch, { signers: w.signers });
+        },
+      });
+    }
+    results.push(...runSuite(title(kind), cases, { quick }));
   }
   console.log(`\n(engine: building the same genesis in the TS reference …)`);
   let ref = new ReferenceEngine(genesis(slots));

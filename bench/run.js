@@ -37,6 +37,7 @@ const ratios = {
   "treeUpdates.wasm4/wasm2": find(updatesSuite, "l2engine WASM 4-ary depth 16") / find(updatesSuite, "l2engine WASM binary depth 32"),
   "engineTransfers.wasm/reference": find("transfer batches", "l2engine WASM engine") / find("transfer batches", "TS reference engine"),
   "engineMixed.wasm/reference": find("mixed batches", "l2engine WASM engine") / find("mixed batches", "TS reference engine"),
+  "traceOverhead.apply/trace": find("transfer batches", "l2engine WASM engine") / find("transfer batches", "l2engine WASM engine, traceBatch"),
   "endToEnd.2workers/(2 x singleCoreRecovery)": extras["endToEnd.threads2.efficiency"],
   "daTransferBytes.brotli11Rlp/l2engine": codec.sizes.find((x) => x.workload === "transfer").ethRlpBrotli11 / codec.sizes.find((x) => x.workload === "transfer").l2engine,
 };
