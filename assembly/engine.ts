@@ -591,7 +591,10 @@ const FEES_BE: usize = memory.data(16 * 16, 8);
  */
 export function applyBatch(s: State, input: usize, out: usize): i32 {
   const feeCount = load<u32>(input, 0), l1Count = load<u32>(input, 4), txCount = load<u32>(input, 8);
-  const tracing = load<u32>(input, 12) != 0;
+  const flags = load<u32>(input, 12);
+  const tracing = (flags & 1) != 0;
+  // a prefix of a batch (replaying up to a disputed step): its fees stay owed, not settled
+  const settle = (flags & 2) == 0;
   const feeSlots = input + 16;
   if (!checkFeeSlots(s, feeSlots, feeCount)) return ERR_BAD_FEE_SLOTS;
   const l1Records = input + ((16 + (<usize>feeCount << 2) + 7) & ~<usize>7);
@@ -631,12 +634,14 @@ export function applyBatch(s: State, input: usize, out: usize): i32 {
   }
   // settlement: fees reach their slots after the last entry (fits() kept room for them)
   for (let k: u32 = 0; k < feeCount; k++) {
-    const slot = load<u32>(feeSlots + (<usize>k << 2));
-    credit(r, slot, pendingPtr(r, <i32>k));
-    mark(r, slot);
+    if (settle) {
+      const slot = load<u32>(feeSlots + (<usize>k << 2));
+      credit(r, slot, pendingPtr(r, <i32>k));
+      mark(r, slot);
+    }
     copy128(trailer + TRAILER_BYTES + (<usize>k << 4), pendingPtr(r, <i32>k));
   }
-  if (tracing) stepCommitment(r, trace + ((<usize>entries + 1) << 5));
+  if (tracing && settle) stepCommitment(r, trace + ((<usize>entries + 1) << 5));
   flushDirtySlots(s);
   const treeRoot = commit(s.tree);
   stateRoot(s, treeRoot, trailer + 32);

@@ -5,7 +5,7 @@ import { Scratch, reserve, u32ListNew, u32ListFree } from "./buffers";
 import { keccak256 as k256, keccak256Rolled as k256Rolled, keccak256x48, keccak256x64, keccak256x128, permutationCount } from "./keccak";
 import {
   Tree, treeNew as newTree, treeFree as freeTree, shapeIsValid, ensureLeafStored, writeLeaf,
-  readLeaf, commit, MAX_CAPACITY_LOG2,
+  readLeaf, commit, MAX_CAPACITY_LOG2, treeClone,
 } from "./tree";
 import { proofSize, proofWrite, proofComputeRoot as computeRoot } from "./multiproof";
 import { OK, ERR_BAD_SHAPE, ERR_CAPACITY, ERR_INDEX_RANGE } from "./status";
@@ -151,6 +151,23 @@ export function engineFree(engine: usize): void {
   heap.free(engine);
 }
 
+/** An independent copy of an engine's state in this core (for replaying up to a disputed step). */
+export function engineFork(engine: usize): usize {
+  const s = changetype<State>(engine);
+  const c = new State();
+  c.tree = treeClone(s.tree);
+  c.dirty = u32ListNew(s.dirty.capacity);
+  memory.copy(c.dirty.ptr, s.dirty.ptr, <usize>s.dirty.count << 2);
+  c.dirty.count = s.dirty.count;
+  if (s.slotCapacity > 0) {
+    c.slots = heap.alloc(<usize>s.slotCapacity << 6);
+    memory.copy(c.slots, s.slots, <usize>s.slotCount << 6);
+  }
+  c.slotCount = s.slotCount;
+  c.slotCapacity = s.slotCapacity;
+  return changetype<usize>(c);
+}
+
 /** Appends `count` 48-byte slot records (the layout of assembly/slots.ts); ERR_CAPACITY if too many. */
 export function engineAppendSlots(engine: usize, records: usize, count: u32): i32 {
   const s = changetype<State>(engine);
@@ -211,7 +228,7 @@ export function engineOutputBytes(feeCount: u32, entries: u32): usize {
  */
 export function engineApplyBatch(engine: usize, input: usize): usize {
   const feeCount = load<u32>(input, 0), entries = load<u32>(input, 4) + load<u32>(input, 8);
-  const out = reserve(ioOutput, outputBytes(feeCount, entries, load<u32>(input, 12) != 0));
+  const out = reserve(ioOutput, outputBytes(feeCount, entries, (load<u32>(input, 12) & 1) != 0));
   return applyBatch(changetype<State>(engine), input, out) == 0 ? out : 0;
 }
 

@@ -235,3 +235,24 @@ export function commit(t: Tree): usize {
   t.dirty.count = 0;
   return nodePtr(t, t.depth, 0);
 }
+
+/** An independent copy of the tree (nodes, zero hashes, pending dirty leaves). */
+export function treeClone(t: Tree): Tree {
+  const c = new Tree();
+  c.arityLog2 = t.arityLog2;
+  c.depth = t.depth;
+  c.capacityLog2 = t.capacityLog2;
+  const levelBytes = (<usize>t.depth + 1) << 2;
+  c.levelOffsets = allocBytes(levelBytes);
+  memory.copy(c.levelOffsets, t.levelOffsets, levelBytes);
+  c.zeroHashes = allocBytes((<usize>t.depth + 1) << 5);
+  memory.copy(c.zeroHashes, t.zeroHashes, (<usize>t.depth + 1) << 5);
+  let total: usize = 0;
+  for (let l: u32 = 0; l <= t.depth; l++) total += nodesAtLevel(t, l);
+  c.nodes = allocBytes(total << 5);
+  memory.copy(c.nodes, t.nodes, total << 5);
+  c.dirty = u32ListNew(t.dirty.capacity);
+  memory.copy(c.dirty.ptr, t.dirty.ptr, <usize>t.dirty.count << 2);
+  c.dirty.count = t.dirty.count;
+  return c;
+}

@@ -13,6 +13,7 @@ import type { Eip712Domain } from "./protocol/eip712.js";
 import { MAX_SLOTS, authorizingSlot, type Batch, type BatchResult, type Hex, type Slot, type Tx, type Withdrawal } from "./protocol/types.js";
 import { nobleRecovery, recoverTransactionSigner, type RecoveryBackend } from "./signatures.js";
 import { checkProofIndices } from "./tree.js";
+import type { StepParts } from "./proof.js";
 import { STATE_TREE_SHAPE } from "./shape.js";
 
 /** Most fee slots a batch may name. */
@@ -52,12 +53,16 @@ export class Engine {
   private readonly instance: CoreInstance;
   private handle: number;
 
-  private constructor(options: EngineOptions) {
+  private constructor(options: EngineOptions, forkOf?: number) {
     if (options === null || typeof options !== "object") throw new InvalidArgumentError("engine options must be an object");
     this.domain = { chainId: options.chainId, verifyingContract: normalizeAddress(options.verifyingContract, "verifyingContract") };
     this.core = options.core ?? WasmCore.createSync();
     this.recovery = options.recovery ?? nobleRecovery;
     this.instance = this.core.instance;
+    if (forkOf !== undefined) {
+      this.handle = this.instance.call((x) => x.engineFork(forkOf));
+      return;
+    }
     const genesis = (options.genesis ?? []).map((s, i) => checkGenesisSlot(s, i));
     if (genesis.length > MAX_SLOTS) throw new CapacityError(`genesis may hold at most ${MAX_SLOTS} slots`);
     this.handle = this.instance.call((x) => x.engineNew());
@@ -73,6 +78,42 @@ export class Engine {
       });
       if (status !== 0) throw statusError(status, "genesis");
     }
+  }
+
+  /**
+   * An independent copy of this engine's state in the same core: apply batches to it without
+   * touching the original (speculative execution, or replaying up to a disputed step). Costs one
+   * copy of the slots and the tree; dispose it when done.
+   */
+  fork(): Engine {
+    return new Engine({ ...this.domain, core: this.core, recovery: this.recovery }, this.live());
+  }
+
+  private live(): number {
+    if (this.handle === 0) throw new InvalidArgumentError("engine was disposed");
+    return this.handle;
+  }
+
+  /**
+   * Applies only the first `count` entries of `batch` (L1 messages first, then transactions) and
+   * does not settle fees: the state before step `count` of the batch (SPEC §11.1), e.g. on a
+   * {@link Engine.fork}. Returns the parts of that step's commitment.
+   */
+  applyPrefix(batch: Batch, count: number, options: ApplyOptions = {}): StepParts & { receipts: BatchResult["receipts"] } {
+    const total = batch.l1Messages.length + batch.txs.length;
+    if (!Number.isInteger(count) || count < 0 || count > total) throw new InvalidArgumentError(`count must be an integer in [0, ${total}]`);
+    const l1 = batch.l1Messages.slice(0, count);
+    const txCount = Math.max(0, count - batch.l1Messages.length);
+    const prefix: Batch = { feeSlots: batch.feeSlots, l1Messages: l1, txs: batch.txs.slice(0, txCount) };
+    const signers = options.signers ? options.signers.slice(0, txCount) : undefined;
+    const { result } = this.run(prefix, signers ? { signers } : {}, false, false);
+    return {
+      stateRoot: result.postStateRoot,
+      withdrawalsRoot: result.withdrawalsRoot,
+      withdrawalCount: result.withdrawals.length,
+      owedFees: result.fees,
+      receipts: result.receipts,
+    };
   }
 
   /** Creates an engine over `genesis` (synchronous: the core is instantiated in place). */
@@ -191,9 +232,9 @@ export class Engine {
     return { result, steps, traceRoot: traceRoot(this.core, steps) };
   }
 
-  private run(batch: Batch, options: ApplyOptions, trace: boolean): { result: BatchResult; steps: Hex[] } {
+  private run(batch: Batch, options: ApplyOptions, trace: boolean, settle = true): { result: BatchResult; steps: Hex[] } {
     const signers = options.signers ?? this.recoverSigners(batch);
-    const input = encodeBatchInput(batch, signers, trace);
+    const input = encodeBatchInput(batch, signers, trace, settle);
     const entries = batch.l1Messages.length + batch.txs.length;
     // exactly one call into the core: it checks the fee slots, computes the pre-state root,
     // applies every entry and writes receipts, roots and withdrawals to one output region

@@ -52,3 +52,4 @@ export {
   BisectionGame, BisectionError, Proposer, Challenger, runBisection, checkDerivation,
   type Reveal, type BisectionFault,
 } from "./bisection.js";
+export { stepCommitment, type StepParts } from "./proof.js";

@@ -22,6 +22,7 @@ export interface CoreExports {
   treeRoot(tree: number, out: number): void;
   treeProve(tree: number, indices: number, count: number): number;
   engineNew(): number;
+  engineFork(engine: number): number;
   engineFree(engine: number): void;
   engineAppendSlots(engine: number, records: number, count: number): number;
   engineRoots(engine: number, out: number): void;

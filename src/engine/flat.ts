@@ -141,7 +141,7 @@ function writeTx(view: DataView, bytes: Uint8Array, at: number, tx: Tx, signer: 
 }
 
 /** Encodes a batch and its recovered signers into the loop's input buffer. */
-export function encodeBatchInput(batch: Batch, signers: readonly (Hex | null)[], trace = false): Uint8Array {
+export function encodeBatchInput(batch: Batch, signers: readonly (Hex | null)[], trace = false, settle = true): Uint8Array {
   if (batch === null || typeof batch !== "object") throw new InvalidArgumentError("batch must be an object");
   const { feeSlots, l1Messages, txs } = batch;
   if (!Array.isArray(feeSlots) || !Array.isArray(l1Messages) || !Array.isArray(txs)) {
@@ -157,7 +157,7 @@ export function encodeBatchInput(batch: Batch, signers: readonly (Hex | null)[],
   view.setUint32(0, feeSlots.length, true);
   view.setUint32(4, l1Messages.length, true);
   view.setUint32(8, txs.length, true);
-  view.setUint32(12, trace ? 1 : 0, true);
+  view.setUint32(12, (trace ? 1 : 0) | (settle ? 0 : 2), true);
   feeSlots.forEach((s, i) => view.setUint32(16 + i * 4, checkU32(s, `feeSlots[${i}]`), true));
   let at = headerBytes;
   l1Messages.forEach((m, i) => {
