@@ -11,6 +11,7 @@
 import { HASH_BYTES, copyHash, hashEquals } from "./common";
 import { keccak256 } from "./keccak";
 import { Tree, treeNew, treeFree, ensureLeafStored, writeLeaf, commit } from "./tree";
+import { u32ListNew } from "./buffers";
 import {
   State, SLOT_BYTES, S_BALANCE, S_NONCE, S_TOKEN, S_OWNER, MAX_FEE_SLOTS, slotPtr, reserveSlots, markDirty, appendSlot,
   flushDirtySlots,
@@ -73,6 +74,9 @@ class Run {
   receipt: usize = 0; // the receipt being written
   withdrawals: usize = 0; // output records
   withdrawalCount: u32 = 0;
+  /** withdrawalCount when this run began (0 for a batch; the pre-state's count for a step check). */
+  withdrawalBase: u32 = 0;
+  /** The batch's withdrawal tree; 0 in a step check, whose caller recomputes the root from a proof. */
   wtree: Tree = changetype<Tree>(0);
 }
 
@@ -207,7 +211,7 @@ function setPoolOwner(pool: u32): void {
 }
 
 function appendWithdrawal(r: Run, owner: usize, token: u32, amount: usize): void {
-  const w = r.withdrawals + <usize>r.withdrawalCount * WITHDRAWAL_RECORD_BYTES;
+  const w = r.withdrawals + <usize>(r.withdrawalCount - r.withdrawalBase) * WITHDRAWAL_RECORD_BYTES;
   memory.copy(w, owner, 20);
   store<u32>(w, token, 20);
   copy128(w + 24, amount);
@@ -217,8 +221,10 @@ function appendWithdrawal(r: Run, owner: usize, token: u32, amount: usize): void
   store<u64>(WLEAF_INPUT, bswap<u64>(hi(amount)), 24);
   store<u64>(WLEAF_INPUT, bswap<u64>(lo(amount)), 32);
   keccak256(WLEAF_INPUT, 40, HASH_OUT);
-  ensureLeafStored(r.wtree, r.withdrawalCount);
-  writeLeaf(r.wtree, r.withdrawalCount, HASH_OUT);
+  if (changetype<usize>(r.wtree) != 0) {
+    ensureLeafStored(r.wtree, r.withdrawalCount);
+    writeLeaf(r.wtree, r.withdrawalCount, HASH_OUT);
+  }
   set128(r.receipt + R_OUT0, <u64>r.withdrawalCount, 0);
   copy128(r.receipt + R_OUT1, amount);
   r.withdrawalCount++;
@@ -614,6 +620,7 @@ export function applyBatch(s: State, input: usize, out: usize): i32 {
   memory.fill(PENDING, 0, <usize>feeCount << 4);
   r.withdrawals = trailer + TRAILER_BYTES + (<usize>feeCount << 4);
   r.withdrawalCount = 0;
+  r.withdrawalBase = 0;
   r.wtree = treeNew(2, 16);
 
   memory.fill(out, 0, <usize>entries * RECEIPT_BYTES);
@@ -651,6 +658,57 @@ export function applyBatch(s: State, input: usize, out: usize): i32 {
   store<u32>(trailer + 132, r.withdrawalCount);
   treeFree(r.wtree);
   return 0;
+}
+
+// ---- stateless step check (SPEC §11.5) ----
+
+const VERIFY_STATE: usize = memory.data(64, 8);
+
+/**
+ * Re-executes one step against a witness instead of the state, with the very same entry code as
+ * applyBatch. Input (little-endian), built by src/proof.ts:
+ *   u32 kind (0 L1 message, 1 transaction, 2 fee settlement) | u32 slotCount | u32 feeCount |
+ *   u32 withdrawalCount | feeCount × u32 fee slot | pad to 8 | feeCount × u128 owed fees |
+ *   entry (64-byte L1 record or 128-byte tx record; none for settlement) |
+ *   witness: u32 count | u32 0 | count × (u32 index | 4 pad | 64-byte slot record)
+ * The owed fees and the witness records are updated in place. Output (64-byte receipt, then
+ * u32 slotCount after | u32 missing | u32 withdrew | 4 pad | 48-byte withdrawal record).
+ */
+export function verifyStep(input: usize, out: usize): void {
+  const kind = load<u32>(input, 0), slotCount = load<u32>(input, 4), feeCount = load<u32>(input, 8);
+  const feeSlots = input + 16;
+  const owed = input + ((16 + (<usize>feeCount << 2) + 7) & ~<usize>7);
+  const entry = owed + (<usize>feeCount << 4);
+  const witness = entry + (kind == 0 ? L1_RECORD_BYTES : kind == 1 ? TX_RECORD_BYTES : 0);
+
+  const s = changetype<State>(VERIFY_STATE);
+  s.slotCount = slotCount;
+  s.sparse = witness;
+  s.missing = 0;
+  if (changetype<usize>(s.dirty) == 0) s.dirty = u32ListNew(64);
+  s.dirty.count = 0;
+
+  const r = changetype<Run>(RUN);
+  r.s = s;
+  r.feeSlots = feeSlots;
+  r.feeCount = feeCount;
+  r.pending = owed;
+  r.receipt = out;
+  r.withdrawals = out + RECEIPT_BYTES + 16;
+  r.withdrawalBase = load<u32>(input, 12);
+  r.withdrawalCount = r.withdrawalBase;
+  r.wtree = changetype<Tree>(0);
+  memory.fill(out, 0, RECEIPT_BYTES + 16 + WITHDRAWAL_RECORD_BYTES);
+  if (kind == 2) {
+    for (let k: u32 = 0; k < feeCount; k++) credit(r, load<u32>(feeSlots + (<usize>k << 2)), pendingPtr(r, <i32>k));
+  } else {
+    const status = kind == 0 ? applyL1(r, entry) : applyTx(r, entry);
+    store<u8>(out + R_STATUS, status);
+    if (status != OK && kind == 1) memory.fill(out + R_OUT0, 0, 32);
+  }
+  store<u32>(out + RECEIPT_BYTES, s.slotCount);
+  store<u32>(out + RECEIPT_BYTES + 4, s.missing);
+  store<u32>(out + RECEIPT_BYTES + 8, r.withdrawalCount - r.withdrawalBase);
 }
 
 export { HASH_BYTES, hashEquals, SLOT_BYTES, S_BALANCE, S_NONCE, S_TOKEN, S_OWNER, ensureLeafStored, Tree };

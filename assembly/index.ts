@@ -134,7 +134,7 @@ export function proofComputeRoot(
 // ---- the engine: slots + state tree + the execution loop ----
 
 import { State, SLOT_BYTES, reserveSlots, markDirty, slotPtr, flushDirtySlots, S_OWNER } from "./slots";
-import { applyBatch, outputBytes, stateRoot, ERR_BAD_FEE_SLOTS } from "./engine";
+import { applyBatch, outputBytes, stateRoot, ERR_BAD_FEE_SLOTS, verifyStep as verifyStepCore } from "./engine";
 
 export function engineNew(): usize {
   const s = new State();
@@ -240,3 +240,10 @@ export function engineProve(engine: usize, indices: usize, count: u32): i32 {
 }
 
 export { ERR_BAD_FEE_SLOTS };
+
+/** Checks one step statelessly (see assembly/engine.ts verifyStep); results go to the output region. */
+export function engineVerifyStep(input: usize): usize {
+  const out = reserve(ioOutput, 256);
+  verifyStepCore(input, out);
+  return out;
+}

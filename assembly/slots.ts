@@ -32,16 +32,40 @@ export class State {
   slotCapacity: u32 = 0;
   /** Slot indices changed since the last commit (repeats allowed; sorted and deduplicated then). */
   dirty: U32List = changetype<U32List>(0);
+  /**
+   * Non-zero in a stateless step check: the address of a witness table (u32 count, then per entry
+   * u32 index, 4 pad, 64-byte record) standing in for the slot array. Only verifyStep sets it.
+   */
+  sparse: usize = 0;
+  /** Set when a step touched a slot its witness did not include. */
+  missing: u32 = 0;
 }
 
 @inline export function slotPtr(s: State, index: u32): usize {
+  if (s.sparse != 0) return sparseSlot(s, index);
   return s.slots + (<usize>index << 6); // × SLOT_STRIDE
+}
+
+const MISSING_SLOT: usize = memory.data(64, 8);
+export const WITNESS_ENTRY_BYTES: usize = 72;
+
+/** The witnessed record of `index`, or a zero scratch record (and the missing flag). */
+function sparseSlot(s: State, index: u32): usize {
+  const n = load<u32>(s.sparse);
+  for (let k: u32 = 0; k < n; k++) {
+    const e = s.sparse + 8 + <usize>k * WITNESS_ENTRY_BYTES;
+    if (load<u32>(e) == index) return e + 8;
+  }
+  s.missing = 1;
+  memory.fill(MISSING_SLOT, 0, 64);
+  return MISSING_SLOT;
 }
 
 /** Makes room for `extra` more slots; false when that would pass MAX_SLOTS. */
 export function reserveSlots(s: State, extra: u32): bool {
   const needed = <u64>s.slotCount + <u64>extra;
   if (needed > <u64>MAX_SLOTS) return false;
+  if (s.sparse != 0) return true; // created slots live in the witness table
   if (needed <= <u64>s.slotCapacity) return true;
   let cap = s.slotCapacity == 0 ? <u32>1024 : s.slotCapacity;
   while (<u64>cap < needed) cap <<= 1;
@@ -87,6 +111,10 @@ export function slotLeaf(p: usize, out: usize): void {
 export function flushDirtySlots(s: State): void {
   const n = s.dirty.count;
   if (n == 0) return;
+  if (s.sparse != 0) {
+    s.dirty.count = 0; // a step check recomputes the root from its multiproof instead
+    return;
+  }
   if (s.slotCount > 0) ensureLeafStored(s.tree, s.slotCount - 1);
   let keyBits: u32 = 0;
   while (keyBits < 32 && (<u64>1 << keyBits) < <u64>s.slotCount) keyBits += 8;

@@ -99,7 +99,11 @@ export class Engine {
    * does not settle fees: the state before step `count` of the batch (SPEC §11.1), e.g. on a
    * {@link Engine.fork}. Returns the parts of that step's commitment.
    */
-  applyPrefix(batch: Batch, count: number, options: ApplyOptions = {}): StepParts & { receipts: BatchResult["receipts"] } {
+  applyPrefix(
+    batch: Batch,
+    count: number,
+    options: ApplyOptions = {},
+  ): StepParts & { receipts: BatchResult["receipts"]; withdrawals: Withdrawal[]; treeRoot: Hex; slotCount: number } {
     const total = batch.l1Messages.length + batch.txs.length;
     if (!Number.isInteger(count) || count < 0 || count > total) throw new InvalidArgumentError(`count must be an integer in [0, ${total}]`);
     const l1 = batch.l1Messages.slice(0, count);
@@ -113,6 +117,9 @@ export class Engine {
       withdrawalCount: result.withdrawals.length,
       owedFees: result.fees,
       receipts: result.receipts,
+      withdrawals: result.withdrawals,
+      treeRoot: result.postTreeRoot,
+      slotCount: result.slotCount,
     };
   }
 

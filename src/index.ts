@@ -52,4 +52,4 @@ export {
   BisectionGame, BisectionError, Proposer, Challenger, runBisection, checkDerivation,
   type Reveal, type BisectionFault,
 } from "./bisection.js";
-export { stepCommitment, type StepParts } from "./proof.js";
+export { stepCommitment, proveStep, verifyStep, entryAt, type StepParts, type StepProof, type StepVerdict } from "./proof.js";

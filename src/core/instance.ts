@@ -23,6 +23,7 @@ export interface CoreExports {
   treeProve(tree: number, indices: number, count: number): number;
   engineNew(): number;
   engineFork(engine: number): number;
+  engineVerifyStep(input: number): number;
   engineFree(engine: number): void;
   engineAppendSlots(engine: number, records: number, count: number): number;
   engineRoots(engine: number, out: number): void;

@@ -6,8 +6,8 @@ import { toHex } from "../bytes.js";
 import { InvalidArgumentError } from "../errors.js";
 import { addressBytes, checkBig, checkU32 } from "../protocol/encoding.js";
 import {
-  MAX_U128, MAX_U64, type Batch, type Hex, type L1Message, type Receipt, type ReasonCode, type Slot, type Tx,
-  type Withdrawal,
+  MAX_U128, MAX_U64, type Batch, type Hex, type L1Message, type Receipt, type ReasonCode, type SignedTx, type Slot,
+  type Tx, type Withdrawal,
 } from "../protocol/types.js";
 
 export const SLOT_RECORD_BYTES = 48;
@@ -234,4 +234,19 @@ export function decodeBatchOutput(mem: Uint8Array, ptr: number, entries: number,
     fees,
     withdrawals,
   };
+}
+
+/**
+ * One entry as the loop's record (64 bytes for an L1 message, 128 for a transaction with its
+ * recovered signer): what a stateless step check feeds to the same code.
+ */
+export function encodeEntryRecord(entry: L1Message | SignedTx, signer: Hex | null): Uint8Array {
+  if ((entry as L1Message).kind !== undefined) {
+    const out = new Uint8Array(L1_RECORD_BYTES);
+    writeL1(new DataView(out.buffer), out, 0, entry as L1Message, 0);
+    return out;
+  }
+  const out = new Uint8Array(TX_RECORD_BYTES);
+  writeTx(new DataView(out.buffer), out, 0, entry as Tx, signer, 0, new Map());
+  return out;
 }
