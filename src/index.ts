@@ -43,8 +43,8 @@ export {
   type DaBatch, type DecodeFault,
 } from "./codec.js";
 export {
-  packRecord, unpackRecord, encodeBatchResult, decodeBatchResult, RECEIPT_SCHEMA, WITHDRAWAL_SCHEMA,
-  BATCH_RESULT_SCHEMA, type Schema, type FieldType,
+  packRecord, unpackRecord, encodeBatchResult, decodeBatchResult, encodeStepProof, decodeStepProof,
+  RECEIPT_SCHEMA, WITHDRAWAL_SCHEMA, BATCH_RESULT_SCHEMA, STEP_PROOF_SCHEMA, type Schema, type FieldType,
 } from "./records.js";
 
 // ---- fraud proofs (docs/SPEC.md §11) ----

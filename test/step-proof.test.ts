@@ -85,3 +85,69 @@ describe("proveStep / verifyStep", () => {
     }
   });
 });
+
+describe("step proofs as bytes", async () => {
+  const { encodeStepProof, decodeStepProof } = await import("../src/records.js");
+  const { DecodeError } = await import("../src/codec.js");
+  const { runBisection } = await import("../src/bisection.js");
+
+  it("round-trip canonically, and no flipped byte or truncation yields a wrong verdict", () => {
+    const engine = Engine.create({ genesis: genesisFor(5), ...domain });
+    const batch = signedWorkload(5005, engine, 8);
+    const tracer = engine.fork();
+    const { steps } = tracer.traceBatch(batch);
+    tracer.dispose();
+    const j = batch.l1Messages.length;
+    const proof = proveStep(engine, batch, j);
+    const bytes = encodeStepProof(proof);
+    expect(Buffer.from(encodeStepProof(decodeStepProof(bytes))).toString("hex")).toBe(Buffer.from(bytes).toString("hex"));
+    const entry = entryAt(batch, j).entry;
+    const honest = verifyStep(decodeStepProof(bytes), entry, domain, { core });
+    expect([honest.pre, honest.post]).toEqual([steps[j], steps[j + 1]]);
+    // the referee accepts a verdict only if it starts from the agreed commitment C_j
+    const outcome = (b: Uint8Array): string => {
+      try {
+        const v = verifyStep(decodeStepProof(b), entry, domain, { core });
+        if (v.pre !== steps[j]) return "pre-mismatch";
+        return v.post === steps[j + 1] ? "same-verdict" : "WRONG-VERDICT";
+      } catch (e) {
+        if (e instanceof DecodeError || e instanceof ProofError) return "rejected";
+        throw e;
+      }
+    };
+    const seen = new Map<string, number>();
+    for (let i = 0; i < bytes.length; i++) {
+      for (const mask of [0x01, 0x80]) {
+        const b = bytes.slice();
+        b[i]! ^= mask;
+        const o = outcome(b);
+        seen.set(o, (seen.get(o) ?? 0) + 1);
+        expect(o, `byte ${i} ^ ${mask}`).not.toBe("WRONG-VERDICT");
+      }
+    }
+    for (let len = 0; len < bytes.length; len += 3) expect(outcome(bytes.subarray(0, len))).not.toBe("WRONG-VERDICT");
+    expect(seen.get("rejected") ?? 0).toBeGreaterThan(bytes.length);
+  }, 120_000);
+
+  it("convicts a dishonest proposer at the disputed step and clears the honest one", () => {
+    const engine = Engine.create({ genesis: genesisFor(9), ...domain });
+    const batch = signedWorkload(9009, engine, 12);
+    const honestFork = engine.fork();
+    const honest = honestFork.traceBatch(batch);
+    honestFork.dispose();
+    // the liar "executes" one transfer with a different amount but claims the same batch
+    const l1 = batch.l1Messages.length;
+    const t = batch.txs.findIndex((tx, i) => tx.type === "transfer" && honest.result.receipts[l1 + i]!.status === 0);
+    expect(t).toBeGreaterThanOrEqual(0);
+    const forged = { ...batch, txs: batch.txs.map((tx, i) => (i === t ? { ...tx, amount: (tx as { amount: bigint }).amount + 1n } : tx)) as SignedTx[] };
+    const liarFork = engine.fork();
+    const claim = liarFork.traceBatch(forged, { signers: batch.txs.map((tx) => engine.recoverSigners({ feeSlots: [], l1Messages: [], txs: [tx] })[0]!) });
+    liarFork.dispose();
+    const dispute = runBisection(claim.steps, honest.steps, core);
+    const proof = decodeStepProof(encodeStepProof(proveStep(engine, batch, dispute.step)));
+    const v = verifyStep(proof, entryAt(batch, dispute.step).entry, domain, { core });
+    expect(v.pre).toBe(dispute.pre);
+    expect(v.post).toBe(dispute.challengerPost);
+    expect(v.post).not.toBe(dispute.proposerPost); // the proposer's post-root is convicted
+  });
+});
