@@ -153,7 +153,7 @@ export function engineSuites({ quick }) {
     }], { quick }));
   }
   ref = undefined; // let the reference's heap go before the recovery runs
-  return { results, extras, wasm };
+  return { results, extras, wasm, pools };
 }
 
 /** (b): signature recovery + execution, pipelined; and the single-core recovery rate. */

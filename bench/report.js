@@ -26,6 +26,10 @@ if (results.daSizes) {
   lines.push("", "### DA bytes per transaction (same run; Ethereum = equivalent signed EIP-1559 calls)", "", "| workload | l2engine | l2engine + deflate | Ethereum RLP | Ethereum RLP + brotli-11 |", "|---|---:|---:|---:|---:|");
   for (const r of results.daSizes) lines.push(`| ${r.workload} | ${r.l2engine.toFixed(1)} | ${r.l2engineDeflate.toFixed(1)} | ${r.ethRlp.toFixed(1)} | ${r.ethRlpBrotli11.toFixed(1)} |`);
 }
+if (results.stepProofSizes) {
+  lines.push("", "### Step proofs (same run; bytes of the msgpack record)", "", "| step | bytes | witness slots | proveStep |", "|---|---:|---:|---:|");
+  for (const r of results.stepProofSizes) lines.push(`| ${r.step} | ${r.bytes} | ${r.witnessSlots} | ${r.proveMs.toFixed(0)} ms |`);
+}
 if (results.extras) {
   lines.push("", "### Other measurements of the same run", "", "| measure | value |", "|---|---:|");
   for (const [k, v] of Object.entries(results.extras)) lines.push(`| ${k} | ${v < 10 ? v.toFixed(3) : fmt(v)} |`);

@@ -7,6 +7,7 @@ import { keccakSuites } from "./keccak.js";
 import { proofSizes, treeSuites } from "./tree.js";
 import { engineSuites, recoverySuites } from "./engine.js";
 import { codecSuites } from "./codec.js";
+import { proofSuites } from "./proofs.js";
 import { machine } from "./lib.js";
 
 const quick = process.argv.includes("--quick");
@@ -17,7 +18,8 @@ const results = [...(await keccakSuites({ quick })), ...treeSuites({ quick })];
 const proofs = proofSizes({ quick });
 const engine = engineSuites({ quick });
 const recovery = await recoverySuites({ quick }, engine.wasm);
-results.push(...engine.results, ...recovery.results);
+const stepProofs = proofSuites({ quick }, engine.wasm, engine.pools);
+results.push(...engine.results, ...recovery.results, ...stepProofs.results);
 const codec = codecSuites({ quick });
 results.push(...codec.results);
 const extras = { ...engine.extras, ...recovery.extras };
@@ -57,6 +59,7 @@ const report = {
   results,
   proofSizes: proofs,
   daSizes: codec.sizes,
+  stepProofSizes: stepProofs.sizes,
   extras,
 };
 writeFileSync(new URL("./results.json", import.meta.url), JSON.stringify(report, null, 2) + "\n");
