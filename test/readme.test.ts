@@ -25,6 +25,7 @@ describe("README examples", () => {
       if (i === 3) expect(out).toMatch(/true 3n/);
       if (i === 4) expect(out).toMatch(/0 TRUNCATED/);
       if (i === 5) expect(out).toMatch(/disputed step 2 \(transaction 2\) found in [23] rounds/);
+      if (i === 5) expect(out).toMatch(/proposer convicted/);
     });
   });
 });

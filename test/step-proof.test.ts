@@ -35,10 +35,11 @@ function genesisFor(seed: number): Slot[] {
 describe("proveStep / verifyStep", () => {
   it("re-executes every step of random batches onto the trace's commitments", () => {
     let checked = 0;
-    for (let seed = 1; seed <= 6; seed++) {
+    const covered = new Set<string>();
+    for (let seed = 1; seed <= 10; seed++) {
       const engine = Engine.create({ genesis: genesisFor(seed), ...domain });
-      for (let b = 0; b < 2; b++) {
-        const batch = signedWorkload(seed * 100 + b, engine, 14);
+      for (let b = 0; b < 3; b++) {
+        const batch = signedWorkload(seed * 100 + b, engine, 20);
         const tracer = engine.fork();
         const { steps } = tracer.traceBatch(batch);
         tracer.dispose();
@@ -48,6 +49,10 @@ describe("proveStep / verifyStep", () => {
           const v = verifyStep(proof, entryAt(batch, j).entry, domain, { core });
           expect(v.pre, `seed ${seed} batch ${b} step ${j} pre`).toBe(steps[j]);
           expect(v.post, `seed ${seed} batch ${b} step ${j} post`).toBe(steps[j + 1]);
+          const e = entryAt(batch, j).entry;
+          const kind = e === null ? "settle" : "kind" in e ? e.kind : e.type;
+          covered.add(`${kind}:${v.status === 0 ? "OK" : "FAIL"}`);
+          if (v.status !== 0) covered.add(`reason:${v.status}`);
           checked++;
         }
         engine.applyBatch(batch);
@@ -55,7 +60,13 @@ describe("proveStep / verifyStep", () => {
       engine.dispose();
     }
     expect(checked).toBeGreaterThan(150);
-  }, 120_000);
+    // the matrix: every entry kind succeeds somewhere, and (almost) every failure reason occurs
+    for (const k of ["deposit", "forcedExit", "transfer", "transferToNew", "withdraw", "createPool", "addLiquidity", "removeLiquidity", "swap", "settle"]) {
+      expect(covered.has(`${k}:OK`), `${k} succeeded in some step: ${[...covered].sort().join(" ")}`).toBe(true);
+    }
+    const reasons = [...covered].filter((c) => c.startsWith("reason:")).length;
+    expect(reasons).toBeGreaterThanOrEqual(11);
+  }, 180_000);
 
   it("rejects a proof whose witness, fees or withdrawal position do not hash", () => {
     const engine = Engine.create({ genesis: genesisFor(3), ...domain });
