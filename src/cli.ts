@@ -127,7 +127,13 @@ async function main(argv: string[]): Promise<number> {
     switch (command ?? "help") {
       case "demo": {
         const o = parseOptions(rest, { slots: 200_000, batches: 4, "batch-size": 2500, threads: 2, seed: 1 });
-        await rollupDemo({ slots: o.slots!, batches: o.batches!, batchSize: o["batch-size"]!, threads: o.threads!, seed: o.seed! }, progress);
+        try {
+          await rollupDemo({ slots: o.slots!, batches: o.batches!, batchSize: o["batch-size"]!, threads: o.threads!, seed: o.seed! }, progress);
+        } catch (e) {
+          // the demo's own size checks are usage errors, not crashes
+          if (e instanceof RangeError) throw new UsageError(e.message);
+          throw e;
+        }
         return 0;
       }
       case "tree-demo":
