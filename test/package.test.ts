@@ -1,0 +1,52 @@
+// The published artifact, used as a consumer would: `npm pack`, install the tarball into a fresh
+// project, and run a small script through both the ESM and the CJS entry points.
+import { describe, expect, it } from "vitest";
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const root = new URL("..", import.meta.url).pathname;
+const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+
+const consumer = (importLine: string) => `${importLine}
+const key = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+const domain = { chainId: 1n, verifyingContract: "0x5fbdb2315678afecb367f032d93f642f64180aa3" };
+const engine = l2.createEngine({ ...domain, genesis: [
+  { owner: l2.addressOf(key), token: 1, balance: 100n, nonce: 0n },
+  { owner: l2.addressOf(key), token: 1, balance: 0n, nonce: 0n },
+] });
+const tx = l2.signTransaction({ type: "transfer", from: 0, to: 1, amount: 40n, fee: 0n, nonce: 0n }, key, domain);
+const res = engine.applyBatch({ feeSlots: [], l1Messages: [], txs: [tx] });
+const core = engine.core;
+const proof = engine.proveSlots([1]);
+const leaf = core.keccak256(l2.encodeSlot(engine.getSlot(1)));
+const ok = core.verifyMultiproof(l2.STATE_TREE_SHAPE, l2.fromHex(res.postTreeRoot), proof, [leaf]);
+const bytes = l2.encodeBatch({ feeSlots: [], inbox: { start: 0n, count: 0 }, txs: [tx] });
+console.log(JSON.stringify({ status: res.receipts[0].status, balance: String(engine.getSlot(1).balance), ok, da: bytes.length }));
+`;
+
+describe("the packed package", () => {
+  it("installs from its tarball and works through ESM and CJS", () => {
+    const work = mkdtempSync(join(tmpdir(), "l2engine-pack-"));
+    execFileSync(npm, ["pack", "--pack-destination", work, "--silent"], { cwd: root, stdio: "pipe" });
+    const tarball = readdirSync(work).find((f) => f.endsWith(".tgz"))!;
+    expect(tarball).toMatch(/^l2engine-.*\.tgz$/);
+    const project = join(work, "consumer");
+    execFileSync("mkdir", ["-p", project]);
+    writeFileSync(join(project, "package.json"), JSON.stringify({ name: "consumer", version: "1.0.0", private: true }));
+    // dependencies come from the npm cache `npm ci` filled, else from the registry
+    execFileSync(npm, ["install", join(work, tarball), "--prefer-offline", "--no-audit", "--no-fund", "--silent"], { cwd: project, stdio: "pipe", timeout: 240_000 });
+    writeFileSync(join(project, "esm.mjs"), consumer('import * as l2 from "l2engine";'));
+    writeFileSync(join(project, "cjs.cjs"), consumer('const l2 = require("l2engine");'));
+    writeFileSync(join(project, "node.mjs"), 'import { RecoverPool, secp256k1WasmRecovery } from "l2engine/node";\nconsole.log(typeof RecoverPool, secp256k1WasmRecovery.name);\n');
+    const want = { status: 0, balance: "40", ok: true, da: 77 }; // 5 header + 2 types + 2 slots + 2+1 amounts + 1 nonce + 64
+    for (const file of ["esm.mjs", "cjs.cjs"]) {
+      const r = spawnSync(process.execPath, [file], { cwd: project, encoding: "utf8" });
+      expect(r.stderr, file).toBe("");
+      expect(JSON.parse(r.stdout), file).toEqual(want);
+    }
+    const n = spawnSync(process.execPath, ["node.mjs"], { cwd: project, encoding: "utf8" });
+    expect(n.stdout.trim()).toBe("function tiny-secp256k1");
+  }, 300_000);
+});
