@@ -5,6 +5,8 @@ import { WasmCore } from "./core.js";
 import { toHex } from "./bytes.js";
 import { L2EngineError } from "./errors.js";
 import { rollupDemo } from "./demo.js";
+import { readFileSync, writeFileSync } from "node:fs";
+import { decodeBatch, encodeBatch, type DaBatch } from "./codec.js";
 
 const USAGE = `usage: l2engine <command> [options]
 
@@ -22,12 +24,39 @@ commands:
               --batches N      update batches to apply              (default 20)
               --batch-size N   random leaf updates per batch        (default 10000)
               --seed N         seed of the deterministic workload   (default 1)
+  encode <batch.json> <out.bin>
+              DA bytes of a batch given as JSON ({ feeSlots, inbox: { start, count }, txs });
+              u64/u128 fields are decimal strings; prints the size
+  decode <in.bin>
+              the batch in DA bytes as JSON on stdout; undecodable bytes exit 1 with the reason
+              (by the derivation rule such a batch is empty)
   help        show this text
+
+exit codes: 0 ok · 1 the input is invalid (typed error, e.g. DECODE_FAILED) · 2 bad usage
 `;
 
 /** Exit codes: 0 ok, 1 engine error, 2 bad usage. */
 const EXIT_USAGE = 2;
 const EXIT_ENGINE = 1;
+
+/** Fields that are u64/u128 in the protocol: decimal strings in JSON files. */
+const BIG_FIELDS = new Set(["start", "nonce", "amount", "fee", "amountA", "amountB", "minShares", "shares", "minA", "minB", "amountIn", "minOut"]);
+
+function readJsonBatch(file: string): DaBatch {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    throw new UsageError(`cannot read ${file}: ${(e as Error).message}`);
+  }
+  try {
+    return JSON.parse(text, (k, v) => (BIG_FIELDS.has(k) && (typeof v === "string" || typeof v === "number") ? BigInt(v) : v)) as DaBatch;
+  } catch (e) {
+    throw new UsageError(`${file} is not a JSON batch: ${(e as Error).message}`);
+  }
+}
+
+const toJson = (v: unknown) => JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? x.toString() : x), 2);
 
 class UsageError extends Error {}
 
@@ -139,6 +168,24 @@ async function main(argv: string[]): Promise<number> {
       case "tree-demo":
         treeDemo(rest);
         return 0;
+      case "encode": {
+        if (rest.length !== 2) throw new UsageError("encode takes <batch.json> <out.bin>");
+        const bytes = encodeBatch(readJsonBatch(rest[0]!));
+        writeFileSync(rest[1]!, bytes);
+        process.stdout.write(`${bytes.length} bytes written to ${rest[1]}\n`);
+        return 0;
+      }
+      case "decode": {
+        if (rest.length !== 1) throw new UsageError("decode takes <in.bin>");
+        let bytes: Uint8Array;
+        try {
+          bytes = new Uint8Array(readFileSync(rest[0]!));
+        } catch (e) {
+          throw new UsageError(`cannot read ${rest[0]}: ${(e as Error).message}`);
+        }
+        process.stdout.write(`${toJson(decodeBatch(bytes))}\n`);
+        return 0;
+      }
       case "help":
       case "--help":
       case "-h":
