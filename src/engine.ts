@@ -12,9 +12,9 @@ import { addressBytes, checkSlot, encodeWithdrawal, isLpToken, isReservedOwner, 
 import type { Eip712Domain } from "./protocol/eip712.js";
 import { MAX_SLOTS, authorizingSlot, type Batch, type BatchResult, type Hex, type Slot, type Tx, type Withdrawal } from "./protocol/types.js";
 import { nobleRecovery, recoverTransactionSigner, type RecoveryBackend } from "./signatures.js";
-import { checkProofIndices } from "./tree.js";
+import { checkProofIndices, type WasmMerkleTree } from "./tree.js";
 import type { StepParts } from "./proof.js";
-import { STATE_TREE_SHAPE } from "./shape.js";
+import { STATE_TREE_SHAPE, resolveShape } from "./shape.js";
 
 /** Most fee slots a batch may name. */
 export const MAX_FEE_SLOTS = 16;
@@ -187,7 +187,7 @@ export class Engine {
    * encoding (SPEC §4.1), and a slot index not yet created proves the zero leaf.
    */
   proveSlots(indices: readonly number[]): Uint8Array {
-    const list = checkProofIndices({ ...STATE_TREE_SHAPE, arityLog2: 2, leafCount: 2 ** 32 }, indices);
+    const list = checkProofIndices(resolveShape(STATE_TREE_SHAPE), indices);
     const size = this.instance.call((x) => {
       const ptr = this.instance.reserveInput(list.length * 4);
       this.instance.bytes().set(new Uint8Array(list.buffer), ptr);
@@ -205,18 +205,17 @@ export class Engine {
    */
   proveWithdrawals(withdrawals: readonly Withdrawal[], indices: readonly number[]): { root: Hex; proof: Uint8Array; leaves: Uint8Array[] } {
     if (!Array.isArray(withdrawals)) throw new InvalidArgumentError("withdrawals must be an array");
-    const tree = this.core.createTree(STATE_TREE_SHAPE);
-    try {
-      const leaves = withdrawals.map((w) => this.core.keccak256(encodeWithdrawal(w)));
-      if (leaves.length > 0) tree.setMany(leaves.map((_, i) => i), leaves);
-      for (const i of indices) {
-        if (!Number.isInteger(i) || i < 0 || i >= withdrawals.length) throw new InvalidArgumentError(`no withdrawal ${String(i)} in this batch`);
-      }
-      return { root: `0x${toHex(tree.root())}`, proof: tree.prove(indices), leaves: indices.map((i) => leaves[i]!) };
-    } finally {
-      tree.dispose();
+    for (const i of indices) {
+      if (!Number.isInteger(i) || i < 0 || i >= withdrawals.length) throw new InvalidArgumentError(`no withdrawal ${String(i)} in this batch`);
     }
+    const leaves = withdrawalLeaves(this.core, withdrawals);
+    return withLeafTree(this.core, leaves, (tree) => ({
+      root: `0x${toHex(tree.root())}` as Hex,
+      proof: tree.prove(indices),
+      leaves: indices.map((i) => leaves[i]!),
+    }));
   }
+
 
   /**
    * Applies a batch: L1 messages first, then transactions, then fee settlement. Invalid entries
@@ -302,26 +301,33 @@ export class Engine {
   }
 }
 
-/** Root of the 4-ary depth-16 tree whose leaf i is step commitment i (SPEC §11.2). */
-export function traceRoot(core: WasmCore, steps: readonly Hex[]): Hex {
+/**
+ * Runs `use` on a transient protocol-shaped tree whose leaf i is `leaves[i]`, and frees it:
+ * the trace tree, a batch's withdrawal tree, anything built from a list rather than the state.
+ */
+export function withLeafTree<T>(core: WasmCore, leaves: readonly Uint8Array[], use: (tree: WasmMerkleTree) => T): T {
   const tree = core.createTree(STATE_TREE_SHAPE);
   try {
-    if (steps.length > 0) tree.setMany(steps.map((_, i) => i), steps.map((h) => fromHex(h)));
-    return `0x${toHex(tree.root())}`;
+    if (leaves.length > 0) tree.setMany(leaves.map((_, i) => i), leaves);
+    return use(tree);
   } finally {
     tree.dispose();
   }
 }
 
+/** The withdrawal-tree leaves of a batch's withdrawals (SPEC §5.2). */
+export function withdrawalLeaves(core: WasmCore, withdrawals: readonly Withdrawal[]): Uint8Array[] {
+  return withdrawals.map((w) => core.keccak256(encodeWithdrawal(w)));
+}
+
+/** Root of the 4-ary depth-16 tree whose leaf i is step commitment i (SPEC §11.2). */
+export function traceRoot(core: WasmCore, steps: readonly Hex[]): Hex {
+  return withLeafTree(core, steps.map(fromHex), (tree) => `0x${toHex(tree.root())}` as Hex);
+}
+
 /** A multiproof that `steps[indices[k]]` are leaves of the trace tree (for bisection moves). */
 export function proveTraceSteps(core: WasmCore, steps: readonly Hex[], indices: readonly number[]): Uint8Array {
-  const tree = core.createTree(STATE_TREE_SHAPE);
-  try {
-    if (steps.length > 0) tree.setMany(steps.map((_, i) => i), steps.map((h) => fromHex(h)));
-    return tree.prove(indices);
-  } finally {
-    tree.dispose();
-  }
+  return withLeafTree(core, steps.map(fromHex), (tree) => tree.prove(indices));
 }
 
 /** Creates an engine (the same as {@link Engine.create}). */

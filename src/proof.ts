@@ -7,7 +7,7 @@ import { checkBytes, fromHex, toHex } from "./bytes.js";
 import { InvalidArgumentError } from "./errors.js";
 import { MAX_U128, type Hex } from "./protocol/types.js";
 import { WasmCore } from "./core.js";
-import { Engine } from "./engine.js";
+import { Engine, withLeafTree, withdrawalLeaves } from "./engine.js";
 import { encodeEntryRecord, readSlotRecord, writeSlotRecord, RECEIPT_BYTES } from "./engine/flat.js";
 import { ProofError } from "./errors.js";
 import { encodeSlot, encodeStateCommitment, encodeWithdrawal } from "./protocol/encoding.js";
@@ -102,26 +102,19 @@ export function proveStep(engine: Engine, batch: Batch, step: number, options: {
     const indices = [...new Set([...touched, ...batch.feeSlots])].sort((a, b) => a - b);
     const witness = indices.map((index) => ({ index, slot: index < parts.slotCount ? pre.getSlot(index) : null }));
     const core = engine.core;
-    const wtree = core.createTree(STATE_TREE_SHAPE);
-    try {
-      const leaves = parts.withdrawals.map((w) => core.keccak256(encodeWithdrawal(w)));
-      if (leaves.length > 0) wtree.setMany(leaves.map((_, i) => i), leaves);
-      return {
-        step,
-        kind: entryAt(batch, step).kind,
-        treeRoot: parts.treeRoot,
-        slotCount: parts.slotCount,
-        withdrawalsRoot: parts.withdrawalsRoot,
-        withdrawalCount: parts.withdrawalCount,
-        feeSlots: [...batch.feeSlots],
-        owedFees: parts.owedFees,
-        witness,
-        slotProof: indices.length > 0 ? pre.proveSlots(indices) : new Uint8Array(0),
-        withdrawalProof: wtree.prove([parts.withdrawalCount]),
-      };
-    } finally {
-      wtree.dispose();
-    }
+    return withLeafTree(core, withdrawalLeaves(core, parts.withdrawals), (wtree) => ({
+      step,
+      kind: entryAt(batch, step).kind,
+      treeRoot: parts.treeRoot,
+      slotCount: parts.slotCount,
+      withdrawalsRoot: parts.withdrawalsRoot,
+      withdrawalCount: parts.withdrawalCount,
+      feeSlots: [...batch.feeSlots],
+      owedFees: parts.owedFees,
+      witness,
+      slotProof: indices.length > 0 ? pre.proveSlots(indices) : new Uint8Array(0),
+      withdrawalProof: wtree.prove([parts.withdrawalCount]),
+    }));
   } finally {
     pre.dispose();
   }
