@@ -9,7 +9,8 @@ export type L2EngineErrorCode =
   | "WASM_TRAP"
   | "DECODE_FAILED"
   | "ENCODE_FAILED"
-  | "BISECTION_FAULT";
+  | "BISECTION_FAULT"
+  | "STORE_FAILED";
 
 export class L2EngineError extends Error {
   readonly code: L2EngineErrorCode;
@@ -58,5 +59,24 @@ export class ProofError extends L2EngineError {
 export class WasmTrapError extends L2EngineError {
   constructor(message: string, cause?: unknown) {
     super("WASM_TRAP", message, { cause });
+  }
+}
+
+/** Why a store could not be opened or written. */
+export type StoreFault =
+  | "CORRUPT" // the stored slots do not hash to the stored root, or a record does not decode
+  | "DOMAIN_MISMATCH" // the store belongs to another chain id or L1 contract
+  | "CLOSED" // the store or chain was closed
+  | "IO"; // the database itself failed (disk full, permissions, …)
+
+/**
+ * The state store failed. A failed commit leaves both the database and the chain's in-memory
+ * state at the last committed batch.
+ */
+export class StoreError extends L2EngineError {
+  readonly fault: StoreFault;
+  constructor(fault: StoreFault, message: string, cause?: unknown) {
+    super("STORE_FAILED", message, { cause });
+    this.fault = fault;
   }
 }

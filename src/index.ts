@@ -12,8 +12,10 @@ export {
   CapacityError,
   ProofError,
   WasmTrapError,
+  StoreError,
   type L2EngineErrorCode,
   type ProofFault,
+  type StoreFault,
 } from "./errors.js";
 export { toHex, fromHex, HASH_BYTES } from "./bytes.js";
 export { ReferenceMerkleTree, referenceZeroHashes } from "./reference/tree.js";
@@ -53,3 +55,9 @@ export {
   type Reveal, type BisectionFault,
 } from "./bisection.js";
 export { stepCommitment, proveStep, verifyStep, entryAt, type StepParts, type StepProof, type StepVerdict } from "./proof.js";
+
+// ---- durable state (the LMDB store is in l2engine/node) ----
+export { Chain, changedPages, type ChainOptions, type ChainState } from "./chain.js";
+export {
+  MemoryStore, PAGE_SLOTS, STORE_FORMAT, type StateStore, type StoreHead, type StoredBatch, type StoreCommit,
+} from "./store.js";

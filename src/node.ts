@@ -5,3 +5,4 @@
 export * from "./index.js";
 export { secp256k1WasmRecovery } from "./node/secp256k1-wasm.js";
 export { RecoverPool, type RecoverPoolOptions } from "./node/recover-pool.js";
+export { LmdbStore, type LmdbStoreOptions } from "./node/lmdb-store.js";

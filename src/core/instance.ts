@@ -29,6 +29,9 @@ export interface CoreExports {
   engineRoots(engine: number, out: number): void;
   engineSlotCount(engine: number): number;
   engineGetSlot(engine: number, index: number, out: number): number;
+  engineReadSlots(engine: number, indices: number, count: number, out: number): number;
+  engineReadLeaves(engine: number, indices: number, count: number, out: number): number;
+  engineLoadSlots(engine: number, records: number, leaves: number, count: number): number;
   engineFindOwner(engine: number, owner: number, out: number, max: number): number;
   engineOutputBytes(feeCount: number, entries: number): number;
   engineApplyBatch(engine: number, input: number): number;

@@ -1,0 +1,151 @@
+// Where a chain's state lives between runs. The state is stored as pages of raw slot records (the
+// core's own 48-byte layout) each followed by the slots' tree leaves, so reopening is one copy
+// into WASM and a hash of the inner nodes only, never a replay; plus a head record and one record
+// per applied batch. A store only has to make each
+// commit atomic; the chain (src/chain.ts) decides what goes into it. The LMDB store is in
+// src/node/lmdb-store.ts; the memory store here serves tests and browsers.
+
+import { HASH_BYTES } from "./bytes.js";
+import { SLOT_RECORD_BYTES } from "./engine/flat.js";
+import { StoreError } from "./errors.js";
+import { BATCH_RESULT_SCHEMA, packRecord, unpackRecord, type Schema } from "./records.js";
+import type { BatchResult, Hex } from "./protocol/types.js";
+
+/** Slots per stored page: 64 × (48 + 32) B = 5 KiB, so a random update rewrites little. */
+export const PAGE_SLOTS = 64;
+/** Stored bytes per slot: its record, then (in the second half of the page) its leaf. */
+export const PAGE_SLOT_BYTES = SLOT_RECORD_BYTES + HASH_BYTES;
+/** Version of the stored layout; a store of another version is refused, not misread. */
+export const STORE_FORMAT = 1;
+
+/** The committed tip of a chain: enough to restore and check its state. */
+export interface StoreHead {
+  format: number;
+  chainId: bigint;
+  verifyingContract: Hex;
+  /** Batches applied since genesis (0 right after genesis). */
+  batchCount: number;
+  stateRoot: Hex;
+  treeRoot: Hex;
+  slotCount: number;
+}
+
+/** What one applied batch left behind: its header, receipts, withdrawals and roots. */
+export interface StoredBatch {
+  /** 1 for the first batch after genesis. */
+  number: number;
+  feeSlots: number[];
+  l1MessageCount: number;
+  txCount: number;
+  result: BatchResult;
+}
+
+/** Everything one commit writes; a store makes all of it visible at once or none of it. */
+export interface StoreCommit {
+  head: StoreHead;
+  /**
+   * Whole pages by page index: n slot records then their n leaves (n = PAGE_SLOTS except on the
+   * last page).
+   */
+  pages: Map<number, Uint8Array>;
+  /** The encoded {@link StoredBatch}, absent for the genesis commit. */
+  batch?: { number: number; record: Uint8Array };
+}
+
+/**
+ * A durable home for one chain's state. Reads are synchronous; `commit` is atomic: after a crash
+ * at any point, the store holds either the previous commit or this one, never a mix.
+ */
+export interface StateStore {
+  /** The committed head, or undefined for an empty store. */
+  readHead(): StoreHead | undefined;
+  /**
+   * Page `index` of the slot records. The returned bytes may be a view that is only valid until
+   * the next call on this store: copy them before calling again.
+   */
+  readPage(index: number): Uint8Array | undefined;
+  /** The encoded record of batch `number`, or undefined. */
+  readBatch(number: number): Uint8Array | undefined;
+  commit(commit: StoreCommit): void;
+  close(): void;
+}
+
+const HEAD_SCHEMA: Schema = {
+  format: "u32",
+  chainId: "u128",
+  verifyingContract: "address",
+  batchCount: "u32",
+  stateRoot: "hash",
+  treeRoot: "hash",
+  slotCount: "u32",
+};
+const STORED_BATCH_SCHEMA: Schema = {
+  number: "u32",
+  feeSlots: { array: "u32", max: 16 },
+  l1MessageCount: "u32",
+  txCount: "u32",
+  result: { record: BATCH_RESULT_SCHEMA },
+};
+
+export function encodeHead(head: StoreHead): Uint8Array {
+  return packRecord(HEAD_SCHEMA, head);
+}
+
+/** Decodes a stored head; StoreError(CORRUPT) when it is not one of this format. */
+export function decodeHead(bytes: Uint8Array): StoreHead {
+  let head: StoreHead;
+  try {
+    head = unpackRecord<StoreHead>(HEAD_SCHEMA, bytes);
+  } catch (e) {
+    throw new StoreError("CORRUPT", `stored head does not decode: ${(e as Error).message}`, e);
+  }
+  if (head.format !== STORE_FORMAT) throw new StoreError("CORRUPT", `store format ${head.format} is not ${STORE_FORMAT}`);
+  return head;
+}
+
+export function encodeStoredBatch(batch: StoredBatch): Uint8Array {
+  return packRecord(STORED_BATCH_SCHEMA, batch);
+}
+
+export function decodeStoredBatch(bytes: Uint8Array): StoredBatch {
+  try {
+    return unpackRecord<StoredBatch>(STORED_BATCH_SCHEMA, bytes);
+  } catch (e) {
+    throw new StoreError("CORRUPT", `stored batch does not decode: ${(e as Error).message}`, e);
+  }
+}
+
+/**
+ * A store in memory: the same interface and commit rule as the LMDB store, for tests and
+ * browsers. Nothing survives the process.
+ */
+export class MemoryStore implements StateStore {
+  private head: Uint8Array | undefined;
+  private readonly pages = new Map<number, Uint8Array>();
+  private readonly batches = new Map<number, Uint8Array>();
+
+  readHead(): StoreHead | undefined {
+    return this.head && decodeHead(this.head);
+  }
+
+  readPage(index: number): Uint8Array | undefined {
+    return this.pages.get(index);
+  }
+
+  readBatch(number: number): Uint8Array | undefined {
+    return this.batches.get(number);
+  }
+
+  commit(c: StoreCommit): void {
+    // everything is encoded and copied before the first write, so nothing can fail half-way
+    const head = encodeHead(c.head);
+    const pages = [...c.pages].map(([i, bytes]) => [i, bytes.slice()] as const);
+    const batch = c.batch && ([c.batch.number, c.batch.record.slice()] as const);
+    for (const [i, bytes] of pages) this.pages.set(i, bytes);
+    if (batch) this.batches.set(batch[0], batch[1]);
+    this.head = head;
+  }
+
+  /** Nothing to release: the data lives as long as this object, and another Chain may open it. */
+  close(): void {}
+}

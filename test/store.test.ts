@@ -1,0 +1,259 @@
+// The durable chain: every batch committed in one store transaction, reopened without replay,
+// checked against an engine that never touched a store; failed commits, foreign and corrupt
+// stores; and the crash test (SIGKILL at random moments, 50 times).
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { open } from "lmdb";
+import { Chain, changedPages } from "../src/chain.js";
+import { Engine } from "../src/engine.js";
+import { StoreError, InvalidArgumentError } from "../src/errors.js";
+import { MemoryStore, PAGE_SLOTS, type StateStore, type StoreCommit } from "../src/store.js";
+import { LmdbStore } from "../src/node/lmdb-store.js";
+import type { Batch, Hex, Slot } from "../src/protocol/types.js";
+import { Rng, generateBatch, genesis as makeGenesis } from "./workload.js";
+
+const DOMAIN = { chainId: 31337n, verifyingContract: "0x5fbdb2315678afecb367f032d93f642f64180aa3" as Hex };
+const dirs: string[] = [];
+const tempDir = () => {
+  const d = mkdtempSync(join(tmpdir(), "l2engine-store-"));
+  dirs.push(d);
+  return d;
+};
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+interface Workload {
+  genesis: Slot[];
+  batches: { batch: Batch; signers: (Hex | null)[] }[];
+  /** State root after genesis (index 0) and after each batch. */
+  roots: Hex[];
+}
+
+/** Random batches of every kind, and the roots an engine without a store reaches. */
+function workload(seed: number, slots: number, batches: number, size: number): Workload {
+  const rng = new Rng(seed);
+  const genesis = makeGenesis(rng, 12, slots, 3);
+  const engine = Engine.create({ genesis, ...DOMAIN });
+  const out: Workload = { genesis, batches: [], roots: [engine.stateRoot()] };
+  for (let k = 0; k < batches; k++) {
+    const slots = allSlots(engine); // a snapshot: the generator reads slots many times
+    const g = generateBatch(rng, { slotCount: () => slots.length, slot: (i) => slots[i]! }, size, 12);
+    out.roots.push(engine.applyBatch(g.batch, { signers: g.signers }).postStateRoot);
+    out.batches.push(g);
+  }
+  engine.dispose();
+  return out;
+}
+
+const allSlots = (state: { slotCount(): number; getSlot(i: number): Slot }) =>
+  Array.from({ length: state.slotCount() }, (_, i) => state.getSlot(i));
+
+const stores: [string, () => { open: () => StateStore }][] = [
+  ["MemoryStore", () => { const s = new MemoryStore(); return { open: () => s }; }],
+  ["LmdbStore", () => { const d = tempDir(); return { open: () => LmdbStore.open(d) }; }],
+];
+
+describe.each(stores)("Chain on a %s", (_name, makeStore) => {
+  const w = workload(7, 700, 12, 60);
+
+  it("commits every batch and reopens to the same roots and slots without replaying", () => {
+    const where = makeStore();
+    let chain = Chain.open({ store: where.open(), genesis: w.genesis, ...DOMAIN });
+    expect(chain.head).toMatchObject({ batchCount: 0, stateRoot: w.roots[0], slotCount: 700 });
+    const reference = Engine.create({ genesis: w.genesis, ...DOMAIN });
+    for (let k = 0; k < w.batches.length; k++) {
+      const { batch, signers } = w.batches[k]!;
+      const got = chain.applyBatch(batch, { signers });
+      expect(got).toEqual(reference.applyBatch(batch, { signers }));
+      expect(chain.head.stateRoot).toBe(w.roots[k + 1]);
+      if (k % 4 === 3) {
+        // reopen mid-way: the next batches continue from the restored state
+        chain.close();
+        chain = Chain.open({ store: where.open(), ...DOMAIN });
+        expect(chain.head.batchCount).toBe(k + 1);
+        expect(chain.state.stateRoot()).toBe(w.roots[k + 1]);
+      }
+    }
+    chain.close();
+    chain = Chain.open({ store: where.open(), genesis: [], ...DOMAIN }); // genesis is ignored once stored
+    expect(chain.head.batchCount).toBe(w.batches.length);
+    expect(chain.state.slotCount()).toBe(reference.slotCount());
+    expect(allSlots(chain.state)).toEqual(allSlots(reference));
+    const stored = chain.batch(5)!;
+    expect(stored.number).toBe(5);
+    expect(stored.txCount).toBe(w.batches[4]!.batch.txs.length);
+    expect(stored.l1MessageCount).toBe(w.batches[4]!.batch.l1Messages.length);
+    expect(stored.result.postStateRoot).toBe(w.roots[5]);
+    expect(stored.result.preStateRoot).toBe(w.roots[4]);
+    expect(chain.batch(w.batches.length + 1)).toBeUndefined();
+    chain.close();
+    reference.dispose();
+  });
+
+  it("a malformed batch changes neither the chain nor the store", () => {
+    const where = makeStore();
+    const chain = Chain.open({ store: where.open(), genesis: w.genesis, ...DOMAIN });
+    chain.applyBatch(w.batches[0]!.batch, { signers: w.batches[0]!.signers });
+    const head = { ...chain.head };
+    const bad: Batch = { ...w.batches[1]!.batch, feeSlots: [10_000_000] };
+    expect(() => chain.applyBatch(bad, { signers: w.batches[1]!.signers })).toThrow(InvalidArgumentError);
+    expect(chain.head).toEqual(head);
+    expect(chain.state.stateRoot()).toBe(head.stateRoot);
+    expect(chain.batch(2)).toBeUndefined();
+    chain.close();
+    const again = Chain.open({ store: where.open(), ...DOMAIN });
+    expect(again.head).toEqual(head);
+    again.close();
+  });
+
+  it("refuses a store of another chain", () => {
+    const where = makeStore();
+    Chain.open({ store: where.open(), genesis: w.genesis, ...DOMAIN }).close();
+    const other = () => Chain.open({ store: where.open(), ...DOMAIN, chainId: 1n });
+    expect(other).toThrow(StoreError);
+    expect(other).toThrow(/chain 31337/);
+    try {
+      other();
+    } catch (e) {
+      expect((e as StoreError).fault).toBe("DOMAIN_MISMATCH");
+    }
+  });
+});
+
+describe("Chain failure paths", () => {
+  const w = workload(11, 300, 3, 40);
+
+  it("a failed commit leaves the chain at the last committed batch, and it carries on", () => {
+    const inner = new MemoryStore();
+    let fail = false;
+    const flaky: StateStore = {
+      readHead: () => inner.readHead(),
+      readPage: (i) => inner.readPage(i),
+      readBatch: (n) => inner.readBatch(n),
+      commit: (c: StoreCommit) => {
+        if (fail) throw new Error("disk full");
+        inner.commit(c);
+      },
+      close: () => inner.close(),
+    };
+    const chain = Chain.open({ store: flaky, genesis: w.genesis, ...DOMAIN });
+    chain.applyBatch(w.batches[0]!.batch, { signers: w.batches[0]!.signers });
+    fail = true;
+    let err: unknown;
+    try {
+      chain.applyBatch(w.batches[1]!.batch, { signers: w.batches[1]!.signers });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(StoreError);
+    expect((err as StoreError).fault).toBe("IO");
+    expect((err as StoreError).message).toMatch(/disk full/);
+    expect(chain.head.batchCount).toBe(1);
+    expect(chain.state.stateRoot()).toBe(w.roots[1]);
+    fail = false;
+    chain.applyBatch(w.batches[1]!.batch, { signers: w.batches[1]!.signers });
+    expect(chain.head.stateRoot).toBe(w.roots[2]);
+    chain.close();
+    expect(() => chain.applyBatch(w.batches[2]!.batch)).toThrow(/closed/);
+  });
+
+  /** Flips one byte of stored page 1 behind the chain's back. */
+  function damage(dir: string, offset: number): void {
+    const env = open({ path: dir, maxDbs: 4, compression: false });
+    const pages = env.openDB<Uint8Array, number>({ name: "pages", encoding: "binary", keyEncoding: "uint32" });
+    const page = Uint8Array.from(pages.getBinary(1)!);
+    page[offset] = page[offset]! ^ 1;
+    pages.putSync(1, page);
+    void env.close();
+  }
+  const openError = (dir: string, verify?: "leaves" | "full"): StoreError => {
+    try {
+      Chain.open({ store: LmdbStore.open(dir), ...DOMAIN, verify }).close();
+    } catch (e) {
+      return e as StoreError;
+    }
+    throw new Error("the chain opened");
+  };
+
+  it("refuses a store whose leaves do not hash to its committed root", () => {
+    const dir = tempDir();
+    Chain.open({ store: LmdbStore.open(dir), genesis: w.genesis, ...DOMAIN }).close();
+    damage(dir, 64 * 48 + 5 * 32 + 7); // a byte of slot 69's leaf
+    const err = openError(dir);
+    expect(err).toBeInstanceOf(StoreError);
+    expect(err.fault).toBe("CORRUPT");
+    expect(err.message).toMatch(/leaves hash to 0x[0-9a-f]{64}, not the committed root/);
+  });
+
+  it('verify: "full" also catches a damaged slot record', () => {
+    const dir = tempDir();
+    Chain.open({ store: LmdbStore.open(dir), genesis: w.genesis, ...DOMAIN }).close();
+    damage(dir, 6 * 48); // the low balance byte of slot 70
+    Chain.open({ store: LmdbStore.open(dir), ...DOMAIN }).close(); // the leaves alone still agree
+    const err = openError(dir, "full");
+    expect(err.fault).toBe("CORRUPT");
+    expect(err.message).toMatch(/slots hash to/);
+  });
+
+  it("changedPages covers touched slots, fee slots and every new slot", () => {
+    const result = { receipts: [{ status: 0, touched: [3, 130], out: [0n, 0n] }], slotCount: 300 } as never;
+    expect(changedPages(result, [64], 200)).toEqual([0, 1, 2, 3, 4]);
+    expect(changedPages(result, [], 300)).toEqual([0, 2]);
+    expect(PAGE_SLOTS).toBe(64);
+  });
+});
+
+describe("crash safety", () => {
+  it("SIGKILL at random moments never leaves a half-written batch (50 runs)", async () => {
+    const w = workload(23, 1000, 600, 40);
+    const dir = tempDir();
+    const file = join(tempDir(), "workload.json");
+    writeFileSync(file, JSON.stringify({ genesis: w.genesis, batches: w.batches, domain: DOMAIN }, (_k, v) => (typeof v === "bigint" ? `${v}n` : v)));
+    const rng = new Rng(99);
+    const seen = new Set<number>();
+    let lastCount = 0;
+    for (let run = 0; run < 50; run++) {
+      const child = spawn(process.execPath, [join(__dirname, "fixtures/store-crash-child.mjs"), dir, file], { stdio: ["ignore", "pipe", "pipe"] });
+      let out = "";
+      let errOut = "";
+      child.stdout.on("data", (d) => (out += d));
+      child.stderr.on("data", (d) => (errOut += d));
+      const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+      // kill once it has opened the chain, after a random share of the time a few commits take
+      await new Promise<void>((resolve) => {
+        const poll = setInterval(() => {
+          if (out.includes("open") || child.exitCode !== null) {
+            clearInterval(poll);
+            setTimeout(() => { child.kill("SIGKILL"); resolve(); }, run % 2 ? rng.int(10) : rng.int(150));
+          }
+        }, 2);
+      });
+      const code = await exited;
+      if (code !== null && code !== 0) throw new Error(`child failed: ${errOut}`);
+      // the committed state is exactly the last batch that the child reported or the one after it
+      const chain = Chain.open({ store: LmdbStore.open(dir), ...DOMAIN });
+      const k = chain.head.batchCount;
+      const reported = [...out.matchAll(/committed (\d+)/g)].map((m) => Number(m[1]));
+      const lastReported = reported.length ? reported[reported.length - 1]! : lastCount;
+      expect(k === lastReported || k === lastReported + 1).toBe(true);
+      expect(k).toBeGreaterThanOrEqual(lastCount);
+      expect(chain.head.stateRoot).toBe(w.roots[k]);
+      expect(chain.state.stateRoot()).toBe(w.roots[k]);
+      if (k > 0) expect(chain.batch(k)!.result.postStateRoot).toBe(w.roots[k]);
+      expect(chain.batch(k + 1)).toBeUndefined();
+      // the stored records rehash (without the stored leaves) to the same root
+      const records = (chain.state as Engine).readSlotRecords([...Array(chain.state.slotCount()).keys()]);
+      const rehashed = Engine.fromSlotRecords(records, DOMAIN);
+      expect(rehashed.stateRoot()).toBe(w.roots[k]);
+      rehashed.dispose();
+      chain.close();
+      seen.add(k);
+      lastCount = k;
+    }
+    // the kills landed at many different points, not all before the first commit
+    expect(seen.size).toBeGreaterThan(10);
+    expect(lastCount).toBeGreaterThan(0);
+  }, 300_000);
+});
