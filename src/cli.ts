@@ -1,189 +1,104 @@
 #!/usr/bin/env node
 // The `l2engine` command line. `l2engine demo` is the package's main job (`npm start`).
 
-import { WasmCore } from "./core.js";
-import { toHex } from "./bytes.js";
 import { L2EngineError } from "./errors.js";
 import { rollupDemo } from "./demo.js";
-import { readFileSync, writeFileSync } from "node:fs";
 import { decodeBatch, encodeBatch, type DaBatch } from "./codec.js";
+import { UsageError, parseArgs } from "./cli/args.js";
+import { readBytes, readJson, toJson, writeFile } from "./cli/files.js";
+import { progress } from "./cli/progress.js";
+import { treeDemo } from "./cli/tree-demo.js";
+import { EXIT_CONVICTED, apply, inspect, proveStepCommand, trace, verifyStepCommand } from "./cli/chain-commands.js";
 
 const USAGE = `usage: l2engine <command> [options]
 
 commands:
-  demo        the main job: a rollup end to end — genesis, signed traffic (transfers, swaps,
-              withdrawals, deposits) recovered on worker threads, batches applied and encoded
-              to DA bytes, then a dishonest proposer's claim caught by bisection
+  demo        the main job: a rollup end to end on an LMDB store — genesis, signed traffic
+              (transfers, swaps, withdrawals, deposits) recovered on worker threads, batches
+              committed and encoded to DA bytes, a reopen of the store, then a dishonest
+              proposer's claim caught by bisection and convicted by a one-step proof
               --slots N        slots in the genesis state             (default 200000)
               --batches N      batches of signed traffic              (default 4)
               --batch-size N   transactions per batch                 (default 2500)
               --threads N      signature-recovery worker threads      (default 2)
               --seed N         seed of the deterministic workload     (default 1)
-  tree-demo   build a Merkle state, apply random update batches, print throughput and roots
-              --leaves N       leaves in the initial state          (default 1048576)
-              --batches N      update batches to apply              (default 20)
-              --batch-size N   random leaf updates per batch        (default 10000)
-              --seed N         seed of the deterministic workload   (default 1)
+              --data-dir DIR   where the chain is stored; must not hold one yet
+                               (default: a temporary directory, removed at the end)
+  apply <batch> --data-dir DIR [--genesis genesis.json] [--out result.json|result.msgpack]
+              apply a batch and commit it to the chain in DIR (created from --genesis
+              { chainId, verifyingContract, slots } when DIR holds none); signatures are
+              recovered with libsecp256k1
+  trace <batch> --data-dir DIR [--out trace.json]
+              the step commitments and trace root of a batch on the current state (not committed)
+  prove-step <batch> --data-dir DIR --step N --out proof.msgpack
+              the one-step proof of step N of a batch on the current state (the batch's pre-state)
+  verify-step <proof.msgpack> <batch> --chain-id N --contract 0x… [--claimed 0x…]
+              re-execute the proven step statelessly and print the pre and post commitments;
+              with --claimed, exit 3 when the claimed post-commitment is wrong
+  inspect --data-dir DIR [--slot N | --batch N | --owner 0x…]
+              the chain's head (roots, batch count), a slot, a stored batch, or an owner's slots
+  inspect <file>
+              what a DA file or a step-proof file holds
   encode <batch.json> <out.bin>
-              DA bytes of a batch given as JSON ({ feeSlots, inbox: { start, count }, txs });
-              u64/u128 fields are decimal strings; prints the size
+              DA bytes of a batch given as JSON ({ feeSlots, inbox: { start, count }, txs })
   decode <in.bin>
-              the batch in DA bytes as JSON on stdout; undecodable bytes exit 1 with the reason
-              (by the derivation rule such a batch is empty)
+              the batch in DA bytes as JSON on stdout (undecodable bytes: exit 1 with the reason;
+              by the derivation rule such a batch is empty)
+  tree-demo   build a Merkle state, apply random update batches, print throughput and roots
+              --leaves N (default 1048576)  --batches N (20)  --batch-size N (10000)  --seed N (1)
   help        show this text
 
-exit codes: 0 ok · 1 the input is invalid (typed error, e.g. DECODE_FAILED) · 2 bad usage
+files: a <batch> is JSON { feeSlots, l1Messages, txs } (u64/u128 fields as decimal strings), or
+DA bytes when it has no L1 messages. Results and traces are JSON; proofs are msgpack (SPEC §11.5).
+
+exit codes: 0 ok · 1 the input is invalid (a typed error such as DECODE_FAILED or PROOF_INVALID)
+· 2 bad usage · 3 verify-step convicted the --claimed post-commitment
 `;
 
-/** Exit codes: 0 ok, 1 engine error, 2 bad usage. */
 const EXIT_USAGE = 2;
 const EXIT_ENGINE = 1;
-
-/** Fields that are u64/u128 in the protocol: decimal strings in JSON files. */
-const BIG_FIELDS = new Set(["start", "nonce", "amount", "fee", "amountA", "amountB", "minShares", "shares", "minA", "minB", "amountIn", "minOut"]);
-
-function readJsonBatch(file: string): DaBatch {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (e) {
-    throw new UsageError(`cannot read ${file}: ${(e as Error).message}`);
-  }
-  try {
-    return JSON.parse(text, (k, v) => (BIG_FIELDS.has(k) && (typeof v === "string" || typeof v === "number") ? BigInt(v) : v)) as DaBatch;
-  } catch (e) {
-    throw new UsageError(`${file} is not a JSON batch: ${(e as Error).message}`);
-  }
-}
-
-const toJson = (v: unknown) => JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? x.toString() : x), 2);
-
-class UsageError extends Error {}
-
-function parseOptions(args: string[], defaults: Record<string, number>): Record<string, number> {
-  const out = { ...defaults };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    const name = arg.startsWith("--") ? arg.slice(2) : "";
-    if (!(name in defaults)) throw new UsageError(`unknown option ${arg}`);
-    const raw = args[++i];
-    const value = Number(raw);
-    if (raw === undefined || !Number.isSafeInteger(value) || value < 0) {
-      throw new UsageError(`--${name} needs a non-negative integer, got ${raw ?? "nothing"}`);
-    }
-    out[name] = value;
-  }
-  return out;
-}
-
-export function progress(label: string, done: number, total: number): void {
-  if (!process.stderr.isTTY) return;
-  const width = 30;
-  const filled = Math.round((done / total) * width);
-  process.stderr.write(`\r${label} [${"#".repeat(filled)}${".".repeat(width - filled)}] ${done}/${total}`);
-  if (done === total) process.stderr.write("\n");
-}
-
-/** Deterministic leaf indices: xorshift32 seeded per batch. */
-function randomIndices(count: number, bound: number, seed: number): Uint32Array {
-  const out = new Uint32Array(count);
-  let x = (seed * 2654435761) >>> 0 || 1;
-  for (let i = 0; i < count; i++) {
-    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
-    out[i] = x % bound;
-  }
-  return out;
-}
-
-/** Leaf values = keccak256(seed ‖ batch ‖ i), hashed inside the core in one call. */
-function leafValues(core: WasmCore, count: number, seed: number, batch: number): Uint8Array {
-  const input = new Uint8Array(count * 64);
-  const view = new DataView(input.buffer);
-  for (let i = 0; i < count; i++) {
-    view.setUint32(i * 64, seed, true);
-    view.setUint32(i * 64 + 4, batch, true);
-    view.setUint32(i * 64 + 8, i, true);
-  }
-  return core.keccak256Many(input, 64);
-}
-
-function treeDemo(args: string[]): void {
-  const opts = parseOptions(args, { leaves: 1 << 20, batches: 20, "batch-size": 10_000, seed: 1 });
-  const leaves = opts.leaves!, batches = opts.batches!, batchSize = opts["batch-size"]!, seed = opts.seed!;
-  if (leaves < 1 || leaves > 1 << 24) throw new UsageError("--leaves must be from 1 to 16777216");
-  const core = WasmCore.createSync();
-  const tree = core.createTree();
-  console.log(`l2engine demo: 4-ary depth-16 keccak state tree, ${leaves} leaves, ${batches} batches × ${batchSize} updates`);
-
-  const chunk = 1 << 16;
-  let t0 = performance.now();
-  for (let start = 0; start < leaves; start += chunk) {
-    const n = Math.min(chunk, leaves - start);
-    const indices = Array.from({ length: n }, (_, i) => start + i);
-    tree.setMany(indices, leafValues(core, n, seed, 0xffffffff - start / chunk));
-    progress("building state", start + n, leaves);
-  }
-  const genesisRoot = tree.root();
-  const buildMs = performance.now() - t0;
-  console.log(`genesis root 0x${toHex(genesisRoot)}  (${leaves} leaves in ${buildMs.toFixed(0)} ms)`);
-
-  let updateMs = 0;
-  let root = genesisRoot;
-  for (let b = 0; b < batches; b++) {
-    const indices = randomIndices(batchSize, leaves, seed * 1_000_003 + b);
-    const values = leafValues(core, batchSize, seed, b);
-    t0 = performance.now();
-    tree.setMany(indices, values);
-    root = tree.root();
-    updateMs += performance.now() - t0;
-    progress("applying batches", b + 1, batches);
-    if (!process.stderr.isTTY && (b < 3 || b === batches - 1)) console.log(`batch ${b}: root 0x${toHex(root)}`);
-  }
-  const updates = batches * batchSize;
-  console.log("");
-  console.log("summary");
-  console.log(`  state build       ${((leaves / buildMs) * 1000).toFixed(0).padStart(10)} leaves/s`);
-  if (updates > 0) {
-    console.log(`  batch updates     ${((updates / updateMs) * 1000).toFixed(0).padStart(10)} updates/s (root included, ${updates} updates)`);
-  }
-  console.log(`  memory            ${(core.memoryBytes() / 2 ** 20).toFixed(0).padStart(10)} MiB of WASM linear memory`);
-  console.log(`  final root        0x${toHex(root)}`);
-}
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command ?? "help") {
       case "demo": {
-        const o = parseOptions(rest, { slots: 200_000, batches: 4, "batch-size": 2500, threads: 2, seed: 1 });
+        const p = parseArgs("demo", rest, {
+          numbers: { slots: 200_000, batches: 4, "batch-size": 2500, threads: 2, seed: 1 },
+          strings: { "data-dir": undefined },
+        });
+        const n = p.numbers as Record<string, number>;
         try {
-          await rollupDemo({ slots: o.slots!, batches: o.batches!, batchSize: o["batch-size"]!, threads: o.threads!, seed: o.seed! }, progress);
+          await rollupDemo({ slots: n.slots!, batches: n.batches!, batchSize: n["batch-size"]!, threads: n.threads!, seed: n.seed!, dataDir: p.strings["data-dir"] }, progress);
         } catch (e) {
-          // the demo's own size checks are usage errors, not crashes
+          // the demo's own size and directory checks are usage errors, not crashes
           if (e instanceof RangeError) throw new UsageError(e.message);
           throw e;
         }
         return 0;
       }
+      case "apply":
+        return apply(rest);
+      case "trace":
+        return trace(rest);
+      case "prove-step":
+        return proveStepCommand(rest);
+      case "verify-step":
+        return verifyStepCommand(rest);
+      case "inspect":
+        return inspect(rest);
       case "tree-demo":
-        treeDemo(rest);
-        return 0;
+        return treeDemo(rest);
       case "encode": {
-        if (rest.length !== 2) throw new UsageError("encode takes <batch.json> <out.bin>");
-        const bytes = encodeBatch(readJsonBatch(rest[0]!));
-        writeFileSync(rest[1]!, bytes);
-        process.stdout.write(`${bytes.length} bytes written to ${rest[1]}\n`);
+        const p = parseArgs("encode", rest, { positionals: [2, 2] });
+        const bytes = encodeBatch(readJson<DaBatch>(p.positionals[0]!, "a JSON batch"));
+        writeFile(p.positionals[1]!, bytes);
+        process.stdout.write(`${bytes.length} bytes written to ${p.positionals[1]}\n`);
         return 0;
       }
       case "decode": {
-        if (rest.length !== 1) throw new UsageError("decode takes <in.bin>");
-        let bytes: Uint8Array;
-        try {
-          bytes = new Uint8Array(readFileSync(rest[0]!));
-        } catch (e) {
-          throw new UsageError(`cannot read ${rest[0]}: ${(e as Error).message}`);
-        }
-        process.stdout.write(`${toJson(decodeBatch(bytes))}\n`);
+        const p = parseArgs("decode", rest, { positionals: [1, 1] });
+        process.stdout.write(`${toJson(decodeBatch(readBytes(p.positionals[0]!)))}\n`);
         return 0;
       }
       case "help":
@@ -196,7 +111,7 @@ async function main(argv: string[]): Promise<number> {
     }
   } catch (err) {
     if (err instanceof UsageError) {
-      process.stderr.write(`l2engine: ${err.message}\n\n${USAGE}`);
+      process.stderr.write(`l2engine: ${err.message}\n\nrun \`l2engine help\` for the commands and their options\n`);
       return EXIT_USAGE;
     }
     if (err instanceof L2EngineError) {
@@ -207,4 +122,5 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+export { EXIT_CONVICTED };
 process.exitCode = await main(process.argv.slice(2));

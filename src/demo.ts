@@ -1,9 +1,15 @@
-// The main job (`npm start` = `l2engine demo`): a small rollup end to end with real keys —
-// genesis, pools, batches of signed traffic recovered on worker threads while the engine applies
-// the previous batch, every batch encoded to DA bytes and decoded back, and finally a dishonest
-// proposer's claim about the last batch caught by bisection and convicted by a one-step proof.
+// The main job (`npm start` = `l2engine demo`): a small rollup end to end with real keys, on an
+// LMDB store — genesis, pools, batches of signed traffic recovered on worker threads while the
+// chain applies and commits the previous batch, every batch encoded to DA bytes and decoded back,
+// the store closed and reopened, and finally a dishonest proposer's claim about the last batch
+// caught by bisection and convicted by a one-step proof.
 
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { keccak_256 } from "@noble/hashes/sha3.js";
+import { Chain } from "./chain.js";
+import { LmdbStore } from "./node/lmdb-store.js";
 import { toHex } from "./bytes.js";
 import { runBisection } from "./bisection.js";
 import { decodeBatch, encodeBatch } from "./codec.js";
@@ -21,6 +27,8 @@ export interface DemoOptions {
   batchSize: number;
   threads: number;
   seed: number;
+  /** Where the chain is stored (must not hold one yet); a temporary directory by default. */
+  dataDir?: string;
 }
 
 type Progress = (label: string, done: number, total: number) => void;
@@ -65,10 +73,16 @@ export async function rollupDemo(o: DemoOptions, progress: Progress): Promise<vo
   for (let u = 0; u <= USERS; u++) {
     for (let t = 0; t < TOKENS.length; t++) genesis[slotOf(u, t)] = { owner: owners[u]!, token: TOKENS[t]!, balance: 10n ** 26n, nonce: 0n };
   }
+  const dir = o.dataDir ?? mkdtempSync(join(tmpdir(), "l2engine-demo-"));
+  const openStore = () => LmdbStore.open(dir);
+  const existing = openStore();
+  const held = existing.readHead();
+  existing.close();
+  if (held !== undefined) throw new RangeError(`--data-dir ${dir} already holds a chain (${held.batchCount} batches); give an empty or new directory`);
   let t0 = performance.now();
-  const engine = Engine.create({ genesis, ...DOMAIN });
-  const genesisRoot = engine.stateRoot();
-  line(`genesis: ${o.slots} slots, state root ${genesisRoot} (${(performance.now() - t0).toFixed(0)} ms)`);
+  let chain = Chain.open({ store: openStore(), genesis, ...DOMAIN, recovery: secp256k1WasmRecovery });
+  const genesisRoot = chain.head.stateRoot;
+  line(`genesis: ${o.slots} slots committed to LMDB at ${dir}, state root ${genesisRoot} (${(performance.now() - t0).toFixed(0)} ms)`);
 
   // ---- batch 0: two pools (token 1/2 and token 2/3), and the sequencer's fee slots
   const feeSlots = TOKENS.map((_, t) => slotOf(USERS, t));
@@ -82,7 +96,7 @@ export async function rollupDemo(o: DemoOptions, progress: Progress): Promise<vo
     signTransaction({ type: "createPool", fromA: slotOf(u, u), fromB: slotOf(u, u + 1), amountA: 10n ** 24n, amountB: 10n ** 24n, feeBps: 30, nonce: nextNonce(slotOf(u, u)) }, keys[u]!, DOMAIN),
   );
   const pools = [o.slots, o.slots + 4];
-  const setup = engine.applyBatch({ feeSlots, l1Messages: [], txs: poolTxs });
+  const setup = chain.applyBatch({ feeSlots, l1Messages: [], txs: poolTxs });
   if (!setup.receipts.every((r) => r.status === Reason.OK)) throw new Error("pool creation failed");
   line(`pools created at slots ${pools.join(" and ")} (token 1/2 and token 2/3, 0.30% fee)`);
 
@@ -141,7 +155,7 @@ export async function rollupDemo(o: DemoOptions, progress: Progress): Promise<vo
     if (k + 1 < batches.length) pending = pool.recover(batches[k + 1]!.txs);
     if (k === last) break; // the last batch goes through the dispute below
     const a = performance.now();
-    const res = engine.applyBatch(batches[k]!, { signers });
+    const res = chain.applyBatch(batches[k]!, { signers }); // executes, then commits in one transaction
     applyMs += performance.now() - a;
     for (const r of res.receipts) {
       if (r.status === Reason.OK) ok++;
@@ -156,11 +170,23 @@ export async function rollupDemo(o: DemoOptions, progress: Progress): Promise<vo
   const e2eSeconds = (performance.now() - t0) / 1000;
   const applied = batches.slice(0, last).reduce((n, b) => n + b.txs.length + b.l1Messages.length, 0);
   const appliedTxs = batches.slice(0, last).reduce((n, b) => n + b.txs.length, 0);
-  line(`applied ${last} batches: ${ok}/${applied} entries OK${reasons.size ? ` (${[...reasons].map(([k, v]) => `${v} ${k}`).join(", ")})` : ""}`);
+  line(`applied and committed ${last} batches: ${ok}/${applied} entries OK${reasons.size ? ` (${[...reasons].map(([k, v]) => `${v} ${k}`).join(", ")})` : ""}`);
+
+  // ---- a restart: close the store and reopen it; the state comes back without replaying batches
+  const rootBefore = chain.head.stateRoot;
+  chain.close();
+  t0 = performance.now();
+  chain = Chain.open({ store: openStore(), ...DOMAIN, recovery: secp256k1WasmRecovery });
+  const reopenMs = performance.now() - t0;
+  if (chain.state.stateRoot() !== rootBefore) throw new Error("the reopened state has another root");
+  line(`reopened the store: ${chain.head.slotCount} slots at batch ${chain.head.batchCount}, root ${rootBefore.slice(0, 18)}… restored in ${reopenMs.toFixed(0)} ms`);
+  const engine = chain.state;
 
   // ---- the last batch: an honest trace, and a dishonest proposer's claim about it
   const preLast = engine.fork(); // the batch's pre-state, kept for the one-step proof
-  const honest = engine.traceBatch(batches[last]!, { signers: signersOf[last]! });
+  const honestFork = engine.fork(); // tracing applies the batch: do it off the committed chain
+  const honest = honestFork.traceBatch(batches[last]!, { signers: signersOf[last]! });
+  honestFork.dispose();
   const liar = Engine.create({ genesis, ...DOMAIN });
   liar.applyBatch({ feeSlots, l1Messages: [], txs: poolTxs });
   for (let k = 0; k < last; k++) liar.applyBatch(batches[k]!, { signers: signersOf[k]! });
@@ -189,20 +215,24 @@ export async function rollupDemo(o: DemoOptions, progress: Progress): Promise<vo
   const convicted = verdict.pre === dispute.pre && verdict.post === dispute.challengerPost && verdict.post !== dispute.proposerPost;
   line(`  one-step proof: ${proofBytes.length} bytes (proved in ${proveMs.toFixed(0)} ms), verified in ${verifyMs.toFixed(1)} ms (first call, cold) → the proposer is ${convicted ? "CONVICTED" : "not convicted"}`);
   if (!convicted) throw new Error("verifyStep did not convict the dishonest proposer");
+  const final = chain.applyBatch(batches[last]!, { signers: signersOf[last]! }); // the honest result is committed
+  if (final.postStateRoot !== honest.result.postStateRoot) throw new Error("the committed batch differs from the honest trace");
 
   // ---- summary
   line("");
   line("summary");
   const rows: [string, string][] = [
-    ["state", `${engine.slotCount()} slots, root ${engine.stateRoot()}`],
-    ["execution (WASM, senders recovered)", `${fmt((applied / applyMs) * 1000)} entries/s (${applied} entries in ${applyMs.toFixed(0)} ms)`],
+    ["state", `${chain.head.slotCount} slots after ${chain.head.batchCount} batches, root ${chain.head.stateRoot}`],
+    ["store (LMDB)", `reopened ${fmt(chain.head.slotCount)} slots in ${reopenMs.toFixed(0)} ms, root checked`],
+    ["apply + LMDB commit (senders recovered)", `${fmt((applied / applyMs) * 1000)} entries/s (${applied} entries in ${applyMs.toFixed(0)} ms)`],
     ["end to end incl. signature recovery", `${fmt((applied + batches[last]!.txs.length) / e2eSeconds)} entries/s on ${o.threads} recovery threads`],
     ["DA bytes per transaction", `${(daBytes / appliedTxs).toFixed(1)} (L1 messages are not in DA)`],
     ["dispute", `step ${step} found in ${dispute.rounds} rounds; trace root ${honest.traceRoot.slice(0, 18)}…`],
     ["one-step proof", `${proofBytes.length} bytes, verified cold in ${verifyMs.toFixed(1)} ms (signature recovery included): convicted`],
     ["wall time", `${((performance.now() - started) / 1000).toFixed(1)} s`],
   ];
-  for (const [k, v] of rows) line(`  ${k.padEnd(38)} ${v}`);
-  engine.dispose();
+  for (const [k, v] of rows) line(`  ${k.padEnd(40)} ${v}`);
+  chain.close();
   liar.dispose();
+  if (o.dataDir === undefined) rmSync(dir, { recursive: true, force: true });
 }

@@ -87,9 +87,9 @@ export function entryAt(batch: Batch, step: number): { kind: StepProof["kind"]; 
 
 /**
  * Builds the proof of step `step` of `batch`, applied to `engine`'s current state (the batch's
- * pre-state; the engine is not changed — the work happens on forks).
+ * pre-state; the engine is not changed — the work happens on forks). A chain's `state` will do.
  */
-export function proveStep(engine: Engine, batch: Batch, step: number, options: { signers?: (Hex | null)[] } = {}): StepProof {
+export function proveStep(engine: Pick<Engine, "fork" | "recoverSigners" | "core">, batch: Batch, step: number, options: { signers?: (Hex | null)[] } = {}): StepProof {
   const entries = batch.l1Messages.length + batch.txs.length;
   if (!Number.isInteger(step) || step < 0 || step > entries) throw new InvalidArgumentError(`step must be in [0, ${entries}]`);
   const signers = options.signers ?? engine.recoverSigners(batch);

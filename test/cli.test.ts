@@ -1,5 +1,6 @@
 // The l2engine command line, run as a user would (the built dist/cli.js): the main job at a small
-// size, help, and typed exit codes on bad usage.
+// size, help, the file commands (apply, trace, prove-step, verify-step, inspect, encode, decode)
+// checked against the library, and typed exit codes on bad input.
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
 
@@ -10,7 +11,8 @@ describe("l2engine CLI", () => {
   it("runs the main job end to end at a small size and convicts the forged claim", () => {
     const r = run("demo", "--slots", "4000", "--batches", "2", "--batch-size", "60", "--threads", "1", "--seed", "3");
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/applied 1 batches: \d+\/\d+ entries OK/);
+    expect(r.stdout).toMatch(/applied and committed 1 batches: \d+\/\d+ entries OK/);
+    expect(r.stdout).toMatch(/reopened the store: \d+ slots at batch 2/);
     expect(r.stdout).toMatch(/the proposer is CONVICTED/);
     expect(r.stdout).toMatch(/summary/);
   }, 120_000);
@@ -75,4 +77,118 @@ describe("l2engine encode / decode", async () => {
     expect(run("decode", join(dir, "missing.bin")).status).toBe(2);
     expect(run("encode", join(dir, "batch.json")).status).toBe(2);
   });
+});
+
+describe("l2engine apply / trace / prove-step / verify-step / inspect", async () => {
+  const { mkdtempSync, writeFileSync, readFileSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  const { addressOf, signTransaction } = await import("../src/signatures.js");
+  const { Engine } = await import("../src/engine.js");
+  const { encodeBatch } = await import("../src/codec.js");
+  const dir = mkdtempSync(join(tmpdir(), "l2engine-cli-chain-"));
+  const data = join(dir, "chain");
+  const file = (name: string) => join(dir, name);
+  const keys = ["0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80", "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"] as const;
+  const [a, b] = keys.map(addressOf) as [`0x${string}`, `0x${string}`];
+  const domain = { chainId: 1n, verifyingContract: "0x5fbdb2315678afecb367f032d93f642f64180aa3" as const };
+  const slots = [
+    { owner: a, token: 1, balance: 10n ** 20n, nonce: 0n },
+    { owner: b, token: 1, balance: 10n ** 18n, nonce: 0n },
+    { owner: a, token: 2, balance: 5n * 10n ** 18n, nonce: 0n },
+  ];
+  const batch1 = {
+    feeSlots: [1],
+    l1Messages: [{ kind: "deposit" as const, owner: b, token: 2, amount: 7n * 10n ** 17n }],
+    txs: [signTransaction({ type: "transfer", from: 0, to: 1, amount: 3n * 10n ** 18n, fee: 10n ** 15n, nonce: 0n }, keys[0], domain)],
+  };
+  const batch2 = {
+    feeSlots: [1],
+    l1Messages: [],
+    txs: [
+      signTransaction({ type: "transfer", from: 0, to: 1, amount: 10n ** 18n, fee: 10n ** 15n, nonce: 1n }, keys[0], domain),
+      signTransaction({ type: "withdraw", from: 1, amount: 2n * 10n ** 18n, fee: 10n ** 15n, nonce: 0n }, keys[1], domain),
+    ],
+  };
+  const json = (v: unknown) => JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? x.toString() : x));
+  writeFileSync(file("genesis.json"), json({ ...domain, slots }));
+  writeFileSync(file("batch1.json"), json(batch1));
+  writeFileSync(file("batch2.json"), json(batch2));
+  // the library's answers, computed without the CLI or a store
+  const engine = Engine.create({ genesis: slots, ...domain });
+  const r1 = engine.applyBatch(batch1);
+  const t2 = engine.fork().traceBatch(batch2);
+
+  it("apply creates the chain from a genesis file, commits, and agrees with the library", () => {
+    expect(run("apply", file("batch1.json"), "--data-dir", data).status).toBe(2); // no chain, no genesis
+    const r = run("apply", file("batch1.json"), "--data-dir", data, "--genesis", file("genesis.json"), "--out", file("r1.json"));
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/batch 1 committed: 2 entries \(2 OK\)/);
+    expect(JSON.parse(readFileSync(file("r1.json"), "utf8")).postStateRoot).toBe(r1.postStateRoot);
+    const head = JSON.parse(run("inspect", "--data-dir", data).stdout);
+    expect(head).toMatchObject({ batchCount: 1, stateRoot: r1.postStateRoot, slotCount: 4 });
+    expect(JSON.parse(run("inspect", "--data-dir", data, "--slot", "3").stdout)).toMatchObject({ slot: 3, owner: b, token: 2, balance: String(7n * 10n ** 17n) });
+    expect(JSON.parse(run("inspect", "--data-dir", data, "--batch", "1").stdout).result.postStateRoot).toBe(r1.postStateRoot);
+    expect(JSON.parse(run("inspect", "--data-dir", data, "--owner", b).stdout).slots).toEqual([1, 3]);
+  });
+
+  it("a malformed batch exits 1 and leaves the chain as it was", () => {
+    writeFileSync(file("bad.json"), json({ ...batch2, feeSlots: [99] }));
+    const r = run("apply", file("bad.json"), "--data-dir", data);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^l2engine: INVALID_ARGUMENT: fee slot 99 does not exist/);
+    expect(JSON.parse(run("inspect", "--data-dir", data).stdout).batchCount).toBe(1);
+  });
+
+  it("trace, prove-step and verify-step reproduce the library's commitments and convict a wrong claim", () => {
+    const t = run("trace", file("batch2.json"), "--data-dir", data, "--out", file("t2.json"));
+    expect(t.status).toBe(0);
+    const trace = JSON.parse(readFileSync(file("t2.json"), "utf8"));
+    expect(trace.traceRoot).toBe(t2.traceRoot);
+    expect(trace.steps).toEqual(t2.steps);
+    expect(JSON.parse(run("inspect", "--data-dir", data).stdout).batchCount).toBe(1); // not committed
+    const p = run("prove-step", file("batch2.json"), "--data-dir", data, "--step", "1", "--out", file("p.msgpack"));
+    expect(p.status).toBe(0);
+    expect(p.stdout).toMatch(/step 1 \(tx\) of batch 2: \d+-byte proof/);
+    const args = [file("p.msgpack"), file("batch2.json"), "--chain-id", "1", "--contract", domain.verifyingContract];
+    const v = run("verify-step", ...args, "--claimed", t2.steps[2]!);
+    expect(v.status).toBe(0);
+    expect(JSON.parse(v.stdout)).toMatchObject({ step: 1, kind: "tx", status: "OK", pre: t2.steps[1], post: t2.steps[2] });
+    const wrong = run("verify-step", ...args, "--claimed", t2.steps[3]!);
+    expect(wrong.status).toBe(3);
+    expect(wrong.stderr).toMatch(/CONVICTED/);
+    const info = JSON.parse(run("inspect", file("p.msgpack")).stdout);
+    expect(info).toMatchObject({ format: "step proof", step: 1, kind: "tx", witness: [1] }); // the withdrawal from slot 1 (also the fee slot)
+    // a damaged proof is a typed error, never a verdict
+    const bytes = readFileSync(file("p.msgpack"));
+    bytes[bytes.length - 5] = bytes[bytes.length - 5]! ^ 0x40;
+    writeFileSync(file("bad.msgpack"), bytes);
+    const bad = run("verify-step", file("bad.msgpack"), file("batch2.json"), "--chain-id", "1", "--contract", domain.verifyingContract);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/^l2engine: (PROOF_INVALID|DECODE_FAILED): /);
+    expect(run("verify-step", ...args.slice(0, 2), "--contract", domain.verifyingContract).status).toBe(2); // no --chain-id
+  });
+
+  it("applies DA bytes and inspects them", () => {
+    writeFileSync(file("batch2.bin"), encodeBatch({ feeSlots: batch2.feeSlots, inbox: { start: 0n, count: 0 }, txs: batch2.txs }));
+    const info = JSON.parse(run("inspect", file("batch2.bin")).stdout);
+    expect(info).toMatchObject({ format: "DA v1", txs: 2, types: { transfer: 1, withdraw: 1 } });
+    const r = run("apply", file("batch2.bin"), "--data-dir", data);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(run("inspect", "--data-dir", data).stdout)).toMatchObject({ batchCount: 2, stateRoot: t2.result.postStateRoot });
+    expect(run("inspect", "--data-dir", join(dir, "nowhere")).status).toBe(2);
+  });
+
+  it("the demo keeps its chain in --data-dir and refuses a directory that holds one", () => {
+    const demoDir = join(dir, "demo");
+    const r = run("demo", "--slots", "2000", "--batches", "1", "--batch-size", "20", "--threads", "1", "--data-dir", demoDir);
+    expect(r.status).toBe(0);
+    const head = JSON.parse(run("inspect", "--data-dir", demoDir).stdout);
+    expect(head.batchCount).toBe(2); // the pools, then the disputed batch committed honestly
+    expect(r.stdout).toContain(head.stateRoot);
+    const again = run("demo", "--slots", "2000", "--data-dir", demoDir);
+    expect(again.status).toBe(2);
+    expect(again.stderr).toMatch(/already holds a chain/);
+  }, 120_000);
 });
