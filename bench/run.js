@@ -1,4 +1,4 @@
-// `npm run bench` (full) and `npm run bench:quick` (CI): runs every suite with benchmark.js,
+// `npm run bench` (full) and `npm run bench:ci` (quick, for CI): runs every suite with benchmark.js,
 // writes bench/results.json, and fails when a speed ratio falls below its floor in
 // bench/floors.json. Ratios, never absolute times: both sides are measured in the same run.
 
@@ -8,6 +8,7 @@ import { proofSizes, treeSuites } from "./tree.js";
 import { engineSuites, recoverySuites } from "./engine.js";
 import { codecSuites } from "./codec.js";
 import { proofSuites } from "./proofs.js";
+import { storeSuites } from "./store.js";
 import { machine } from "./lib.js";
 
 const quick = process.argv.includes("--quick");
@@ -22,7 +23,8 @@ const stepProofs = proofSuites({ quick }, engine.wasm, engine.pools);
 results.push(...engine.results, ...recovery.results, ...stepProofs.results);
 const codec = codecSuites({ quick });
 results.push(...codec.results);
-const extras = { ...engine.extras, ...recovery.extras };
+const store = storeSuites({ quick });
+const extras = { ...engine.extras, ...recovery.extras, ...store };
 
 const find = (suiteStart, name) => {
   const r = results.find((x) => x.suite.startsWith(suiteStart) && x.name === name);
@@ -41,6 +43,8 @@ const ratios = {
   "engineMixed.wasm/reference": find("mixed batches", "l2engine WASM engine") / find("mixed batches", "TS reference engine"),
   "traceOverhead.apply/trace": find("transfer batches", "l2engine WASM engine") / find("transfer batches", "l2engine WASM engine, traceBatch"),
   "endToEnd.2workers/(2 x singleCoreRecovery)": extras["endToEnd.threads2.efficiency"],
+  "storeReopen.fullRehash/storedLeaves": store.store.reopenFullMedianMs / store.store.reopenLeavesMedianMs,
+  "storeApply.engineOnly/chainWithCommit": store.store.applyEngineTxPerSecond / store.store.applyChainTxPerSecond,
   "daTransferBytes.brotli11Rlp/l2engine": codec.sizes.find((x) => x.workload === "transfer").ethRlpBrotli11 / codec.sizes.find((x) => x.workload === "transfer").l2engine,
 };
 

@@ -11,8 +11,11 @@ import { StoreError } from "./errors.js";
 import { BATCH_RESULT_SCHEMA, packRecord, unpackRecord, type Schema } from "./records.js";
 import type { BatchResult, Hex } from "./protocol/types.js";
 
-/** Slots per stored page: 64 × (48 + 32) B = 5 KiB, so a random update rewrites little. */
-export const PAGE_SLOTS = 64;
+/**
+ * Slots per stored page: 48 × (48 + 32) B = 3,840 B, which fills one 4 KiB LMDB overflow page
+ * (64 slots took two pages, 8 KiB for 5 KiB of data; see docs/DECISIONS.md).
+ */
+export const PAGE_SLOTS = 48;
 /** Stored bytes per slot: its record, then (in the second half of the page) its leaf. */
 export const PAGE_SLOT_BYTES = SLOT_RECORD_BYTES + HASH_BYTES;
 /** Version of the stored layout; a store of another version is refused, not misread. */

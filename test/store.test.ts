@@ -180,7 +180,7 @@ describe("Chain failure paths", () => {
   it("refuses a store whose leaves do not hash to its committed root", () => {
     const dir = tempDir();
     Chain.open({ store: LmdbStore.open(dir), genesis: w.genesis, ...DOMAIN }).close();
-    damage(dir, 64 * 48 + 5 * 32 + 7); // a byte of slot 69's leaf
+    damage(dir, 48 * 48 + 5 * 32 + 7); // a byte of slot 53's leaf (page 1 holds slots 48..95)
     const err = openError(dir);
     expect(err).toBeInstanceOf(StoreError);
     expect(err.fault).toBe("CORRUPT");
@@ -190,7 +190,7 @@ describe("Chain failure paths", () => {
   it('verify: "full" also catches a damaged slot record', () => {
     const dir = tempDir();
     Chain.open({ store: LmdbStore.open(dir), genesis: w.genesis, ...DOMAIN }).close();
-    damage(dir, 6 * 48); // the low balance byte of slot 70
+    damage(dir, 6 * 48); // the low balance byte of slot 54
     Chain.open({ store: LmdbStore.open(dir), ...DOMAIN }).close(); // the leaves alone still agree
     const err = openError(dir, "full");
     expect(err.fault).toBe("CORRUPT");
@@ -198,10 +198,10 @@ describe("Chain failure paths", () => {
   });
 
   it("changedPages covers touched slots, fee slots and every new slot", () => {
-    const result = { receipts: [{ status: 0, touched: [3, 130], out: [0n, 0n] }], slotCount: 300 } as never;
-    expect(changedPages(result, [64], 200)).toEqual([0, 1, 2, 3, 4]);
+    expect(PAGE_SLOTS).toBe(48);
+    const result = { receipts: [{ status: 0, touched: [3, 100], out: [0n, 0n] }], slotCount: 300 } as never;
+    expect(changedPages(result, [48], 200)).toEqual([0, 1, 2, 4, 5, 6]); // 200..299 are new: pages 4-6
     expect(changedPages(result, [], 300)).toEqual([0, 2]);
-    expect(PAGE_SLOTS).toBe(64);
   });
 });
 
