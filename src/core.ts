@@ -34,8 +34,9 @@ export class WasmCore {
   }
 
   /**
-   * Synchronous instantiation for Node and workers. Browsers refuse synchronous compilation of
-   * modules over 4 KB on the main thread; use {@link WasmCore.create} there.
+   * Synchronous instantiation for Node and workers. Some browsers limit synchronous compilation on
+   * the main thread (older Chromium refused modules over 4 KB); {@link WasmCore.create} works
+   * everywhere.
    */
   static createSync(): WasmCore {
     return new WasmCore(CoreInstance.createSync());

@@ -10,7 +10,7 @@ const blocks = [...readme.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]!);
 const dir = new URL("./.tmp/", import.meta.url);
 
 describe("README examples", () => {
-  it("has examples", () => expect(blocks.length).toBeGreaterThan(0));
+  it("has examples", () => expect(blocks.length).toBe(7));
   blocks.forEach((code, i) => {
     it(`example ${i + 1} runs`, () => {
       mkdirSync(dir, { recursive: true });
@@ -26,6 +26,7 @@ describe("README examples", () => {
       if (i === 4) expect(out).toMatch(/0 TRUNCATED/);
       if (i === 5) expect(out).toMatch(/disputed step 2 \(transaction 2\) found in [23] rounds/);
       if (i === 5) expect(out).toMatch(/proposer convicted/);
+      if (i === 6) expect(out).toMatch(/^1 true 40n\n0\n$/);
     });
   });
 });
