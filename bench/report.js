@@ -30,6 +30,17 @@ if (results.stepProofSizes) {
   lines.push("", "### Step proofs (same run; bytes of the msgpack record)", "", "| step | bytes | witness slots | proveStep |", "|---|---:|---:|---:|");
   for (const r of results.stepProofSizes) lines.push(`| ${r.step} | ${r.bytes} | ${r.witnessSlots} | ${r.proveMs.toFixed(0)} ms |`);
 }
+if (results.store) {
+  const st = results.store;
+  const ms = (xs) => xs.map((x) => x.toFixed(0)).join(", ");
+  lines.push("", `### LMDB store, ${st.slots} slots (same run; wall-clock, median of the listed runs)`, "", "| measure | value |", "|---|---:|");
+  lines.push(`| genesis commit | ${st.genesisCommitMs.toFixed(0)} ms |`);
+  lines.push(`| reopen, inner nodes over stored leaves (default) | **${st.reopenLeavesMedianMs.toFixed(0)} ms** (${ms(st.reopenLeavesMs)}) |`);
+  lines.push(`| reopen, every slot rehashed (verify: "full") | ${st.reopenFullMedianMs.toFixed(0)} ms (${ms(st.reopenFullMs)}) |`);
+  lines.push(`| 10k-transfer batches, engine only | ${fmt(st.applyEngineTxPerSecond)} tx/s |`);
+  lines.push(`| the same batches through Chain (execute + LMDB commit, fsync) | ${fmt(st.applyChainTxPerSecond)} tx/s |`);
+  lines.push(`| database size | ${(st.databaseBytes / 2 ** 20).toFixed(0)} MiB (${(st.databaseBytes / st.slots).toFixed(0)} B/slot) |`);
+}
 if (results.extras) {
   lines.push("", "### Other measurements of the same run", "", "| measure | value |", "|---|---:|");
   for (const [k, v] of Object.entries(results.extras)) lines.push(`| ${k} | ${v < 10 ? v.toFixed(3) : fmt(v)} |`);

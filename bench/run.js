@@ -24,7 +24,7 @@ results.push(...engine.results, ...recovery.results, ...stepProofs.results);
 const codec = codecSuites({ quick });
 results.push(...codec.results);
 const store = storeSuites({ quick });
-const extras = { ...engine.extras, ...recovery.extras, ...store };
+const extras = { ...engine.extras, ...recovery.extras };
 
 const find = (suiteStart, name) => {
   const r = results.find((x) => x.suite.startsWith(suiteStart) && x.name === name);
@@ -64,6 +64,7 @@ const report = {
   proofSizes: proofs,
   daSizes: codec.sizes,
   stepProofSizes: stepProofs.sizes,
+  store: store.store,
   extras,
 };
 writeFileSync(new URL("./results.json", import.meta.url), JSON.stringify(report, null, 2) + "\n");
