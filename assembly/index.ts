@@ -234,6 +234,31 @@ export function engineReadLeaves(engine: usize, indices: usize, count: u32, out:
 }
 
 /**
+ * Writes the store pages named by `count` u32 page indices at `pages` to `out`, back to back: page
+ * p holds slots [p·pageSlots, p·pageSlots + n), n = pageSlots except on the last page, as n 48-byte
+ * records then their n 32-byte leaves (docs/SPEC.md §12). Commits pending changes first. Returns
+ * the bytes written, or ERR_INDEX_RANGE when a page holds no slot.
+ */
+export function engineReadPages(engine: usize, pages: usize, count: u32, pageSlots: u32, out: usize): i64 {
+  const s = changetype<State>(engine);
+  flushDirtySlots(s);
+  commit(s.tree);
+  let at = out;
+  for (let i: u32 = 0; i < count; i++) {
+    const first = <u64>load<u32>(pages + (<usize>i << 2)) * <u64>pageSlots;
+    if (first >= <u64>s.slotCount) return ERR_INDEX_RANGE;
+    const end = min<u64>(first + <u64>pageSlots, <u64>s.slotCount);
+    const n = <usize>(end - first);
+    for (let k: usize = 0; k < n; k++) {
+      memory.copy(at + k * SLOT_BYTES, slotPtr(s, <u32>first + <u32>k), SLOT_BYTES);
+      copyHash(at + n * SLOT_BYTES + (k << 5), readLeaf(s.tree, <u32>first + <u32>k));
+    }
+    at += n * (SLOT_BYTES + 32);
+  }
+  return <i64>(at - out);
+}
+
+/**
  * Appends `count` slot records together with their leaves (as engineReadLeaves wrote them),
  * without hashing the records: the next root hashes only inner nodes. The caller vouches that
  * each leaf is its record's hash (a store compares the resulting root with its committed one).

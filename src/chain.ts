@@ -178,24 +178,10 @@ function allPages(slotCount: number): number[] {
   return Array.from({ length: Math.ceil(slotCount / PAGE_SLOTS) }, (_, p) => p);
 }
 
-/** The current bytes of the given pages (records, then leaves), read from the core in two calls. */
+/** The current bytes of the given pages (records, then leaves), read from the core in one call. */
 function pagesOf(engine: Engine, pages: readonly number[]): Map<number, Uint8Array> {
-  const count = engine.slotCount();
-  const indices: number[] = [];
-  for (const p of pages) for (let s = p * PAGE_SLOTS; s < Math.min(count, (p + 1) * PAGE_SLOTS); s++) indices.push(s);
-  const records = engine.readSlotRecords(indices);
-  const leaves = engine.readLeaves(indices);
-  const out = new Map<number, Uint8Array>();
-  let slot = 0;
-  for (const p of pages) {
-    const n = Math.min(count, (p + 1) * PAGE_SLOTS) - p * PAGE_SLOTS;
-    const page = new Uint8Array(n * PAGE_SLOT_BYTES);
-    page.set(records.subarray(slot * SLOT_RECORD_BYTES, (slot + n) * SLOT_RECORD_BYTES), 0);
-    page.set(leaves.subarray(slot * HASH_BYTES, (slot + n) * HASH_BYTES), n * SLOT_RECORD_BYTES);
-    out.set(p, page);
-    slot += n;
-  }
-  return out;
+  const bytes = engine.readSlotPages(pages, PAGE_SLOTS);
+  return new Map(pages.map((p, i) => [p, bytes[i]!]));
 }
 
 function wrapStoreError(e: unknown): L2EngineError {

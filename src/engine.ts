@@ -144,6 +144,33 @@ export class Engine {
     return this.readPerSlot(indices, HASH_BYTES, (x, ptr, n, out) => x.engineReadLeaves(this.handle, ptr, n, out));
   }
 
+  /**
+   * Slot pages as a store keeps them (docs/SPEC.md §12): for each page index p, the records of
+   * slots [p·pageSlots, …) — fewer on the last page — then their leaves. One call into the core;
+   * the pages are views into one buffer.
+   */
+  readSlotPages(pages: readonly number[], pageSlots: number): Uint8Array[] {
+    if (!Number.isInteger(pageSlots) || pageSlots < 1 || pageSlots > 1 << 16) throw new InvalidArgumentError("pageSlots must be an integer in [1, 65536]");
+    const count = this.slotCount();
+    const sizes = pages.map((p) => {
+      if (!Number.isInteger(p) || p < 0 || p * pageSlots >= count) throw new InvalidArgumentError(`page ${String(p)} holds no slot (slot count ${count})`);
+      return Math.min(pageSlots, count - p * pageSlots) * (SLOT_RECORD_BYTES + HASH_BYTES);
+    });
+    const total = sizes.reduce((a, b) => a + b, 0);
+    const out = new Uint8Array(total);
+    this.instance.call((x) => {
+      const ptr = this.instance.reserveInput(pages.length * 4 + total);
+      const view = new DataView(this.instance.bytes().buffer, ptr, pages.length * 4);
+      pages.forEach((p, k) => view.setUint32(k * 4, p, true));
+      const outPtr = ptr + pages.length * 4;
+      const written = x.engineReadPages(this.handle, ptr, pages.length, pageSlots, outPtr);
+      if (Number(written) !== total) throw new InvalidArgumentError("page index out of range");
+      out.set(this.instance.bytes().subarray(outPtr, outPtr + total));
+    });
+    let at = 0;
+    return sizes.map((n) => out.subarray(at, (at += n)));
+  }
+
   private readPerSlot(
     indices: readonly number[] | Uint32Array,
     itemBytes: number,

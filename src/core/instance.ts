@@ -32,6 +32,7 @@ export interface CoreExports {
   engineReadSlots(engine: number, indices: number, count: number, out: number): number;
   engineReadLeaves(engine: number, indices: number, count: number, out: number): number;
   engineLoadSlots(engine: number, records: number, leaves: number, count: number): number;
+  engineReadPages(engine: number, pages: number, count: number, pageSlots: number, out: number): bigint;
   engineFindOwner(engine: number, owner: number, out: number, max: number): number;
   engineOutputBytes(feeCount: number, entries: number): number;
   engineApplyBatch(engine: number, input: number): number;
