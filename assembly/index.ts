@@ -258,6 +258,50 @@ export function engineReadPages(engine: usize, pages: usize, count: u32, pageSlo
   return <i64>(at - out);
 }
 
+/** Marks every slot dirty, so the next root rehashes each record into its leaf (full verification). */
+export function engineRehashAll(engine: usize): void {
+  const s = changetype<State>(engine);
+  for (let i: u32 = 0; i < s.slotCount; i++) markDirty(s, i);
+}
+
+/**
+ * Makes room for `total` slots in the slot array and the tree at once, so that loading a large
+ * state does not regrow (and recopy) them step by step. ERR_CAPACITY beyond MAX_SLOTS.
+ */
+export function engineReserve(engine: usize, total: u32): i32 {
+  const s = changetype<State>(engine);
+  if (total <= s.slotCount) return OK;
+  if (!reserveSlots(s, total - s.slotCount)) return ERR_CAPACITY;
+  return ensureLeafStored(s.tree, total - 1);
+}
+
+/**
+ * Appends `count` slots given as store pages (engineReadPages' layout: per page n records, then
+ * their n leaves; n = pageSlots except for a last, shorter page), without hashing the records.
+ */
+export function engineLoadPages(engine: usize, pages: usize, count: u32, pageSlots: u32): i32 {
+  const s = changetype<State>(engine);
+  if (count == 0) return OK;
+  if (pageSlots == 0) return ERR_INDEX_RANGE;
+  if (!reserveSlots(s, count)) return ERR_CAPACITY;
+  const status = ensureLeafStored(s.tree, s.slotCount + count - 1);
+  if (status != OK) return status;
+  let at = pages;
+  let done: u32 = 0;
+  while (done < count) {
+    const n = min<u32>(pageSlots, count - done);
+    const leaves = at + <usize>n * SLOT_BYTES;
+    for (let k: u32 = 0; k < n; k++) {
+      memory.copy(slotPtr(s, s.slotCount + k), at + <usize>k * SLOT_BYTES, SLOT_BYTES);
+      writeLeaf(s.tree, s.slotCount + k, leaves + (<usize>k << 5));
+    }
+    s.slotCount += n;
+    done += n;
+    at = leaves + (<usize>n << 5);
+  }
+  return OK;
+}
+
 /**
  * Appends `count` slot records together with their leaves (as engineReadLeaves wrote them),
  * without hashing the records: the next root hashes only inner nodes. The caller vouches that

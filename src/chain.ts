@@ -2,14 +2,12 @@
 // which reopens from that store without replaying history (restore the slot pages, recompute the
 // root, compare it with the committed one).
 
-import { HASH_BYTES } from "./bytes.js";
 import { Engine, type ApplyOptions, type EngineOptions } from "./engine.js";
-import { SLOT_RECORD_BYTES } from "./engine/flat.js";
 import { InvalidArgumentError, L2EngineError, StoreError } from "./errors.js";
 import { normalizeAddress } from "./protocol/encoding.js";
 import type { Batch, BatchResult, Hex, Slot } from "./protocol/types.js";
 import {
-  PAGE_SLOT_BYTES, PAGE_SLOTS, STORE_FORMAT, decodeStoredBatch, encodeStoredBatch,
+  PAGE_SLOTS, STORE_FORMAT, decodeStoredBatch, encodeStoredBatch,
   type StateStore, type StoreHead, type StoredBatch,
 } from "./store.js";
 
@@ -144,17 +142,14 @@ export class Chain {
 /** Rebuilds the engine from the store's pages and checks it against the committed roots. */
 function restore(store: StateStore, head: StoreHead, options: Omit<EngineOptions, "genesis">, verify: "leaves" | "full" = "leaves"): Engine {
   if (verify !== "leaves" && verify !== "full") throw new InvalidArgumentError('verify must be "leaves" or "full"');
-  const records = new Uint8Array(head.slotCount * SLOT_RECORD_BYTES);
-  const leaves = new Uint8Array(head.slotCount * HASH_BYTES);
-  const pageCount = Math.ceil(head.slotCount / PAGE_SLOTS);
-  for (let p = 0; p < pageCount; p++) {
-    const n = Math.min(PAGE_SLOTS, head.slotCount - p * PAGE_SLOTS);
-    const page = store.readPage(p);
-    if (page === undefined || page.length !== n * PAGE_SLOT_BYTES) throw new StoreError("CORRUPT", `slot page ${p} is missing or has the wrong size`);
-    records.set(page.subarray(0, n * SLOT_RECORD_BYTES), p * PAGE_SLOTS * SLOT_RECORD_BYTES);
-    leaves.set(page.subarray(n * SLOT_RECORD_BYTES), p * PAGE_SLOTS * HASH_BYTES);
+  let engine: Engine;
+  try {
+    engine = Engine.fromSlotPages(head.slotCount, PAGE_SLOTS, (p) => store.readPage(p), options);
+  } catch (e) {
+    if (e instanceof InvalidArgumentError) throw new StoreError("CORRUPT", `stored slot ${e.message}`, e);
+    throw e;
   }
-  const engine = Engine.fromSlotRecords(records, options, verify === "full" ? undefined : leaves);
+  if (verify === "full") engine.rehashLeaves();
   const root = engine.stateRoot();
   if (root !== head.stateRoot || engine.treeRoot() !== head.treeRoot) {
     engine.dispose();

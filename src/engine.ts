@@ -118,6 +118,59 @@ export class Engine {
     return engine;
   }
 
+  /**
+   * An engine of `slotCount` slots read page by page as a store keeps them (see
+   * {@link Engine.readSlotPages}): `page(p)` returns page p. The stored leaves are taken as they
+   * are and only inner nodes are hashed; call {@link Engine.rehashLeaves} to recompute the leaves
+   * from the records too. Compare the resulting root with one you trust.
+   */
+  static fromSlotPages(
+    slotCount: number,
+    pageSlots: number,
+    page: (index: number) => Uint8Array | undefined,
+    options: Omit<EngineOptions, "genesis">,
+  ): Engine {
+    if (!Number.isInteger(slotCount) || slotCount < 0) throw new InvalidArgumentError("slotCount must be a non-negative integer");
+    if (slotCount > MAX_SLOTS) throw new CapacityError(`a state holds at most ${MAX_SLOTS} slots`);
+    if (!Number.isInteger(pageSlots) || pageSlots < 1 || pageSlots > 1 << 16) throw new InvalidArgumentError("pageSlots must be an integer in [1, 65536]");
+    const engine = new Engine({ ...options, genesis: [] });
+    try {
+      const status = engine.instance.call((x) => x.engineReserve(engine.handle, slotCount));
+      if (status !== 0) throw statusError(status, "load");
+      const slotBytes = SLOT_RECORD_BYTES + HASH_BYTES;
+      const pagesPerChunk = Math.max(1, Math.floor((1 << 16) / pageSlots));
+      const pageCount = Math.ceil(slotCount / pageSlots);
+      for (let first = 0; first < pageCount; first += pagesPerChunk) {
+        const last = Math.min(pageCount, first + pagesPerChunk);
+        const chunkSlots = Math.min(slotCount, last * pageSlots) - first * pageSlots;
+        const loaded = engine.instance.call((x) => {
+          const ptr = engine.instance.reserveInput(chunkSlots * slotBytes);
+          let at = ptr;
+          for (let p = first; p < last; p++) {
+            const want = Math.min(pageSlots, slotCount - p * pageSlots) * slotBytes;
+            const bytes = page(p);
+            if (!(bytes instanceof Uint8Array) || bytes.length !== want) {
+              throw new InvalidArgumentError(`page ${p} is ${bytes instanceof Uint8Array ? `${bytes.length} bytes, not ${want}` : "missing"}`);
+            }
+            engine.instance.bytes().set(bytes, at);
+            at += want;
+          }
+          return x.engineLoadPages(engine.handle, ptr, chunkSlots, pageSlots);
+        });
+        if (loaded !== 0) throw statusError(loaded, "load");
+      }
+    } catch (e) {
+      engine.dispose();
+      throw e;
+    }
+    return engine;
+  }
+
+  /** Recomputes every slot's leaf from its record at the next root (after loading stored leaves). */
+  rehashLeaves(): void {
+    this.instance.call((x) => x.engineRehashAll(this.live()));
+  }
+
   private loadRecords(records: Uint8Array, leaves: Uint8Array): void {
     const count = records.length / SLOT_RECORD_BYTES;
     const chunk = 1 << 16;

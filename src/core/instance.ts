@@ -32,6 +32,9 @@ export interface CoreExports {
   engineReadSlots(engine: number, indices: number, count: number, out: number): number;
   engineReadLeaves(engine: number, indices: number, count: number, out: number): number;
   engineLoadSlots(engine: number, records: number, leaves: number, count: number): number;
+  engineReserve(engine: number, total: number): number;
+  engineRehashAll(engine: number): void;
+  engineLoadPages(engine: number, pages: number, count: number, pageSlots: number): number;
   engineReadPages(engine: number, pages: number, count: number, pageSlots: number, out: number): bigint;
   engineFindOwner(engine: number, owner: number, out: number, max: number): number;
   engineOutputBytes(feeCount: number, entries: number): number;
