@@ -197,6 +197,28 @@ describe("Chain failure paths", () => {
     expect(err.message).toMatch(/slots hash to/);
   });
 
+  it("refuses a store with a missing or truncated page, and reads pages only where slots are", () => {
+    const dir = tempDir();
+    Chain.open({ store: LmdbStore.open(dir), genesis: w.genesis, ...DOMAIN }).close();
+    const env = open({ path: dir, maxDbs: 4, compression: false });
+    const pages = env.openDB<Uint8Array, number>({ name: "pages", encoding: "binary", keyEncoding: "uint32" });
+    const page2 = Uint8Array.from(pages.getBinary(2)!);
+    pages.putSync(2, page2.subarray(0, page2.length - 1));
+    void env.close();
+    let err = openError(dir);
+    expect(err.fault).toBe("CORRUPT");
+    expect(err.message).toMatch(/page 2 is 3839 bytes, not 3840/);
+    const env2 = open({ path: dir, maxDbs: 4, compression: false });
+    env2.openDB<Uint8Array, number>({ name: "pages", encoding: "binary", keyEncoding: "uint32" }).removeSync(2);
+    void env2.close();
+    err = openError(dir);
+    expect(err.message).toMatch(/page 2 is missing/);
+    const engine = Engine.create({ genesis: w.genesis, ...DOMAIN });
+    expect(() => engine.readSlotPages([7], PAGE_SLOTS)).toThrow(InvalidArgumentError); // 300 slots: pages 0..6
+    expect(engine.readSlotPages([6], PAGE_SLOTS)[0]!.length).toBe((300 - 6 * 48) * 80);
+    engine.dispose();
+  });
+
   it("changedPages covers touched slots, fee slots and every new slot", () => {
     expect(PAGE_SLOTS).toBe(48);
     const result = { receipts: [{ status: 0, touched: [3, 100], out: [0n, 0n] }], slotCount: 300 } as never;
