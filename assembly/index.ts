@@ -217,23 +217,6 @@ export function engineReadSlots(engine: usize, indices: usize, count: u32, out: 
 }
 
 /**
- * Copies the 32-byte state-tree leaves of `count` slots (u32 indices at `indices`) to `out`,
- * committing pending changes first; ERR_INDEX_RANGE if any slot does not exist. A store keeps
- * them beside the records so that reopening hashes only the inner nodes.
- */
-export function engineReadLeaves(engine: usize, indices: usize, count: u32, out: usize): i32 {
-  const s = changetype<State>(engine);
-  flushDirtySlots(s);
-  commit(s.tree);
-  for (let i: u32 = 0; i < count; i++) {
-    const index = load<u32>(indices + (<usize>i << 2));
-    if (index >= s.slotCount) return ERR_INDEX_RANGE;
-    copyHash(out + (<usize>i << 5), readLeaf(s.tree, index));
-  }
-  return OK;
-}
-
-/**
  * Writes the store pages named by `count` u32 page indices at `pages` to `out`, back to back: page
  * p holds slots [p·pageSlots, p·pageSlots + n), n = pageSlots except on the last page, as n 48-byte
  * records then their n 32-byte leaves (docs/SPEC.md §12). Commits pending changes first. Returns
@@ -299,25 +282,6 @@ export function engineLoadPages(engine: usize, pages: usize, count: u32, pageSlo
     done += n;
     at = leaves + (<usize>n << 5);
   }
-  return OK;
-}
-
-/**
- * Appends `count` slot records together with their leaves (as engineReadLeaves wrote them),
- * without hashing the records: the next root hashes only inner nodes. The caller vouches that
- * each leaf is its record's hash (a store compares the resulting root with its committed one).
- */
-export function engineLoadSlots(engine: usize, records: usize, leaves: usize, count: u32): i32 {
-  const s = changetype<State>(engine);
-  if (count == 0) return OK;
-  if (!reserveSlots(s, count)) return ERR_CAPACITY;
-  const status = ensureLeafStored(s.tree, s.slotCount + count - 1);
-  if (status != OK) return status;
-  for (let i: u32 = 0; i < count; i++) {
-    memory.copy(slotPtr(s, s.slotCount + i), records + <usize>i * SLOT_BYTES, SLOT_BYTES);
-    writeLeaf(s.tree, s.slotCount + i, leaves + (<usize>i << 5));
-  }
-  s.slotCount += count;
   return OK;
 }
 

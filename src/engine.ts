@@ -2,7 +2,7 @@
 
 import { fromHex, toHex, HASH_BYTES } from "./bytes.js";
 import { WasmCore } from "./core.js";
-import { CoreInstance, type CoreExports } from "./core/instance.js";
+import { CoreInstance } from "./core/instance.js";
 import { statusError } from "./core/status.js";
 import { CapacityError, InvalidArgumentError } from "./errors.js";
 import {
@@ -92,25 +92,17 @@ export class Engine {
 
   /**
    * An engine whose slots are `records`: consecutive 48-byte slot records in the core's layout
-   * (src/engine/flat.ts), as {@link Engine.readSlotRecords} returns them. This is how a store
-   * restores a state without replaying history. With `leaves` (from {@link Engine.readLeaves}, one
-   * per record) the records are not rehashed, only the inner nodes are: about 4× less work. Each
-   * record and leaf is taken as it is, so only pass bytes an engine wrote, and compare the
-   * resulting root with one you trust (as the chain does with its committed root).
+   * (src/engine/flat.ts), as {@link Engine.readSlotRecords} returns them; every record is hashed
+   * into its leaf. Each record's fields are taken as they are, so only pass bytes an engine wrote.
    */
-  static fromSlotRecords(records: Uint8Array, options: Omit<EngineOptions, "genesis">, leaves?: Uint8Array): Engine {
+  static fromSlotRecords(records: Uint8Array, options: Omit<EngineOptions, "genesis">): Engine {
     if (!(records instanceof Uint8Array) || records.length % SLOT_RECORD_BYTES !== 0) {
       throw new InvalidArgumentError(`slot records must be a Uint8Array of a multiple of ${SLOT_RECORD_BYTES} bytes`);
     }
-    const count = records.length / SLOT_RECORD_BYTES;
-    if (count > MAX_SLOTS) throw new CapacityError(`a state holds at most ${MAX_SLOTS} slots`);
-    if (leaves !== undefined && (!(leaves instanceof Uint8Array) || leaves.length !== count * HASH_BYTES)) {
-      throw new InvalidArgumentError(`leaves must be a Uint8Array of ${HASH_BYTES} bytes per record`);
-    }
+    if (records.length / SLOT_RECORD_BYTES > MAX_SLOTS) throw new CapacityError(`a state holds at most ${MAX_SLOTS} slots`);
     const engine = new Engine({ ...options, genesis: [] });
     try {
-      if (leaves === undefined) engine.appendRecords(records);
-      else engine.loadRecords(records, leaves);
+      engine.appendRecords(records);
     } catch (e) {
       engine.dispose();
       throw e;
@@ -171,30 +163,26 @@ export class Engine {
     this.instance.call((x) => x.engineRehashAll(this.live()));
   }
 
-  private loadRecords(records: Uint8Array, leaves: Uint8Array): void {
-    const count = records.length / SLOT_RECORD_BYTES;
-    const chunk = 1 << 16;
-    for (let start = 0; start < count; start += chunk) {
-      const n = Math.min(count, start + chunk) - start;
-      const status = this.instance.call((x) => {
-        const ptr = this.instance.reserveInput(n * (SLOT_RECORD_BYTES + HASH_BYTES));
-        const mem = this.instance.bytes();
-        mem.set(records.subarray(start * SLOT_RECORD_BYTES, (start + n) * SLOT_RECORD_BYTES), ptr);
-        mem.set(leaves.subarray(start * HASH_BYTES, (start + n) * HASH_BYTES), ptr + n * SLOT_RECORD_BYTES);
-        return x.engineLoadSlots(this.handle, ptr, ptr + n * SLOT_RECORD_BYTES, n);
-      });
-      if (status !== 0) throw statusError(status, "load");
-    }
-  }
-
   /** The 48-byte records of the given slots, concatenated in the order asked (see fromSlotRecords). */
   readSlotRecords(indices: readonly number[] | Uint32Array): Uint8Array {
-    return this.readPerSlot(indices, SLOT_RECORD_BYTES, (x, ptr, n, out) => x.engineReadSlots(this.handle, ptr, n, out));
-  }
-
-  /** The 32-byte state-tree leaves of the given slots (each the keccak256 of the slot, SPEC §4.1). */
-  readLeaves(indices: readonly number[] | Uint32Array): Uint8Array {
-    return this.readPerSlot(indices, HASH_BYTES, (x, ptr, n, out) => x.engineReadLeaves(this.handle, ptr, n, out));
+    const count = this.slotCount();
+    for (const i of indices) {
+      if (!Number.isInteger(i) || i < 0 || i >= count) throw new InvalidArgumentError(`slot ${String(i)} does not exist (slot count ${count})`);
+    }
+    const out = new Uint8Array(indices.length * SLOT_RECORD_BYTES);
+    const chunk = 1 << 14;
+    for (let start = 0; start < indices.length; start += chunk) {
+      const part = Uint32Array.from(indices.slice(start, start + chunk) as ArrayLike<number>);
+      this.instance.call((x) => {
+        const ptr = this.instance.reserveInput(part.length * (4 + SLOT_RECORD_BYTES));
+        const view = new DataView(this.instance.bytes().buffer, ptr, part.length * 4);
+        for (let k = 0; k < part.length; k++) view.setUint32(k * 4, part[k]!, true);
+        const outPtr = ptr + part.length * 4;
+        if (x.engineReadSlots(this.handle, ptr, part.length, outPtr) !== 0) throw new InvalidArgumentError("slot index out of range");
+        out.set(this.instance.bytes().subarray(outPtr, outPtr + part.length * SLOT_RECORD_BYTES), start * SLOT_RECORD_BYTES);
+      });
+    }
+    return out;
   }
 
   /**
@@ -222,31 +210,6 @@ export class Engine {
     });
     let at = 0;
     return sizes.map((n) => out.subarray(at, (at += n)));
-  }
-
-  private readPerSlot(
-    indices: readonly number[] | Uint32Array,
-    itemBytes: number,
-    read: (x: CoreExports, indicesPtr: number, count: number, out: number) => number,
-  ): Uint8Array {
-    const count = this.slotCount();
-    for (const i of indices) {
-      if (!Number.isInteger(i) || i < 0 || i >= count) throw new InvalidArgumentError(`slot ${String(i)} does not exist (slot count ${count})`);
-    }
-    const out = new Uint8Array(indices.length * itemBytes);
-    const chunk = 1 << 14;
-    for (let start = 0; start < indices.length; start += chunk) {
-      const part = Uint32Array.from(indices.slice(start, start + chunk) as ArrayLike<number>);
-      this.instance.call((x) => {
-        const ptr = this.instance.reserveInput(part.length * (4 + itemBytes));
-        const view = new DataView(this.instance.bytes().buffer, ptr, part.length * 4);
-        for (let k = 0; k < part.length; k++) view.setUint32(k * 4, part[k]!, true);
-        const outPtr = ptr + part.length * 4;
-        if (read(x, ptr, part.length, outPtr) !== 0) throw new InvalidArgumentError("slot index out of range");
-        out.set(this.instance.bytes().subarray(outPtr, outPtr + part.length * itemBytes), start * itemBytes);
-      });
-    }
-    return out;
   }
 
   /**

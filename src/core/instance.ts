@@ -30,8 +30,6 @@ export interface CoreExports {
   engineSlotCount(engine: number): number;
   engineGetSlot(engine: number, index: number, out: number): number;
   engineReadSlots(engine: number, indices: number, count: number, out: number): number;
-  engineReadLeaves(engine: number, indices: number, count: number, out: number): number;
-  engineLoadSlots(engine: number, records: number, leaves: number, count: number): number;
   engineReserve(engine: number, total: number): number;
   engineRehashAll(engine: number): void;
   engineLoadPages(engine: number, pages: number, count: number, pageSlots: number): number;
