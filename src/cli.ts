@@ -8,7 +8,7 @@ import { UsageError, parseArgs } from "./cli/args.js";
 import { readBytes, readJson, toJson, writeFile } from "./cli/files.js";
 import { progress } from "./cli/progress.js";
 import { treeDemo } from "./cli/tree-demo.js";
-import { EXIT_CONVICTED, apply, inspect, proveStepCommand, trace, verifyStepCommand } from "./cli/chain-commands.js";
+import { apply, inspect, proveStepCommand, trace, verifyStepCommand } from "./cli/chain-commands.js";
 
 const USAGE = `usage: l2engine <command> [options]
 
@@ -122,5 +122,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-export { EXIT_CONVICTED };
 process.exitCode = await main(process.argv.slice(2));

@@ -5,8 +5,6 @@
 // commit atomic; the chain (src/chain.ts) decides what goes into it. The LMDB store is in
 // src/node/lmdb-store.ts; the memory store here serves tests and browsers.
 
-import { HASH_BYTES } from "./bytes.js";
-import { SLOT_RECORD_BYTES } from "./engine/flat.js";
 import { StoreError } from "./errors.js";
 import { BATCH_RESULT_SCHEMA, packRecord, unpackRecord, type Schema } from "./records.js";
 import type { BatchResult, Hex } from "./protocol/types.js";
@@ -16,8 +14,6 @@ import type { BatchResult, Hex } from "./protocol/types.js";
  * (64 slots took two pages, 8 KiB for 5 KiB of data; see docs/DECISIONS.md).
  */
 export const PAGE_SLOTS = 48;
-/** Stored bytes per slot: its record, then (in the second half of the page) its leaf. */
-export const PAGE_SLOT_BYTES = SLOT_RECORD_BYTES + HASH_BYTES;
 /** Version of the stored layout; a store of another version is refused, not misread. */
 export const STORE_FORMAT = 1;
 
