@@ -4,7 +4,8 @@
 // line by line; the TypeScript reference (src/reference/engine.ts) is the oracle.
 //
 // Input (all little-endian), built by src/engine/flat.ts:
-//   u32 feeSlotCount | u32 l1Count | u32 txCount | u32 0 | feeSlotCount × u32 | pad to 8 |
+//   u32 feeSlotCount | u32 l1Count | u32 txCount | u32 flags | 32-byte EIP-712 domain separator |
+//   feeSlotCount × u32 | pad to 8 |
 //   l1Count × 64-byte L1 record | txCount × 128-byte tx record
 // Output: (l1Count + txCount) × 64-byte receipt | trailer (see writeTrailer).
 
@@ -26,6 +27,7 @@ export const TX_RECORD_BYTES: usize = 128;
 export const RECEIPT_BYTES: usize = 64;
 export const WITHDRAWAL_RECORD_BYTES: usize = 48;
 export const TRAILER_BYTES: usize = 144;
+export const BATCH_HEADER_BYTES: usize = 48;
 
 const L1_KIND: usize = 0, L1_HAS_SLOT: usize = 1, L1_SLOT: usize = 4, L1_TOKEN: usize = 8, L1_OWNER: usize = 12;
 const L1_AMOUNT: usize = 32;
@@ -78,9 +80,15 @@ class Run {
   withdrawalBase: u32 = 0;
   /** The batch's withdrawal tree; 0 in a step check, whose caller recomputes the root from a proof. */
   wtree: Tree = changetype<Tree>(0);
+  /** Slot count before the batch's first entry: only fee slots below it can be active (SPEC §5.1). */
+  baseSlotCount: u32 = 0;
+  /** The EIP-712 domain separator (32 bytes) a trace commits to; 0 in a step check. */
+  domainSeparator: usize = 0;
 }
 
 const PENDING: usize = memory.data(16 * 16, 8); // MAX_FEE_SLOTS × u128
+/** One byte per listed fee slot: 1 when it is active for this batch (SPEC §5.1). */
+const FEE_ACTIVE: usize = memory.data(16, 8);
 const RUN: usize = memory.data(64, 8);
 
 // ---- helpers ----
@@ -150,18 +158,45 @@ function markPool(r: Run, pool: u32): void {
   mark(r, pool + 2);
 }
 
-/** Position of `slot` in the fee list, or -1. */
+@inline function feeActive(k: u32): bool {
+  return load<u8>(FEE_ACTIVE + <usize>k) != 0;
+}
+
+/** Position of `slot` among the active fee slots, or -1. */
 function feeIndexOfSlot(r: Run, slot: u32): i32 {
-  for (let k: u32 = 0; k < r.feeCount; k++) if (load<u32>(r.feeSlots + (<usize>k << 2)) == slot) return <i32>k;
+  for (let k: u32 = 0; k < r.feeCount; k++) {
+    if (feeActive(k) && load<u32>(r.feeSlots + (<usize>k << 2)) == slot) return <i32>k;
+  }
   return -1;
 }
 
-/** Position of the fee slot for `token`, or -1. */
+/** Position of the active fee slot for `token`, or -1. */
 function feeIndexOfToken(r: Run, token: u32): i32 {
   for (let k: u32 = 0; k < r.feeCount; k++) {
-    if (tokenOf(r, load<u32>(r.feeSlots + (<usize>k << 2))) == token) return <i32>k;
+    if (feeActive(k) && tokenOf(r, load<u32>(r.feeSlots + (<usize>k << 2))) == token) return <i32>k;
   }
   return -1;
+}
+
+/**
+ * Which listed fee slots are active (SPEC §5.1): a fee slot is active when it existed before the
+ * batch (index < baseSlotCount), is not pool-owned, and no earlier active fee slot has its token.
+ * Owner and token never change, so the rule gives the same answer at every step of the batch —
+ * which is what lets a stateless step check re-derive it from its witness. The rest are ignored:
+ * fee slots invalid for the state never make a batch unexecutable.
+ */
+function resolveFeeSlots(r: Run): void {
+  for (let k: u32 = 0; k < r.feeCount; k++) {
+    const slot = load<u32>(r.feeSlots + (<usize>k << 2));
+    let active = slot < r.baseSlotCount && !isReserved(ownerOf(r, slot));
+    if (active) {
+      const token = tokenOf(r, slot);
+      for (let j: u32 = 0; j < k; j++) {
+        if (feeActive(j) && tokenOf(r, load<u32>(r.feeSlots + (<usize>j << 2))) == token) active = false;
+      }
+    }
+    store<u8>(FEE_ACTIVE + <usize>k, active ? 1 : 0);
+  }
 }
 
 @inline function pendingPtr(r: Run, k: i32): usize {
@@ -537,20 +572,6 @@ function applyTx(r: Run, tx: usize): u8 {
 
 // ---- the batch ----
 
-/** Checks the fee slots: existing, not pool-owned, one per token, at most MAX_FEE_SLOTS. */
-function checkFeeSlots(s: State, feeSlots: usize, count: u32): bool {
-  if (count > MAX_FEE_SLOTS) return false;
-  for (let k: u32 = 0; k < count; k++) {
-    const slot = load<u32>(feeSlots + (<usize>k << 2));
-    if (slot >= s.slotCount) return false;
-    const p = slotPtr(s, slot);
-    if ((load<u64>(p + S_OWNER) | load<u64>(p + S_OWNER, 8)) == 0) return false;
-    for (let j: u32 = 0; j < k; j++) {
-      if (load<u32>(slotPtr(s, load<u32>(feeSlots + (<usize>j << 2))), S_TOKEN) == load<u32>(p, S_TOKEN)) return false;
-    }
-  }
-  return true;
-}
 
 /** stateRoot = keccak256(treeRoot ‖ u32be slotCount) (SPEC §4.3). */
 export function stateRoot(s: State, treeRoot: usize, out: usize): void {
@@ -567,30 +588,38 @@ export function outputBytes(feeCount: u32, entries: u32, trace: bool): usize {
 }
 
 const STEP_INPUT: usize = memory.data(100, 8);
+/** Bytes of one fee-slot entry in the fees hash: u32 slot ‖ u128 owed. */
+const FEE_ENTRY_BYTES: usize = 20;
+const CONTEXT_INPUT: usize = memory.data(32 + 4 + 16 * 20, 8);
 
 /**
  * The commitment to the state between two steps (SPEC §11.1):
- * keccak256(stateRoot ‖ withdrawalsRoot ‖ u32 withdrawalCount ‖ feesHash), where feesHash is
- * keccak256 of the owed fees (u128 big-endian each, in fee-slot order).
+ * keccak256(stateRoot ‖ withdrawalsRoot ‖ u32 withdrawalCount ‖ contextHash), where contextHash =
+ * keccak256(domainSeparator ‖ u32 baseSlotCount ‖ per listed fee slot: u32 slot ‖ u128 owed),
+ * big-endian. It binds the domain the signatures are checked under and which slots the fees are
+ * owed to, so a step proof cannot choose them.
  */
 function stepCommitment(r: Run, out: usize): void {
   flushDirtySlots(r.s);
   stateRoot(r.s, commit(r.s.tree), STEP_INPUT);
   copyHash(STEP_INPUT + 32, commit(r.wtree));
   store<u32>(STEP_INPUT + 64, bswap<u32>(r.withdrawalCount));
+  copyHash(CONTEXT_INPUT, r.domainSeparator);
+  store<u32>(CONTEXT_INPUT + 32, bswap<u32>(r.baseSlotCount));
   for (let k: u32 = 0; k < r.feeCount; k++) {
     const p = pendingPtr(r, <i32>k);
-    store<u64>(FEES_BE + (<usize>k << 4), bswap<u64>(hi(p)));
-    store<u64>(FEES_BE + (<usize>k << 4), bswap<u64>(lo(p)), 8);
+    const e = CONTEXT_INPUT + 36 + <usize>k * FEE_ENTRY_BYTES;
+    store<u32>(e, bswap<u32>(load<u32>(r.feeSlots + (<usize>k << 2))));
+    store<u64>(e, bswap<u64>(hi(p)), 4);
+    store<u64>(e, bswap<u64>(lo(p)), 12);
   }
-  keccak256(FEES_BE, <usize>r.feeCount << 4, STEP_INPUT + 68);
+  keccak256(CONTEXT_INPUT, 36 + <usize>r.feeCount * FEE_ENTRY_BYTES, STEP_INPUT + 68);
   keccak256(STEP_INPUT, 100, out);
 }
-const FEES_BE: usize = memory.data(16 * 16, 8);
 
 /**
  * Applies one batch from `input` and writes receipts and the trailer to `out`. Returns 0, or
- * ERR_BAD_FEE_SLOTS with the state untouched. Trailer at out + entries·64:
+ * ERR_BAD_FEE_SLOTS (more than MAX_FEE_SLOTS listed) with the state untouched. Trailer at out + entries·64:
  *   preStateRoot 32 | stateRoot 32 | treeRoot 32 | withdrawalsRoot 32 | u32 slotCount |
  *   u32 withdrawalCount | 8 pad |
  *   feeCount × u128 fees | withdrawalCount × 48-byte records (owner 20 | token u32 | amount u128)
@@ -601,9 +630,9 @@ export function applyBatch(s: State, input: usize, out: usize): i32 {
   const tracing = (flags & 1) != 0;
   // a prefix of a batch (replaying up to a disputed step): its fees stay owed, not settled
   const settle = (flags & 2) == 0;
-  const feeSlots = input + 16;
-  if (!checkFeeSlots(s, feeSlots, feeCount)) return ERR_BAD_FEE_SLOTS;
-  const l1Records = input + ((16 + (<usize>feeCount << 2) + 7) & ~<usize>7);
+  const feeSlots = input + BATCH_HEADER_BYTES;
+  if (feeCount > MAX_FEE_SLOTS) return ERR_BAD_FEE_SLOTS;
+  const l1Records = input + ((BATCH_HEADER_BYTES + (<usize>feeCount << 2) + 7) & ~<usize>7);
   const txRecords = l1Records + <usize>l1Count * L1_RECORD_BYTES;
   const entries = l1Count + txCount;
   const trailer = out + <usize>entries * RECEIPT_BYTES;
@@ -622,6 +651,9 @@ export function applyBatch(s: State, input: usize, out: usize): i32 {
   r.withdrawalCount = 0;
   r.withdrawalBase = 0;
   r.wtree = treeNew(2, 16);
+  r.baseSlotCount = s.slotCount;
+  r.domainSeparator = input + 16;
+  resolveFeeSlots(r);
 
   memory.fill(out, 0, <usize>entries * RECEIPT_BYTES);
   // the trace (only when asked: every step commitment re-hashes the changed paths)
@@ -641,7 +673,7 @@ export function applyBatch(s: State, input: usize, out: usize): i32 {
   }
   // settlement: fees reach their slots after the last entry (fits() kept room for them)
   for (let k: u32 = 0; k < feeCount; k++) {
-    if (settle) {
+    if (settle && feeActive(k)) {
       const slot = load<u32>(feeSlots + (<usize>k << 2));
       credit(r, slot, pendingPtr(r, <i32>k));
       mark(r, slot);
@@ -663,12 +695,14 @@ export function applyBatch(s: State, input: usize, out: usize): i32 {
 // ---- stateless step check (SPEC §11.5) ----
 
 const VERIFY_STATE: usize = memory.data(64, 8);
+const VERIFY_HEADER_BYTES: usize = 24;
 
 /**
  * Re-executes one step against a witness instead of the state, with the very same entry code as
  * applyBatch. Input (little-endian), built by src/proof.ts:
  *   u32 kind (0 L1 message, 1 transaction, 2 fee settlement) | u32 slotCount | u32 feeCount |
- *   u32 withdrawalCount | feeCount × u32 fee slot | pad to 8 | feeCount × u128 owed fees |
+ *   u32 withdrawalCount | u32 baseSlotCount | u32 0 | feeCount × u32 fee slot | pad to 8 |
+ *   feeCount × u128 owed fees |
  *   entry (64-byte L1 record or 128-byte tx record; none for settlement) |
  *   witness: u32 count | u32 0 | count × (u32 index | 4 pad | 64-byte slot record)
  * The owed fees and the witness records are updated in place. Output (64-byte receipt, then
@@ -676,8 +710,8 @@ const VERIFY_STATE: usize = memory.data(64, 8);
  */
 export function verifyStep(input: usize, out: usize): void {
   const kind = load<u32>(input, 0), slotCount = load<u32>(input, 4), feeCount = load<u32>(input, 8);
-  const feeSlots = input + 16;
-  const owed = input + ((16 + (<usize>feeCount << 2) + 7) & ~<usize>7);
+  const feeSlots = input + VERIFY_HEADER_BYTES;
+  const owed = input + ((VERIFY_HEADER_BYTES + (<usize>feeCount << 2) + 7) & ~<usize>7);
   const entry = owed + (<usize>feeCount << 4);
   const witness = entry + (kind == 0 ? L1_RECORD_BYTES : kind == 1 ? TX_RECORD_BYTES : 0);
 
@@ -698,9 +732,15 @@ export function verifyStep(input: usize, out: usize): void {
   r.withdrawalBase = load<u32>(input, 12);
   r.withdrawalCount = r.withdrawalBase;
   r.wtree = changetype<Tree>(0);
+  r.baseSlotCount = load<u32>(input, 16);
   memory.fill(out, 0, RECEIPT_BYTES + 16 + WITHDRAWAL_RECORD_BYTES);
+  // the same rule as applyBatch, read from the witness (a fee slot below baseSlotCount that the
+  // witness lacks sets the missing flag: the proof is rejected)
+  resolveFeeSlots(r);
   if (kind == 2) {
-    for (let k: u32 = 0; k < feeCount; k++) credit(r, load<u32>(feeSlots + (<usize>k << 2)), pendingPtr(r, <i32>k));
+    for (let k: u32 = 0; k < feeCount; k++) {
+      if (feeActive(k)) credit(r, load<u32>(feeSlots + (<usize>k << 2)), pendingPtr(r, <i32>k));
+    }
   } else {
     const status = kind == 0 ? applyL1(r, entry) : applyTx(r, entry);
     store<u8>(out + R_STATUS, status);

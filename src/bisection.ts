@@ -8,10 +8,21 @@ import { WasmCore } from "./core.js";
 import { proveTraceSteps, traceRoot } from "./engine.js";
 import { L2EngineError } from "./errors.js";
 import { deriveBatch, type DaBatch } from "./codec.js";
+import { MAX_BATCH_ENTRIES } from "./engine/flat.js";
+import { maxMultiproofBytes } from "./proof.js";
 import { STATE_TREE_SHAPE } from "./shape.js";
 import type { Hex } from "./protocol/types.js";
 
-export type BisectionFault = "BAD_PROOF" | "WRONG_INDEX" | "NOT_AGREED_START" | "FINISHED" | "NOT_STARTED" | "NO_DISPUTE";
+export type BisectionFault =
+  | "BAD_PROOF"
+  | "WRONG_INDEX"
+  | "NOT_AGREED_START"
+  | "NOT_CLAIMED_FINAL" // the revealed final commitment is not the one the claim posted
+  | "BAD_CLAIM" // the claim's posted roots do not open from its final commitment
+  | "BAD_PRESTATE" // the pre-state opening does not hash to the agreed state root
+  | "FINISHED"
+  | "NOT_STARTED"
+  | "NO_DISPUTE";
 
 /** A move that breaks the rules: the party that made it loses the dispute. */
 export class BisectionError extends L2EngineError {
@@ -29,10 +40,17 @@ export interface Reveal {
   proof: Uint8Array;
 }
 
+const HASH_HEX = /^0x[0-9a-fA-F]{64}$/;
+/** Bytes of the largest multiproof of one trace leaf: reveals above it are refused unread. */
+const MAX_REVEAL_PROOF_BYTES = maxMultiproofBytes(1);
+
 /**
- * The referee. `commitments` is the number of step commitments of the batch (entries + 2, known
- * to everyone from the batch); `proposerRoot` the trace root the proposer posted; `agreedStart`
- * the commitment both derive from the previous batch's post-state.
+ * The referee of the bisection. `commitments` is the number of step commitments of the batch
+ * (entries + 2, known to everyone from the batch); `proposerRoot` the trace root the proposer
+ * posted; `agreedStart` the commitment C_0 the referee computed from what it trusts
+ * ({@link startCommitment}); `finalCommitment`, when given, the C_{E+1} the claim posted — the
+ * opening reveal must match it. Reveals are hostile input: the game keeps them out of any core
+ * whose state matters (pass a dedicated core, or let it create one).
  *
  * Protocol: the proposer first reveals commitment 0 (it must equal `agreedStart`) and its final
  * commitment (which the challenger disputes); then, while more than one step separates the last
@@ -55,21 +73,35 @@ export class BisectionGame {
     readonly proposerRoot: Hex,
     readonly agreedStart: Hex,
     core: WasmCore = WasmCore.createSync(),
+    readonly finalCommitment?: Hex,
   ) {
-    if (!Number.isInteger(commitments) || commitments < 2) throw new BisectionError("NOT_STARTED", "a batch has at least 2 step commitments");
+    if (!Number.isInteger(commitments) || commitments < 2 || commitments > MAX_BATCH_ENTRIES + 2) {
+      throw new BisectionError("NOT_STARTED", `a batch has from 2 to ${MAX_BATCH_ENTRIES + 2} step commitments, not ${String(commitments)}`);
+    }
+    for (const [name, v] of [["proposerRoot", proposerRoot], ["agreedStart", agreedStart], ["finalCommitment", finalCommitment ?? agreedStart]] as const) {
+      if (typeof v !== "string" || !HASH_HEX.test(v)) throw new BisectionError("NOT_STARTED", `${name} must be a 0x-prefixed 32-byte hex string`);
+    }
     this.steps = commitments - 1;
     this.hi = commitments - 1;
     this.core = core;
   }
 
   private check(r: Reveal, index: number): void {
-    if (r.index !== index) throw new BisectionError("WRONG_INDEX", `expected commitment ${index}, got ${r.index}`);
-    let ok = false;
+    if (r === null || typeof r !== "object" || r.index !== index) {
+      throw new BisectionError("WRONG_INDEX", `expected commitment ${index}, got ${String((r as Reveal | null)?.index)}`);
+    }
+    // sizes and shapes first: nothing unbounded reaches the core
+    if (typeof r.commitment !== "string" || !HASH_HEX.test(r.commitment)) throw new BisectionError("BAD_PROOF", `commitment ${index} is not a 32-byte hex string`);
+    if (!(r.proof instanceof Uint8Array) || r.proof.length < 8 || r.proof.length > MAX_REVEAL_PROOF_BYTES) {
+      throw new BisectionError("BAD_PROOF", `the proof of commitment ${index} is not a multiproof of one leaf (at most ${MAX_REVEAL_PROOF_BYTES} bytes)`);
+    }
+    // the proof must be for exactly this one index (the multiproof names its indices)
+    const named = new DataView(r.proof.buffer, r.proof.byteOffset, r.proof.byteLength);
+    let ok = named.getUint32(0, true) === 1 && named.getUint32(4, true) === index;
     try {
-      ok = this.core.verifyMultiproof(STATE_TREE_SHAPE, fromHex(this.proposerRoot), r.proof, [fromHex(r.commitment)]);
-      // the proof must be for exactly this index (the multiproof names its indices)
-      ok = ok && new DataView(r.proof.buffer, r.proof.byteOffset).getUint32(4, true) === index;
-    } catch {
+      ok = ok && this.core.verifyMultiproof(STATE_TREE_SHAPE, fromHex(this.proposerRoot), r.proof, [fromHex(r.commitment)]);
+    } catch (e) {
+      if (!(e instanceof L2EngineError) || e.code !== "PROOF_INVALID") throw e;
       ok = false;
     }
     if (!ok) throw new BisectionError("BAD_PROOF", `commitment ${index} is not in the proposer's trace`);
@@ -84,6 +116,9 @@ export class BisectionGame {
       throw new BisectionError("NOT_AGREED_START", "the proposer's trace does not start from the agreed state");
     }
     this.check(last, this.commitments - 1);
+    if (this.finalCommitment !== undefined && last.commitment.toLowerCase() !== this.finalCommitment.toLowerCase()) {
+      throw new BisectionError("NOT_CLAIMED_FINAL", "the revealed final commitment is not the one the claim posted");
+    }
     this.started = true;
   }
 
@@ -155,19 +190,32 @@ export function runBisection(
 ): { step: number; rounds: number; pre: Hex; proposerPost: Hex; challengerPost: Hex } {
   const proposer = new Proposer(proposerSteps, core);
   const challenger = new Challenger(challengerSteps);
-  const final = challengerSteps.length - 1;
-  if (challenger.agrees(final, proposerSteps[final] ?? ("0x" as Hex))) {
+  const game = new BisectionGame(challengerSteps.length, proposer.root, challengerSteps[0]!, core);
+  return playBisection(game, proposer, challenger);
+}
+
+/**
+ * Plays `game` (opened by a referee, e.g. {@link StepReferee.openDispute}) to its end between a
+ * proposer and an honest challenger whose trace has as many commitments as the game.
+ */
+export function playBisection(
+  game: BisectionGame,
+  proposer: Proposer,
+  challenger: Challenger,
+): { step: number; rounds: number; pre: Hex; proposerPost: Hex; challengerPost: Hex } {
+  const final = game.commitments - 1;
+  if (challenger.steps.length !== game.commitments) throw new BisectionError("NOT_STARTED", "the challenger's trace is not of this batch");
+  if (challenger.agrees(final, proposer.steps[final] ?? ("0x" as Hex))) {
     throw new BisectionError("NO_DISPUTE", "the challenger agrees with the proposer's outcome: nothing to dispute");
   }
-  const game = new BisectionGame(challengerSteps.length, proposer.root, challengerSteps[0]!, core);
-  game.open(proposer.reveal(0), proposer.reveal(challengerSteps.length - 1));
+  game.open(proposer.reveal(0), proposer.reveal(final));
   for (let mid = game.query(); mid !== null; mid = game.query()) {
     const r = proposer.reveal(mid);
     game.reveal(r);
     game.judge(challenger.agrees(mid, r.commitment));
   }
   const { step, pre, proposerPost } = game.outcome();
-  return { step, rounds: game.rounds, pre, proposerPost, challengerPost: challengerSteps[step + 1]! };
+  return { step, rounds: game.rounds, pre, proposerPost, challengerPost: challenger.steps[step + 1]! };
 }
 
 /**

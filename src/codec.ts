@@ -197,6 +197,8 @@ export function encodeBatch(batch: DaBatch): Uint8Array {
   if (!Array.isArray(txs) || txs.length > MAX_BATCH_ENTRIES) throw new EncodeError(`txs: at most ${MAX_BATCH_ENTRIES}`);
   if (typeof inbox?.start !== "bigint" || inbox.start < 0n || inbox.start > MAX_U64) throw new EncodeError("inbox.start must be a u64 bigint");
   checkU32(inbox.count, "inbox.count");
+  if (inbox.count + txs.length > MAX_BATCH_ENTRIES) throw new EncodeError(`inbox.count + txs: at most ${MAX_BATCH_ENTRIES} entries`);
+  if (inbox.start + BigInt(inbox.count) - 1n > MAX_U64) throw new EncodeError("inbox: the range passes 2^64");
   const w = new Writer();
   w.byte(DA_VERSION);
   w.varint(feeSlots.length);
@@ -422,6 +424,9 @@ export function decodeBatch(bytes: Uint8Array): DaBatch {
   const count = r.small(0xffffffff, "inbox count");
   const at = r.offset;
   const n = r.small(MAX_BATCH_ENTRIES, "transaction count");
+  // the inbox messages are entries too: a batch no engine could execute derives to the empty one
+  if (count + n > MAX_BATCH_ENTRIES) throw new DecodeError("LIMIT", at, `${count} inbox messages and ${n} transactions exceed ${MAX_BATCH_ENTRIES} entries`);
+  if (start + BigInt(count) - 1n > MAX_U64) throw new DecodeError("RANGE", at, "the inbox range passes 2^64");
   // every transaction needs half a type byte and a 64-byte signature: check before allocating
   if (n * 64 + Math.ceil(n / 2) > r.left) throw new DecodeError("TRUNCATED", at, `${n} transactions need more bytes than remain`);
   const types = new Uint8Array(n);

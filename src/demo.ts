@@ -11,13 +11,14 @@ import { keccak_256 } from "@noble/hashes/sha3.js";
 import { Chain } from "./chain.js";
 import { LmdbStore } from "./node/lmdb-store.js";
 import { toHex } from "./bytes.js";
-import { runBisection } from "./bisection.js";
+import { Challenger, Proposer, playBisection } from "./bisection.js";
+import { StepReferee, makeClaim } from "./referee.js";
 import { decodeBatch, encodeBatch } from "./codec.js";
 import { Engine } from "./engine.js";
 import { RecoverPool } from "./node/recover-pool.js";
 import { Reason, reasonName, type Batch, type Hex, type L1Message, type SignedTx, type Slot } from "./protocol/types.js";
 import { addressOf, signTransaction } from "./signatures.js";
-import { entryAt, proveStep, verifyStep } from "./proof.js";
+import { proveStep } from "./proof.js";
 import { decodeStepProof, encodeStepProof } from "./records.js";
 import { secp256k1WasmRecovery } from "./node/secp256k1-wasm.js";
 
@@ -195,8 +196,14 @@ export async function rollupDemo(o: DemoOptions, progress: Progress): Promise<vo
   while (victim < lastTxs.length && !("amount" in lastTxs[victim]!)) victim++; // a transfer or withdrawal
   const forged = { ...batches[last]!, txs: batches[last]!.txs.map((tx, i) => (i === victim && "amount" in tx ? { ...tx, amount: tx.amount + 1n } : tx)) as SignedTx[] };
   const claim = liar.traceBatch(forged, { signers: signersOf[last]! }); // it pretends the signature still holds
+  // the referee (what L1 runs) trusts only the agreed pre-state root, the posted batch and the
+  // claim; it checks the parties' moves in a core of its own, never the chain's
+  const referee = new StepReferee(DOMAIN, { recovery: secp256k1WasmRecovery });
+  const pre = { stateRoot: engine.stateRoot(), treeRoot: engine.treeRoot(), slotCount: engine.slotCount() };
+  const posted = makeClaim(batches[last]!, claim, pre.slotCount, DOMAIN);
   t0 = performance.now();
-  const dispute = runBisection(claim.steps, honest.steps, engine.core);
+  const game = referee.openDispute(batches[last]!, pre, posted);
+  const dispute = playBisection(game, new Proposer(claim.steps), new Challenger(honest.steps));
   const disputeMs = performance.now() - t0;
   const step = dispute.step;
   const l1 = batches[last]!.l1Messages.length;
@@ -209,10 +216,10 @@ export async function rollupDemo(o: DemoOptions, progress: Progress): Promise<vo
   const proofBytes = encodeStepProof(proveStep(preLast, batches[last]!, step, { signers: signersOf[last]! }));
   const proveMs = performance.now() - t0;
   t0 = performance.now();
-  const verdict = verifyStep(decodeStepProof(proofBytes), entryAt(batches[last]!, step).entry, DOMAIN, { core: engine.core, recovery: secp256k1WasmRecovery });
+  const verdict = referee.judgeStep({ batch: batches[last]!, step, agreed: dispute.pre, claimed: dispute.proposerPost, proof: decodeStepProof(proofBytes) });
   const verifyMs = performance.now() - t0;
   preLast.dispose();
-  const convicted = verdict.pre === dispute.pre && verdict.post === dispute.challengerPost && verdict.post !== dispute.proposerPost;
+  const convicted = verdict.convicted && verdict.post === dispute.challengerPost;
   line(`  one-step proof: ${proofBytes.length} bytes (proved in ${proveMs.toFixed(0)} ms), verified in ${verifyMs.toFixed(1)} ms (first call, cold) → the proposer is ${convicted ? "CONVICTED" : "not convicted"}`);
   if (!convicted) throw new Error("verifyStep did not convict the dishonest proposer");
   const final = chain.applyBatch(batches[last]!, { signers: signersOf[last]! }); // the honest result is committed

@@ -9,7 +9,7 @@ import {
   decodeBatchOutput, encodeBatchInput, readSlotRecord, writeSlotRecord, L1_RECORD_BYTES, SLOT_RECORD_BYTES,
 } from "./engine/flat.js";
 import { addressBytes, checkSlot, encodeWithdrawal, isLpToken, isReservedOwner, normalizeAddress } from "./protocol/encoding.js";
-import type { Eip712Domain } from "./protocol/eip712.js";
+import { domainSeparator, type Eip712Domain } from "./protocol/eip712.js";
 import { MAX_SLOTS, authorizingSlot, type Batch, type BatchResult, type Hex, type Slot, type Tx, type Withdrawal } from "./protocol/types.js";
 import { nobleRecovery, recoverTransactionSigner, type RecoveryBackend } from "./signatures.js";
 import { checkProofIndices, type WasmMerkleTree } from "./tree.js";
@@ -52,12 +52,15 @@ export class Engine {
   readonly recovery: RecoveryBackend;
   private readonly instance: CoreInstance;
   private handle: number;
+  /** The domain's EIP-712 separator: step commitments bind it (SPEC §11.1). */
+  private readonly separator: Uint8Array;
 
   private constructor(options: EngineOptions, forkOf?: number) {
     if (options === null || typeof options !== "object") throw new InvalidArgumentError("engine options must be an object");
     this.domain = { chainId: options.chainId, verifyingContract: normalizeAddress(options.verifyingContract, "verifyingContract") };
     this.core = options.core ?? WasmCore.createSync();
     this.recovery = options.recovery ?? nobleRecovery;
+    this.separator = domainSeparator(this.domain);
     this.instance = this.core.instance;
     if (forkOf !== undefined) {
       this.handle = this.instance.call((x) => x.engineFork(forkOf));
@@ -242,11 +245,14 @@ export class Engine {
     const txCount = Math.max(0, count - batch.l1Messages.length);
     const prefix: Batch = { feeSlots: batch.feeSlots, l1Messages: l1, txs: batch.txs.slice(0, txCount) };
     const signers = options.signers ? options.signers.slice(0, txCount) : undefined;
+    const baseSlotCount = this.slotCount();
     const { result } = this.run(prefix, signers ? { signers } : {}, false, false);
     return {
       stateRoot: result.postStateRoot,
       withdrawalsRoot: result.withdrawalsRoot,
       withdrawalCount: result.withdrawals.length,
+      baseSlotCount,
+      feeSlots: [...batch.feeSlots],
       owedFees: result.fees,
       receipts: result.receipts,
       withdrawals: result.withdrawals,
@@ -351,8 +357,10 @@ export class Engine {
 
   /**
    * Applies a batch: L1 messages first, then transactions, then fee settlement. Invalid entries
-   * get a failure receipt and change nothing. Throws InvalidArgumentError — with the state
-   * untouched — only when the batch itself is malformed (bad fields or fee slots).
+   * get a failure receipt and change nothing; listed fee slots that are not usable for this state
+   * are ignored (SPEC §5.1). Throws InvalidArgumentError — with the state untouched — only when
+   * the batch object itself is malformed (a field of the wrong type or range, more than
+   * MAX_FEE_SLOTS fee slots, more than MAX_BATCH_ENTRIES entries): nothing DA bytes derive to.
    */
   applyBatch(batch: Batch, options: ApplyOptions = {}): BatchResult {
     return this.run(batch, options, false).result;
@@ -371,8 +379,11 @@ export class Engine {
   }
 
   private run(batch: Batch, options: ApplyOptions, trace: boolean, settle = true): { result: BatchResult; steps: Hex[] } {
+    if (Array.isArray(batch?.feeSlots) && batch.feeSlots.length > MAX_FEE_SLOTS) {
+      throw new InvalidArgumentError(`batch.feeSlots: at most ${MAX_FEE_SLOTS} fee slots per batch, got ${batch.feeSlots.length}`);
+    }
     const signers = options.signers ?? this.recoverSigners(batch);
-    const input = encodeBatchInput(batch, signers, trace, settle);
+    const input = encodeBatchInput(batch, signers, this.separator, trace, settle);
     const entries = batch.l1Messages.length + batch.txs.length;
     // exactly one call into the core: it checks the fee slots, computes the pre-state root,
     // applies every entry and writes receipts, roots and withdrawals to one output region
@@ -382,7 +393,7 @@ export class Engine {
       const out = x.engineApplyBatch(this.handle, ptr);
       return out !== 0 ? decodeBatchOutput(this.instance.bytes(), out, entries, batch.feeSlots.length, trace) : null;
     });
-    if (decoded === null) throw this.feeSlotError(batch.feeSlots);
+    if (decoded === null) throw new InvalidArgumentError(`batch.feeSlots: at most ${MAX_FEE_SLOTS} fee slots per batch`);
     return { steps: decoded.steps, result: {
       preStateRoot: decoded.preStateRoot,
       postStateRoot: decoded.stateRoot,
@@ -409,21 +420,6 @@ export class Engine {
     const probe = { ...tx, nonce: 0n } as unknown as T;
     const slot = authorizingSlot(probe);
     return { ...tx, nonce: tx.nonce ?? this.getSlot(slot).nonce } as unknown as T;
-  }
-
-  /** Why the core rejected these fee slots, as a precise typed error (only on that path). */
-  private feeSlotError(feeSlots: readonly number[]): InvalidArgumentError {
-    if (feeSlots.length > MAX_FEE_SLOTS) return new InvalidArgumentError(`at most ${MAX_FEE_SLOTS} fee slots per batch`);
-    const count = this.slotCount();
-    const tokens = new Set<number>();
-    for (const s of feeSlots) {
-      if (s >= count) return new InvalidArgumentError(`fee slot ${s} does not exist`);
-      const slot = this.getSlot(s);
-      if (isReservedOwner(slot.owner)) return new InvalidArgumentError(`fee slot ${s} belongs to a pool`);
-      if (tokens.has(slot.token)) return new InvalidArgumentError(`two fee slots for token ${slot.token}`);
-      tokens.add(slot.token);
-    }
-    return new InvalidArgumentError("batch fee slots are invalid");
   }
 
   /** Frees the engine's memory in the core. */

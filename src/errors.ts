@@ -41,7 +41,11 @@ export type ProofFault =
   | "ORDER" // leaf indices not strictly increasing
   | "EMPTY" // a proof must name at least one leaf
   | "INDEX_RANGE" // a leaf index outside the tree
-  | "NONCANONICAL"; // an explicit zero sibling or stray bitmap bits
+  | "NONCANONICAL" // an explicit zero sibling or stray bitmap bits
+  | "FIELD" // a step proof's field has the wrong type or is out of range
+  | "TOO_LARGE" // a size above its protocol maximum, refused before anything is allocated
+  | "WITNESS" // the witness does not hash to the proof's roots, or lacks a slot the step reads
+  | "NOT_AGREED"; // the proof does not start from the agreed step commitment
 
 /** A proof's bytes are malformed. Verification never returns true for such bytes. */
 export class ProofError extends L2EngineError {

@@ -51,10 +51,15 @@ export {
 
 // ---- fraud proofs (docs/SPEC.md §11) ----
 export {
-  BisectionGame, BisectionError, Proposer, Challenger, runBisection, checkDerivation,
+  BisectionGame, BisectionError, Proposer, Challenger, runBisection, playBisection, checkDerivation,
   type Reveal, type BisectionFault,
 } from "./bisection.js";
-export { stepCommitment, proveStep, verifyStep, entryAt, type StepParts, type StepProof, type StepVerdict } from "./proof.js";
+export {
+  stepCommitment, startCommitment, stateRootOf, contextHash, commitmentOf, checkStepProof, maxMultiproofBytes, proveStep, verifyStep,
+  entryAt, kindOf, EMPTY_TREE_ROOT, MAX_WITNESS_SLOTS, MAX_TOUCHED_SLOTS,
+  type StepParts, type StepProof, type StepVerdict, type StepKind,
+} from "./proof.js";
+export { StepReferee, checkClaim, makeClaim, type Claim, type PreState, type StepJudgement } from "./referee.js";
 
 // ---- durable state (the LMDB store is in l2engine/node) ----
 export { Chain, changedPages, type ChainOptions, type ChainState } from "./chain.js";

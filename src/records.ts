@@ -159,26 +159,23 @@ const SLOT_SCHEMA: Schema = { owner: "address", token: "u32", balance: "u128", n
 /** A witness entry: `exists` 0 (not yet created: slot fields all zero) or 1. */
 const WITNESS_SCHEMA: Schema = { index: "u32", exists: "u8", slot: { record: SLOT_SCHEMA } };
 export const STEP_PROOF_SCHEMA: Schema = {
-  step: "u32",
-  kind: "u8",
   treeRoot: "hash",
   slotCount: "u32",
   withdrawalsRoot: "hash",
   withdrawalCount: "u32",
+  baseSlotCount: "u32",
   feeSlots: { array: "u32", max: 16 },
   owedFees: { array: "u128", max: 16 },
-  witness: { array: { record: WITNESS_SCHEMA }, max: 32 },
+  witness: { array: { record: WITNESS_SCHEMA }, max: 23 },
   slotProof: "bytes",
   withdrawalProof: "bytes",
 };
-const KINDS = ["l1", "tx", "settle"] as const;
 const EMPTY_SLOT = { owner: `0x${"00".repeat(20)}` as Hex, token: 0, balance: 0n, nonce: 0n };
 
 /** A step proof as canonical msgpack bytes (one encoding per proof). */
 export function encodeStepProof(p: StepProof): Uint8Array {
   return packRecord(STEP_PROOF_SCHEMA, {
     ...p,
-    kind: KINDS.indexOf(p.kind),
     witness: p.witness.map((w) => ({ index: w.index, exists: w.slot ? 1 : 0, slot: w.slot ?? EMPTY_SLOT })),
   });
 }
@@ -186,8 +183,6 @@ export function encodeStepProof(p: StepProof): Uint8Array {
 /** Decodes and schema-checks a step proof; DecodeError on anything malformed. */
 export function decodeStepProof(bytes: Uint8Array): StepProof {
   const raw = unpackRecord<Record<string, unknown>>(STEP_PROOF_SCHEMA, bytes);
-  const kind = KINDS[raw.kind as number];
-  if (kind === undefined) throw new DecodeError("SCHEMA", 0, "record.kind: not a step kind");
   const witness = (raw.witness as { index: number; exists: number; slot: StepProof["witness"][number]["slot"] }[]).map((w, i) => {
     if (w.exists > 1) throw new DecodeError("SCHEMA", 0, `record.witness[${i}].exists: not 0 or 1`);
     if (w.exists === 0 && JSON.stringify(w.slot, (_k, v) => (typeof v === "bigint" ? v.toString() : v)) !== JSON.stringify(EMPTY_SLOT, (_k, v) => (typeof v === "bigint" ? v.toString() : v))) {
@@ -196,5 +191,5 @@ export function decodeStepProof(bytes: Uint8Array): StepProof {
     if (w.slot && w.slot.nonce > (1n << 64n) - 1n) throw new DecodeError("SCHEMA", 0, `record.witness[${i}].slot.nonce exceeds u64`);
     return { index: w.index, slot: w.exists ? w.slot : null };
   });
-  return { ...(raw as unknown as StepProof), kind, witness };
+  return { ...(raw as unknown as StepProof), witness };
 }

@@ -111,3 +111,74 @@ describe("bisection between real executions", () => {
     expect(checkDerivation(broken, { txCount: 0, inbox: { start: 0n, count: 0 } })).toBe(true);
   });
 });
+
+describe("the referee's trust roots: the agreed pre-state, the claim's posted roots, bounded reveals", async () => {
+  const { StepReferee, makeClaim, checkClaim, startCommitment, EMPTY_TREE_ROOT, deriveBatch, DecodeError } = await import("../src/index.js");
+  const domain = { chainId: 1n, verifyingContract: "0x5fbdb2315678afecb367f032d93f642f64180aa3" as Hex };
+  const key = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80" as const;
+  const owner = addressOf(key);
+  const genesis: Slot[] = [{ owner, token: 1, balance: 10n ** 20n, nonce: 0n }, { owner, token: 1, balance: 0n, nonce: 0n }];
+  const batch: Batch = {
+    feeSlots: [1],
+    l1Messages: [],
+    txs: [0n, 1n, 2n].map((nonce) => signTransaction({ type: "withdraw", from: 0, amount: 10n, fee: 1n, nonce }, key, domain) as SignedTx),
+  };
+  const engine = Engine.create({ genesis, ...domain });
+  const pre = { stateRoot: engine.stateRoot(), treeRoot: engine.treeRoot(), slotCount: engine.slotCount() };
+  const traced = engine.fork().traceBatch(batch);
+  const referee = new StepReferee(domain);
+
+  it("computes C_0 itself from the pre-state opening and the posted fee slots", () => {
+    expect(startCommitment(pre, batch.feeSlots, domain)).toBe(traced.steps[0]);
+    expect(referee.agreedStart(batch, pre)).toBe(traced.steps[0]);
+    expect(() => referee.agreedStart(batch, { ...pre, slotCount: 3 })).toThrow(expect.objectContaining({ fault: "BAD_PRESTATE" }));
+    expect(() => referee.agreedStart(batch, { ...pre, treeRoot: EMPTY_TREE_ROOT })).toThrow(expect.objectContaining({ fault: "BAD_PRESTATE" }));
+  });
+
+  it("ties the claim's posted roots to its final commitment: an honest trace next to forged roots is no defence", () => {
+    const claim = makeClaim(batch, traced, pre.slotCount, domain);
+    expect(() => checkClaim(claim)).not.toThrow();
+    const game = referee.openDispute(batch, pre, claim);
+    const p = new Proposer(traced.steps, core);
+    game.open(p.reveal(0), p.reveal(traced.steps.length - 1));
+    for (const forged of [
+      { ...claim, postStateRoot: h("another state") },
+      { ...claim, withdrawalsRoot: EMPTY_TREE_ROOT },
+      { ...claim, withdrawalCount: 2 },
+      { ...claim, contextHash: h("fees") },
+    ]) {
+      expect(() => referee.openDispute(batch, pre, forged)).toThrow(expect.objectContaining({ fault: "BAD_CLAIM" }));
+    }
+    // the opening reveal must be the claim's own final commitment
+    expect(() => referee.openDispute(batch, pre, { ...claim, finalCommitment: traced.steps[2]! })).toThrow(expect.objectContaining({ fault: "BAD_CLAIM" }));
+    const other = new BisectionGame(traced.steps.length, claim.traceRoot, traced.steps[0]!, core, traced.steps[2]!);
+    expect(() => other.open(p.reveal(0), p.reveal(traced.steps.length - 1))).toThrow(expect.objectContaining({ fault: "NOT_CLAIMED_FINAL" }));
+  });
+
+  it("refuses oversized or malformed reveals before they reach the core, which stays usable", () => {
+    const claim = makeClaim(batch, traced, pre.slotCount, domain);
+    const p = new Proposer(traced.steps, core);
+    for (const bad of [
+      { index: 0, commitment: traced.steps[0]!, proof: new Uint8Array(600 << 20) },
+      { index: 0, commitment: traced.steps[0]!, proof: new Uint8Array(3) },
+      { index: 0, commitment: "0x1234" as Hex, proof: p.reveal(0).proof },
+      { ...p.reveal(1), index: 0 },
+    ]) {
+      const game = referee.openDispute(batch, pre, claim);
+      expect(() => game.open(bad, p.reveal(traced.steps.length - 1))).toThrow(expect.objectContaining({ fault: "BAD_PROOF" }));
+    }
+    const game = referee.openDispute(batch, pre, claim);
+    expect(() => game.open(p.reveal(0), p.reveal(traced.steps.length - 1))).not.toThrow();
+    expect(() => new BisectionGame((1 << 20) + 3, p.root, traced.steps[0]!, core)).toThrow(BisectionError);
+  });
+
+  it("derives a batch whose inbox range and transactions pass 2^20 entries to the empty batch", () => {
+    const bytes = encodeBatch({ feeSlots: [], inbox: { start: 0n, count: (1 << 20) - 1 }, txs: batch.txs.slice(0, 1) });
+    expect(deriveBatch(bytes).error).toBeNull(); // 2^20 − 1 messages and one transaction: the most a batch holds
+    bytes.set([0x80, 0x80, 0x40], 3); // inbox count varint ff ff 3f → 80 80 40: 2^20, one entry over, still canonical
+    const { batch: derived, error } = deriveBatch(bytes);
+    expect(error).toBeInstanceOf(DecodeError);
+    expect(error!.fault).toBe("LIMIT");
+    expect(derived).toEqual({ feeSlots: [], inbox: { start: 0n, count: 0 }, txs: [] });
+  });
+});

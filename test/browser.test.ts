@@ -177,7 +177,7 @@ describe("the browser entry in headless Chromium", () => {
       const signers = batch.txs.map((tx) => l2.recoverTransactionSigner(tx, fixture.domain));
       const oracle = new l2.ReferenceEngine(genesis);
       expect(page.preStateRoot).toBe(oracle.stateRoot());
-      const ref = oracle.applyBatch(batch, signers, { trace: true });
+      const ref = oracle.applyBatch(batch, signers, { trace: true, domain: fixture.domain });
       expect(page.stateRoot).toBe(ref.postStateRoot);
       expect(page.result.postStateRoot).toBe(ref.postStateRoot);
       expect(page.result.postTreeRoot).toBe(ref.postTreeRoot);

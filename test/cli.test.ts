@@ -86,6 +86,8 @@ describe("l2engine apply / trace / prove-step / verify-step / inspect", async ()
   const { addressOf, signTransaction } = await import("../src/signatures.js");
   const { Engine } = await import("../src/engine.js");
   const { encodeBatch } = await import("../src/codec.js");
+  const { proveStep } = await import("../src/proof.js");
+  const { encodeStepProof } = await import("../src/records.js");
   const dir = mkdtempSync(join(tmpdir(), "l2engine-cli-chain-"));
   const data = join(dir, "chain");
   const file = (name: string) => join(dir, name);
@@ -134,10 +136,10 @@ describe("l2engine apply / trace / prove-step / verify-step / inspect", async ()
   });
 
   it("a malformed batch exits 1 and leaves the chain as it was", () => {
-    writeFileSync(file("bad.json"), json({ ...batch2, feeSlots: [99] }));
+    writeFileSync(file("bad.json"), json({ ...batch2, feeSlots: new Array(17).fill(1) }));
     const r = run("apply", file("bad.json"), "--data-dir", data);
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/^l2engine: INVALID_ARGUMENT: fee slot 99 does not exist/);
+    expect(r.stderr).toMatch(/^l2engine: INVALID_ARGUMENT: batch.feeSlots: at most 16 fee slots/);
     expect(JSON.parse(run("inspect", "--data-dir", data).stdout).batchCount).toBe(1);
   });
 
@@ -151,7 +153,7 @@ describe("l2engine apply / trace / prove-step / verify-step / inspect", async ()
     const p = run("prove-step", file("batch2.json"), "--data-dir", data, "--step", "1", "--out", file("p.msgpack"));
     expect(p.status).toBe(0);
     expect(p.stdout).toMatch(/step 1 \(tx\) of batch 2: \d+-byte proof/);
-    const args = [file("p.msgpack"), file("batch2.json"), "--chain-id", "1", "--contract", domain.verifyingContract];
+    const args = [file("p.msgpack"), file("batch2.json"), "--chain-id", "1", "--contract", domain.verifyingContract, "--step", "1", "--agreed", t2.steps[1]!];
     const v = run("verify-step", ...args, "--claimed", t2.steps[2]!);
     expect(v.status).toBe(0);
     expect(JSON.parse(v.stdout)).toMatchObject({ step: 1, kind: "tx", status: "OK", pre: t2.steps[1], post: t2.steps[2] });
@@ -159,15 +161,40 @@ describe("l2engine apply / trace / prove-step / verify-step / inspect", async ()
     expect(wrong.status).toBe(3);
     expect(wrong.stderr).toMatch(/CONVICTED/);
     const info = JSON.parse(run("inspect", file("p.msgpack")).stdout);
-    expect(info).toMatchObject({ format: "step proof", step: 1, kind: "tx", witness: [1] }); // the withdrawal from slot 1 (also the fee slot)
+    expect(info).toMatchObject({ format: "step proof", witness: [1] }); // the withdrawal from slot 1 (also the fee slot)
     // a damaged proof is a typed error, never a verdict
     const bytes = readFileSync(file("p.msgpack"));
     bytes[bytes.length - 5] = bytes[bytes.length - 5]! ^ 0x40;
     writeFileSync(file("bad.msgpack"), bytes);
-    const bad = run("verify-step", file("bad.msgpack"), file("batch2.json"), "--chain-id", "1", "--contract", domain.verifyingContract);
+    const bad = run("verify-step", file("bad.msgpack"), ...args.slice(1), "--claimed", t2.steps[3]!);
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/^l2engine: (PROOF_INVALID|DECODE_FAILED): /);
-    expect(run("verify-step", ...args.slice(0, 2), "--contract", domain.verifyingContract).status).toBe(2); // no --chain-id
+    expect(run("verify-step", ...args.slice(0, 2), "--contract", domain.verifyingContract, "--step", "1", "--agreed", t2.steps[1]!).status).toBe(2); // no --chain-id
+  });
+
+  it("verify-step judges only from the agreed commitment: an invented pre-state, a wrong domain or a malformed claim is never a verdict", () => {
+    const args = [file("batch2.json"), "--chain-id", "1", "--contract", domain.verifyingContract, "--step", "1"];
+    // a proof of the same step built on another state (the genesis, before batch 1) — honest for that state
+    const other = Engine.create({ genesis: slots, ...domain });
+    writeFileSync(file("invented.msgpack"), encodeStepProof(proveStep(other, batch2, 1)));
+    other.dispose();
+    for (const claimed of [t2.steps[2]!, t2.steps[3]!]) {
+      const r = run("verify-step", file("invented.msgpack"), ...args, "--agreed", t2.steps[1]!, "--claimed", claimed);
+      expect(r.status, claimed).toBe(1);
+      expect(r.stderr).toMatch(/PROOF_INVALID: the proof starts at/);
+    }
+    // a referee for another chain id refuses instead of convicting the honest proposer
+    const chain7 = ["--chain-id", "7", ...args.slice(3)];
+    const w = run("verify-step", file("p.msgpack"), file("batch2.json"), ...chain7, "--agreed", t2.steps[1]!, "--claimed", t2.steps[2]!);
+    expect(w.status).toBe(1);
+    expect(w.stderr).not.toMatch(/CONVICTED/);
+    // malformed commitments are bad usage, not a conviction
+    for (const bad of [["--claimed", "0x1234"], ["--agreed", "zz"]]) {
+      const r = run("verify-step", file("p.msgpack"), ...args, "--agreed", t2.steps[1]!, "--claimed", t2.steps[2]!, ...bad);
+      expect(r.status, bad.join(" ")).toBe(2);
+      expect(r.stderr).not.toMatch(/CONVICTED/);
+    }
+    expect(run("verify-step", file("p.msgpack"), ...args).status).toBe(2); // no --agreed
   });
 
   it("applies DA bytes and inspects them", () => {

@@ -33,7 +33,8 @@ const SIGS = Array.from({ length: 16 }, (_, i) => signTransaction({ type: "withd
 const signed = fc.tuple(tx, fc.nat(SIGS.length - 1)).map(([t, s]) => ({ ...t, signature: SIGS[s]! }) as SignedTx);
 const batchArb: fc.Arbitrary<DaBatch> = fc.record({
   feeSlots: fc.array(u32, { maxLength: 16 }),
-  inbox: fc.record({ start: fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), count: u32 }),
+  // a batch's inbox messages and transactions together stay within MAX_BATCH_ENTRIES (SPEC §9.4)
+  inbox: fc.record({ start: fc.bigInt({ min: 0n, max: (1n << 64n) - (1n << 20n) }), count: fc.integer({ min: 0, max: (1 << 20) - 30 }) }),
   txs: fc.array(signed, { maxLength: 30 }),
 });
 

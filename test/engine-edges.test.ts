@@ -223,8 +223,8 @@ describe("edge cases (WASM and reference agree, outcome asserted)", () => {
     const engine = Engine.create({ genesis, ...DOMAIN });
     const root = engine.stateRoot();
     const bad: Batch[] = [
-      { feeSlots: [5], l1Messages: [], txs: [] },
-      { feeSlots: [0, 1], l1Messages: [], txs: [] }, // two fee slots for token 1
+      { feeSlots: new Array<number>(17).fill(0), l1Messages: [], txs: [] }, // more than MAX_FEE_SLOTS
+      { feeSlots: [-1], l1Messages: [], txs: [] },
       { feeSlots: [], l1Messages: [{ kind: "deposit", owner: A, token: 1, amount: -1n }], txs: [] },
       { feeSlots: [], l1Messages: [], txs: [unsigned({ type: "transfer", from: 0, to: 1, amount: 2n ** 128n, fee: 0n, nonce: 0n })] },
       { feeSlots: [], l1Messages: [], txs: [{ type: "mint", signature: "0x" } as unknown as SignedTx] },
@@ -235,6 +235,38 @@ describe("edge cases (WASM and reference agree, outcome asserted)", () => {
     }
     expect(() => Engine.create({ genesis: [{ owner: poolAddress(1), token: 1, balance: 0n, nonce: 0n }], ...DOMAIN })).toThrow(InvalidArgumentError);
     expect(() => Engine.create({ genesis: [{ owner: A, token: 0x80000000, balance: 0n, nonce: 0n }], ...DOMAIN })).toThrow(InvalidArgumentError);
+  });
+
+  it("fee slots invalid for the state are ignored, never a batch no engine executes (SPEC §5.1)", () => {
+    const genesis: Slot[] = [
+      { owner: A, token: 1, balance: 1000n, nonce: 0n },
+      { owner: B, token: 1, balance: 1000n, nonce: 0n },
+      { owner: B, token: 2, balance: 1000n, nonce: 0n },
+    ];
+    const pay = (from: number, fee: bigint, nonce: bigint): SignedTx => unsigned({ type: "transfer", from, to: from === 0 ? 1 : 0, amount: 1n, fee, nonce });
+    // slot 9 does not exist, 0 and 1 share token 1 (the first wins), 3 is created by the deposit
+    const batch: Batch = {
+      feeSlots: [9, 0, 1, 3, 0],
+      l1Messages: [{ kind: "deposit", owner: A, token: 3, amount: 5n }],
+      txs: [pay(1, 7n, 0n), unsigned({ type: "transfer", from: 2, to: 2, amount: 1n, fee: 1n, nonce: 0n })],
+    };
+    const { got, slots } = run(genesis, batch, [B, B]);
+    expect(got.receipts.map((r) => r.status)).toEqual([Reason.OK, Reason.OK, Reason.NO_FEE_SLOT]);
+    expect(got.fees).toEqual([0n, 7n, 0n, 0n, 0n]); // owed per listed fee slot; only slot 0 is active for token 1
+    expect(slots[0]!.balance).toBe(1000n + 1n + 7n);
+    // a pool's slot is never a fee slot: create a pool, then list its reserve
+    const poolGenesis: Slot[] = [
+      { owner: A, token: 1, balance: 10n ** 20n, nonce: 0n },
+      { owner: A, token: 2, balance: 10n ** 20n, nonce: 0n },
+    ];
+    const engine = Engine.create({ genesis: poolGenesis, ...DOMAIN });
+    const ref = new ReferenceEngine(poolGenesis);
+    const create: Batch = { feeSlots: [], l1Messages: [], txs: [unsigned({ type: "createPool", fromA: 0, fromB: 1, amountA: 10n ** 18n, amountB: 10n ** 18n, feeBps: 30, nonce: 0n })] };
+    expect(engine.applyBatch(create, { signers: [A] })).toEqual(ref.applyBatch(create, [A]));
+    const onPool: Batch = { feeSlots: [2], l1Messages: [], txs: [unsigned({ type: "withdraw", from: 0, amount: 1n, fee: 1n, nonce: 1n })] };
+    const res = engine.applyBatch(onPool, { signers: [A] });
+    expect(res).toEqual(ref.applyBatch(onPool, [A]));
+    expect(res.receipts[0]!.status).toBe(Reason.NO_FEE_SLOT);
   });
 
   it("a batch of 100,000 transfers matches the reference", () => {

@@ -58,7 +58,7 @@ describe("traceBatch", () => {
         const ref = new ReferenceEngine(g);
         for (let b = 0; b < 2; b++) {
           const { batch, signers } = generateBatch(rng, { slotCount: () => ref.slots.length, slot: (i) => ref.slots[i]! }, 25, 5);
-          const { steps: refSteps, ...refResult } = ref.applyBatch(batch, signers, { trace: true });
+          const { steps: refSteps, ...refResult } = ref.applyBatch(batch, signers, { trace: true, domain: DOMAIN });
           const t = traced.traceBatch(batch, { signers });
           expect(t.steps).toEqual(refSteps);
           expect(t.steps).toHaveLength(batch.l1Messages.length + batch.txs.length + 2);

@@ -25,7 +25,7 @@ describe("fork and applyPrefix", () => {
           const entries = batch.l1Messages.length + batch.txs.length;
           for (let j = 0; j <= entries; j++) {
             const f = engine.fork();
-            expect(stepCommitment(f.applyPrefix(batch, j, { signers })), `step ${j}`).toBe(steps[j]);
+            expect(stepCommitment(f.applyPrefix(batch, j, { signers }), DOMAIN), `step ${j}`).toBe(steps[j]);
             f.dispose();
           }
           expect(engine.stateRoot()).toBe(before);

@@ -97,7 +97,7 @@ describe.each(stores)("Chain on a %s", (_name, makeStore) => {
     const chain = Chain.open({ store: where.open(), genesis: w.genesis, ...DOMAIN });
     chain.applyBatch(w.batches[0]!.batch, { signers: w.batches[0]!.signers });
     const head = { ...chain.head };
-    const bad: Batch = { ...w.batches[1]!.batch, feeSlots: [10_000_000] };
+    const bad: Batch = { ...w.batches[1]!.batch, feeSlots: new Array<number>(17).fill(0) }; // more than MAX_FEE_SLOTS
     expect(() => chain.applyBatch(bad, { signers: w.batches[1]!.signers })).toThrow(InvalidArgumentError);
     expect(chain.head).toEqual(head);
     expect(chain.state.stateRoot()).toBe(head.stateRoot);

@@ -7,7 +7,8 @@ import { Chain } from "../chain.js";
 import { decodeBatch, DA_VERSION } from "../codec.js";
 import { LmdbStore } from "../node/lmdb-store.js";
 import { secp256k1WasmRecovery } from "../node/secp256k1-wasm.js";
-import { entryAt, proveStep, verifyStep } from "../proof.js";
+import { entryAt, proveStep } from "../proof.js";
+import { StepReferee } from "../referee.js";
 import { normalizeAddress } from "../protocol/encoding.js";
 import { reasonName, type Batch, type BatchResult, type Hex, type Slot } from "../protocol/types.js";
 import { decodeStepProof, encodeBatchResult, encodeStepProof } from "../records.js";
@@ -124,7 +125,7 @@ export function proveStepCommand(args: string[]): number {
     const proof = proveStep(chain.state, batch, step);
     const bytes = encodeStepProof(proof);
     writeFile(out, bytes);
-    say(`step ${step} (${proof.kind}) of batch ${chain.head.batchCount + 1}: ${bytes.length}-byte proof written to ${out} in ${(performance.now() - t0).toFixed(0)} ms`);
+    say(`step ${step} (${entryAt(batch, step).kind}) of batch ${chain.head.batchCount + 1}: ${bytes.length}-byte proof written to ${out} in ${(performance.now() - t0).toFixed(0)} ms`);
     say(`  witness slots    ${proof.witness.map((w) => w.index).join(", ") || "none"}`);
     return 0;
   } finally {
@@ -132,23 +133,44 @@ export function proveStepCommand(args: string[]): number {
   }
 }
 
+/** A 32-byte commitment given on the command line. */
+function commitmentOption(p: ReturnType<typeof parseArgs>, name: string, need: boolean): Hex | undefined {
+  const v = need ? required(p, "verify-step", name) : p.strings[name];
+  if (v === undefined) return undefined;
+  if (!/^0x[0-9a-fA-F]{64}$/.test(v)) throw new UsageError(`--${name} must be a 0x-prefixed 32-byte hex commitment, got ${v}`);
+  return v.toLowerCase() as Hex;
+}
+
+/**
+ * The referee on files: the step and its entry come from the posted batch, the proof must start at
+ * the agreed C_step, and the proposer is convicted when its claimed C_step+1 is not the result.
+ */
 export function verifyStepCommand(args: string[]): number {
-  const p = parseArgs("verify-step", args, { strings: { "chain-id": undefined, contract: undefined, claimed: undefined }, positionals: [2, 2] });
+  const p = parseArgs("verify-step", args, {
+    strings: { "chain-id": undefined, contract: undefined, agreed: undefined, claimed: undefined },
+    numbers: { step: undefined },
+    positionals: [2, 2],
+  });
   const [proofFile, batchFile] = p.positionals as [string, string];
   const chainIdText = required(p, "verify-step", "chain-id");
   if (!/^\d+$/.test(chainIdText)) throw new UsageError(`--chain-id must be a decimal integer, got ${chainIdText}`);
   const domain = { chainId: BigInt(chainIdText), verifyingContract: normalizeAddress(required(p, "verify-step", "contract"), "--contract") };
+  const step = p.numbers.step;
+  if (step === undefined) throw new UsageError("verify-step needs --step N (the disputed step of the batch)");
+  const agreed = commitmentOption(p, "agreed", true)!;
+  const claimed = commitmentOption(p, "claimed", false);
   const proof = decodeStepProof(readBytes(proofFile));
   const batch = readBatch(batchFile);
   const total = batch.l1Messages.length + batch.txs.length;
-  if (proof.step > total) throw new UsageError(`the proof is for step ${proof.step}, but the batch has only ${total + 1} steps`);
+  if (step > total) throw new UsageError(`--step must be from 0 to ${total} (the batch has ${total} entries; step ${total} is fee settlement)`);
   const t0 = performance.now();
-  const verdict = verifyStep(proof, entryAt(batch, proof.step).entry, domain, { recovery: secp256k1WasmRecovery });
+  const referee = new StepReferee(domain, { recovery: secp256k1WasmRecovery });
+  // without --claimed the honest post-commitment is printed: judge against the agreed one itself
+  const verdict = referee.judgeStep({ batch, step, agreed, claimed: claimed ?? agreed, proof });
   const ms = performance.now() - t0;
-  say(toJson({ step: proof.step, kind: proof.kind, status: reasonName(verdict.status), pre: verdict.pre, post: verdict.post, verifyMs: Number(ms.toFixed(2)) }));
-  const claimed = p.strings.claimed;
+  say(toJson({ step, kind: entryAt(batch, step).kind, status: reasonName(verdict.status), pre: agreed, post: verdict.post, verifyMs: Number(ms.toFixed(2)) }));
   if (claimed === undefined) return 0;
-  if (claimed.toLowerCase() === verdict.post) {
+  if (!verdict.convicted) {
     process.stderr.write("the claimed post-commitment is correct\n");
     return 0;
   }
@@ -194,8 +216,8 @@ function inspectFile(file: string): number {
     throw e;
   }
   say(toJson({
-    file, format: "step proof", bytes: bytes.length, step: proof.step, kind: proof.kind, treeRoot: proof.treeRoot, slotCount: proof.slotCount,
-    withdrawalCount: proof.withdrawalCount, feeSlots: proof.feeSlots, witness: proof.witness.map((w) => w.index),
+    file, format: "step proof", bytes: bytes.length, treeRoot: proof.treeRoot, slotCount: proof.slotCount,
+    withdrawalCount: proof.withdrawalCount, baseSlotCount: proof.baseSlotCount, feeSlots: proof.feeSlots, witness: proof.witness.map((w) => w.index),
     slotProofBytes: proof.slotProof.length, withdrawalProofBytes: proof.withdrawalProof.length,
   }));
   return 0;

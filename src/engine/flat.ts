@@ -140,8 +140,14 @@ function writeTx(view: DataView, bytes: Uint8Array, at: number, tx: Tx, signer: 
   }
 }
 
-/** Encodes a batch and its recovered signers into the loop's input buffer. */
-export function encodeBatchInput(batch: Batch, signers: readonly (Hex | null)[], trace = false, settle = true): Uint8Array {
+/** Bytes before the fee slots: four u32 counts and flags, then the 32-byte domain separator. */
+export const BATCH_HEADER_BYTES = 48;
+
+/**
+ * Encodes a batch and its recovered signers into the loop's input buffer; `domainSeparator` is
+ * what a trace's step commitments bind (SPEC §11.1).
+ */
+export function encodeBatchInput(batch: Batch, signers: readonly (Hex | null)[], domainSeparator: Uint8Array, trace = false, settle = true): Uint8Array {
   if (batch === null || typeof batch !== "object") throw new InvalidArgumentError("batch must be an object");
   const { feeSlots, l1Messages, txs } = batch;
   if (!Array.isArray(feeSlots) || !Array.isArray(l1Messages) || !Array.isArray(txs)) {
@@ -151,14 +157,15 @@ export function encodeBatchInput(batch: Batch, signers: readonly (Hex | null)[],
     throw new InvalidArgumentError(`a batch holds at most ${MAX_BATCH_ENTRIES} entries`);
   }
   if (signers.length !== txs.length) throw new InvalidArgumentError("one signer (or null) per transaction");
-  const headerBytes = (16 + feeSlots.length * 4 + 7) & ~7;
+  const headerBytes = (BATCH_HEADER_BYTES + feeSlots.length * 4 + 7) & ~7;
   const out = new Uint8Array(headerBytes + l1Messages.length * L1_RECORD_BYTES + txs.length * TX_RECORD_BYTES);
   const view = new DataView(out.buffer);
   view.setUint32(0, feeSlots.length, true);
   view.setUint32(4, l1Messages.length, true);
   view.setUint32(8, txs.length, true);
   view.setUint32(12, (trace ? 1 : 0) | (settle ? 0 : 2), true);
-  feeSlots.forEach((s, i) => view.setUint32(16 + i * 4, checkU32(s, `feeSlots[${i}]`), true));
+  out.set(domainSeparator, 16);
+  feeSlots.forEach((s, i) => view.setUint32(BATCH_HEADER_BYTES + i * 4, checkU32(s, `feeSlots[${i}]`), true));
   let at = headerBytes;
   l1Messages.forEach((m, i) => {
     writeL1(view, out, at, m, i);

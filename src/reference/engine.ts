@@ -5,6 +5,7 @@
 import { keccak_256 } from "@noble/hashes/sha3.js";
 import { fromHex as fromHexBytes, toHex } from "../bytes.js";
 import { InvalidArgumentError } from "../errors.js";
+import { domainSeparator, type Eip712Domain } from "../protocol/eip712.js";
 import {
   checkSlot, encodeSlot, encodeStateCommitment, encodeWithdrawal, isLpToken, isReservedOwner, lpToken, poolAddress,
 } from "../protocol/encoding.js";
@@ -71,11 +72,15 @@ export class ReferenceEngine {
    * null when it did not recover. Throws InvalidArgumentError (and changes nothing) when the
    * batch-level fields are invalid.
    */
-  applyBatch(batch: Batch, signers: readonly (Hex | null)[], options: { trace?: boolean } = {}): BatchResult & { steps?: Hex[] } {
+  applyBatch(batch: Batch, signers: readonly (Hex | null)[], options: { trace?: boolean; domain?: Eip712Domain } = {}): BatchResult & { steps?: Hex[] } {
+    // a trace's step commitments bind the domain the signatures were checked under (SPEC §11.1)
+    if (options.trace && options.domain === undefined) throw new InvalidArgumentError("a trace needs the batch's EIP-712 domain");
+    const separator = options.trace ? domainSeparator(options.domain!) : new Uint8Array(32);
     const preStateRoot = this.stateRoot();
     const feeSlots = this.checkFeeSlots(batch.feeSlots);
     if (signers.length !== batch.txs.length) throw new InvalidArgumentError("one signer per transaction");
-    const run = new BatchRun(this.slots, feeSlots);
+    const baseSlotCount = this.slots.length;
+    const run = new BatchRun(this.slots, feeSlots, this.activeFeeSlots(feeSlots));
     const wtree = new ReferenceMerkleTree(STATE_TREE_SHAPE);
     let inTree = 0;
     const flush = () => {
@@ -83,15 +88,16 @@ export class ReferenceEngine {
       run.dirty.clear();
       for (; inTree < run.withdrawals.length; inTree++) wtree.set(inTree, keccak_256(encodeWithdrawal(run.withdrawals[inTree]!)));
     };
-    // SPEC §11.1: keccak256(stateRoot ‖ withdrawalsRoot ‖ u32 withdrawalCount ‖ keccak256(fees owed))
+    // SPEC §11.1: keccak256(stateRoot ‖ withdrawalsRoot ‖ u32 withdrawalCount ‖ contextHash), where
+    // contextHash = keccak256(domainSeparator ‖ u32 baseSlotCount ‖ per listed fee slot: u32 slot ‖ u128 owed)
     const steps: Hex[] = [];
+    const u32be = (v: number) => { const b = new Uint8Array(4); new DataView(b.buffer).setUint32(0, v); return b; };
+    const u128be = (f: bigint) => { const b = new Uint8Array(16); let v = f; for (let i = 15; i >= 0; i--) { b[i] = Number(v & 0xffn); v >>= 8n; } return b; };
     const step = () => {
       if (!options.trace) return;
       flush();
-      const count = new Uint8Array(4);
-      new DataView(count.buffer).setUint32(0, inTree);
-      const fees = concat(run.owed().map((f) => { const b = new Uint8Array(16); let v = f; for (let i = 15; i >= 0; i--) { b[i] = Number(v & 0xffn); v >>= 8n; } return b; }));
-      steps.push(hex(keccak_256(concat([fromHexBytes(this.stateRoot()), wtree.root(), count, keccak_256(fees)]))));
+      const fees = concat([separator, u32be(baseSlotCount), ...run.owed().flatMap((f, k) => [u32be(feeSlots[k]!), u128be(f)])]);
+      steps.push(hex(keccak_256(concat([fromHexBytes(this.stateRoot()), wtree.root(), u32be(inTree), keccak_256(fees)]))));
     };
     const receipts: Receipt[] = [];
     step();
@@ -119,19 +125,29 @@ export class ReferenceEngine {
     };
   }
 
+  /** At most MAX_FEE_SLOTS u32 indices; whether each is usable is decided per batch (activeFeeSlots). */
   private checkFeeSlots(feeSlots: readonly number[]): number[] {
     if (!Array.isArray(feeSlots) || feeSlots.length > MAX_FEE_SLOTS) {
       throw new InvalidArgumentError(`feeSlots must be an array of at most ${MAX_FEE_SLOTS} slot indices`);
     }
-    const tokens = new Set<number>();
-    for (const s of feeSlots) {
-      if (!Number.isInteger(s) || s < 0 || s >= this.slots.length) throw new InvalidArgumentError(`fee slot ${s} does not exist`);
-      const slot = this.slots[s]!;
-      if (isReservedOwner(slot.owner)) throw new InvalidArgumentError(`fee slot ${s} belongs to a pool`);
-      if (tokens.has(slot.token)) throw new InvalidArgumentError(`two fee slots for token ${slot.token}`);
-      tokens.add(slot.token);
-    }
+    feeSlots.forEach((s, k) => {
+      if (!Number.isInteger(s) || s < 0 || s > 0xffffffff) throw new InvalidArgumentError(`feeSlots[${k}] must be a u32`);
+    });
     return [...feeSlots];
+  }
+
+  /**
+   * SPEC §5.1: a listed fee slot is active when it exists before the batch, is not pool-owned, and
+   * no earlier active fee slot has its token; the others are ignored for the whole batch.
+   */
+  private activeFeeSlots(feeSlots: readonly number[]): boolean[] {
+    const tokens = new Set<number>();
+    return feeSlots.map((s) => {
+      const slot = this.slots[s];
+      if (slot === undefined || isReservedOwner(slot.owner) || tokens.has(slot.token)) return false;
+      tokens.add(slot.token);
+      return true;
+    });
   }
 }
 
@@ -156,6 +172,7 @@ class BatchRun {
   constructor(
     private readonly slots: Slot[],
     private readonly feeSlots: number[],
+    private readonly active: boolean[],
   ) {
     this.pending = feeSlots.map(() => 0n);
   }
@@ -179,6 +196,7 @@ class BatchRun {
 
   settle(): bigint[] {
     this.feeSlots.forEach((s, i) => {
+      if (!this.active[i]) return;
       this.slots[s]!.balance += this.pending[i]!;
       this.dirty.add(s);
     });
@@ -199,14 +217,14 @@ class BatchRun {
     return this.slots[i]!;
   }
 
-  /** Index of the fee slot for `token`, or -1. */
+  /** Index of the active fee slot for `token`, or -1. */
   private feeIndex(token: number): number {
-    return this.feeSlots.findIndex((s) => this.slots[s]!.token === token);
+    return this.feeSlots.findIndex((s, k) => this.active[k] && this.slots[s]!.token === token);
   }
 
-  /** Fees already owed to slot `i` in this batch (0 unless it is a fee slot). */
+  /** Fees already owed to slot `i` in this batch (0 unless it is an active fee slot). */
   private pendingFor(i: number): bigint {
-    const k = this.feeSlots.indexOf(i);
+    const k = this.feeSlots.findIndex((s, j) => this.active[j] && s === i);
     return k < 0 ? 0n : this.pending[k]!;
   }
 

@@ -1,0 +1,158 @@
+// The referee of a dispute (docs/SPEC.md §11.6): what an L1 contract would run, as a library and
+// the CLI share it. It starts from what it already trusts — the agreed pre-state root, the posted
+// batch, a claim's posted commitments — and takes every other fact from a proof only after a hash
+// binds it to those. Proofs are hostile input, so it checks them in a WASM core of its own.
+
+import { fromHex, toHex } from "./bytes.js";
+import { WasmCore } from "./core.js";
+import { InvalidArgumentError, ProofError, WasmTrapError } from "./errors.js";
+import { BisectionError, BisectionGame } from "./bisection.js";
+import { MAX_BATCH_ENTRIES } from "./engine/flat.js";
+import { commitmentOf, contextHash, entryAt, startCommitment, stateRootOf, verifyStep, type StepProof } from "./proof.js";
+import type { Eip712Domain } from "./protocol/eip712.js";
+import type { Batch, BatchResult, Hex, ReasonCode } from "./protocol/types.js";
+import { nobleRecovery, type RecoveryBackend } from "./signatures.js";
+
+const HASH_HEX = /^0x[0-9a-fA-F]{64}$/;
+
+/** The agreed pre-state of a batch: a trusted state root and its opening (SPEC §4.3). */
+export interface PreState {
+  /** The state root the referee trusts (the parent claim's, or genesis). */
+  stateRoot: Hex;
+  treeRoot: Hex;
+  slotCount: number;
+}
+
+/**
+ * A proposer's claim about one batch: its trace root and final step commitment C_{E+1}, and the
+ * outcome L1 acts on — the post-state root and the withdrawals root — with the two remaining
+ * parts that open C_{E+1} (SPEC §11.6).
+ */
+export interface Claim {
+  traceRoot: Hex;
+  finalCommitment: Hex;
+  postStateRoot: Hex;
+  withdrawalsRoot: Hex;
+  withdrawalCount: number;
+  contextHash: Hex;
+}
+
+/** The verdict on one disputed step. */
+export interface StepJudgement {
+  /** True when the claimed post-commitment is not the honest one: the proposer loses. */
+  convicted: boolean;
+  /** The honest C_{j+1}, re-executed from the agreed C_j. */
+  post: Hex;
+  status: ReasonCode;
+}
+
+function hex32(v: unknown, what: string): Hex {
+  if (typeof v !== "string" || !HASH_HEX.test(v)) throw new InvalidArgumentError(`${what} must be a 0x-prefixed 32-byte hex string`);
+  return v.toLowerCase() as Hex;
+}
+
+/** Opens C_{E+1} into the posted outcome; BisectionError(BAD_CLAIM) when it does not. */
+export function checkClaim(claim: Claim): void {
+  if (claim === null || typeof claim !== "object") throw new InvalidArgumentError("claim must be an object");
+  hex32(claim.traceRoot, "claim.traceRoot");
+  const final = hex32(claim.finalCommitment, "claim.finalCommitment");
+  let opened: Hex;
+  try {
+    opened = commitmentOf(fromHex(hex32(claim.postStateRoot, "claim.postStateRoot")), fromHex(hex32(claim.withdrawalsRoot, "claim.withdrawalsRoot")), claim.withdrawalCount, fromHex(hex32(claim.contextHash, "claim.contextHash")));
+  } catch (e) {
+    if (e instanceof ProofError) throw new BisectionError("BAD_CLAIM", `claim.${e.message}`);
+    throw e;
+  }
+  if (opened !== final) throw new BisectionError("BAD_CLAIM", "the claim's post-state root, withdrawals root, count and context hash do not open its final commitment");
+}
+
+/**
+ * The claim an honest proposer posts for a traced batch (`engine.traceBatch(batch)`), whose
+ * pre-state had `preSlotCount` slots.
+ */
+export function makeClaim(
+  batch: Batch,
+  traced: { result: BatchResult; steps: readonly Hex[]; traceRoot: Hex },
+  preSlotCount: number,
+  domain: Eip712Domain,
+): Claim {
+  return {
+    traceRoot: traced.traceRoot,
+    finalCommitment: traced.steps[traced.steps.length - 1]!,
+    postStateRoot: traced.result.postStateRoot,
+    withdrawalsRoot: traced.result.withdrawalsRoot,
+    withdrawalCount: traced.result.withdrawals.length,
+    contextHash: `0x${toHex(contextHash(domain, preSlotCount, batch.feeSlots, traced.result.fees))}`,
+  };
+}
+
+/**
+ * One referee: opens bisection games on claims and judges the disputed step. It owns a WASM core
+ * that nothing else uses, so no proof, however hostile, can touch a node's state; after a trap it
+ * replaces that core.
+ */
+export class StepReferee {
+  private core: WasmCore;
+  private readonly recovery: RecoveryBackend;
+
+  constructor(
+    readonly domain: Eip712Domain,
+    options: { recovery?: RecoveryBackend } = {},
+  ) {
+    this.core = WasmCore.createSync();
+    this.recovery = options.recovery ?? nobleRecovery;
+  }
+
+  /** C_0 of `batch` from the agreed pre-state; BisectionError(BAD_PRESTATE) if the opening is wrong. */
+  agreedStart(batch: Batch, pre: PreState): Hex {
+    const trusted = hex32(pre?.stateRoot, "pre.stateRoot");
+    let opened: Hex;
+    try {
+      opened = stateRootOf(pre.treeRoot, pre.slotCount);
+    } catch (e) {
+      if (e instanceof ProofError) throw new BisectionError("BAD_PRESTATE", `pre.${e.message}`);
+      throw e;
+    }
+    if (opened !== trusted) throw new BisectionError("BAD_PRESTATE", "pre.treeRoot and pre.slotCount do not hash to the agreed state root");
+    return startCommitment(pre, batch.feeSlots, this.domain);
+  }
+
+  /**
+   * Starts the bisection of `claim` about `batch`. Throws BisectionError(BAD_CLAIM) — the claim
+   * is invalid on its face, the proposer loses — when its posted roots do not open its final
+   * commitment.
+   */
+  openDispute(batch: Batch, pre: PreState, claim: Claim): BisectionGame {
+    checkClaim(claim);
+    const entries = batch.l1Messages.length + batch.txs.length;
+    if (entries > MAX_BATCH_ENTRIES) throw new InvalidArgumentError(`a batch holds at most ${MAX_BATCH_ENTRIES} entries`);
+    return new BisectionGame(entries + 2, claim.traceRoot, this.agreedStart(batch, pre), this.core, claim.finalCommitment);
+  }
+
+  /**
+   * Judges step `step` of the posted `batch`: the proof must start at the `agreed` C_step; the
+   * step is re-executed and the proposer is convicted when `claimed` is not the result. The step's
+   * entry and kind come from the batch, never from the proof.
+   *
+   * @throws ProofError when the proof is malformed, does not hash, or starts anywhere but `agreed`
+   *   (NOT_AGREED): whoever supplied it loses the move.
+   * @throws InvalidArgumentError for a step outside the batch or malformed commitments.
+   */
+  judgeStep(args: { batch: Batch; step: number; agreed: Hex; claimed: Hex; proof: StepProof }): StepJudgement {
+    const agreed = hex32(args.agreed, "agreed");
+    const claimed = hex32(args.claimed, "claimed");
+    const { entry } = entryAt(args.batch, args.step);
+    let verdict;
+    try {
+      verdict = verifyStep(args.proof, entry, this.domain, { core: this.core, recovery: this.recovery });
+    } catch (e) {
+      if (e instanceof WasmTrapError) {
+        this.core = WasmCore.createSync();
+        throw new ProofError("WITNESS", `the proof made the verifier's core trap (${e.message})`);
+      }
+      throw e;
+    }
+    if (verdict.pre !== agreed) throw new ProofError("NOT_AGREED", `the proof starts at ${verdict.pre}, not at the agreed C_${args.step} ${agreed}: a proof of another state, or a referee for another chain id or contract than the batch was signed for`);
+    return { convicted: verdict.post !== claimed, post: verdict.post, status: verdict.status };
+  }
+}
