@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { DecodeError, EncodeError, decodeBatch, deriveBatch, encodeBatch, type DaBatch } from "../src/codec.js";
 import { signTransaction, addressOf } from "../src/signatures.js";
@@ -210,5 +211,26 @@ describe("DA codec on hostile input", () => {
     const bad = b.slice();
     bad[i] = 10 << 6 & 0xff; // m = 10 needs two bytes; any m divisible by 10 is rejected
     expect(() => decodeBatch(bad)).toThrow(DecodeError);
+  });
+});
+
+describe("SPEC §9.5 derivation at the limits", () => {
+  const spec = readFileSync(new URL("../docs/SPEC.md", import.meta.url), "utf8");
+  const rows: [string, { start: bigint; count: number } | DecodeError["fault"]][] = [
+    ["0100058080400000", { start: 5n, count: 1 << 20 }],
+    ["0100058180400000", "LIMIT"],
+    ["0100feffffffffffffffff01020000", { start: (1n << 64n) - 2n, count: 2 }],
+    ["0100feffffffffffffffff01030000", "RANGE"],
+  ];
+  it.each(rows)("%s", (hex, want) => {
+    expect(spec).toContain(hex);
+    const { batch, error } = deriveBatch(Uint8Array.from(Buffer.from(hex, "hex")));
+    if (typeof want === "string") {
+      expect(error?.fault).toBe(want);
+      expect(batch).toEqual({ feeSlots: [], inbox: { start: 0n, count: 0 }, txs: [] });
+    } else {
+      expect(error).toBeNull();
+      expect(batch.inbox).toEqual(want);
+    }
   });
 });
