@@ -351,7 +351,8 @@ export class Engine {
 
   /**
    * Applies a batch: L1 messages first, then transactions, then fee settlement. Invalid entries
-   * get a failure receipt and change nothing. Throws InvalidArgumentError — with the state
+   * get a failure receipt and change nothing but, for a transaction that passed its nonce check,
+   * that nonce (SPEC §6). Throws InvalidArgumentError — with the state
    * untouched — only when the batch itself is malformed (bad fields or fee slots).
    */
   applyBatch(batch: Batch, options: ApplyOptions = {}): BatchResult {
