@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { Engine } from "../src/engine.js";
 import { ReferenceEngine } from "../src/reference/engine.js";
+import { entryAt, proveStep, verifyStep } from "../src/proof.js";
 import { addressOf, signTransaction } from "../src/signatures.js";
 import { poolAddress } from "../src/protocol/encoding.js";
 import {
@@ -506,4 +507,24 @@ describe("a failed transaction consumes its nonce once it passed the nonce check
       if (!consumes) expect(got.postStateRoot).toBe(got.preStateRoot);
     });
   }
+});
+
+describe("one-step proofs of a failure that consumes a nonce", () => {
+  it("verifyStep lands on the trace's commitment, which differs from the step before", () => {
+    const KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80" as const;
+    const genesis: Slot[] = [
+      { owner: A, token: 1, balance: 500n, nonce: 0n },
+      { owner: B, token: 1, balance: 0n, nonce: 0n },
+    ];
+    const engine = Engine.create({ genesis, ...DOMAIN });
+    const batch: Batch = { feeSlots: [1], l1Messages: [], txs: [
+      signTransaction({ type: "transfer", from: 0, to: 1, amount: 1000n, fee: 1n, nonce: 0n }, KEY, DOMAIN),
+    ] };
+    const { steps } = engine.fork().traceBatch(batch);
+    const proof = proveStep(engine, batch, 0);
+    const v = verifyStep(proof, entryAt(batch, 0).entry, DOMAIN);
+    expect(v.status).toBe(Reason.INSUFFICIENT_BALANCE);
+    expect([v.pre, v.post]).toEqual([steps[0], steps[1]]);
+    expect(v.post).not.toBe(v.pre);
+  });
 });
