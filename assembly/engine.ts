@@ -3,6 +3,16 @@
 // exactly as if it were absent and needs no journal. Check order and effects follow docs/SPEC.md §6
 // line by line; the TypeScript reference (src/reference/engine.ts) is the oracle.
 //
+// Slot pointers: reserveSlots may move the whole slot array (it doubles from 1024 slots), so every
+// pointer into it (sp, bal, ownerOf) dies there. An entry that can create slots therefore reserves
+// its room FIRST, before it derives any slot pointer, and only reports CAPACITY where SPEC §6 orders
+// that check; growing capacity for an entry that then fails changes no state. Nothing else in an
+// entry moves the slot array (appendSlot, markDirty and the withdrawal tree never do).
+//
+// Nonces (SPEC §6): once an entry's nonce check has passed, its authorizing slot's nonce is consumed
+// whatever follows, so a failed transaction cannot be replayed in a later batch. applyTx bumps it
+// after the entry ran; the apply* functions never do.
+//
 // Input (all little-endian), built by src/engine/flat.ts:
 //   u32 feeSlotCount | u32 l1Count | u32 txCount | u32 flags | 32-byte EIP-712 domain separator |
 //   feeSlotCount × u32 | pad to 8 |
@@ -39,6 +49,7 @@ const MAX_TOUCHED: u32 = 7;
 
 // ---- protocol constants (SPEC §4–6) ----
 const NEW_SLOT: u32 = 0xffffffff;
+const NO_SLOT: u32 = 0xffffffff;
 const LP_TOKEN_FLAG: u32 = 0x80000000;
 const MAX_POOL_FEE_BPS: u32 = 1000;
 const MIN_LIQUIDITY: u64 = 1000;
@@ -84,6 +95,8 @@ class Run {
   baseSlotCount: u32 = 0;
   /** The EIP-712 domain separator (32 bytes) a trace commits to; 0 in a step check. */
   domainSeparator: usize = 0;
+  /** The slot whose nonce the current transaction has passed (NO_SLOT before its nonce check). */
+  nonceSlot: u32 = 0;
 }
 
 const PENDING: usize = memory.data(16 * 16, 8); // MAX_FEE_SLOTS × u128
@@ -211,16 +224,27 @@ function fits(r: Run, i: u32, amount: usize): bool {
   return !add128(F, F, pendingPtr(r, k));
 }
 
-function feeFits(r: Run, k: i32, fee: usize): bool {
+/**
+ * The fee of the current entry fits its fee slot k: balance + owed + credited + fee ≤ MAX_U128,
+ * where `credited` is what the same entry credits to that very slot (a transfer to the fee slot),
+ * so that the two credits are counted together and settlement cannot overflow (SPEC §5.1).
+ */
+function feeFits(r: Run, k: i32, fee: usize, credited: usize): bool {
   if (k < 0) return true;
   const slot = load<u32>(r.feeSlots + (<usize>k << 2));
   if (add128(F, bal(r, slot), pendingPtr(r, k))) return false;
+  if (add128(F, F, credited)) return false;
   return !add128(F, F, fee);
 }
 
+const ZERO: usize = memory.data(16, 8);
+
+/** The nonce check; when it passes, slot `i`'s nonce is consumed whatever the entry does next. */
 @inline function nonceOk(r: Run, i: u32, nonce: u64): bool {
   const current = load<u64>(sp(r, i), S_NONCE);
-  return nonce == current && current != 0xffffffffffffffff;
+  if (nonce != current || current == 0xffffffffffffffff) return false;
+  r.nonceSlot = i;
+  return true;
 }
 
 @inline function bumpNonce(r: Run, i: u32): void {
@@ -228,8 +252,9 @@ function feeFits(r: Run, k: i32, fee: usize): bool {
   store<u64>(p, load<u64>(p, S_NONCE) + 1, S_NONCE);
 }
 
+/** No key signs for a reserved (pool) owner, so a pool slot never authorizes anything (SPEC §4.1). */
 @inline function signerIs(tx: usize, owner: usize): bool {
-  return load<u8>(tx + TX_SIGNER_OK) != 0 && sameOwner(tx + TX_SIGNER, owner);
+  return load<u8>(tx + TX_SIGNER_OK) != 0 && !isReserved(owner) && sameOwner(tx + TX_SIGNER, owner);
 }
 
 @inline function debit(r: Run, i: u32, amount: usize): void {
@@ -273,6 +298,8 @@ function applyL1(r: Run, m: usize): u8 {
   const amount = m + L1_AMOUNT;
   const slot = load<u32>(m + L1_SLOT);
   if (load<u8>(m + L1_KIND) == 0) {
+    // room first: a deposit may create a slot (see the note at the top on slot pointers)
+    const room = reserveSlots(r.s, 1);
     const named = load<u8>(m + L1_HAS_SLOT) != 0;
     if (named) touch(r, slot);
     let reason = OK;
@@ -284,7 +311,7 @@ function applyL1(r: Run, m: usize): u8 {
         mark(r, slot);
         return OK;
       }
-      if (!reserveSlots(r.s, 1)) reason = CAPACITY;
+      if (!room) reason = CAPACITY;
     }
     if (reason != OK) {
       appendWithdrawal(r, owner, token, amount); // the refund makes a failed deposit lose nothing
@@ -293,8 +320,9 @@ function applyL1(r: Run, m: usize): u8 {
     touch(r, appendSlot(r.s, owner, token, lo(amount), hi(amount), 0));
     return OK;
   }
-  // forced exit
+  // forced exit: a pool's reserves leave only through the AMM (SPEC §4.2)
   touch(r, slot);
+  if (isReserved(owner)) return RESERVED_OWNER;
   if (!exists(r, slot)) return UNKNOWN_SLOT;
   if (!sameOwner(ownerOf(r, slot), owner)) return OWNER_MISMATCH;
   if (isLp(tokenOf(r, slot))) return INVALID_TOKEN;
@@ -322,10 +350,11 @@ function applyTransfer(r: Run, tx: usize): u8 {
   if (k < 0 && !isZero128(fee)) return NO_FEE_SLOT;
   if (add128(A, amount, fee) || lt128(bal(r, from), A)) return INSUFFICIENT_BALANCE;
   if (to != from && !fits(r, to, amount)) return OVERFLOW;
-  if (!feeFits(r, k, fee)) return OVERFLOW;
+  // `to` is the fee slot itself: its balance takes the amount and its owed fees the fee
+  const toIsFeeSlot = k >= 0 && to != from && load<u32>(r.feeSlots + (<usize>k << 2)) == to;
+  if (!feeFits(r, k, fee, toIsFeeSlot ? amount : ZERO)) return OVERFLOW;
   debit(r, from, A);
   credit(r, to, amount);
-  bumpNonce(r, from);
   if (k >= 0) add128(pendingPtr(r, k), pendingPtr(r, k), fee);
   mark(r, from);
   mark(r, to);
@@ -335,6 +364,7 @@ function applyTransfer(r: Run, tx: usize): u8 {
 function applyTransferToNew(r: Run, tx: usize): u8 {
   const from = load<u32>(tx + TX_F0);
   const amount = tx + TX_X, fee = tx + TX_Y, toOwner = tx + TX_TO_OWNER;
+  const room = reserveSlots(r.s, 1); // before any slot pointer (see the note at the top)
   touch(r, from);
   if (!exists(r, from)) return UNKNOWN_SLOT;
   if (!signerIs(tx, ownerOf(r, from))) return BAD_SIGNATURE;
@@ -344,10 +374,9 @@ function applyTransferToNew(r: Run, tx: usize): u8 {
   const k = feeIndexOfToken(r, token);
   if (k < 0 && !isZero128(fee)) return NO_FEE_SLOT;
   if (add128(A, amount, fee) || lt128(bal(r, from), A)) return INSUFFICIENT_BALANCE;
-  if (!feeFits(r, k, fee)) return OVERFLOW;
-  if (!reserveSlots(r.s, 1)) return CAPACITY;
+  if (!feeFits(r, k, fee, ZERO)) return OVERFLOW;
+  if (!room) return CAPACITY;
   debit(r, from, A);
-  bumpNonce(r, from);
   if (k >= 0) add128(pendingPtr(r, k), pendingPtr(r, k), fee);
   mark(r, from);
   touch(r, appendSlot(r.s, toOwner, token, lo(amount), hi(amount), 0));
@@ -366,9 +395,8 @@ function applyWithdraw(r: Run, tx: usize): u8 {
   const k = feeIndexOfToken(r, token);
   if (k < 0 && !isZero128(fee)) return NO_FEE_SLOT;
   if (add128(A, amount, fee) || lt128(bal(r, from), A)) return INSUFFICIENT_BALANCE;
-  if (!feeFits(r, k, fee)) return OVERFLOW;
+  if (!feeFits(r, k, fee, ZERO)) return OVERFLOW;
   debit(r, from, A);
-  bumpNonce(r, from);
   if (k >= 0) add128(pendingPtr(r, k), pendingPtr(r, k), fee);
   mark(r, from);
   appendWithdrawal(r, ownerOf(r, from), token, amount);
@@ -379,6 +407,7 @@ function applyCreatePool(r: Run, tx: usize): u8 {
   const fa = load<u32>(tx + TX_F0), fb = load<u32>(tx + TX_F1);
   const amountA = tx + TX_X, amountB = tx + TX_Y;
   const feeBps = <u32>load<u16>(tx + TX_FEE_BPS);
+  const room = reserveSlots(r.s, 4); // before any slot pointer (see the note at the top)
   touch(r, fa);
   touch(r, fb);
   if (!exists(r, fa) || !exists(r, fb)) return UNKNOWN_SLOT;
@@ -392,10 +421,9 @@ function applyCreatePool(r: Run, tx: usize): u8 {
   if (lt128(MAX_RESERVE, amountA) || lt128(MAX_RESERVE, amountB)) return OVERFLOW;
   isqrtProduct(A, amountA, amountB);
   if (!lt128(MIN_LIQ, A)) return INSUFFICIENT_OUTPUT;
-  if (!reserveSlots(r.s, 4)) return CAPACITY;
+  if (!room) return CAPACITY;
   debit(r, fa, amountA);
   debit(r, fb, amountB);
-  bumpNonce(r, fa);
   mark(r, fa);
   mark(r, fb);
   const n = r.s.slotCount;
@@ -421,6 +449,8 @@ function applyAddLiquidity(r: Run, tx: usize): u8 {
   const lpSlot = load<u32>(tx + TX_F3);
   const amountA = tx + TX_X, amountB = tx + TX_Y, minShares = tx + TX_Z;
   const newLp = lpSlot == NEW_SLOT;
+  // before any slot pointer: rA, rB and supply below are held until the writes (see the top note)
+  const room = !newLp || reserveSlots(r.s, 1);
   touch(r, fa);
   touch(r, fb);
   if (!newLp) touch(r, lpSlot);
@@ -458,13 +488,12 @@ function applyAddLiquidity(r: Run, tx: usize): u8 {
   if (!newLp && !fits(r, lpSlot, C)) return OVERFLOW;
   if (lt128(C, minShares)) return SLIPPAGE;
   if (isZero128(C)) return INSUFFICIENT_OUTPUT;
-  if (newLp && !reserveSlots(r.s, 1)) return CAPACITY;
+  if (!room) return CAPACITY;
   debit(r, fa, A);
   debit(r, fb, B);
   add128(rA, rA, A);
   add128(rB, rB, B);
   add128(supply, supply, C);
-  bumpNonce(r, fa);
   mark(r, fa);
   mark(r, fb);
   markPool(r, pool);
@@ -507,7 +536,6 @@ function applyRemoveLiquidity(r: Run, tx: usize): u8 {
   sub128(rB, rB, B);
   credit(r, ta, A);
   credit(r, tb, B);
-  bumpNonce(r, lpSlot);
   mark(r, lpSlot);
   mark(r, ta);
   mark(r, tb);
@@ -548,7 +576,6 @@ function applySwap(r: Run, tx: usize): u8 {
   add128(rIn, rIn, amountIn);
   sub128(rOut, rOut, C);
   credit(r, to, C);
-  bumpNonce(r, from);
   mark(r, from);
   mark(r, to);
   mark(r, pool);
@@ -557,7 +584,7 @@ function applySwap(r: Run, tx: usize): u8 {
   return OK;
 }
 
-function applyTx(r: Run, tx: usize): u8 {
+function dispatchTx(r: Run, tx: usize): u8 {
   switch (load<u8>(tx + TX_TYPE)) {
     case 0: return applyTransfer(r, tx);
     case 1: return applyTransferToNew(r, tx);
@@ -568,6 +595,22 @@ function applyTx(r: Run, tx: usize): u8 {
     case 6: return applySwap(r, tx);
     default: return INVALID_TOKEN; // unreachable: src/engine/flat.ts writes only types 0..6
   }
+}
+
+/**
+ * Runs one transaction. Once its nonce check passed, the authorizing slot's nonce is consumed
+ * whether the transaction then succeeds or fails (SPEC §6): a failure after that point changes
+ * that nonce and nothing else, so the same signed bytes can never succeed in a later batch.
+ */
+function applyTx(r: Run, tx: usize): u8 {
+  r.nonceSlot = NO_SLOT;
+  const status = dispatchTx(r, tx);
+  const i = r.nonceSlot;
+  if (i != NO_SLOT) {
+    bumpNonce(r, i);
+    if (status != OK) mark(r, i); // a success already marked its authorizing slot
+  }
+  return status;
 }
 
 // ---- the batch ----

@@ -357,10 +357,11 @@ export class Engine {
 
   /**
    * Applies a batch: L1 messages first, then transactions, then fee settlement. Invalid entries
-   * get a failure receipt and change nothing; listed fee slots that are not usable for this state
-   * are ignored (SPEC §5.1). Throws InvalidArgumentError — with the state untouched — only when
-   * the batch object itself is malformed (a field of the wrong type or range, more than
-   * MAX_FEE_SLOTS fee slots, more than MAX_BATCH_ENTRIES entries): nothing DA bytes derive to.
+   * get a failure receipt and change nothing but, for a transaction that passed its nonce check,
+   * that nonce (SPEC §6); listed fee slots that are not usable for this state are ignored
+   * (SPEC §5.1). Throws InvalidArgumentError — with the state untouched — only when the batch
+   * object itself is malformed (a field of the wrong type or range, more than MAX_FEE_SLOTS fee
+   * slots, more than MAX_BATCH_ENTRIES entries): nothing DA bytes derive to.
    */
   applyBatch(batch: Batch, options: ApplyOptions = {}): BatchResult {
     return this.run(batch, options, false).result;

@@ -120,9 +120,9 @@ describe("edge cases (WASM and reference agree, outcome asserted)", () => {
       l1Messages: [],
       txs: [
         unsigned({ type: "transfer", from: 1, to: 1, amount: 0n, fee: 6n, nonce: 0n }), // owes 6 to slot 0
-        unsigned({ type: "transfer", from: 1, to: 0, amount: 5n, fee: 0n, nonce: 1n }), // 10 - 6 < 5: no room
-        unsigned({ type: "transfer", from: 1, to: 0, amount: 4n, fee: 0n, nonce: 1n }), // exactly fits
-        unsigned({ type: "transfer", from: 1, to: 1, amount: 0n, fee: 1n, nonce: 2n }), // the fee would not fit
+        unsigned({ type: "transfer", from: 1, to: 0, amount: 5n, fee: 0n, nonce: 1n }), // 10 - 6 < 5: no room (nonce consumed)
+        unsigned({ type: "transfer", from: 1, to: 0, amount: 4n, fee: 0n, nonce: 2n }), // exactly fits
+        unsigned({ type: "transfer", from: 1, to: 1, amount: 0n, fee: 1n, nonce: 3n }), // the fee would not fit
       ],
     });
     expect(got.receipts.map((r) => r.status)).toEqual([Reason.OK, Reason.OVERFLOW, Reason.OK, Reason.OVERFLOW]);
@@ -163,7 +163,7 @@ describe("edge cases (WASM and reference agree, outcome asserted)", () => {
         // pool at 2 (reserves 2, 3; supply 4); creator's LP slot 5
         unsigned({ type: "swap", pool: 2, from: 0, to: 1, amountIn: MAX_RESERVE - 1_000_000n, minOut: 0n, nonce: 1n }),
         unsigned({ type: "swap", pool: 2, from: 0, to: 1, amountIn: 1n, minOut: 0n, nonce: 2n }), // reserve would pass 2^112
-        unsigned({ type: "swap", pool: 2, from: 0, to: 1, amountIn: 0n, minOut: 1n, nonce: 2n }), // failed txs keep the nonce
+        unsigned({ type: "swap", pool: 2, from: 0, to: 1, amountIn: 0n, minOut: 1n, nonce: 3n }), // the failure above consumed nonce 2
       ],
     });
     expect(got.receipts.map((r) => r.status)).toEqual([Reason.OK, Reason.OK, Reason.OVERFLOW, Reason.SLIPPAGE]);

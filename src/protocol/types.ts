@@ -133,7 +133,10 @@ export function reasonName(code: number): ReasonName {
 
 /** The outcome of one batch entry (L1 message or transaction). */
 export interface Receipt {
-  /** 0 (OK) or a reason code. A failed entry changed nothing, except a failed deposit's refund. */
+  /**
+   * 0 (OK) or a reason code. A failed entry changed nothing, except a failed deposit's refund and,
+   * for a transaction that failed after its nonce check (reasons 5–15), its consumed nonce (SPEC §6).
+   */
   status: ReasonCode;
   /** Slot indices the entry read or wrote, in first-touch order (the fraud-proof witness set). */
   touched: number[];

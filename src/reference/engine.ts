@@ -35,6 +35,24 @@ export function isqrt(n: bigint): bigint {
 const hex = (b: Uint8Array): Hex => `0x${toHex(b)}`;
 const sameAddress = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
+/**
+ * The reference broke an invariant of the protocol (a balance outside u128, a division by a zero
+ * reserve): a bug in the reference or in the rules, never a property of the input. It is thrown
+ * instead of computing on, so a differential test cannot pass over such a state silently.
+ */
+export class ReferenceInvariantError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ReferenceInvariantError";
+  }
+}
+
+/** floor(n / d) for a divisor the rules keep positive (pool reserves and share supply, SPEC §4.2). */
+function div(n: bigint, d: bigint, what: string): bigint {
+  if (d <= 0n) throw new ReferenceInvariantError(`${what} is ${d}; pool reserves and supply stay positive`);
+  return n / d;
+}
+
 class Failure {
   constructor(readonly code: ReasonCode) {}
 }
@@ -168,6 +186,8 @@ class BatchRun {
   readonly withdrawals: Withdrawal[] = [];
   private readonly pending: bigint[];
   private touched: number[] = [];
+  /** The slot whose nonce the current transaction passed, or -1 before its nonce check. */
+  private nonceSlot = -1;
 
   constructor(
     private readonly slots: Slot[],
@@ -179,14 +199,28 @@ class BatchRun {
 
   entry(apply: () => [bigint, bigint] | void): Receipt {
     this.touched = [];
+    let receipt: Receipt;
     try {
       const out = apply() ?? [0n, 0n];
-      return { status: Reason.OK, touched: this.touched, out };
+      receipt = { status: Reason.OK, touched: this.touched, out };
     } catch (e) {
       if (!(e instanceof Failure)) throw e;
       const out: [bigint, bigint] = e instanceof RefundFailure ? [e.withdrawalIndex, e.amount] : [0n, 0n];
-      return { status: e.code, touched: this.touched, out };
+      receipt = { status: e.code, touched: this.touched, out };
     }
+    // every slot an entry can write is touched, or a fee slot (SPEC §6)
+    for (const i of this.touched) if (this.exists(i)) this.checkInvariant(i);
+    this.feeSlots.forEach((i, k) => this.active[k] && this.checkInvariant(i));
+    return receipt;
+  }
+
+  /** SPEC §5.1: balance + fees owed ≤ 2^128 − 1 for every slot at all times, so settlement fits. */
+  private checkInvariant(i: number): void {
+    const s = this.slot(i);
+    if (s.balance < 0n || s.balance + this.pendingFor(i) > MAX_U128) {
+      throw new ReferenceInvariantError(`slot ${i}: balance ${s.balance} + owed ${this.pendingFor(i)} is outside u128`);
+    }
+    if (s.nonce < 0n || s.nonce > MAX_U64) throw new ReferenceInvariantError(`slot ${i}: nonce ${s.nonce} is outside u64`);
   }
 
   /** The fees owed so far, in fee-slot order. */
@@ -197,7 +231,9 @@ class BatchRun {
   settle(): bigint[] {
     this.feeSlots.forEach((s, i) => {
       if (!this.active[i]) return;
-      this.slots[s]!.balance += this.pending[i]!;
+      const slot = this.slots[s]!;
+      slot.balance += this.pending[i]!;
+      if (slot.balance > MAX_U128) throw new ReferenceInvariantError(`fee slot ${s}: settlement leaves ${slot.balance}, above 2^128 − 1`);
       this.dirty.add(s);
     });
     return this.pending;
@@ -239,13 +275,19 @@ class BatchRun {
     return k;
   }
 
-  private checkFeeFits(k: number, fee: bigint): void {
-    if (k >= 0 && this.slot(this.feeSlots[k]!).balance + this.pending[k]! + fee > MAX_U128) fail(Reason.OVERFLOW);
+  /**
+   * The fee fits fee slot k: balance + owed + credited + fee ≤ 2^128 − 1, where `credited` is what
+   * the same entry credits to that slot (a transfer to the fee slot itself), SPEC §5.1.
+   */
+  private checkFeeFits(k: number, fee: bigint, credited = 0n): void {
+    if (k >= 0 && this.slot(this.feeSlots[k]!).balance + this.pending[k]! + credited + fee > MAX_U128) fail(Reason.OVERFLOW);
   }
 
+  /** The nonce check; once it passes, slot i's nonce is consumed whatever follows (SPEC §6). */
   private checkNonce(i: number, nonce: bigint): void {
     const s = this.slot(i);
     if (nonce !== s.nonce || s.nonce === MAX_U64) fail(Reason.BAD_NONCE);
+    this.nonceSlot = i;
   }
 
   private mark(...indices: number[]): void {
@@ -302,8 +344,9 @@ class BatchRun {
       this.create({ owner: owner.toLowerCase() as Hex, token, balance: amount, nonce: 0n });
       return;
     }
-    // forced exit
+    // forced exit: a pool's reserves leave only through the AMM (SPEC §4.2)
     this.touch(msg.slot);
+    if (isReservedOwner(msg.owner)) fail(Reason.RESERVED_OWNER);
     if (!this.exists(msg.slot)) fail(Reason.UNKNOWN_SLOT);
     const s = this.slot(msg.slot);
     if (!sameAddress(s.owner, msg.owner)) fail(Reason.OWNER_MISMATCH);
@@ -316,7 +359,23 @@ class BatchRun {
 
   // ---- L2 transactions ----
 
+  /**
+   * One transaction. Once its nonce check has passed, the authorizing slot's nonce is consumed
+   * whether it then succeeds or fails (SPEC §6), so its signed bytes cannot succeed later.
+   */
   tx(tx: Tx, signer: Hex | null): [bigint, bigint] | void {
+    this.nonceSlot = -1;
+    try {
+      return this.execute(tx, signer);
+    } finally {
+      if (this.nonceSlot >= 0) {
+        this.slot(this.nonceSlot).nonce += 1n;
+        this.mark(this.nonceSlot);
+      }
+    }
+  }
+
+  private execute(tx: Tx, signer: Hex | null): [bigint, bigint] | void {
     switch (tx.type) {
       case "transfer": {
         this.touch(tx.from, tx.to);
@@ -331,10 +390,10 @@ class BatchRun {
         const k = this.checkFee(from.token, tx.fee);
         if (tx.amount + tx.fee > from.balance) fail(Reason.INSUFFICIENT_BALANCE);
         if (tx.to !== tx.from && !this.fits(tx.to, tx.amount)) fail(Reason.OVERFLOW);
-        this.checkFeeFits(k, tx.fee);
+        // `to` may be the fee slot itself: then its balance takes the amount and its owed fees the fee
+        this.checkFeeFits(k, tx.fee, k >= 0 && tx.to !== tx.from && this.feeSlots[k] === tx.to ? tx.amount : 0n);
         from.balance -= tx.amount + tx.fee;
         to.balance += tx.amount;
-        from.nonce += 1n;
         if (k >= 0) this.pending[k]! += tx.fee;
         this.mark(tx.from, tx.to);
         return;
@@ -351,7 +410,6 @@ class BatchRun {
         this.checkFeeFits(k, tx.fee);
         if (this.slots.length >= MAX_SLOTS) fail(Reason.CAPACITY);
         from.balance -= tx.amount + tx.fee;
-        from.nonce += 1n;
         if (k >= 0) this.pending[k]! += tx.fee;
         this.mark(tx.from);
         this.create({ owner: tx.toOwner.toLowerCase() as Hex, token: from.token, balance: tx.amount, nonce: 0n });
@@ -368,7 +426,6 @@ class BatchRun {
         if (tx.amount + tx.fee > from.balance) fail(Reason.INSUFFICIENT_BALANCE);
         this.checkFeeFits(k, tx.fee);
         from.balance -= tx.amount + tx.fee;
-        from.nonce += 1n;
         if (k >= 0) this.pending[k]! += tx.fee;
         this.mark(tx.from);
         return this.withdraw({ owner: from.owner, token: from.token, amount: tx.amount });
@@ -392,7 +449,6 @@ class BatchRun {
         if (this.slots.length + 4 > MAX_SLOTS) fail(Reason.CAPACITY);
         a.balance -= tx.amountA;
         b.balance -= tx.amountB;
-        a.nonce += 1n;
         this.mark(tx.fromA, tx.fromB);
         const n = this.slots.length;
         const p = poolAddress(n);
@@ -425,13 +481,13 @@ class BatchRun {
         const rB = pool.b.balance;
         const supply = pool.supply.balance;
         let useA = tx.amountA;
-        let useB = (tx.amountA * rB) / rA;
+        let useB = div(tx.amountA * rB, rA, `pool ${tx.pool} reserve A`);
         if (useB > tx.amountB) {
-          useA = (tx.amountB * rA) / rB;
+          useA = div(tx.amountB * rA, rB, `pool ${tx.pool} reserve B`);
           useB = tx.amountB;
         }
-        const sA = (useA * supply) / rA;
-        const sB = (useB * supply) / rB;
+        const sA = div(useA * supply, rA, `pool ${tx.pool} reserve A`);
+        const sB = div(useB * supply, rB, `pool ${tx.pool} reserve B`);
         const shares = sA < sB ? sA : sB;
         if (useA > fa.balance || useB > fb.balance) fail(Reason.INSUFFICIENT_BALANCE);
         if (rA + useA > MAX_RESERVE || rB + useB > MAX_RESERVE || supply + shares > MAX_U128) fail(Reason.OVERFLOW);
@@ -444,7 +500,6 @@ class BatchRun {
         pool.a.balance += useA;
         pool.b.balance += useB;
         pool.supply.balance += shares;
-        fa.nonce += 1n;
         this.mark(tx.fromA, tx.fromB, tx.pool, tx.pool + 1, tx.pool + 2);
         if (newLp) this.create({ owner: fa.owner, token: lpToken(tx.pool), balance: shares, nonce: 0n });
         else {
@@ -469,8 +524,8 @@ class BatchRun {
         if (lp.token !== lpToken(tx.pool) || ta.token !== pool.a.token || tb.token !== pool.b.token) fail(Reason.TOKEN_MISMATCH);
         if (tx.shares > lp.balance) fail(Reason.INSUFFICIENT_BALANCE);
         const supply = pool.supply.balance;
-        const outA = (tx.shares * pool.a.balance) / supply;
-        const outB = (tx.shares * pool.b.balance) / supply;
+        const outA = div(tx.shares * pool.a.balance, supply, `pool ${tx.pool} share supply`);
+        const outB = div(tx.shares * pool.b.balance, supply, `pool ${tx.pool} share supply`);
         if (!this.fits(tx.toA, outA) || !this.fits(tx.toB, outB)) fail(Reason.OVERFLOW);
         if (outA < tx.minA || outB < tx.minB) fail(Reason.SLIPPAGE);
         lp.balance -= tx.shares;
@@ -479,7 +534,6 @@ class BatchRun {
         pool.b.balance -= outB;
         ta.balance += outA;
         tb.balance += outB;
-        lp.nonce += 1n;
         this.mark(tx.lpSlot, tx.toA, tx.toB, tx.pool, tx.pool + 1, tx.pool + 2);
         return [outA, outB];
       }
@@ -502,7 +556,7 @@ class BatchRun {
         const rOut = aToB ? pool.b : pool.a;
         if (rIn.balance + tx.amountIn > MAX_RESERVE) fail(Reason.OVERFLOW);
         const inWithFee = tx.amountIn * (10000n - pool.feeBps);
-        const out = (inWithFee * rOut.balance) / (rIn.balance * 10000n + inWithFee);
+        const out = div(inWithFee * rOut.balance, rIn.balance * 10000n + inWithFee, `pool ${tx.pool} input reserve`);
         if (out < tx.minOut) fail(Reason.SLIPPAGE);
         if (out === 0n) fail(Reason.INSUFFICIENT_OUTPUT);
         if (!this.fits(tx.to, out)) fail(Reason.OVERFLOW);
@@ -510,15 +564,15 @@ class BatchRun {
         rIn.balance += tx.amountIn;
         rOut.balance -= out;
         to.balance += out;
-        from.nonce += 1n;
         this.mark(tx.from, tx.to, tx.pool, tx.pool + 1);
         return [out, 0n];
       }
     }
   }
 
+  /** No key signs for a reserved (pool) owner, so a pool slot never authorizes anything (SPEC §4.1). */
   private checkSigner(slot: Slot, signer: Hex | null): void {
-    if (signer === null || !sameAddress(slot.owner, signer)) fail(Reason.BAD_SIGNATURE);
+    if (signer === null || isReservedOwner(slot.owner) || !sameAddress(slot.owner, signer)) fail(Reason.BAD_SIGNATURE);
   }
 }
 
