@@ -12,7 +12,7 @@ import { Engine } from "../src/engine.js";
 import { StoreError, InvalidArgumentError } from "../src/errors.js";
 import { MemoryStore, PAGE_SLOTS, type StateStore, type StoreCommit } from "../src/store.js";
 import { LmdbStore } from "../src/node/lmdb-store.js";
-import type { Batch, Hex, Slot } from "../src/protocol/types.js";
+import type { Hex, Slot } from "../src/protocol/types.js";
 import { Rng, generateBatch, genesis as makeGenesis } from "./workload.js";
 
 const DOMAIN = { chainId: 31337n, verifyingContract: "0x5fbdb2315678afecb367f032d93f642f64180aa3" as Hex };
