@@ -3,9 +3,9 @@
 // root, compare it with the committed one).
 
 import { Engine, type ApplyOptions, type EngineOptions } from "./engine.js";
-import { InvalidArgumentError, L2EngineError, StoreError } from "./errors.js";
+import { ChainError, InvalidArgumentError, L2EngineError, StoreError } from "./errors.js";
 import { normalizeAddress } from "./protocol/encoding.js";
-import type { Batch, BatchResult, Hex, Slot } from "./protocol/types.js";
+import { MAX_U64, type Batch, type BatchResult, type Hex, type Slot } from "./protocol/types.js";
 import {
   PAGE_SLOTS, STORE_FORMAT, decodeStoredBatch, encodeStoredBatch,
   type StateStore, type StoreHead, type StoredBatch,
@@ -14,7 +14,11 @@ import {
 export interface ChainOptions extends Omit<EngineOptions, "genesis"> {
   /** Where the state lives: an LmdbStore (l2engine/node) or a MemoryStore. */
   store: StateStore;
-  /** Slots of the genesis state; used only when the store is empty. */
+  /**
+   * Slots of the genesis state. An empty store is created from them; a store that holds a chain
+   * must have been created from the same genesis (its root is stored), else StoreError
+   * GENESIS_MISMATCH. Omit it to open whatever chain the store holds.
+   */
   genesis?: readonly Slot[];
   /**
    * How reopening checks the stored state against the committed root. "leaves" (default) hashes
@@ -23,6 +27,21 @@ export interface ChainOptions extends Omit<EngineOptions, "genesis"> {
    * slower: ~1 s for 1M slots here); use it after a disk fault, or in an audit.
    */
   verify?: "leaves" | "full";
+}
+
+/** A range of L1 inbox messages: indices start … start + count − 1 (u64), as DA bytes name it. */
+export interface InboxRange {
+  start: bigint;
+  count: number;
+}
+
+/**
+ * A batch as a chain applies it: its L1 messages with the inbox range they were read from
+ * (`inbox.count` = `l1Messages.length`). The range must start at the chain's next inbox index,
+ * which is how a replayed or out-of-order batch is refused.
+ */
+export interface ChainBatch extends Batch {
+  inbox: InboxRange;
 }
 
 /** The read side of the chain's engine: everything except applying batches, which goes through the chain. */
@@ -49,11 +68,24 @@ export class Chain {
   /**
    * Opens the chain in `options.store`: restores the committed state, or writes the genesis state
    * when the store is empty. StoreError(DOMAIN_MISMATCH) if the store belongs to another chain,
-   * StoreError(CORRUPT) if its slots do not hash to its committed root.
+   * GENESIS_MISMATCH if `options.genesis` is not the genesis it was created from, CORRUPT if its
+   * slots do not hash to its committed root. The chain owns the store: {@link Chain.close} closes
+   * it, and so does a failed open.
    */
   static open(options: ChainOptions): Chain {
     if (options === null || typeof options !== "object" || !options.store) throw new InvalidArgumentError("chain options need a store");
     const { store } = options;
+    try {
+      return Chain.openIn(store, options);
+    } catch (e) {
+      // the chain owns its store from here on: a chain that did not open releases it (and, for an
+      // LmdbStore, its writer lock) rather than leave that to a caller who may not hold it
+      store.close();
+      throw e;
+    }
+  }
+
+  private static openIn(store: StateStore, options: ChainOptions): Chain {
     const chainId = BigInt(options.chainId);
     const verifyingContract = normalizeAddress(options.verifyingContract, "verifyingContract");
     const engineOptions = { chainId: options.chainId, verifyingContract, core: options.core, recovery: options.recovery };
@@ -62,8 +94,12 @@ export class Chain {
       const engine = Engine.create({ ...engineOptions, genesis: options.genesis ?? [] });
       try {
         const count = engine.slotCount();
-        const head: StoreHead = { format: STORE_FORMAT, chainId, verifyingContract, batchCount: 0, stateRoot: engine.stateRoot(), treeRoot: engine.treeRoot(), slotCount: count };
-        store.commit({ head, pages: pagesOf(engine, allPages(count)) });
+        const root = engine.stateRoot();
+        const head: StoreHead = {
+          format: STORE_FORMAT, chainId, verifyingContract, batchCount: 0, stateRoot: root, treeRoot: engine.treeRoot(), slotCount: count,
+          nextInbox: 0n, genesisRoot: root,
+        };
+        store.commit({ parent: undefined, head, pages: pagesOf(engine, allPages(count)) });
         return new Chain(store, options, engine, head);
       } catch (e) {
         engine.dispose();
@@ -73,10 +109,18 @@ export class Chain {
     if (stored.chainId !== chainId || stored.verifyingContract !== verifyingContract) {
       throw new StoreError("DOMAIN_MISMATCH", `the store holds chain ${stored.chainId} at ${stored.verifyingContract}, not chain ${chainId} at ${verifyingContract}`);
     }
+    if (options.genesis !== undefined) {
+      const genesis = Engine.create({ ...engineOptions, genesis: options.genesis });
+      const root = genesis.stateRoot();
+      genesis.dispose();
+      if (root !== stored.genesisRoot) {
+        throw new StoreError("GENESIS_MISMATCH", `the store was created from a genesis with state root ${stored.genesisRoot}; the genesis given hashes to ${root}`);
+      }
+    }
     return new Chain(store, options, restore(store, stored, engineOptions, options.verify ?? "leaves"), stored);
   }
 
-  /** The committed head: batch count, roots and slot count. */
+  /** The committed head: batch count, roots, slot count and the next inbox index. */
   get head(): Readonly<StoreHead> {
     return this.current;
   }
@@ -88,28 +132,38 @@ export class Chain {
   }
 
   /**
-   * Applies `batch` like {@link Engine.applyBatch} and commits the result. A malformed batch
-   * throws InvalidArgumentError and a failed commit StoreError; in both cases the chain and the
-   * store stay at the previous batch.
+   * Applies `batch` like {@link Engine.applyBatch} and commits the result. Its inbox range must
+   * start at `head.nextInbox` (ChainError INBOX_REPLAY before it, INBOX_GAP after it), even when
+   * it is empty; a malformed batch throws InvalidArgumentError and a failed commit StoreError. In
+   * all these cases the store stays at the previous batch, and so does the chain — except after a
+   * commit that failed in a way the chain cannot undo (CONFLICT: another writer committed; or the
+   * store unreadable), which closes the chain.
    */
-  applyBatch(batch: Batch, options: ApplyOptions = {}): BatchResult {
+  applyBatch(batch: ChainBatch, options: ApplyOptions = {}): BatchResult {
     this.live();
+    const inbox = checkInbox(batch, this.current.nextInbox);
     const before = this.engine.slotCount();
     const result = this.engine.applyBatch(batch, options);
     const number = this.current.batchCount + 1;
-    const head: StoreHead = { ...this.current, batchCount: number, stateRoot: result.postStateRoot, treeRoot: result.postTreeRoot, slotCount: result.slotCount };
+    const head: StoreHead = {
+      ...this.current, batchCount: number, stateRoot: result.postStateRoot, treeRoot: result.postTreeRoot, slotCount: result.slotCount,
+      nextInbox: inbox.start + BigInt(inbox.count),
+    };
     try {
-      const record = encodeStoredBatch({ number, feeSlots: [...batch.feeSlots], l1MessageCount: batch.l1Messages.length, txCount: batch.txs.length, result });
+      const record = encodeStoredBatch({ number, feeSlots: [...batch.feeSlots], inboxStart: inbox.start, l1MessageCount: inbox.count, txCount: batch.txs.length, result });
       const pages = pagesOf(this.engine, changedPages(result, batch.feeSlots, before));
-      this.store.commit({ head, pages, batch: { number, record } });
+      this.store.commit({ parent: this.current, head, pages, batch: { number, record } });
     } catch (e) {
-      // the engine is ahead of the store: put it back where the store is (or, if the store cannot
-      // even be read now, close the chain rather than serve a state that was never committed)
+      // the engine is ahead of the store: put it back where the store is, or, when the store no
+      // longer is where this chain left it (another writer) or cannot be read, close the chain
+      // rather than serve a state that was never committed
       const failed = this.engine;
+      const conflict = e instanceof StoreError && e.fault === "CONFLICT";
       try {
+        if (conflict) throw e;
         this.engine = restore(this.store, this.current, { ...failed.domain, core: this.options.core, recovery: this.options.recovery });
       } catch {
-        this.closed = true;
+        this.shutdown();
       }
       failed.dispose();
       throw wrapStoreError(e);
@@ -126,8 +180,12 @@ export class Chain {
     return bytes && decodeStoredBatch(bytes);
   }
 
-  /** Frees the engine and closes the store. */
+  /** Frees the engine and closes the store (for an LmdbStore: releases its writer lock). */
   close(): void {
+    this.shutdown();
+  }
+
+  private shutdown(): void {
     if (this.closed) return;
     this.closed = true;
     this.engine.dispose();
@@ -156,6 +214,28 @@ function restore(store: StateStore, head: StoreHead, options: Omit<EngineOptions
     throw new StoreError("CORRUPT", `stored ${verify === "full" ? "slots" : "leaves"} hash to ${root}, not the committed root ${head.stateRoot}`);
   }
   return engine;
+}
+
+/** The batch's inbox range, checked against its L1 messages and the chain's next inbox index. */
+function checkInbox(batch: ChainBatch, next: bigint): InboxRange {
+  const inbox = (batch as Partial<ChainBatch> | null)?.inbox;
+  if (inbox === null || typeof inbox !== "object") {
+    throw new InvalidArgumentError("batch.inbox must be { start: bigint, count: number }, the L1 inbox range the batch consumes");
+  }
+  const { start, count } = inbox;
+  if (typeof start !== "bigint" || start < 0n || start > MAX_U64) throw new InvalidArgumentError("batch.inbox.start must be a u64 bigint");
+  if (!Array.isArray(batch.l1Messages)) throw new InvalidArgumentError("batch.l1Messages must be an array");
+  if (count !== batch.l1Messages.length) {
+    throw new InvalidArgumentError(`batch.inbox.count is ${String(count)}, but the batch carries ${batch.l1Messages.length} L1 messages`);
+  }
+  if (start + BigInt(count) > MAX_U64) throw new InvalidArgumentError(`batch.inbox (start ${start}, count ${count}) runs past the last u64 inbox index`);
+  if (start < next) {
+    throw new ChainError("INBOX_REPLAY", `batch.inbox.start ${start} is behind the chain's next inbox index ${next}: inbox messages ${start}…${next - 1n} were already applied (a replayed batch?)`);
+  }
+  if (start > next) {
+    throw new ChainError("INBOX_GAP", `batch.inbox.start ${start} is ahead of the chain's next inbox index ${next}: inbox messages ${next}…${start - 1n} would be skipped`);
+  }
+  return { start, count };
 }
 
 /** Pages holding a slot that the batch may have written: every touched slot, the fee slots and new slots. */

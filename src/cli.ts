@@ -48,8 +48,9 @@ commands:
               --leaves N (default 1048576)  --batches N (20)  --batch-size N (10000)  --seed N (1)
   help        show this text
 
-files: a <batch> is JSON { feeSlots, l1Messages, txs } (u64/u128 fields as decimal strings), or
-DA bytes when it has no L1 messages. Results and traces are JSON; proofs are msgpack (SPEC §11.5).
+files: a <batch> is JSON { feeSlots, inbox: { start, count }, l1Messages, txs } (u64/u128 fields
+as decimal strings; apply needs the inbox range when there are L1 messages), or DA bytes when it
+has no L1 messages. Results and traces are JSON; proofs are msgpack (SPEC §11.5).
 
 exit codes: 0 ok · 1 the input is invalid (a typed error such as DECODE_FAILED or PROOF_INVALID)
 · 2 bad usage · 3 verify-step convicted the --claimed post-commitment

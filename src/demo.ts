@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { keccak_256 } from "@noble/hashes/sha3.js";
-import { Chain } from "./chain.js";
+import { Chain, type ChainBatch } from "./chain.js";
 import { LmdbStore } from "./node/lmdb-store.js";
 import { toHex } from "./bytes.js";
 import { Challenger, Proposer, playBisection } from "./bisection.js";
@@ -83,6 +83,8 @@ export async function rollupDemo(o: DemoOptions, progress: Progress): Promise<vo
   let t0 = performance.now();
   let chain = Chain.open({ store: openStore(), genesis, ...DOMAIN, recovery: secp256k1WasmRecovery });
   const genesisRoot = chain.head.stateRoot;
+  // the sequencer takes the L1 messages of each batch from the inbox in order, right after the last
+  const nextOnInbox = (b: Batch): ChainBatch => ({ ...b, inbox: { start: chain.head.nextInbox, count: b.l1Messages.length } });
   line(`genesis: ${o.slots} slots committed to LMDB at ${dir}, state root ${genesisRoot} (${(performance.now() - t0).toFixed(0)} ms)`);
 
   // ---- batch 0: two pools (token 1/2 and token 2/3), and the sequencer's fee slots
@@ -97,7 +99,7 @@ export async function rollupDemo(o: DemoOptions, progress: Progress): Promise<vo
     signTransaction({ type: "createPool", fromA: slotOf(u, u), fromB: slotOf(u, u + 1), amountA: 10n ** 24n, amountB: 10n ** 24n, feeBps: 30, nonce: nextNonce(slotOf(u, u)) }, keys[u]!, DOMAIN),
   );
   const pools = [o.slots, o.slots + 4];
-  const setup = chain.applyBatch({ feeSlots, l1Messages: [], txs: poolTxs });
+  const setup = chain.applyBatch(nextOnInbox({ feeSlots, l1Messages: [], txs: poolTxs }));
   if (!setup.receipts.every((r) => r.status === Reason.OK)) throw new Error("pool creation failed");
   line(`pools created at slots ${pools.join(" and ")} (token 1/2 and token 2/3, 0.30% fee)`);
 
@@ -156,13 +158,14 @@ export async function rollupDemo(o: DemoOptions, progress: Progress): Promise<vo
     if (k + 1 < batches.length) pending = pool.recover(batches[k + 1]!.txs);
     if (k === last) break; // the last batch goes through the dispute below
     const a = performance.now();
-    const res = chain.applyBatch(batches[k]!, { signers }); // executes, then commits in one transaction
+    const onInbox = nextOnInbox(batches[k]!);
+    const res = chain.applyBatch(onInbox, { signers }); // executes, then commits in one transaction
     applyMs += performance.now() - a;
     for (const r of res.receipts) {
       if (r.status === Reason.OK) ok++;
       else reasons.set(reasonName(r.status), (reasons.get(reasonName(r.status)) ?? 0) + 1);
     }
-    const bytes = encodeBatch({ feeSlots, inbox: { start: BigInt(k * o.batchSize), count: batches[k]!.l1Messages.length }, txs: batches[k]!.txs });
+    const bytes = encodeBatch({ feeSlots, inbox: onInbox.inbox, txs: batches[k]!.txs });
     if (json(decodeBatch(bytes).txs) !== json(batches[k]!.txs)) throw new Error("DA bytes did not decode to the batch");
     daBytes += bytes.length;
     progress("sequencing", k + 1, batches.length);
@@ -222,7 +225,7 @@ export async function rollupDemo(o: DemoOptions, progress: Progress): Promise<vo
   const convicted = verdict.convicted && verdict.post === dispute.challengerPost;
   line(`  one-step proof: ${proofBytes.length} bytes (proved in ${proveMs.toFixed(0)} ms), verified in ${verifyMs.toFixed(1)} ms (first call, cold) → the proposer is ${convicted ? "CONVICTED" : "not convicted"}`);
   if (!convicted) throw new Error("verifyStep did not convict the dishonest proposer");
-  const final = chain.applyBatch(batches[last]!, { signers: signersOf[last]! }); // the honest result is committed
+  const final = chain.applyBatch(nextOnInbox(batches[last]!), { signers: signersOf[last]! }); // the honest result is committed
   if (final.postStateRoot !== honest.result.postStateRoot) throw new Error("the committed batch differs from the honest trace");
 
   // ---- summary

@@ -80,6 +80,7 @@ export class Engine {
 
   /** Appends raw 48-byte slot records (assembly/slots.ts layout) as the next slots. */
   private appendRecords(bytes: Uint8Array): void {
+    const handle = this.live();
     const count = bytes.length / SLOT_RECORD_BYTES;
     const chunk = 1 << 16;
     for (let start = 0; start < count; start += chunk) {
@@ -87,7 +88,7 @@ export class Engine {
       const status = this.instance.call((x) => {
         const ptr = this.instance.reserveInput(part.length);
         this.instance.bytes().set(part, ptr);
-        return x.engineAppendSlots(this.handle, ptr, part.length / SLOT_RECORD_BYTES);
+        return x.engineAppendSlots(handle, ptr, part.length / SLOT_RECORD_BYTES);
       });
       if (status !== 0) throw statusError(status, "genesis");
     }
@@ -130,7 +131,7 @@ export class Engine {
     if (!Number.isInteger(pageSlots) || pageSlots < 1 || pageSlots > 1 << 16) throw new InvalidArgumentError("pageSlots must be an integer in [1, 65536]");
     const engine = new Engine({ ...options, genesis: [] });
     try {
-      const status = engine.instance.call((x) => x.engineReserve(engine.handle, slotCount));
+      const status = engine.instance.call((x) => x.engineReserve(engine.live(), slotCount));
       if (status !== 0) throw statusError(status, "load");
       const slotBytes = SLOT_RECORD_BYTES + HASH_BYTES;
       const pagesPerChunk = Math.max(1, Math.floor((1 << 16) / pageSlots));
@@ -150,7 +151,7 @@ export class Engine {
             engine.instance.bytes().set(bytes, at);
             at += want;
           }
-          return x.engineLoadPages(engine.handle, ptr, chunkSlots, pageSlots);
+          return x.engineLoadPages(engine.live(), ptr, chunkSlots, pageSlots);
         });
         if (loaded !== 0) throw statusError(loaded, "load");
       }
@@ -163,11 +164,13 @@ export class Engine {
 
   /** Recomputes every slot's leaf from its record at the next root (after loading stored leaves). */
   rehashLeaves(): void {
-    this.instance.call((x) => x.engineRehashAll(this.live()));
+    const handle = this.live();
+    this.instance.call((x) => x.engineRehashAll(handle));
   }
 
   /** The 48-byte records of the given slots, concatenated in the order asked (see fromSlotRecords). */
   readSlotRecords(indices: readonly number[] | Uint32Array): Uint8Array {
+    const handle = this.live();
     const count = this.slotCount();
     for (const i of indices) {
       if (!Number.isInteger(i) || i < 0 || i >= count) throw new InvalidArgumentError(`slot ${String(i)} does not exist (slot count ${count})`);
@@ -181,7 +184,7 @@ export class Engine {
         const view = new DataView(this.instance.bytes().buffer, ptr, part.length * 4);
         for (let k = 0; k < part.length; k++) view.setUint32(k * 4, part[k]!, true);
         const outPtr = ptr + part.length * 4;
-        if (x.engineReadSlots(this.handle, ptr, part.length, outPtr) !== 0) throw new InvalidArgumentError("slot index out of range");
+        if (x.engineReadSlots(handle, ptr, part.length, outPtr) !== 0) throw new InvalidArgumentError("slot index out of range");
         out.set(this.instance.bytes().subarray(outPtr, outPtr + part.length * SLOT_RECORD_BYTES), start * SLOT_RECORD_BYTES);
       });
     }
@@ -194,6 +197,7 @@ export class Engine {
    * the pages are views into one buffer.
    */
   readSlotPages(pages: readonly number[], pageSlots: number): Uint8Array[] {
+    const handle = this.live();
     if (!Number.isInteger(pageSlots) || pageSlots < 1 || pageSlots > 1 << 16) throw new InvalidArgumentError("pageSlots must be an integer in [1, 65536]");
     const count = this.slotCount();
     const sizes = pages.map((p) => {
@@ -207,7 +211,7 @@ export class Engine {
       const view = new DataView(this.instance.bytes().buffer, ptr, pages.length * 4);
       pages.forEach((p, k) => view.setUint32(k * 4, p, true));
       const outPtr = ptr + pages.length * 4;
-      const written = x.engineReadPages(this.handle, ptr, pages.length, pageSlots, outPtr);
+      const written = x.engineReadPages(handle, ptr, pages.length, pageSlots, outPtr);
       if (Number(written) !== total) throw new InvalidArgumentError("page index out of range");
       out.set(this.instance.bytes().subarray(outPtr, outPtr + total));
     });
@@ -224,6 +228,11 @@ export class Engine {
     return new Engine({ ...this.domain, core: this.core, recovery: this.recovery }, this.live());
   }
 
+  /**
+   * The engine's handle in the core, or InvalidArgumentError once disposed. Every method goes
+   * through here: handle 0 reaching the core would make it read an engine at address 0 (static
+   * data), follow garbage pointers and trap — and a trap poisons the core for every engine in it.
+   */
   private live(): number {
     if (this.handle === 0) throw new InvalidArgumentError("engine was disposed");
     return this.handle;
@@ -267,9 +276,10 @@ export class Engine {
   }
 
   private roots(): { stateRoot: Hex; treeRoot: Hex } {
+    const handle = this.live();
     return this.instance.call((x) => {
       const out = this.instance.reserveInput(2 * HASH_BYTES);
-      x.engineRoots(this.handle, out);
+      x.engineRoots(handle, out);
       const mem = this.instance.bytes();
       return {
         stateRoot: `0x${toHex(mem.subarray(out, out + 32))}` as Hex,
@@ -289,33 +299,36 @@ export class Engine {
   }
 
   slotCount(): number {
-    return this.instance.call((x) => x.engineSlotCount(this.handle));
+    const handle = this.live();
+    return this.instance.call((x) => x.engineSlotCount(handle));
   }
 
   /** The slot at `index`; InvalidArgumentError if it does not exist. */
   getSlot(index: number): Slot {
+    const handle = this.live();
     if (!Number.isInteger(index) || index < 0 || index >= this.slotCount()) {
       throw new InvalidArgumentError(`slot ${String(index)} does not exist (slot count ${this.slotCount()})`);
     }
     return this.instance.call((x) => {
       const out = this.instance.reserveInput(SLOT_RECORD_BYTES);
-      x.engineGetSlot(this.handle, index, out);
+      x.engineGetSlot(handle, index, out);
       return readSlotRecord(this.instance.bytes(), out);
     });
   }
 
   /** Indices of every slot `owner` holds, ascending (a linear scan in the core). */
   slotsOf(owner: string): number[] {
+    const handle = this.live();
     const ownerBytes = addressBytes(owner, "owner");
     const count = this.instance.call((x) => {
       const ptr = this.instance.reserveInput(24);
       this.instance.bytes().set(ownerBytes, ptr);
-      return x.engineFindOwner(this.handle, ptr, ptr, 0);
+      return x.engineFindOwner(handle, ptr, ptr, 0);
     });
     return this.instance.call((x) => {
       const ptr = this.instance.reserveInput(24 + count * 4);
       this.instance.bytes().set(ownerBytes, ptr);
-      x.engineFindOwner(this.handle, ptr, ptr + 24, count);
+      x.engineFindOwner(handle, ptr, ptr + 24, count);
       return Array.from(new Uint32Array(this.instance.bytes().buffer, ptr + 24, count));
     });
   }
@@ -325,11 +338,12 @@ export class Engine {
    * encoding (SPEC §4.1), and a slot index not yet created proves the zero leaf.
    */
   proveSlots(indices: readonly number[]): Uint8Array {
+    const handle = this.live();
     const list = checkProofIndices(resolveShape(STATE_TREE_SHAPE), indices);
     const size = this.instance.call((x) => {
       const ptr = this.instance.reserveInput(list.length * 4);
       this.instance.bytes().set(new Uint8Array(list.buffer), ptr);
-      return x.engineProve(this.handle, ptr, list.length);
+      return x.engineProve(handle, ptr, list.length);
     });
     if (size < 0) throw statusError(size, "proveSlots");
     const out = this.instance.call((x) => x.ioOut());
@@ -342,6 +356,7 @@ export class Engine {
    * batch; the leaves are keccak256 of each record's 40-byte encoding (SPEC §5.2).
    */
   proveWithdrawals(withdrawals: readonly Withdrawal[], indices: readonly number[]): { root: Hex; proof: Uint8Array; leaves: Uint8Array[] } {
+    this.live();
     if (!Array.isArray(withdrawals)) throw new InvalidArgumentError("withdrawals must be an array");
     for (const i of indices) {
       if (!Number.isInteger(i) || i < 0 || i >= withdrawals.length) throw new InvalidArgumentError(`no withdrawal ${String(i)} in this batch`);
@@ -383,6 +398,7 @@ export class Engine {
     if (Array.isArray(batch?.feeSlots) && batch.feeSlots.length > MAX_FEE_SLOTS) {
       throw new InvalidArgumentError(`batch.feeSlots: at most ${MAX_FEE_SLOTS} fee slots per batch, got ${batch.feeSlots.length}`);
     }
+    const handle = this.live();
     const signers = options.signers ?? this.recoverSigners(batch);
     const input = encodeBatchInput(batch, signers, this.separator, trace, settle);
     const entries = batch.l1Messages.length + batch.txs.length;
@@ -391,7 +407,7 @@ export class Engine {
     const decoded = this.instance.call((x) => {
       const ptr = this.instance.reserveInput(input.length);
       this.instance.bytes().set(input, ptr);
-      const out = x.engineApplyBatch(this.handle, ptr);
+      const out = x.engineApplyBatch(handle, ptr);
       return out !== 0 ? decodeBatchOutput(this.instance.bytes(), out, entries, batch.feeSlots.length, trace) : null;
     });
     if (decoded === null) throw new InvalidArgumentError(`batch.feeSlots: at most ${MAX_FEE_SLOTS} fee slots per batch`);
@@ -409,6 +425,7 @@ export class Engine {
 
   /** Recovers every transaction's signer on this thread (see RecoverPool for worker threads). */
   recoverSigners(batch: Batch): (Hex | null)[] {
+    this.live();
     if (!Array.isArray(batch?.txs)) throw new InvalidArgumentError("batch.txs must be an array");
     return batch.txs.map((tx) => recoverTransactionSigner(tx, this.domain, this.recovery));
   }
@@ -418,15 +435,23 @@ export class Engine {
    * signing. (For several transactions from one slot in a batch, increment it yourself.)
    */
   buildTransaction<T extends Tx>(tx: Omit<T, "nonce"> & { nonce?: bigint }): T {
+    this.live();
     const probe = { ...tx, nonce: 0n } as unknown as T;
     const slot = authorizingSlot(probe);
     return { ...tx, nonce: tx.nonce ?? this.getSlot(slot).nonce } as unknown as T;
   }
 
-  /** Frees the engine's memory in the core. */
+  /**
+   * Frees the engine's memory in the core; every later call throws InvalidArgumentError. Disposing
+   * twice does nothing, and disposing a fork leaves its parent and siblings untouched.
+   */
   dispose(): void {
-    if (this.handle !== 0) this.instance.call((x) => x.engineFree(this.handle));
+    const handle = this.handle;
+    if (handle === 0) return;
+    // zero first: even if the core refuses the call (poisoned by an earlier trap), this object
+    // must never hand the freed address to the core again, where a later allocation may live
     this.handle = 0;
+    this.instance.call((x) => x.engineFree(handle));
   }
 }
 

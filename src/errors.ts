@@ -10,7 +10,8 @@ export type L2EngineErrorCode =
   | "DECODE_FAILED"
   | "ENCODE_FAILED"
   | "BISECTION_FAULT"
-  | "STORE_FAILED";
+  | "STORE_FAILED"
+  | "CHAIN_REJECTED";
 
 export class L2EngineError extends Error {
   readonly code: L2EngineErrorCode;
@@ -71,7 +72,11 @@ export type StoreFault =
   | "CORRUPT" // the stored slots do not hash to the stored root, or a record does not decode
   | "DOMAIN_MISMATCH" // the store belongs to another chain id or L1 contract
   | "CLOSED" // the store or chain was closed
-  | "IO"; // the database itself failed (disk full, permissions, …)
+  | "IO" // the database itself failed (disk full, permissions, not a directory, …)
+  | "FORMAT" // the store was written in another layout version (STORE_FORMAT)
+  | "GENESIS_MISMATCH" // the genesis given to open a store is not the one it was created from
+  | "LOCKED" // another writer (process, or LmdbStore in this process) holds the store
+  | "CONFLICT"; // the stored head moved under this writer: its commit was refused, not lost
 
 /**
  * The state store failed. A failed commit leaves both the database and the chain's in-memory
@@ -81,6 +86,23 @@ export class StoreError extends L2EngineError {
   readonly fault: StoreFault;
   constructor(fault: StoreFault, message: string, cause?: unknown) {
     super("STORE_FAILED", message, { cause });
+    this.fault = fault;
+  }
+}
+
+/** Why a chain refused a batch before executing it. */
+export type ChainFault =
+  | "INBOX_REPLAY" // the batch's inbox range starts before the chain's next inbox index
+  | "INBOX_GAP"; // the batch's inbox range starts after it: messages in between were skipped
+
+/**
+ * A well-formed batch that does not follow the chain (e.g. one already applied). Nothing was
+ * executed and nothing was committed.
+ */
+export class ChainError extends L2EngineError {
+  readonly fault: ChainFault;
+  constructor(fault: ChainFault, message: string) {
+    super("CHAIN_REJECTED", message);
     this.fault = fault;
   }
 }

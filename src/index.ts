@@ -13,9 +13,11 @@ export {
   ProofError,
   WasmTrapError,
   StoreError,
+  ChainError,
   type L2EngineErrorCode,
   type ProofFault,
   type StoreFault,
+  type ChainFault,
 } from "./errors.js";
 export { toHex, fromHex, HASH_BYTES } from "./bytes.js";
 export { ReferenceMerkleTree, referenceZeroHashes } from "./reference/tree.js";
@@ -62,7 +64,7 @@ export {
 export { StepReferee, checkClaim, makeClaim, type Claim, type PreState, type StepJudgement } from "./referee.js";
 
 // ---- durable state (the LMDB store is in l2engine/node) ----
-export { Chain, changedPages, type ChainOptions, type ChainState } from "./chain.js";
+export { Chain, changedPages, type ChainOptions, type ChainState, type ChainBatch, type InboxRange } from "./chain.js";
 export {
   MemoryStore, PAGE_SLOTS, STORE_FORMAT, type StateStore, type StoreHead, type StoredBatch, type StoreCommit,
 } from "./store.js";

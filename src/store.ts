@@ -5,17 +5,21 @@
 // commit atomic; the chain (src/chain.ts) decides what goes into it. The LMDB store is in
 // src/node/lmdb-store.ts; the memory store here serves tests and browsers.
 
+import { Unpackr } from "msgpackr";
 import { StoreError } from "./errors.js";
 import { BATCH_RESULT_SCHEMA, packRecord, unpackRecord, type Schema } from "./records.js";
-import type { BatchResult, Hex } from "./protocol/types.js";
+import { MAX_U64, type BatchResult, type Hex } from "./protocol/types.js";
 
 /**
  * Slots per stored page: 48 × (48 + 32) B = 3,840 B, which fills one 4 KiB LMDB overflow page
  * (64 slots took two pages, 8 KiB for 5 KiB of data; see docs/DECISIONS.md).
  */
 export const PAGE_SLOTS = 48;
-/** Version of the stored layout; a store of another version is refused, not misread. */
-export const STORE_FORMAT = 1;
+/**
+ * Version of the stored layout; a store of another version is refused (StoreError FORMAT), not
+ * misread. 2 added the inbox position and the genesis root to the head (docs/DECISIONS.md D20).
+ */
+export const STORE_FORMAT = 2;
 
 /** The committed tip of a chain: enough to restore and check its state. */
 export interface StoreHead {
@@ -27,6 +31,13 @@ export interface StoreHead {
   stateRoot: Hex;
   treeRoot: Hex;
   slotCount: number;
+  /**
+   * Index of the next L1 inbox message the chain consumes (u64): every message before it has been
+   * applied by a committed batch. The next batch's inbox range must start here.
+   */
+  nextInbox: bigint;
+  /** State root of the genesis state the store was created from, to refuse another genesis. */
+  genesisRoot: Hex;
 }
 
 /** What one applied batch left behind: its header, receipts, withdrawals and roots. */
@@ -34,6 +45,8 @@ export interface StoredBatch {
   /** 1 for the first batch after genesis. */
   number: number;
   feeSlots: number[];
+  /** First inbox index the batch consumed (its range is inboxStart … inboxStart + l1MessageCount − 1). */
+  inboxStart: bigint;
   l1MessageCount: number;
   txCount: number;
   result: BatchResult;
@@ -41,6 +54,12 @@ export interface StoredBatch {
 
 /** Everything one commit writes; a store makes all of it visible at once or none of it. */
 export interface StoreCommit {
+  /**
+   * The head this commit builds on (undefined: the store must be empty). The store refuses the
+   * commit with StoreError CONFLICT unless it is still the stored head, checked inside the write
+   * transaction: a second writer gets an error instead of silently replacing a commit.
+   */
+  parent: StoreHead | undefined;
   head: StoreHead;
   /**
    * Whole pages by page index: n slot records then their n leaves (n = PAGE_SLOTS except on the
@@ -65,6 +84,7 @@ export interface StateStore {
   readPage(index: number): Uint8Array | undefined;
   /** The encoded record of batch `number`, or undefined. */
   readBatch(number: number): Uint8Array | undefined;
+  /** Writes everything in `commit` atomically if its `parent` is still the stored head. */
   commit(commit: StoreCommit): void;
   close(): void;
 }
@@ -77,10 +97,13 @@ const HEAD_SCHEMA: Schema = {
   stateRoot: "hash",
   treeRoot: "hash",
   slotCount: "u32",
+  nextInbox: "u128", // u64, checked on decode
+  genesisRoot: "hash",
 };
 const STORED_BATCH_SCHEMA: Schema = {
   number: "u32",
   feeSlots: { array: "u32", max: 16 },
+  inboxStart: "u128", // u64, checked on decode
   l1MessageCount: "u32",
   txCount: "u32",
   result: { record: BATCH_RESULT_SCHEMA },
@@ -90,16 +113,47 @@ export function encodeHead(head: StoreHead): Uint8Array {
   return packRecord(HEAD_SCHEMA, head);
 }
 
-/** Decodes a stored head; StoreError(CORRUPT) when it is not one of this format. */
+const peek = new Unpackr({ useRecords: false, mapsAsObjects: true });
+
+/**
+ * Decodes a stored head: StoreError FORMAT when it was written in another layout version (read
+ * before the rest, whose fields differ between versions), CORRUPT when it does not decode.
+ */
 export function decodeHead(bytes: Uint8Array): StoreHead {
+  let format: unknown;
+  try {
+    format = (peek.unpack(bytes) as { format?: unknown } | null)?.format;
+  } catch {
+    // not msgpack at all: the schema check below says so
+  }
+  if (typeof format === "number" && format !== STORE_FORMAT) {
+    throw new StoreError("FORMAT", `the store has layout format ${format}; this version reads format ${STORE_FORMAT} only (re-create the store from genesis)`);
+  }
   let head: StoreHead;
   try {
     head = unpackRecord<StoreHead>(HEAD_SCHEMA, bytes);
   } catch (e) {
     throw new StoreError("CORRUPT", `stored head does not decode: ${(e as Error).message}`, e);
   }
-  if (head.format !== STORE_FORMAT) throw new StoreError("CORRUPT", `store format ${head.format} is not ${STORE_FORMAT}`);
+  if (head.nextInbox > MAX_U64) throw new StoreError("CORRUPT", `stored head nextInbox ${head.nextInbox} exceeds u64`);
   return head;
+}
+
+/** StoreError CONFLICT unless the stored head bytes are those of `parent` (both absent: an empty store). */
+export function checkParent(stored: Uint8Array | undefined, parent: StoreHead | undefined): void {
+  const want = parent && encodeHead(parent);
+  const same = stored === undefined || want === undefined ? stored === want : stored.length === want.length && stored.every((b, i) => b === want[i]);
+  if (same) return;
+  const now = stored === undefined ? "empty" : `at batch ${describeHead(stored)}`;
+  throw new StoreError("CONFLICT", `the store is ${now}, not ${parent ? `at batch ${parent.batchCount}` : "empty"} as this writer read it: another writer committed in between; reopen the chain`);
+}
+
+function describeHead(bytes: Uint8Array): string {
+  try {
+    return String(decodeHead(bytes).batchCount);
+  } catch {
+    return "(undecodable head)";
+  }
 }
 
 export function encodeStoredBatch(batch: StoredBatch): Uint8Array {
@@ -107,11 +161,14 @@ export function encodeStoredBatch(batch: StoredBatch): Uint8Array {
 }
 
 export function decodeStoredBatch(bytes: Uint8Array): StoredBatch {
+  let batch: StoredBatch;
   try {
-    return unpackRecord<StoredBatch>(STORED_BATCH_SCHEMA, bytes);
+    batch = unpackRecord<StoredBatch>(STORED_BATCH_SCHEMA, bytes);
   } catch (e) {
     throw new StoreError("CORRUPT", `stored batch does not decode: ${(e as Error).message}`, e);
   }
+  if (batch.inboxStart > MAX_U64) throw new StoreError("CORRUPT", `stored batch ${batch.number} inboxStart exceeds u64`);
+  return batch;
 }
 
 /**
@@ -136,6 +193,7 @@ export class MemoryStore implements StateStore {
   }
 
   commit(c: StoreCommit): void {
+    checkParent(this.head, c.parent);
     // everything is encoded and copied before the first write, so nothing can fail half-way
     const head = encodeHead(c.head);
     const pages = [...c.pages].map(([i, bytes]) => [i, bytes.slice()] as const);

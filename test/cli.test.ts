@@ -101,6 +101,7 @@ describe("l2engine apply / trace / prove-step / verify-step / inspect", async ()
   ];
   const batch1 = {
     feeSlots: [1],
+    inbox: { start: 0n, count: 1 }, // the first L1 inbox message
     l1Messages: [{ kind: "deposit" as const, owner: b, token: 2, amount: 7n * 10n ** 17n }],
     txs: [signTransaction({ type: "transfer", from: 0, to: 1, amount: 3n * 10n ** 18n, fee: 10n ** 15n, nonce: 0n }, keys[0], domain)],
   };
@@ -198,7 +199,7 @@ describe("l2engine apply / trace / prove-step / verify-step / inspect", async ()
   });
 
   it("applies DA bytes and inspects them", () => {
-    writeFileSync(file("batch2.bin"), encodeBatch({ feeSlots: batch2.feeSlots, inbox: { start: 0n, count: 0 }, txs: batch2.txs }));
+    writeFileSync(file("batch2.bin"), encodeBatch({ feeSlots: batch2.feeSlots, inbox: { start: 1n, count: 0 }, txs: batch2.txs }));
     const info = JSON.parse(run("inspect", file("batch2.bin")).stdout);
     expect(info).toMatchObject({ format: "DA v1", txs: 2, types: { transfer: 1, withdraw: 1 } });
     const r = run("apply", file("batch2.bin"), "--data-dir", data);

@@ -7,12 +7,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { open } from "lmdb";
-import { Chain, changedPages } from "../src/chain.js";
+import { Chain, changedPages, type ChainBatch } from "../src/chain.js";
 import { Engine } from "../src/engine.js";
 import { StoreError, InvalidArgumentError } from "../src/errors.js";
 import { MemoryStore, PAGE_SLOTS, type StateStore, type StoreCommit } from "../src/store.js";
 import { LmdbStore } from "../src/node/lmdb-store.js";
-import type { Batch, Hex, Slot } from "../src/protocol/types.js";
+import type { Hex, Slot } from "../src/protocol/types.js";
 import { Rng, generateBatch, genesis as makeGenesis } from "./workload.js";
 
 const DOMAIN = { chainId: 31337n, verifyingContract: "0x5fbdb2315678afecb367f032d93f642f64180aa3" as Hex };
@@ -26,7 +26,8 @@ afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
 
 interface Workload {
   genesis: Slot[];
-  batches: { batch: Batch; signers: (Hex | null)[] }[];
+  /** Each batch with the inbox range it consumes: the ranges follow each other from index 0. */
+  batches: { batch: ChainBatch; signers: (Hex | null)[] }[];
   /** State root after genesis (index 0) and after each batch. */
   roots: Hex[];
 }
@@ -37,11 +38,14 @@ function workload(seed: number, slots: number, batches: number, size: number): W
   const genesis = makeGenesis(rng, 12, slots, 3);
   const engine = Engine.create({ genesis, ...DOMAIN });
   const out: Workload = { genesis, batches: [], roots: [engine.stateRoot()] };
+  let inbox = 0n;
   for (let k = 0; k < batches; k++) {
     const slots = allSlots(engine); // a snapshot: the generator reads slots many times
     const g = generateBatch(rng, { slotCount: () => slots.length, slot: (i) => slots[i]! }, size, 12);
     out.roots.push(engine.applyBatch(g.batch, { signers: g.signers }).postStateRoot);
-    out.batches.push(g);
+    const count = g.batch.l1Messages.length;
+    out.batches.push({ batch: { ...g.batch, inbox: { start: inbox, count } }, signers: g.signers });
+    inbox += BigInt(count);
   }
   engine.dispose();
   return out;
@@ -77,14 +81,16 @@ describe.each(stores)("Chain on a %s", (_name, makeStore) => {
       }
     }
     chain.close();
-    chain = Chain.open({ store: where.open(), genesis: [], ...DOMAIN }); // genesis is ignored once stored
+    chain = Chain.open({ store: where.open(), genesis: w.genesis, ...DOMAIN }); // the same genesis: accepted
     expect(chain.head.batchCount).toBe(w.batches.length);
+    expect(chain.head.nextInbox).toBe(w.batches.reduce((n, b) => n + BigInt(b.batch.l1Messages.length), 0n));
     expect(chain.state.slotCount()).toBe(reference.slotCount());
     expect(allSlots(chain.state)).toEqual(allSlots(reference));
     const stored = chain.batch(5)!;
     expect(stored.number).toBe(5);
     expect(stored.txCount).toBe(w.batches[4]!.batch.txs.length);
     expect(stored.l1MessageCount).toBe(w.batches[4]!.batch.l1Messages.length);
+    expect(stored.inboxStart).toBe(w.batches[4]!.batch.inbox.start);
     expect(stored.result.postStateRoot).toBe(w.roots[5]);
     expect(stored.result.preStateRoot).toBe(w.roots[4]);
     expect(chain.batch(w.batches.length + 1)).toBeUndefined();
@@ -97,7 +103,7 @@ describe.each(stores)("Chain on a %s", (_name, makeStore) => {
     const chain = Chain.open({ store: where.open(), genesis: w.genesis, ...DOMAIN });
     chain.applyBatch(w.batches[0]!.batch, { signers: w.batches[0]!.signers });
     const head = { ...chain.head };
-    const bad: Batch = { ...w.batches[1]!.batch, feeSlots: new Array<number>(17).fill(0) }; // more than MAX_FEE_SLOTS
+    const bad: ChainBatch = { ...w.batches[1]!.batch, feeSlots: new Array<number>(17).fill(0) }; // more than MAX_FEE_SLOTS
     expect(() => chain.applyBatch(bad, { signers: w.batches[1]!.signers })).toThrow(InvalidArgumentError);
     expect(chain.head).toEqual(head);
     expect(chain.state.stateRoot()).toBe(head.stateRoot);

@@ -3,7 +3,7 @@
 // bytes without L1 messages); proofs and results go out as msgpack for machines or JSON for people.
 
 import { existsSync } from "node:fs";
-import { Chain } from "../chain.js";
+import { Chain, type ChainBatch, type InboxRange } from "../chain.js";
 import { decodeBatch, DA_VERSION } from "../codec.js";
 import { LmdbStore } from "../node/lmdb-store.js";
 import { secp256k1WasmRecovery } from "../node/secp256k1-wasm.js";
@@ -27,20 +27,24 @@ interface GenesisFile {
   slots: Slot[];
 }
 
-/** Opens the chain in `dir`; an empty or missing directory needs a genesis file. */
+/**
+ * Opens the chain in `dir`; an empty or missing directory needs a genesis file. A genesis file
+ * given for a directory that holds a chain must be the one it was created from (StoreError
+ * DOMAIN_MISMATCH / GENESIS_MISMATCH, exit 1); a genesis file that cannot be read is bad usage.
+ */
 function openChain(dir: string, genesisFile: string | undefined, mustExist: boolean): Chain {
   if (mustExist && !existsSync(dir)) throw new UsageError(`no data directory at ${dir}`);
+  const g = genesisFile === undefined ? undefined : readGenesis(genesisFile); // before the store is locked
   const store = LmdbStore.open(dir);
   try {
     const head = store.readHead();
     if (head === undefined) {
-      if (genesisFile === undefined) throw new UsageError(`${dir} holds no chain yet: pass --genesis <genesis.json> to create it`);
-      const g = readJson<GenesisFile>(genesisFile, "a genesis file ({ chainId, verifyingContract, slots })");
-      if (!Array.isArray(g?.slots)) throw new UsageError(`${genesisFile} has no slots array`);
+      if (g === undefined) throw new UsageError(`${dir} holds no chain yet: pass --genesis <genesis.json> to create it`);
       const chain = Chain.open({ store, genesis: g.slots, chainId: g.chainId, verifyingContract: g.verifyingContract, recovery: secp256k1WasmRecovery });
       say(`created the chain in ${dir}: ${chain.head.slotCount} genesis slots, state root ${chain.head.stateRoot}`);
       return chain;
     }
+    if (g !== undefined) return Chain.open({ store, genesis: g.slots, chainId: g.chainId, verifyingContract: g.verifyingContract, recovery: secp256k1WasmRecovery });
     return Chain.open({ store, chainId: head.chainId, verifyingContract: head.verifyingContract, recovery: secp256k1WasmRecovery });
   } catch (e) {
     store.close();
@@ -48,16 +52,41 @@ function openChain(dir: string, genesisFile: string | undefined, mustExist: bool
   }
 }
 
-/** A batch file: JSON `{ feeSlots, l1Messages, txs }`, or DA bytes (which carry no L1 messages). */
-function readBatch(file: string): Batch {
+function readGenesis(file: string): GenesisFile {
+  const g = readJson<GenesisFile>(file, "a genesis file ({ chainId, verifyingContract, slots })");
+  if (!Array.isArray(g?.slots)) throw new UsageError(`${file} has no slots array`);
+  return g;
+}
+
+/**
+ * A batch file: JSON `{ feeSlots, inbox?, l1Messages, txs }`, or DA bytes (which carry no L1
+ * messages). `inbox` is the L1 inbox range the batch consumes, if the file names it (DA bytes do).
+ */
+function readBatch(file: string): Batch & { inbox?: InboxRange } {
   if (!file.endsWith(".json")) {
     const da = decodeBatch(readBytes(file));
     if (da.inbox.count > 0) throw new UsageError(`${file} takes ${da.inbox.count} L1 messages from the inbox: give the batch as JSON with its l1Messages`);
-    return { feeSlots: da.feeSlots, l1Messages: [], txs: da.txs };
+    return { feeSlots: da.feeSlots, inbox: da.inbox, l1Messages: [], txs: da.txs };
   }
-  const b = readJson<Partial<Batch>>(file, "a JSON batch ({ feeSlots, l1Messages, txs })");
+  const b = readJson<Partial<Batch> & { inbox?: InboxRange }>(file, "a JSON batch ({ feeSlots, inbox, l1Messages, txs })");
   if (b === null || typeof b !== "object" || !Array.isArray(b.feeSlots)) throw new UsageError(`${file} needs a feeSlots array`);
-  return { feeSlots: b.feeSlots, l1Messages: b.l1Messages ?? [], txs: b.txs ?? [] };
+  const batch: Batch & { inbox?: InboxRange } = { feeSlots: b.feeSlots, l1Messages: b.l1Messages ?? [], txs: b.txs ?? [] };
+  if (b.inbox !== undefined) batch.inbox = b.inbox;
+  return batch;
+}
+
+/**
+ * The batch on the chain's inbox: the range the file names (the chain refuses one that is not
+ * next: a replayed file is INBOX_REPLAY, exit 1). A JSON batch without L1 messages may leave it
+ * out and consumes the empty range at the chain's next index; with L1 messages it must name it,
+ * or applying the file twice would credit its deposits twice.
+ */
+function onInbox(file: string, batch: Batch & { inbox?: InboxRange }, chain: Chain): ChainBatch {
+  if (batch.inbox !== undefined) return { ...batch, inbox: batch.inbox };
+  if (batch.l1Messages.length > 0) {
+    throw new UsageError(`${file} has ${batch.l1Messages.length} L1 messages but no inbox range: add "inbox": { "start": "<first inbox index>", "count": ${batch.l1Messages.length} } (the chain is at inbox index ${chain.head.nextInbox})`);
+  }
+  return { ...batch, inbox: { start: chain.head.nextInbox, count: 0 } };
 }
 
 function receiptSummary(result: BatchResult): string {
@@ -71,7 +100,7 @@ export function apply(args: string[]): number {
   const batch = readBatch(p.positionals[0]!);
   const chain = openChain(required(p, "apply", "data-dir"), p.strings.genesis, false);
   try {
-    const result = chain.applyBatch(batch);
+    const result = chain.applyBatch(onInbox(p.positionals[0]!, batch, chain));
     say(`batch ${chain.head.batchCount} committed: ${result.receipts.length} entries (${receiptSummary(result)})`);
     say(`  pre-state root   ${result.preStateRoot}`);
     say(`  post-state root  ${result.postStateRoot}`);
