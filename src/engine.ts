@@ -11,7 +11,7 @@ import {
 import { addressBytes, checkSlot, encodeWithdrawal, isLpToken, isReservedOwner, normalizeAddress } from "./protocol/encoding.js";
 import type { Eip712Domain } from "./protocol/eip712.js";
 import { MAX_SLOTS, authorizingSlot, type Batch, type BatchResult, type Hex, type Slot, type Tx, type Withdrawal } from "./protocol/types.js";
-import { nobleRecovery, recoverTransactionSigner, type RecoveryBackend } from "./signatures.js";
+import { nobleRecovery, recoverTransactionSigners, type RecoveryBackend } from "./signatures.js";
 import { checkProofIndices, type WasmMerkleTree } from "./tree.js";
 import type { StepParts } from "./proof.js";
 import { STATE_TREE_SHAPE, resolveShape } from "./shape.js";
@@ -398,7 +398,7 @@ export class Engine {
   /** Recovers every transaction's signer on this thread (see RecoverPool for worker threads). */
   recoverSigners(batch: Batch): (Hex | null)[] {
     if (!Array.isArray(batch?.txs)) throw new InvalidArgumentError("batch.txs must be an array");
-    return batch.txs.map((tx) => recoverTransactionSigner(tx, this.domain, this.recovery));
+    return recoverTransactionSigners(batch.txs, this.domain, this.recovery);
   }
 
   /**
