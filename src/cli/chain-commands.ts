@@ -13,7 +13,7 @@ import { reasonName, type Batch, type BatchResult, type Hex, type Slot } from ".
 import { decodeStepProof, encodeBatchResult, encodeStepProof } from "../records.js";
 import { L2EngineError } from "../errors.js";
 import { UsageError, parseArgs, required } from "./args.js";
-import { readBytes, readJson, toJson, writeFile } from "./files.js";
+import { FileInputError, readBatchJson, readBytes, readJson, toJson, writeFile } from "./files.js";
 
 /** Exit code when verify-step convicts the claimed post-commitment. */
 export const EXIT_CONVICTED = 3;
@@ -54,9 +54,7 @@ function readBatch(file: string): Batch {
     if (da.inbox.count > 0) throw new UsageError(`${file} takes ${da.inbox.count} L1 messages from the inbox: give the batch as JSON with its l1Messages`);
     return { feeSlots: da.feeSlots, l1Messages: [], txs: da.txs };
   }
-  const b = readJson<Partial<Batch>>(file, "a JSON batch ({ feeSlots, l1Messages, txs })");
-  if (b === null || typeof b !== "object" || !Array.isArray(b.feeSlots)) throw new UsageError(`${file} needs a feeSlots array`);
-  return { feeSlots: b.feeSlots, l1Messages: b.l1Messages ?? [], txs: b.txs ?? [] };
+  return readBatchJson(file);
 }
 
 function receiptSummary(result: BatchResult): string {
@@ -190,7 +188,7 @@ function inspectFile(file: string): number {
   try {
     proof = decodeStepProof(bytes);
   } catch (e) {
-    if (e instanceof L2EngineError) throw new UsageError(`${file} is neither DA bytes nor a step proof (${e.message})`);
+    if (e instanceof L2EngineError) throw new FileInputError(file, "", `neither DA bytes nor a step proof (${e.message})`);
     throw e;
   }
   say(toJson({
