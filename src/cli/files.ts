@@ -88,6 +88,8 @@ const DECIMAL = /^[0-9]+$/;
 
 class JsonReader {
   private i = 0;
+  /** Keys and indices from the root to the value being read; a path string is built only for an error. */
+  private readonly at: (string | number)[] = [];
   constructor(
     private readonly text: string,
     private readonly file: string,
@@ -97,7 +99,7 @@ class JsonReader {
   document(): unknown {
     this.space();
     if (this.i === this.text.length) this.syntax(`the file is empty; expected ${this.what}`);
-    const v = this.value("", undefined, 0);
+    const v = this.value(undefined);
     this.space();
     if (this.i < this.text.length) this.syntax("unexpected text after the JSON value");
     return v;
@@ -124,24 +126,34 @@ class JsonReader {
     }
   }
 
-  private value(path: string, key: string | undefined, depth: number): unknown {
+  private path(): string {
+    let p = "";
+    for (const seg of this.at) {
+      const k = typeof seg === "number" ? `[${seg}]` : keyPath(seg);
+      p = k.startsWith("[") || p === "" ? `${p}${k}` : `${p}.${k}`;
+    }
+    return p;
+  }
+
+  /** The value at the current position; `key` is its member name (undefined in an array or at the root). */
+  private value(key: string | undefined): unknown {
     this.space();
     const c = this.text.charCodeAt(this.i);
     let v: unknown;
-    if (c === 123) v = this.object(path, depth); // {
-    else if (c === 91) v = this.array(path, depth); // [
+    if (c === 123) v = this.object(); // {
+    else if (c === 91) v = this.array(); // [
     else if (c === 34) v = this.string(); // "
-    else if (c === 45 || (c >= 48 && c <= 57)) v = this.number(path, key);
+    else if (c === 45 || (c >= 48 && c <= 57)) v = this.number(key);
     else if (this.text.startsWith("true", this.i)) (v = true), (this.i += 4);
     else if (this.text.startsWith("false", this.i)) (v = false), (this.i += 5);
     else if (this.text.startsWith("null", this.i)) (v = null), (this.i += 4);
     else this.syntax(Number.isNaN(c) ? "unexpected end of the file" : `unexpected character ${JSON.stringify(this.text[this.i])}`);
     const big = key === undefined ? undefined : BIG_FIELDS.get(key);
-    return big === undefined ? v : this.bigField(v, path, big);
+    return big === undefined ? v : this.bigField(v, big);
   }
 
-  private object(path: string, depth: number): Record<string, unknown> {
-    if (depth >= MAX_JSON_DEPTH) this.syntax(`nested deeper than ${MAX_JSON_DEPTH} levels`);
+  private object(): Record<string, unknown> {
+    if (this.at.length >= MAX_JSON_DEPTH) this.syntax(`nested deeper than ${MAX_JSON_DEPTH} levels`);
     this.i++;
     const obj: Record<string, unknown> = {};
     this.space();
@@ -157,12 +169,13 @@ class JsonReader {
       this.space();
       if (this.text.charCodeAt(this.i) !== 58) this.syntax("expected ':' after a key");
       this.i++;
-      const k = keyPath(key);
-      const child = k.startsWith("[") || path === "" ? `${path}${k}` : `${path}.${k}`;
-      const v = this.value(child, key, depth + 1);
+      this.at.push(key);
+      const v = this.value(key);
+      this.at.pop();
       if (Object.hasOwn(obj, key)) this.syntax(`duplicate key ${JSON.stringify(key)}`, at);
-      // defineProperty, as JSON.parse does: a "__proto__" key is data, not the prototype
-      Object.defineProperty(obj, key, { value: v, writable: true, enumerable: true, configurable: true });
+      // as in JSON.parse, a "__proto__" key is data, not the prototype
+      if (key === "__proto__") Object.defineProperty(obj, key, { value: v, writable: true, enumerable: true, configurable: true });
+      else obj[key] = v;
       this.space();
       const c = this.text.charCodeAt(this.i++);
       if (c === 125) return obj;
@@ -170,8 +183,8 @@ class JsonReader {
     }
   }
 
-  private array(path: string, depth: number): unknown[] {
-    if (depth >= MAX_JSON_DEPTH) this.syntax(`nested deeper than ${MAX_JSON_DEPTH} levels`);
+  private array(): unknown[] {
+    if (this.at.length >= MAX_JSON_DEPTH) this.syntax(`nested deeper than ${MAX_JSON_DEPTH} levels`);
     this.i++;
     const arr: unknown[] = [];
     this.space();
@@ -180,7 +193,9 @@ class JsonReader {
       return arr;
     }
     for (;;) {
-      arr.push(this.value(`${path}[${arr.length}]`, undefined, depth + 1));
+      this.at.push(arr.length);
+      arr.push(this.value(undefined));
+      this.at.pop();
       this.space();
       const c = this.text.charCodeAt(this.i++);
       if (c === 93) return arr;
@@ -211,7 +226,7 @@ class JsonReader {
     }
   }
 
-  private number(path: string, key: string | undefined): number {
+  private number(key: string | undefined): number {
     NUMBER.lastIndex = this.i;
     const m = NUMBER.exec(this.text);
     if (m === null) this.syntax("invalid number");
@@ -220,26 +235,26 @@ class JsonReader {
     const v = Number(src);
     const big = key === undefined ? undefined : BIG_FIELDS.get(key);
     if (Math.abs(v) > Number.MAX_SAFE_INTEGER) {
-      throw new FileInputError(this.file, path, big !== undefined
+      throw new FileInputError(this.file, this.path(), big !== undefined
         ? `a ${big.kind} must be a decimal string: the JSON number ${src} is above 2^53 − 1 and would be rounded`
         : `the JSON number ${src} is above 2^53 − 1 and would be rounded`);
     }
     if (Number.isInteger(v) && !isExactInteger(src)) {
-      throw new FileInputError(this.file, path, `the JSON number ${src} is not an integer, but would be rounded to ${v}`);
+      throw new FileInputError(this.file, this.path(), `the JSON number ${src} is not an integer, but would be rounded to ${v}`);
     }
     return v;
   }
 
   /** A u64/u128/chain-id field: a decimal string (or a small JSON integer) → bigint in range. */
-  private bigField(v: unknown, path: string, big: { kind: string; max: bigint }): bigint {
+  private bigField(v: unknown, big: { kind: string; max: bigint }): bigint {
     let n: bigint | undefined;
     if (typeof v === "string" && DECIMAL.test(v) && v.length <= 80) n = BigInt(v);
     else if (typeof v === "number" && Number.isInteger(v) && v >= 0) n = BigInt(v);
     if (n === undefined) {
       const shown = typeof v === "string" ? JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v) : v === null ? "null" : typeof v === "object" ? (Array.isArray(v) ? "an array" : "an object") : String(v);
-      throw new FileInputError(this.file, path, `a ${big.kind} must be a decimal string, got ${shown}`);
+      throw new FileInputError(this.file, this.path(), `a ${big.kind} must be a decimal string, got ${shown}`);
     }
-    if (n > big.max) throw new FileInputError(this.file, path, `${v} is out of range for a ${big.kind} (at most ${big.max})`);
+    if (n > big.max) throw new FileInputError(this.file, this.path(), `${v} is out of range for a ${big.kind} (at most ${big.max})`);
     return n;
   }
 }
