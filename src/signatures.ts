@@ -17,8 +17,10 @@ export const SIGNATURE_BYTES = 65;
 /**
  * The one operation the engine needs from an elliptic-curve library: the 64-byte public key
  * x ‖ y that signed `digest` with compact signature `rs` (r ‖ s) and recovery id, or null when no
- * key exists. Callers have already enforced every protocol rule (length, 1 ≤ r < n, 1 ≤ s ≤ n/2,
- * recovery ∈ {0, 1}), so a backend need not agree with another on edge-case policy.
+ * key exists (never a throw: both built-in backends catch their library's errors). Callers have
+ * already enforced every protocol rule (length, 1 ≤ r < n, 1 ≤ s ≤ n/2, recovery ∈ {0, 1}), so a
+ * backend need not agree with another on edge-case policy; {@link recoverSigner} also treats any
+ * answer but 64 bytes as null (SPEC §6.6).
  * Backends are passed as values (no global registry): the browser-safe default is
  * {@link nobleRecovery}; `l2engine/node` adds a libsecp256k1-in-WASM backend ~5× faster.
  */
