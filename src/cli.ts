@@ -48,16 +48,27 @@ commands:
               --leaves N (default 1048576)  --batches N (20)  --batch-size N (10000)  --seed N (1)
   help        show this text
 
-files: a <batch> is JSON { feeSlots, inbox: { start, count }, l1Messages, txs } (u64/u128 fields
-as decimal strings; apply needs the inbox range when there are L1 messages), or DA bytes when it
-has no L1 messages. Results and traces are JSON; proofs are msgpack (SPEC §11.5).
+files: a <batch> is JSON { feeSlots, inbox: { start, count }, l1Messages, txs } (apply needs the
+inbox range when there are L1 messages), or DA bytes when it has no L1 messages. In every JSON file
+read or written, u64/u128 fields (amounts, fees, balances, nonces, inbox start, chainId, minShares,
+…) are decimal strings; a JSON number above 2^53 - 1 anywhere is refused, since JSON readers round
+it. Results and traces are JSON; proofs are msgpack (SPEC §11.5).
 
-exit codes: 0 ok · 1 the input is invalid (a typed error such as DECODE_FAILED or PROOF_INVALID)
-· 2 bad usage · 3 verify-step convicted the --claimed post-commitment
+exit codes:
+  0  ok
+  1  an input file's content is invalid: malformed JSON, a rounded number, a bad field, bytes
+     that do not decode, a proof that does not verify (the typed error's code and the file and
+     field are printed)
+  2  bad usage: unknown command or option, wrong arguments, a file that cannot be read or
+     written, a data directory without a chain
+  3  verify-step convicted the --claimed post-commitment
+  4  internal error (a bug: please report it with the printed stack)
 `;
 
+/** Exit codes (README "Command line"): 3, convicted, is returned by verify-step itself. */
+const EXIT_INPUT = 1;
 const EXIT_USAGE = 2;
-const EXIT_ENGINE = 1;
+const EXIT_INTERNAL = 4;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -117,9 +128,11 @@ async function main(argv: string[]): Promise<number> {
     }
     if (err instanceof L2EngineError) {
       process.stderr.write(`l2engine: ${err.code}: ${err.message}\n`);
-      return EXIT_ENGINE;
+      return EXIT_INPUT;
     }
-    throw err;
+    // not a typed error: a bug, not the input's fault; never confused with exit 1
+    process.stderr.write(`l2engine: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    return EXIT_INTERNAL;
   }
 }
 

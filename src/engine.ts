@@ -11,7 +11,7 @@ import {
 import { addressBytes, checkSlot, encodeWithdrawal, isLpToken, isReservedOwner, normalizeAddress } from "./protocol/encoding.js";
 import { domainSeparator, type Eip712Domain } from "./protocol/eip712.js";
 import { MAX_SLOTS, authorizingSlot, type Batch, type BatchResult, type Hex, type Slot, type Tx, type Withdrawal } from "./protocol/types.js";
-import { nobleRecovery, recoverTransactionSigner, type RecoveryBackend } from "./signatures.js";
+import { nobleRecovery, recoverTransactionSigners, type RecoveryBackend } from "./signatures.js";
 import { checkProofIndices, type WasmMerkleTree } from "./tree.js";
 import type { StepParts } from "./proof.js";
 import { STATE_TREE_SHAPE, resolveShape } from "./shape.js";
@@ -427,7 +427,7 @@ export class Engine {
   recoverSigners(batch: Batch): (Hex | null)[] {
     this.live();
     if (!Array.isArray(batch?.txs)) throw new InvalidArgumentError("batch.txs must be an array");
-    return batch.txs.map((tx) => recoverTransactionSigner(tx, this.domain, this.recovery));
+    return recoverTransactionSigners(batch.txs, this.domain, this.recovery);
   }
 
   /**

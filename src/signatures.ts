@@ -17,8 +17,10 @@ export const SIGNATURE_BYTES = 65;
 /**
  * The one operation the engine needs from an elliptic-curve library: the 64-byte public key
  * x ‖ y that signed `digest` with compact signature `rs` (r ‖ s) and recovery id, or null when no
- * key exists. Callers have already enforced every protocol rule (length, 1 ≤ r < n, 1 ≤ s ≤ n/2,
- * recovery ∈ {0, 1}), so a backend need not agree with another on edge-case policy.
+ * key exists (never a throw: both built-in backends catch their library's errors). Callers have
+ * already enforced every protocol rule (length, 1 ≤ r < n, 1 ≤ s ≤ n/2, recovery ∈ {0, 1}), so a
+ * backend need not agree with another on edge-case policy; {@link recoverSigner} also treats any
+ * answer but 64 bytes as null (SPEC §6.6).
  * Backends are passed as values (no global registry): the browser-safe default is
  * {@link nobleRecovery}; `l2engine/node` adds a libsecp256k1-in-WASM backend ~5× faster.
  */
@@ -48,30 +50,47 @@ function addressOfPublicKeyXY(xy: Uint8Array): Hex {
   return `0x${toHex(keccak_256(xy).subarray(12))}`;
 }
 
+const SIGNATURE_HEX = /^0x[0-9a-fA-F]{130}$/;
+
 /**
- * The address that signed `digest`, lowercase, or null when `signature` is malformed: not 65
- * bytes (or not hex), r or s outside 1..n-1, s > n/2 (high-s, EIP-2), v not in {27, 28, 0, 1},
- * or no public key recovers. A null is how a batch entry gets BAD_SIGNATURE, so this never
- * throws for any signature a sequencer could put in a batch. Note a well-formed signature over a
- * different digest still recovers *some* address; the caller's owner comparison rejects it.
- * @throws InvalidArgumentError only if `digest` is not 32 bytes (a caller bug, not bad input).
+ * The 65 bytes of a well-formed signature: a `0x` string of exactly 130 hex digits (either case)
+ * or a Uint8Array of exactly 65 bytes. Anything else is refused with a typed error, never mapped to
+ * null: a batch decoded from DA bytes always holds well-formed signatures (SPEC §9.2), so a
+ * malformed one can only come from an API caller, who should hear about it (SPEC §6.6, D22).
+ */
+function signatureBytes(signature: unknown, what: string): Uint8Array {
+  if (signature instanceof Uint8Array) {
+    if (signature.length !== SIGNATURE_BYTES) throw new InvalidArgumentError(`${what} must be 65 bytes (r ‖ s ‖ v), got ${signature.length}`);
+    return signature;
+  }
+  if (typeof signature !== "string") {
+    throw new InvalidArgumentError(`${what} must be a 0x hex string of 65 bytes (r ‖ s ‖ v) or a Uint8Array, got ${signature === null ? "null" : Array.isArray(signature) ? "an array" : typeof signature}`);
+  }
+  if (!SIGNATURE_HEX.test(signature)) {
+    const shown = signature.length > 24 ? `${signature.slice(0, 24)}… (${signature.length} chars)` : JSON.stringify(signature);
+    throw new InvalidArgumentError(`${what} must be 0x and 130 hex digits (65 bytes r ‖ s ‖ v), got ${shown}`);
+  }
+  return fromHex(signature);
+}
+
+/**
+ * The address that signed `digest`, lowercase, or null when the well-formed `signature` is not a
+ * valid protocol signature: r or s outside 1..n-1, s > n/2 (high-s, EIP-2), v not in
+ * {27, 28, 0, 1}, or no public key recovers (r not an x-coordinate). A null is how a batch entry
+ * gets BAD_SIGNATURE. Every backend gives the same answer on every input (SPEC §6.6): the rules
+ * above are enforced here, before any backend runs. A well-formed signature over a different
+ * digest still recovers *some* address; the caller's owner comparison rejects it.
+ * @throws InvalidArgumentError if `digest` is not 32 bytes, or `signature` is not well-formed:
+ * not a Uint8Array of 65 bytes nor `0x` + 130 hex digits (`what` names it in the message).
  */
 export function recoverSigner(
   digest: Uint8Array,
   signature: Hex | Uint8Array,
   backend: RecoveryBackend = nobleRecovery,
+  what = "signature",
 ): Hex | null {
   checkBytes(digest, 32, "digest");
-  let sig: Uint8Array;
-  if (signature instanceof Uint8Array) sig = signature;
-  else if (typeof signature === "string") {
-    try {
-      sig = fromHex(signature);
-    } catch {
-      return null;
-    }
-  } else return null;
-  if (sig.length !== SIGNATURE_BYTES) return null;
+  const sig = signatureBytes(signature, what);
 
   const r = bigintOf(sig.subarray(0, 32));
   const s = bigintOf(sig.subarray(32, 64));
@@ -85,7 +104,8 @@ export function recoverSigner(
   else return null;
 
   const xy = backend.recoverPublicKey(digest, sig.slice(0, 64), recovery);
-  return xy === null ? null : addressOfPublicKeyXY(xy);
+  // a backend's answer is checked, not trusted: anything but 64 bytes means no key recovered
+  return xy instanceof Uint8Array && xy.length === 64 ? addressOfPublicKeyXY(xy) : null;
 }
 
 function parsePrivateKey(privateKey: Uint8Array | Hex): Uint8Array {
@@ -144,16 +164,43 @@ export function signTransaction<T extends Tx>(
 }
 
 /**
- * The address that signed `tx` under `domain`, or null if its signature is malformed (see
- * {@link recoverSigner}). A signature made for another chain, contract or transaction recovers a
- * different address, so callers must compare the result with the slot owner.
- * @throws InvalidArgumentError if the transaction's fields or the domain are invalid: such a
- * transaction cannot be executed whatever its signature, and the caller must decide how to treat it.
+ * The address that signed `tx` under `domain`, or null if its well-formed signature is not valid
+ * (see {@link recoverSigner}). A signature made for another chain, contract or transaction
+ * recovers a different address, so callers must compare the result with the slot owner.
+ * @throws InvalidArgumentError if the transaction's fields, its signature's shape or the domain
+ * are malformed: such a transaction cannot be put in a batch, whatever its signature says.
  */
 export function recoverTransactionSigner(
   tx: SignedTx,
   domain: Eip712Domain,
   backend: RecoveryBackend = nobleRecovery,
 ): Hex | null {
-  return recoverSigner(txDigest(tx, domain), tx.signature, backend);
+  const digest = txDigest(tx, domain);
+  return recoverSigner(digest, tx.signature, backend, `${tx.type}.signature`);
+}
+
+/**
+ * The signer of every transaction (address or null), in order: what `applyBatch` takes as
+ * `signers`. The main thread (`Engine.recoverSigners`) and every RecoverPool worker call this, so
+ * both give the same answer and the same error on the same input (SPEC §6.6).
+ * @param firstIndex the index of `txs[0]` in the batch, for error messages (a pool job is a slice).
+ * @throws InvalidArgumentError naming the first malformed transaction, `txs[i]: …`.
+ */
+export function recoverTransactionSigners(
+  txs: readonly SignedTx[],
+  domain: Eip712Domain,
+  backend: RecoveryBackend = nobleRecovery,
+  firstIndex = 0,
+): (Hex | null)[] {
+  if (!Array.isArray(txs)) throw new InvalidArgumentError("txs must be an array");
+  const out: (Hex | null)[] = new Array(txs.length);
+  for (let i = 0; i < txs.length; i++) {
+    try {
+      out[i] = recoverTransactionSigner(txs[i]!, domain, backend);
+    } catch (e) {
+      if (e instanceof InvalidArgumentError) throw new InvalidArgumentError(`txs[${firstIndex + i}]: ${e.message}`);
+      throw e;
+    }
+  }
+  return out;
 }

@@ -1,6 +1,7 @@
 // The l2engine command line, run as a user would (the built dist/cli.js): the main job at a small
 // size, help, the file commands (apply, trace, prove-step, verify-step, inspect, encode, decode)
-// checked against the library, and typed exit codes on bad input.
+// checked against the library, and the README's exit codes on every command's error paths:
+// 0 ok · 1 invalid input content · 2 bad usage · 3 convicted · 4 internal error (never expected).
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
 
@@ -69,13 +70,50 @@ describe("l2engine encode / decode", async () => {
     expect(d.status).toBe(1);
     expect(d.stderr).toMatch(/^l2engine: DECODE_FAILED: .*ends early|needs/);
     writeFileSync(join(dir, "bad.json"), "{ not json");
-    expect(run("encode", join(dir, "bad.json"), join(dir, "x.bin")).status).toBe(2);
+    const bad = run("encode", join(dir, "bad.json"), join(dir, "x.bin"));
+    expect(bad.status).toBe(1); // malformed JSON is invalid input, not bad usage
+    expect(bad.stderr).toBe(`l2engine: INVALID_ARGUMENT: ${join(dir, "bad.json")}: not valid JSON (a JSON batch): line 1, column 3: expected a string key\n`);
     writeFileSync(join(dir, "wrong.json"), JSON.stringify({ ...batch, txs: [{ ...batch.txs[0], signature: "0x12" }] }));
     const w = run("encode", join(dir, "wrong.json"), join(dir, "x.bin"));
     expect(w.status).toBe(1);
     expect(w.stderr).toMatch(/ENCODE_FAILED/);
     expect(run("decode", join(dir, "missing.bin")).status).toBe(2);
     expect(run("encode", join(dir, "batch.json")).status).toBe(2);
+  });
+
+  it("refuses a u64/u128 JSON number above 2^53 instead of rounding it, naming the file and field", () => {
+    // 2^60 + 1 as a number: JSON.parse would read 2^60 and encode a different amount
+    writeFileSync(join(dir, "round.json"), JSON.stringify(batch).replace('"amount":"2500000000000000000"', '"amount":1152921504606846977'));
+    const r = run("encode", join(dir, "round.json"), join(dir, "round.bin"));
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(`l2engine: INVALID_ARGUMENT: ${join(dir, "round.json")}: txs[0].amount: a u128 must be a decimal string: the JSON number 1152921504606846977 is above 2^53 − 1 and would be rounded\n`);
+    // the same value as a decimal string survives exactly; small numbers are accepted for convenience
+    const exact = { ...batch, inbox: { start: 41, count: 2 }, txs: [{ ...batch.txs[0], amount: "1152921504606846977", fee: 100000000000000, nonce: 4 }] };
+    writeFileSync(join(dir, "exact.json"), JSON.stringify(exact));
+    expect(run("encode", join(dir, "exact.json"), join(dir, "exact.bin")).status).toBe(0);
+    const d = run("decode", join(dir, "exact.bin"));
+    expect(JSON.parse(d.stdout).txs[0]).toMatchObject({ amount: "1152921504606846977", fee: "100000000000000", nonce: "4" });
+    expect(JSON.parse(d.stdout).inbox).toEqual({ start: "41", count: 2 }); // the writer always emits strings
+  });
+
+  it("encode, decode, help, tree-demo and unknown commands: every error path has its exit code", () => {
+    const cases: Array<[string[], number, RegExp]> = [
+      [["encode", join(dir, "nope.json"), join(dir, "x.bin")], 2, /^l2engine: cannot read /],
+      [["encode", join(dir, "batch.json"), join(dir, "no-such-dir", "x.bin")], 2, /^l2engine: cannot write /],
+      [["encode", join(dir, "batch.json"), join(dir, "x.bin"), "extra"], 2, /takes 2 file arguments/],
+      [["decode"], 2, /takes 1 file argument/],
+      [["decode", join(dir, "batch.json")], 1, /^l2engine: DECODE_FAILED: /],
+      [["tree-demo", "--leaves", "1e3"], 2, /--leaves needs a non-negative integer/],
+      [["tree-demo", "--leaves", "0x10"], 2, /--leaves needs a non-negative integer/],
+      [["help", "extra"], 0, /^$/],
+      [["frobnicate"], 2, /unknown command frobnicate/],
+    ];
+    for (const [args, status, stderr] of cases) {
+      const r = run(...args);
+      expect(r.status, args.join(" ")).toBe(status);
+      expect(r.stderr, args.join(" ")).toMatch(stderr);
+      expect(r.stderr, args.join(" ")).not.toMatch(/\n\s+at /);
+    }
   });
 });
 
@@ -206,6 +244,105 @@ describe("l2engine apply / trace / prove-step / verify-step / inspect", async ()
     expect(r.status).toBe(0);
     expect(JSON.parse(run("inspect", "--data-dir", data).stdout)).toMatchObject({ batchCount: 2, stateRoot: t2.result.postStateRoot });
     expect(run("inspect", "--data-dir", join(dir, "nowhere")).status).toBe(2);
+  });
+
+  it("every chain command: invalid content exits 1 naming the file and field, bad usage exits 2", () => {
+    writeFileSync(file("notjson.json"), '{"feeSlots": [1], "txs": [}');
+    writeFileSync(file("notobject.json"), "[1, 2]");
+    writeFileSync(file("nofees.json"), json({ txs: [] }));
+    writeFileSync(file("txsobject.json"), json({ feeSlots: [], txs: {} }));
+    writeFileSync(file("bignum.json"), json(batch2).replace(`"nonce":"1"`, `"nonce":18446744073709551615`));
+    writeFileSync(file("shortsig.json"), json({ ...batch2, txs: [batch2.txs[0], { ...batch2.txs[1], signature: batch2.txs[1]!.signature.slice(0, -2) }] }));
+    writeFileSync(file("junk.bin"), new Uint8Array([0x99, 1, 2, 3]));
+    const content: Array<[string, RegExp]> = [
+      ["notjson.json", /notjson\.json: not valid JSON \(a JSON batch \(\{ feeSlots, inbox, l1Messages, txs \}\)\): line 1, column 27: unexpected character "\}"/],
+      ["notobject.json", /notobject\.json: a batch must be a JSON object/],
+      ["nofees.json", /nofees\.json: feeSlots: must be an array/],
+      ["txsobject.json", /txsobject\.json: txs: must be an array/],
+      ["bignum.json", /bignum\.json: txs\[0\]\.nonce: a u64 must be a decimal string: the JSON number 18446744073709551615/],
+    ];
+    // its own chain and proof, so the test does not depend on the ones before it
+    const own = join(dir, "errors-chain");
+    expect(run("apply", file("batch1.json"), "--data-dir", own, "--genesis", file("genesis.json")).status).toBe(0);
+    const proof = file("errors-proof.msgpack");
+    expect(run("prove-step", file("batch2.json"), "--data-dir", own, "--step", "1", "--out", proof).status).toBe(0);
+    const commands = (batchFile: string): string[][] => [
+      ["apply", batchFile, "--data-dir", own],
+      ["trace", batchFile, "--data-dir", own],
+      ["prove-step", batchFile, "--data-dir", own, "--step", "0", "--out", file("never.msgpack")],
+      ["verify-step", proof, batchFile, "--chain-id", "1", "--contract", domain.verifyingContract, "--step", "1", "--agreed", t2.steps[1]!],
+    ];
+    for (const [name, message] of content) {
+      for (const args of commands(file(name))) {
+        const r = run(...args);
+        expect(r.status, args.join(" ")).toBe(1);
+        expect(r.stderr, args.join(" ")).toMatch(/^l2engine: INVALID_ARGUMENT: /);
+        expect(r.stderr, args.join(" ")).toMatch(message);
+      }
+    }
+    // a malformed signature is refused by the API (exit 1), never turned into BAD_SIGNATURE
+    for (const args of commands(file("shortsig.json")).slice(0, 3)) {
+      const r = run(...args);
+      expect(r.status, args.join(" ")).toBe(1);
+      expect(r.stderr, args.join(" ")).toMatch(/^l2engine: INVALID_ARGUMENT: txs\[1\]: withdraw\.signature must be 0x and 130 hex digits/);
+    }
+    const inspectJunk = run("inspect", file("junk.bin"));
+    expect(inspectJunk.status).toBe(1);
+    expect(inspectJunk.stderr).toMatch(/^l2engine: INVALID_ARGUMENT: .*junk\.bin: neither DA bytes nor a step proof/);
+    expect(JSON.parse(run("inspect", "--data-dir", own).stdout).batchCount).toBe(1); // nothing was committed by the failures above
+
+    const usage: string[][] = [
+      ["apply", file("missing.json"), "--data-dir", own],
+      ["apply", file("batch2.json")],
+      ["apply", file("batch2.json"), "--data-dir", own, "--colour", "red"],
+      ["apply", file("batch2.json"), file("batch1.json"), "--data-dir", own],
+      ["apply", file("batch2.json"), "--data-dir", own, "--out", join(dir, "no-such-dir", "r.json")],
+      ["trace", file("batch2.json"), "--data-dir", join(dir, "nowhere")],
+      ["trace", file("batch2.json")],
+      ["prove-step", file("batch2.json"), "--data-dir", own, "--out", file("x.msgpack")],
+      ["prove-step", file("batch2.json"), "--data-dir", own, "--step", "1e0", "--out", file("x.msgpack")],
+      ["prove-step", file("batch2.json"), "--data-dir", own, "--step", "99", "--out", file("x.msgpack")],
+      ["prove-step", file("batch2.json"), "--data-dir", own, "--step", "0"],
+      ["verify-step", file("missing.msgpack"), file("batch2.json"), "--chain-id", "1", "--contract", domain.verifyingContract],
+      ["verify-step", proof, file("batch2.json"), "--chain-id", "0x1", "--contract", domain.verifyingContract],
+      ["verify-step", proof, "--chain-id", "1", "--contract", domain.verifyingContract],
+      ["inspect", file("missing.bin")],
+      ["inspect", "--data-dir", join(dir, "nowhere")],
+      ["inspect"],
+      ["inspect", "--data-dir", own, "--batch", "99"],
+      ["inspect", "--data-dir", own, "--slot", "-1"],
+    ];
+    for (const args of usage) {
+      const r = run(...args);
+      expect(r.status, args.join(" ")).toBe(2);
+      expect(r.stderr, args.join(" ")).toMatch(/^l2engine: /);
+      expect(r.stderr, args.join(" ")).not.toMatch(/\n\s+at /);
+    }
+    const slot = run("inspect", "--data-dir", own, "--slot", "999");
+    expect(slot.status).toBe(1);
+    expect(slot.stderr).toMatch(/^l2engine: INVALID_ARGUMENT: slot 999 does not exist/);
+  });
+
+  it("a genesis file: chainId above 2^53 as a string is exact; as a number, or malformed JSON, is exit 1", () => {
+    const big = { chainId: 2n ** 64n + 1n, verifyingContract: domain.verifyingContract };
+    const bigData = join(dir, "bigchain");
+    writeFileSync(file("genesis-big.json"), json({ ...big, slots }));
+    writeFileSync(file("genesis-bignum.json"), json({ ...big, slots }).replace(`"${big.chainId}"`, String(big.chainId)));
+    writeFileSync(file("genesis-broken.json"), json({ ...big, slots }).slice(0, -1));
+    const signed = { feeSlots: [1], l1Messages: [], txs: [signTransaction({ type: "transfer", from: 0, to: 1, amount: 5n, fee: 1n, nonce: 0n }, keys[0], big)] };
+    writeFileSync(file("batch-big.json"), json(signed));
+    for (const [g, message] of [
+      ["genesis-bignum.json", /genesis-bignum\.json: chainId: a chain id \(uint256\) must be a decimal string: the JSON number 18446744073709551617/],
+      ["genesis-broken.json", /genesis-broken\.json: not valid JSON .*: unexpected end of the file|expected ',' or '\}'/],
+    ] as const) {
+      const r = run("apply", file("batch-big.json"), "--data-dir", join(dir, `bad-${g}`), "--genesis", file(g));
+      expect(r.status, g).toBe(1);
+      expect(r.stderr, g).toMatch(message);
+    }
+    const r = run("apply", file("batch-big.json"), "--data-dir", bigData, "--genesis", file("genesis-big.json"));
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toMatch(/batch 1 committed: 1 entries \(1 OK\)/); // the signature binds the exact chain id
+    expect(JSON.parse(run("inspect", "--data-dir", bigData).stdout).chainId).toBe("18446744073709551617");
   });
 
   it("the demo keeps its chain in --data-dir and refuses a directory that holds one", () => {

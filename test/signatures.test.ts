@@ -310,7 +310,7 @@ describe("replay protection", () => {
   });
 });
 
-describe("malformed signatures return null without throwing", () => {
+describe("invalid but well-formed signatures return null; malformed ones throw InvalidArgumentError (SPEC §6.6)", () => {
   const digest = txDigest(SAMPLES[2]!, DOMAIN);
   const good = signDigest(digest, ANVIL_PK);
   const { r, s, v } = splitSig(good);
@@ -332,15 +332,31 @@ describe("malformed signatures return null without throwing", () => {
     expect(recoverSigner(digest, joinSig(r, SECP256K1_HALF_N, v))).not.toBeNull(); // n/2 itself is allowed
   });
 
-  const bad: Array<[string, Hex | Uint8Array]> = [
+  const malformed: Array<[string, unknown]> = [
     ["truncated (64 bytes)", good.slice(0, -2) as Hex],
     ["truncated (1 byte short of r)", good.slice(0, 64) as Hex],
     ["extended (66 bytes)", `${good}00`],
     ["extended (130 bytes)", `${good}${good.slice(2)}`],
     ["empty hex", "0x"],
     ["empty bytes", new Uint8Array(0)],
+    ["64 bytes", fromHex(good).subarray(0, 64)],
     ["odd-length hex", `${good}0` as Hex],
     ["non-hex", `0x${"zz".repeat(65)}` as Hex],
+    ["no 0x prefix", good.slice(2)],
+    ["0X prefix", `0X${good.slice(2)}`],
+    ["undefined (missing)", undefined],
+    ["null", null],
+    ["a number", 42],
+    ["an object { r, s, v }", { r: `0x${r.toString(16)}`, s: `0x${s.toString(16)}`, v }],
+    ["an object { r, s, yParity }", { r: `0x${r.toString(16)}`, s: `0x${s.toString(16)}`, yParity: "0x1" }],
+    ["an array of 65 numbers", Array.from(fromHex(good))],
+  ];
+  it.each(malformed)("malformed: %s", (_name, sig) => {
+    expect(() => recoverSigner(digest, sig as Hex)).toThrow(InvalidArgumentError);
+    expect(() => recoverTransactionSigner({ ...SAMPLES[2]!, signature: sig as Hex }, DOMAIN)).toThrow(/^withdraw\.signature must be/);
+  });
+
+  const bad: Array<[string, Hex | Uint8Array]> = [
     ["v = 29", joinSig(r, s, 29)],
     ["v = 26", joinSig(r, s, 26)],
     ["v = 2", joinSig(r, s, 2)],
@@ -373,18 +389,16 @@ describe("malformed signatures return null without throwing", () => {
     expect(recoverSigner(digest, joinSig(x, s, 28))).toBeNull();
   });
 
-  it("non-string, non-bytes signatures", () => {
-    for (const junk of [undefined, null, 42, {}, [1, 2, 3]]) {
-      expect(recoverSigner(digest, junk as unknown as Hex)).toBeNull();
-    }
-  });
-
-  it("random bytes of any length never throw", () => {
+  it("random bytes: 65 of them never throw; any other length is a typed error", () => {
     fc.assert(
       fc.property(
         fc.oneof(fc.uint8Array({ minLength: 0, maxLength: 130 }), fc.uint8Array({ minLength: 65, maxLength: 65 })),
         fc.boolean(),
         (sig, asHex) => {
+          if (sig.length !== 65) {
+            expect(() => recoverSigner(digest, asHex ? hex(sig) : sig)).toThrow(InvalidArgumentError);
+            return;
+          }
           const out = recoverSigner(digest, asHex ? hex(sig) : sig);
           expect(out === null || /^0x[0-9a-f]{40}$/.test(out)).toBe(true);
         },

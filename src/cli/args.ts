@@ -31,8 +31,9 @@ export function parseArgs(command: string, args: readonly string[], spec: ArgSpe
     const name = arg.slice(2);
     const raw = args[++i];
     if (spec.numbers && name in spec.numbers) {
-      const value = Number(raw);
-      if (raw === undefined || raw.trim() === "" || !Number.isSafeInteger(value) || value < 0) {
+      // decimal digits only: Number() would also take " 7", "1e3", "0x10" and "0b1"
+      const value = raw !== undefined && /^[0-9]+$/.test(raw) ? Number(raw) : NaN;
+      if (!Number.isSafeInteger(value)) {
         throw new UsageError(`--${name} needs a non-negative integer, got ${raw ?? "nothing"}`);
       }
       numbers[name] = value;

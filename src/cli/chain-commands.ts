@@ -14,7 +14,7 @@ import { reasonName, type Batch, type BatchResult, type Hex, type Slot } from ".
 import { decodeStepProof, encodeBatchResult, encodeStepProof } from "../records.js";
 import { L2EngineError } from "../errors.js";
 import { UsageError, parseArgs, required } from "./args.js";
-import { readBytes, readJson, toJson, writeFile } from "./files.js";
+import { FileInputError, readBatchJson, readBytes, readJson, toJson, writeFile } from "./files.js";
 
 /** Exit code when verify-step convicts the claimed post-commitment. */
 export const EXIT_CONVICTED = 3;
@@ -68,11 +68,7 @@ function readBatch(file: string): Batch & { inbox?: InboxRange } {
     if (da.inbox.count > 0) throw new UsageError(`${file} takes ${da.inbox.count} L1 messages from the inbox: give the batch as JSON with its l1Messages`);
     return { feeSlots: da.feeSlots, inbox: da.inbox, l1Messages: [], txs: da.txs };
   }
-  const b = readJson<Partial<Batch> & { inbox?: InboxRange }>(file, "a JSON batch ({ feeSlots, inbox, l1Messages, txs })");
-  if (b === null || typeof b !== "object" || !Array.isArray(b.feeSlots)) throw new UsageError(`${file} needs a feeSlots array`);
-  const batch: Batch & { inbox?: InboxRange } = { feeSlots: b.feeSlots, l1Messages: b.l1Messages ?? [], txs: b.txs ?? [] };
-  if (b.inbox !== undefined) batch.inbox = b.inbox;
-  return batch;
+  return readBatchJson(file);
 }
 
 /**
@@ -241,7 +237,7 @@ function inspectFile(file: string): number {
   try {
     proof = decodeStepProof(bytes);
   } catch (e) {
-    if (e instanceof L2EngineError) throw new UsageError(`${file} is neither DA bytes nor a step proof (${e.message})`);
+    if (e instanceof L2EngineError) throw new FileInputError(file, "", `neither DA bytes nor a step proof (${e.message})`);
     throw e;
   }
   say(toJson({

@@ -1,21 +1,22 @@
-// Worker thread of RecoverPool: recovers the signer of each transaction it is sent.
+// Worker thread of RecoverPool: recovers the signers of each job it is sent, with the very function
+// the main thread uses (recoverTransactionSigners), so a job's answer — addresses, nulls, or the
+// typed error of its first malformed transaction — is the main thread's answer (SPEC §6.6).
 import { parentPort, workerData } from "node:worker_threads";
-import { recoverTransactionSigner, nobleRecovery } from "../signatures.js";
+import { recoverTransactionSigners, nobleRecovery } from "../signatures.js";
+import { L2EngineError } from "../errors.js";
 import { secp256k1WasmRecovery } from "./secp256k1-wasm.js";
 import type { Eip712Domain } from "../protocol/eip712.js";
-import type { Hex, SignedTx } from "../protocol/types.js";
+import type { SignedTx } from "../protocol/types.js";
 
 const { domain, backend } = workerData as { domain: Eip712Domain; backend: string };
 const recovery = backend === "noble" ? nobleRecovery : secp256k1WasmRecovery;
 
-parentPort!.on("message", (msg: { id: number; txs: SignedTx[] }) => {
-  const signers: (Hex | null)[] = msg.txs.map((tx) => {
-    try {
-      return recoverTransactionSigner(tx, domain, recovery);
-    } catch {
-      // invalid fields: the engine rejects the batch with a typed error when it encodes it
-      return null;
-    }
-  });
-  parentPort!.postMessage({ id: msg.id, signers });
+parentPort!.on("message", (msg: { id: number; txs: SignedTx[]; first: number }) => {
+  try {
+    parentPort!.postMessage({ id: msg.id, signers: recoverTransactionSigners(msg.txs, domain, recovery, msg.first) });
+  } catch (e) {
+    // sent back as data, not thrown: a throw here would kill the worker and fail every other job
+    const typed = e instanceof L2EngineError;
+    parentPort!.postMessage({ id: msg.id, error: { typed, code: typed ? e.code : undefined, message: e instanceof Error ? e.message : String(e) } });
+  }
 });
