@@ -1,22 +1,30 @@
 // The WASM export surface. Everything is pointers and counts into this instance's linear memory:
 // JS writes inputs into the `io` input region, makes one call, and reads results back.
 
-import { Scratch, reserve, u32ListNew, u32ListFree } from "./buffers";
+import { Scratch, reserve, tryReserve, tryU32ListNew, u32ListFree } from "./buffers";
 import { keccak256 as k256, keccak256Rolled as k256Rolled, keccak256x48, keccak256x64, keccak256x128, permutationCount } from "./keccak";
 import {
   Tree, treeNew as newTree, treeFree as freeTree, shapeIsValid, ensureLeafStored, writeLeaf,
-  readLeaf, commit, MAX_CAPACITY_LOG2, treeClone,
+  readLeaf, commit, MAX_CAPACITY_LOG2, tryTreeClone, trimAfterCommit,
 } from "./tree";
 import { proofSize, proofWrite, proofComputeRoot as computeRoot } from "./multiproof";
 import { OK, ERR_BAD_SHAPE, ERR_CAPACITY, ERR_INDEX_RANGE } from "./status";
-import { copyHash } from "./common";
+import { copyHash, tryAlloc, MAX_ALLOC_BYTES } from "./common";
 
 const ioInput = new Scratch();
 const ioOutput = new Scratch();
 
-/** Reserves the input region (contents not preserved) and returns its address. */
+/**
+ * Reserves the input region (contents not preserved) and returns its address, or 0 when that size
+ * cannot be allocated (the previous region is kept: the core stays usable).
+ */
 export function ioIn(sizeBytes: usize): usize {
-  return reserve(ioInput, sizeBytes);
+  return tryReserve(ioInput, sizeBytes);
+}
+
+/** Largest size ioIn (or any single region) can ever grant; the TS side checks it first. */
+export function ioMaxBytes(): usize {
+  return MAX_ALLOC_BYTES;
 }
 
 /** Address of the output region written by the last call that produced variable-size output. */
@@ -107,7 +115,9 @@ export function treeGetLeaf(tree: usize, index: u32, out: usize): i32 {
 
 /** Rehashes the dirty paths and copies the root to `out`. */
 export function treeRoot(tree: usize, out: usize): void {
-  copyHash(out, commit(changetype<Tree>(tree)));
+  const t = changetype<Tree>(tree);
+  copyHash(out, commit(t));
+  trimAfterCommit(t);
 }
 
 /**
@@ -118,8 +128,10 @@ export function treeProve(tree: usize, indices: usize, count: u32): i32 {
   const t = changetype<Tree>(tree);
   const size = proofSize(t, indices, count);
   if (size < 0) return <i32>size;
-  if (size > <i64>i32.MAX_VALUE) return ERR_CAPACITY;
-  proofWrite(t, indices, count, reserve(ioOutput, <usize>size));
+  if (size > <i64>MAX_ALLOC_BYTES) return ERR_CAPACITY;
+  const out = tryReserve(ioOutput, <usize>size);
+  if (out == 0) return ERR_CAPACITY;
+  proofWrite(t, indices, count, out);
   return <i32>size;
 }
 
@@ -133,35 +145,73 @@ export function proofComputeRoot(
 
 // ---- the engine: slots + state tree + the execution loop ----
 
-import { State, SLOT_BYTES, reserveSlots, markDirty, slotPtr, flushDirtySlots, S_OWNER } from "./slots";
+import {
+  State, SLOT_BYTES, reserveSlots, reserveDirty, markDirty, slotPtr, flushDirtySlots, S_OWNER, tryStateNew, freeSlotChunks,
+  trimIdle, chunkEntry, chunkCapacity, MAX_SLOT_CHUNKS, SLOT_CHUNK_LOG2,
+} from "./slots";
 import { applyBatch, outputBytes, stateRoot, ERR_BAD_FEE_SLOTS, verifyStep as verifyStepCore } from "./engine";
 
+/** A new empty engine, or 0 when it does not fit in memory. */
 export function engineNew(): usize {
-  const s = new State();
-  s.tree = newTree(2, 16);
-  s.dirty = u32ListNew(1024);
+  const tree = newTree(2, 16); // a few KiB: traps only if memory is already exhausted
+  const s = tryStateNew(tree);
+  if (changetype<usize>(s) == 0) {
+    freeTree(tree);
+    return 0;
+  }
+  s.dirty = tryU32ListNew(1024);
+  if (changetype<usize>(s.dirty) == 0) {
+    engineFreeParts(s);
+    return 0;
+  }
   return changetype<usize>(s);
 }
 
-export function engineFree(engine: usize): void {
-  const s = changetype<State>(engine);
-  freeTree(s.tree);
-  if (s.slots != 0) heap.free(s.slots);
-  u32ListFree(s.dirty);
-  heap.free(engine);
+function engineFreeParts(s: State): void {
+  if (changetype<usize>(s.tree) != 0) freeTree(s.tree);
+  if (s.chunks != 0) freeSlotChunks(s);
+  if (changetype<usize>(s.dirty) != 0) u32ListFree(s.dirty);
+  heap.free(changetype<usize>(s));
 }
 
-/** An independent copy of an engine's state in this core (for replaying up to a disputed step). */
+export function engineFree(engine: usize): void {
+  engineFreeParts(changetype<State>(engine));
+}
+
+/**
+ * An independent copy of an engine's state in this core (for replaying up to a disputed step), or
+ * 0 when the copy does not fit in memory (nothing allocated is kept). A fork needs as much memory
+ * as its original: at 2^24 slots that is ~1.7 GiB, so a core holds the original and one fork.
+ */
 export function engineFork(engine: usize): usize {
   const s = changetype<State>(engine);
-  const c = new State();
-  c.tree = treeClone(s.tree);
-  c.dirty = u32ListNew(s.dirty.capacity);
+  const tree = tryTreeClone(s.tree);
+  if (changetype<usize>(tree) == 0) return 0;
+  const c = tryStateNew(tree);
+  if (changetype<usize>(c) == 0) {
+    freeTree(tree);
+    return 0;
+  }
+  c.dirty = tryU32ListNew(max<u32>(1024, s.dirty.count));
+  if (changetype<usize>(c.dirty) == 0) {
+    engineFreeParts(c);
+    return 0;
+  }
   memory.copy(c.dirty.ptr, s.dirty.ptr, <usize>s.dirty.count << 2);
   c.dirty.count = s.dirty.count;
-  if (s.slotCapacity > 0) {
-    c.slots = heap.alloc(<usize>s.slotCapacity << 6);
-    memory.copy(c.slots, s.slots, <usize>s.slotCount << 6);
+  for (let k: u32 = 0; k < MAX_SLOT_CHUNKS; k++) {
+    const src = load<usize>(chunkEntry(s, k));
+    if (src == 0) break;
+    const capacity = chunkCapacity(s, k);
+    const dst = tryAlloc(<usize>capacity << 6);
+    if (dst == 0) {
+      engineFreeParts(c);
+      return 0;
+    }
+    store<usize>(chunkEntry(c, k), dst);
+    const first = k << SLOT_CHUNK_LOG2;
+    const used = s.slotCount > first ? min<u32>(s.slotCount - first, capacity) : 0;
+    memory.copy(dst, src, <usize>used << 6);
   }
   c.slotCount = s.slotCount;
   c.slotCapacity = s.slotCapacity;
@@ -187,6 +237,7 @@ export function engineRoots(engine: usize, out: usize): void {
   const treeRoot = commit(s.tree);
   stateRoot(s, treeRoot, out);
   copyHash(out + 32, treeRoot);
+  trimIdle(s);
 }
 
 export function engineSlotCount(engine: usize): u32 {
@@ -241,10 +292,15 @@ export function engineReadPages(engine: usize, pages: usize, count: u32, pageSlo
   return <i64>(at - out);
 }
 
-/** Marks every slot dirty, so the next root rehashes each record into its leaf (full verification). */
-export function engineRehashAll(engine: usize): void {
+/**
+ * Marks every slot dirty, so the next root rehashes each record into its leaf (full verification).
+ * ERR_CAPACITY (nothing marked) when the dirty lists for that many slots do not fit.
+ */
+export function engineRehashAll(engine: usize): i32 {
   const s = changetype<State>(engine);
+  if (!reserveDirty(s, s.slotCount)) return ERR_CAPACITY;
   for (let i: u32 = 0; i < s.slotCount; i++) markDirty(s, i);
+  return OK;
 }
 
 /**
@@ -254,8 +310,7 @@ export function engineRehashAll(engine: usize): void {
 export function engineReserve(engine: usize, total: u32): i32 {
   const s = changetype<State>(engine);
   if (total <= s.slotCount) return OK;
-  if (!reserveSlots(s, total - s.slotCount)) return ERR_CAPACITY;
-  return ensureLeafStored(s.tree, total - 1);
+  return reserveSlots(s, total - s.slotCount) ? OK : ERR_CAPACITY; // the tree grows with it
 }
 
 /**
@@ -266,9 +321,7 @@ export function engineLoadPages(engine: usize, pages: usize, count: u32, pageSlo
   const s = changetype<State>(engine);
   if (count == 0) return OK;
   if (pageSlots == 0) return ERR_INDEX_RANGE;
-  if (!reserveSlots(s, count)) return ERR_CAPACITY;
-  const status = ensureLeafStored(s.tree, s.slotCount + count - 1);
-  if (status != OK) return status;
+  if (!reserveSlots(s, count)) return ERR_CAPACITY; // also the tree and its dirty list
   let at = pages;
   let done: u32 = 0;
   while (done < count) {
@@ -311,10 +364,25 @@ export function engineOutputBytes(feeCount: u32, entries: u32): usize {
  * (state untouched): the caller needs no second call to find its results.
  */
 export function engineApplyBatch(engine: usize, input: usize): usize {
-  const feeCount = load<u32>(input, 0), entries = load<u32>(input, 4) + load<u32>(input, 8);
-  const out = reserve(ioOutput, outputBytes(feeCount, entries, (load<u32>(input, 12) & 1) != 0));
-  return applyBatch(changetype<State>(engine), input, out) == 0 ? out : 0;
+  const s = changetype<State>(engine);
+  const feeCount = load<u32>(input, 0);
+  const entries64 = <u64>load<u32>(input, 4) + <u64>load<u32>(input, 8);
+  // Bound the output and the per-entry bookkeeping before anything is written: an entry marks at
+  // most MAX_TOUCHED slots and its output (receipt, withdrawal, trace step) is under 160 bytes.
+  if (feeCount > 16 || entries64 > <u64>(MAX_ALLOC_BYTES / 160)) return APPLY_REFUSED;
+  const entries = <u32>entries64;
+  const out = tryReserve(ioOutput, outputBytes(feeCount, entries, (load<u32>(input, 12) & 1) != 0));
+  if (out == 0 || !reserveDirty(s, entries64 * 8 + feeCount)) return APPLY_REFUSED;
+  const status = applyBatch(s, input, out);
+  trimIdle(s);
+  return status == 0 ? out : 0;
 }
+
+/**
+ * What engineApplyBatch returns when the batch's bookkeeping does not fit in memory (state
+ * untouched). Never an output address: those are 8-byte aligned.
+ */
+export const APPLY_REFUSED: usize = 1;
 
 /** Multiproof of slot leaves in the state tree (commits first); see treeProve. */
 export function engineProve(engine: usize, indices: usize, count: u32): i32 {

@@ -5,10 +5,11 @@
 //   +0 balance lo u64 | +8 balance hi u64 | +16 nonce u64 | +24 token u32 | +28 owner (20 bytes)
 // Its leaf is keccak256 of the big-endian encoding owner ‖ token ‖ balance ‖ nonce (SPEC §4.1).
 
-import { allocBytes, freeBytes } from "./common";
-import { U32List, u32ListPush } from "./buffers";
+import { tryAlloc, freeBytes } from "./common";
+import { U32List, u32ListPush, u32ListReserve, u32ListTrim } from "./buffers";
 import { keccak256x48 } from "./keccak";
-import { Tree, ensureLeafStored, writeLeaf, radixSort } from "./tree";
+import { Tree, ensureLeafStored, writeLeaf, radixSort, reserveSortScratch, trimAfterCommit } from "./tree";
+import { OK } from "./status";
 
 /** Bytes of a slot record as exchanged with JS. */
 export const SLOT_BYTES: usize = 48;
@@ -21,13 +22,25 @@ export const S_OWNER: usize = 28;
 export const MAX_SLOTS: u32 = 1 << 24;
 export const MAX_FEE_SLOTS: u32 = 16;
 
+// The slot array is split into chunks of 2^20 slots (64 MiB), never one block (D23): 2^24 slots
+// × 64 bytes is 1 GiB, more than one allocation may hold, and growing one block would need the
+// old and new copies at once. Chunk 0 doubles from 1024 slots up to a full chunk (so a small
+// state stays small); every later chunk is allocated whole and never moves.
+export const SLOT_CHUNK_LOG2: u32 = 20;
+export const SLOT_CHUNK_SLOTS: u32 = 1 << SLOT_CHUNK_LOG2;
+const SLOT_CHUNK_MASK: u32 = SLOT_CHUNK_SLOTS - 1;
+export const MAX_SLOT_CHUNKS: u32 = MAX_SLOTS >> SLOT_CHUNK_LOG2;
+/** Dirty lists above this many entries are freed once idle (they grew for a bulk load). */
+const KEEP_DIRTY: u32 = 1 << 18;
+
 const LEAF_INPUT: usize = memory.data(48, 8);
 const LEAF: usize = memory.data(32, 8);
 
 @unmanaged
 export class State {
   tree: Tree = changetype<Tree>(0);
-  slots: usize = 0;
+  /** MAX_SLOT_CHUNKS pointers to the slot chunks (0 past slotCapacity); 0 in a step check. */
+  chunks: usize = 0;
   slotCount: u32 = 0;
   slotCapacity: u32 = 0;
   /** Slot indices changed since the last commit (repeats allowed; sorted and deduplicated then). */
@@ -43,7 +56,18 @@ export class State {
 
 @inline export function slotPtr(s: State, index: u32): usize {
   if (s.sparse != 0) return sparseSlot(s, index);
-  return s.slots + (<usize>index << 6); // × SLOT_STRIDE
+  const chunk = load<usize>(s.chunks + (<usize>(index >> SLOT_CHUNK_LOG2) << alignof<usize>()));
+  return chunk + (<usize>(index & SLOT_CHUNK_MASK) << 6); // × SLOT_STRIDE
+}
+
+/** Address of chunk `k`'s pointer in the chunk table. */
+@inline export function chunkEntry(s: State, k: u32): usize {
+  return s.chunks + (<usize>k << alignof<usize>());
+}
+
+/** Slots chunk `k` holds room for (chunk 0 may be partial). */
+@inline export function chunkCapacity(s: State, k: u32): u32 {
+  return k == 0 ? min<u32>(s.slotCapacity, SLOT_CHUNK_SLOTS) : SLOT_CHUNK_SLOTS;
 }
 
 const MISSING_SLOT: usize = memory.data(64, 8);
@@ -61,22 +85,88 @@ function sparseSlot(s: State, index: u32): usize {
   return MISSING_SLOT;
 }
 
-/** Makes room for `extra` more slots; false when that would pass MAX_SLOTS. */
+/**
+ * Makes room for `extra` more slots — in the slot array, the state tree, the dirty lists and the
+ * sort scratch, so that creating them and the next commit allocate nothing. False when that would
+ * pass MAX_SLOTS or does not fit in memory; then the state is unchanged (only capacity may grow).
+ */
 export function reserveSlots(s: State, extra: u32): bool {
   const needed = <u64>s.slotCount + <u64>extra;
   if (needed > <u64>MAX_SLOTS) return false;
   if (s.sparse != 0) return true; // created slots live in the witness table
-  if (needed <= <u64>s.slotCapacity) return true;
-  let cap = s.slotCapacity == 0 ? <u32>1024 : s.slotCapacity;
-  while (<u64>cap < needed) cap <<= 1;
-  const grown = allocBytes(<usize>cap * SLOT_STRIDE);
-  if (s.slots != 0) {
-    memory.copy(grown, s.slots, <usize>s.slotCount * SLOT_STRIDE);
-    freeBytes(s.slots);
+  if (extra == 0) return true;
+  if (needed > <u64>s.slotCapacity && !growSlots(s, <u32>needed)) return false;
+  if (ensureLeafStored(s.tree, <u32>needed - 1) != OK) return false;
+  return reserveDirty(s, extra);
+}
+
+function growSlots(s: State, needed: u32): bool {
+  if (s.slotCapacity < SLOT_CHUNK_SLOTS) {
+    let cap = s.slotCapacity == 0 ? <u32>1024 : s.slotCapacity;
+    while (cap < needed && cap < SLOT_CHUNK_SLOTS) cap <<= 1;
+    if (cap != s.slotCapacity) {
+      const grown = tryAlloc(<usize>cap << 6);
+      if (grown == 0) return false;
+      const old = load<usize>(chunkEntry(s, 0));
+      if (old != 0) {
+        memory.copy(grown, old, <usize>s.slotCount << 6);
+        freeBytes(old);
+      }
+      store<usize>(chunkEntry(s, 0), grown);
+      s.slotCapacity = cap;
+    }
   }
-  s.slots = grown;
-  s.slotCapacity = cap;
+  while (s.slotCapacity < needed) {
+    const chunk = tryAlloc(<usize>SLOT_CHUNK_SLOTS << 6);
+    if (chunk == 0) return false; // the chunks already added stay: capacity, not state
+    store<usize>(chunkEntry(s, s.slotCapacity >> SLOT_CHUNK_LOG2), chunk);
+    s.slotCapacity += SLOT_CHUNK_SLOTS;
+  }
   return true;
+}
+
+/**
+ * Makes room for `extraMarks` more markDirty calls and for flushing them (tree dirty list, sort
+ * scratch) without allocating; false when that does not fit.
+ */
+export function reserveDirty(s: State, extraMarks: u64): bool {
+  if (s.sparse != 0) return u32ListReserve(s.dirty, extraMarks);
+  if (!u32ListReserve(s.dirty, extraMarks)) return false;
+  const pending = <u64>s.dirty.count + extraMarks;
+  return u32ListReserve(s.tree.dirty, pending) && reserveSortScratch(<u64>s.tree.dirty.count + pending);
+}
+
+/** Frees dirty lists and scratch a bulk load grew, once they are idle (after a commit). */
+export function trimIdle(s: State): void {
+  if (s.dirty.count == 0 && s.dirty.capacity > KEEP_DIRTY) u32ListTrim(s.dirty, 1024);
+  trimAfterCommit(s.tree);
+}
+
+/** A new empty state, or 0 when it does not fit. */
+export function tryStateNew(tree: Tree): State {
+  const head = tryAlloc(offsetof<State>());
+  const chunks = tryAlloc(<usize>MAX_SLOT_CHUNKS << alignof<usize>());
+  if (head == 0 || chunks == 0) {
+    if (head != 0) freeBytes(head);
+    if (chunks != 0) freeBytes(chunks);
+    return changetype<State>(0);
+  }
+  memory.fill(head, 0, offsetof<State>());
+  memory.fill(chunks, 0, <usize>MAX_SLOT_CHUNKS << alignof<usize>());
+  const s = changetype<State>(head);
+  s.tree = tree;
+  s.chunks = chunks;
+  return s;
+}
+
+/** Frees the slot chunks and the chunk table (not the tree or the dirty list). */
+export function freeSlotChunks(s: State): void {
+  for (let k: u32 = 0; k < MAX_SLOT_CHUNKS; k++) {
+    const c = load<usize>(chunkEntry(s, k));
+    if (c != 0) freeBytes(c);
+  }
+  freeBytes(s.chunks);
+  s.chunks = 0;
 }
 
 export function markDirty(s: State, index: u32): void {
@@ -115,7 +205,8 @@ export function flushDirtySlots(s: State): void {
     s.dirty.count = 0; // a step check recomputes the root from its multiproof instead
     return;
   }
-  if (s.slotCount > 0) ensureLeafStored(s.tree, s.slotCount - 1);
+  // reserveSlots grew the tree for every slot; a refusal here would mean a caller skipped it
+  if (s.slotCount > 0 && ensureLeafStored(s.tree, s.slotCount - 1) != OK) unreachable();
   let keyBits: u32 = 0;
   while (keyBits < 32 && (<u64>1 << keyBits) < <u64>s.slotCount) keyBits += 8;
   const sorted = radixSort(s.dirty.ptr, n, keyBits);

@@ -12,13 +12,20 @@
 // per-node dirty flags: no flag memory, and every level is written in ascending address order
 // (docs/DECISIONS.md has the measurement).
 
-import { HASH_BYTES, allocBytes, freeBytes, copyHash } from "./common";
-import { Scratch, reserve, U32List, u32ListNew, u32ListPush, u32ListFree } from "./buffers";
+import { HASH_BYTES, allocBytes, tryAlloc, freeBytes, copyHash } from "./common";
+import {
+  Scratch, reserve, tryReserve, trimScratch, U32List, u32ListNew, tryU32ListNew, u32ListPush, u32ListFree, u32ListTrim,
+} from "./buffers";
 import { keccak256x64, keccak256x128 } from "./keccak";
 import { OK, ERR_CAPACITY, ERR_INDEX_RANGE } from "./status";
 
 /** Largest leaf capacity kept in memory (2^24 leaves ≈ 715 MB of nodes for the 4-ary tree). */
 export const MAX_CAPACITY_LOG2: u32 = 24;
+/**
+ * Largest node array: a binary tree of 2^24 leaves needs 2^25 nodes (1 GiB), more than one
+ * allocation may hold, so it is refused with ERR_CAPACITY (D23) instead of trapping.
+ */
+const MAX_NODE_BYTES: usize = (1 << 30) - (1 << 25);
 /** Leaf capacity of a new tree before it grows (capped by arity^depth). */
 const INITIAL_CAPACITY_LOG2: u32 = 8;
 
@@ -98,7 +105,7 @@ export function treeNew(arityLog2: u32, depth: u32): Tree {
   computeZeroHashes(arityLog2, depth, t.zeroHashes);
   let cap = INITIAL_CAPACITY_LOG2 - (INITIAL_CAPACITY_LOG2 % arityLog2);
   if (cap > arityLog2 * depth) cap = arityLog2 * depth;
-  resize(t, cap);
+  if (!resize(t, cap)) unreachable(); // at most 2^8 leaves
   t.dirty = u32ListNew(64);
   return t;
 }
@@ -113,16 +120,22 @@ export function treeFree(t: Tree): void {
 }
 
 // Re-lays the levels for a larger capacity. Stored node values stay valid: a node's value depends
-// only on its position, and everything newly stored is an empty subtree.
-function resize(t: Tree, newCapacityLog2: u32): void {
+// only on its position, and everything newly stored is an empty subtree. Allocates before changing
+// anything, so a refused allocation (false) leaves the tree as it was.
+function resize(t: Tree, newCapacityLog2: u32): bool {
+  let total: usize = 0;
+  for (let l: u32 = 0; l <= t.depth; l++) total += countAt(newCapacityLog2, t.arityLog2, l);
+  if (total > (MAX_NODE_BYTES >> 5)) return false;
+  const nodes = tryAlloc(total << 5);
+  if (nodes == 0) return false;
   const oldNodes = t.nodes, oldCapacityLog2 = t.capacityLog2;
   t.capacityLog2 = newCapacityLog2;
-  let total: usize = 0;
+  t.nodes = nodes;
+  total = 0;
   for (let l: u32 = 0; l <= t.depth; l++) {
     store<u32>(t.levelOffsets + (<usize>l << 2), <u32>total);
     total += nodesAtLevel(t, l);
   }
-  t.nodes = allocBytes(total << 5);
   let oldOffset: usize = 0;
   for (let l: u32 = 0; l <= t.depth; l++) {
     let kept: u32 = 0;
@@ -136,6 +149,7 @@ function resize(t: Tree, newCapacityLog2: u32): void {
     for (let i = kept; i < count; i++) copyHash(nodePtr(t, l, i), z);
   }
   if (oldNodes != 0) freeBytes(oldNodes);
+  return true;
 }
 
 /**
@@ -149,12 +163,16 @@ export function ensureLeafStored(t: Tree, index: u32): i32 {
   let cap = t.capacityLog2;
   while (cap < 32 && index >= (<u32>1 << cap)) cap += t.arityLog2;
   if (cap > MAX_CAPACITY_LOG2) return ERR_CAPACITY;
-  resize(t, cap);
+  if (!resize(t, cap)) return ERR_CAPACITY; // not enough memory: still a clean refusal
   return OK;
 }
 
-/** Writes a leaf (caller has called ensureLeafStored) and records it as dirty. */
+/**
+ * Writes a leaf (caller has called ensureLeafStored) and records it as dirty. A leaf that is not
+ * stored traps rather than writing past the level: a caller ignored a refused ensureLeafStored.
+ */
 export function writeLeaf(t: Tree, index: u32, leaf: usize): void {
+  if ((index >> t.capacityLog2) != 0) unreachable();
   copyHash(nodePtr(t, 0, index), leaf);
   u32ListPush(t.dirty, index);
 }
@@ -165,6 +183,22 @@ export function readLeaf(t: Tree, index: u32): usize {
 }
 
 const sortScratch = new Scratch();
+/** Dirty lists and sort scratch above this are freed after a commit (they grew for a bulk load). */
+const KEEP_DIRTY: u32 = 1 << 18;
+
+/**
+ * Frees the tree's dirty list and the sort scratch when a bulk load grew them past KEEP_DIRTY and
+ * they are idle. Only called at the end of an export, never between a reservation and its use.
+ */
+export function trimAfterCommit(t: Tree): void {
+  if (t.dirty.count == 0 && t.dirty.capacity > KEEP_DIRTY) u32ListTrim(t.dirty, 64);
+  trimScratch(sortScratch, <usize>KEEP_DIRTY << 2);
+}
+
+/** Makes sure radixSort can sort `n` keys without allocating; false when that does not fit. */
+export function reserveSortScratch(n: u64): bool {
+  return n <= <u64>(MAX_NODE_BYTES >> 2) && tryReserve(sortScratch, <usize>n << 2) != 0;
+}
 const DIGIT_COUNTS: usize = memory.data(256 * 4, 8);
 
 // LSD radix sort of n u32 keys below 2^keyBits, 8 bits per pass; returns where the sorted keys
@@ -236,23 +270,37 @@ export function commit(t: Tree): usize {
   return nodePtr(t, t.depth, 0);
 }
 
-/** An independent copy of the tree (nodes, zero hashes, pending dirty leaves). */
-export function treeClone(t: Tree): Tree {
-  const c = new Tree();
+/** An independent copy of the tree (nodes, zero hashes, pending dirty leaves); 0 when it does not fit. */
+export function tryTreeClone(t: Tree): Tree {
+  let total: usize = 0;
+  for (let l: u32 = 0; l <= t.depth; l++) total += nodesAtLevel(t, l);
+  const levelBytes = (<usize>t.depth + 1) << 2;
+  const zeroBytes = (<usize>t.depth + 1) << 5;
+  const head = tryAlloc(offsetof<Tree>());
+  const levelOffsets = tryAlloc(levelBytes);
+  const zeroHashes = tryAlloc(zeroBytes);
+  const nodes = tryAlloc(total << 5);
+  const dirty = tryU32ListNew(max<u32>(64, t.dirty.count));
+  if (head == 0 || levelOffsets == 0 || zeroHashes == 0 || nodes == 0 || changetype<usize>(dirty) == 0) {
+    if (head != 0) freeBytes(head);
+    if (levelOffsets != 0) freeBytes(levelOffsets);
+    if (zeroHashes != 0) freeBytes(zeroHashes);
+    if (nodes != 0) freeBytes(nodes);
+    if (changetype<usize>(dirty) != 0) u32ListFree(dirty);
+    return changetype<Tree>(0);
+  }
+  const c = changetype<Tree>(head);
   c.arityLog2 = t.arityLog2;
   c.depth = t.depth;
   c.capacityLog2 = t.capacityLog2;
-  const levelBytes = (<usize>t.depth + 1) << 2;
-  c.levelOffsets = allocBytes(levelBytes);
-  memory.copy(c.levelOffsets, t.levelOffsets, levelBytes);
-  c.zeroHashes = allocBytes((<usize>t.depth + 1) << 5);
-  memory.copy(c.zeroHashes, t.zeroHashes, (<usize>t.depth + 1) << 5);
-  let total: usize = 0;
-  for (let l: u32 = 0; l <= t.depth; l++) total += nodesAtLevel(t, l);
-  c.nodes = allocBytes(total << 5);
-  memory.copy(c.nodes, t.nodes, total << 5);
-  c.dirty = u32ListNew(t.dirty.capacity);
-  memory.copy(c.dirty.ptr, t.dirty.ptr, <usize>t.dirty.count << 2);
-  c.dirty.count = t.dirty.count;
+  c.levelOffsets = levelOffsets;
+  memory.copy(levelOffsets, t.levelOffsets, levelBytes);
+  c.zeroHashes = zeroHashes;
+  memory.copy(zeroHashes, t.zeroHashes, zeroBytes);
+  c.nodes = nodes;
+  memory.copy(nodes, t.nodes, total << 5);
+  memory.copy(dirty.ptr, t.dirty.ptr, <usize>t.dirty.count << 2);
+  dirty.count = t.dirty.count;
+  c.dirty = dirty;
   return c;
 }

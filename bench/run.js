@@ -9,6 +9,7 @@ import { engineSuites, recoverySuites } from "./engine.js";
 import { codecSuites } from "./codec.js";
 import { proofSuites } from "./proofs.js";
 import { storeSuites } from "./store.js";
+import { capacitySuites } from "./capacity.js";
 import { machine } from "./lib.js";
 
 const quick = process.argv.includes("--quick");
@@ -24,7 +25,8 @@ results.push(...engine.results, ...recovery.results, ...stepProofs.results);
 const codec = codecSuites({ quick });
 results.push(...codec.results);
 const store = storeSuites({ quick });
-const extras = { ...engine.extras, ...recovery.extras };
+const capacity = capacitySuites({ quick });
+const extras = { ...engine.extras, ...recovery.extras, ...capacity.extras };
 
 const find = (suiteStart, name) => {
   const r = results.find((x) => x.suite.startsWith(suiteStart) && x.name === name);

@@ -16,6 +16,9 @@ import { checkProofIndices, type WasmMerkleTree } from "./tree.js";
 import type { StepParts } from "./proof.js";
 import { STATE_TREE_SHAPE, resolveShape } from "./shape.js";
 
+/** engineApplyBatch's answer when a batch's bookkeeping does not fit in memory (assembly/index.ts). */
+const APPLY_REFUSED = 1;
+
 /** Most fee slots a batch may name. */
 export const MAX_FEE_SLOTS = 16;
 
@@ -64,11 +67,14 @@ export class Engine {
     this.instance = this.core.instance;
     if (forkOf !== undefined) {
       this.handle = this.instance.call((x) => x.engineFork(forkOf));
+      // a fork needs as much core memory as its original (D23): at 2^24 slots only one fits
+      if (this.handle === 0) throw new CapacityError(`fork: a copy of this state does not fit in the core's memory (${this.core.memoryBytes()} bytes in use)`);
       return;
     }
     const genesis = (options.genesis ?? []).map((s, i) => checkGenesisSlot(s, i));
     if (genesis.length > MAX_SLOTS) throw new CapacityError(`genesis may hold at most ${MAX_SLOTS} slots`);
     this.handle = this.instance.call((x) => x.engineNew());
+    if (this.handle === 0) throw new CapacityError("engine: a new state does not fit in the core's memory");
     const chunk = 1 << 16;
     for (let start = 0; start < genesis.length; start += chunk) {
       const part = genesis.slice(start, start + chunk);
@@ -165,7 +171,8 @@ export class Engine {
   /** Recomputes every slot's leaf from its record at the next root (after loading stored leaves). */
   rehashLeaves(): void {
     const handle = this.live();
-    this.instance.call((x) => x.engineRehashAll(handle));
+    const status = this.instance.call((x) => x.engineRehashAll(handle));
+    if (status !== 0) throw statusError(status, "rehashLeaves");
   }
 
   /** The 48-byte records of the given slots, concatenated in the order asked (see fromSlotRecords). */
@@ -222,7 +229,8 @@ export class Engine {
   /**
    * An independent copy of this engine's state in the same core: apply batches to it without
    * touching the original (speculative execution, or replaying up to a disputed step). Costs one
-   * copy of the slots and the tree; dispose it when done.
+   * copy of the slots and the tree; dispose it when done. Throws {@link CapacityError} when that
+   * copy does not fit in the core's 4 GiB (at 2^24 slots a core holds the state and one fork).
    */
   fork(): Engine {
     return new Engine({ ...this.domain, core: this.core, recovery: this.recovery }, this.live());
@@ -408,8 +416,12 @@ export class Engine {
       const ptr = this.instance.reserveInput(input.length);
       this.instance.bytes().set(input, ptr);
       const out = x.engineApplyBatch(handle, ptr);
+      if (out === APPLY_REFUSED) return APPLY_REFUSED;
       return out !== 0 ? decodeBatchOutput(this.instance.bytes(), out, entries, batch.feeSlots.length, trace) : null;
     });
+    if (decoded === APPLY_REFUSED) {
+      throw new CapacityError(`batch: the output and bookkeeping of ${entries} entries do not fit in the core's memory`);
+    }
     if (decoded === null) throw new InvalidArgumentError(`batch.feeSlots: at most ${MAX_FEE_SLOTS} fee slots per batch`);
     return { steps: decoded.steps, result: {
       preStateRoot: decoded.preStateRoot,

@@ -2,12 +2,21 @@
 // aborts and traps into typed errors. Every tree or hasher made from a core lives in its memory.
 
 import { WASM_BASE64 } from "./wasm-binary.generated.js";
-import { WasmTrapError } from "../errors.js";
+import { CapacityError, InvalidArgumentError, WasmTrapError } from "../errors.js";
+
+/**
+ * Largest region the core can allocate in one piece (assembly/common.ts MAX_ALLOC_BYTES: TLSF's
+ * 2^30-byte block limit less one size class). Input regions above it are refused before any call
+ * into WASM (docs/DECISIONS.md D23).
+ */
+export const MAX_CORE_INPUT_BYTES = 2 ** 30 - 2 ** 25;
 
 /** The raw exports of build/release.wasm (see assembly/index.ts). */
 export interface CoreExports {
   readonly memory: WebAssembly.Memory;
+  /** 0 when the region cannot be allocated (the previous one is kept). */
   ioIn(sizeBytes: number): number;
+  ioMaxBytes(): number;
   ioOut(): number;
   keccakPermutations(): number;
   keccak256(input: number, len: number, out: number): void;
@@ -31,7 +40,7 @@ export interface CoreExports {
   engineGetSlot(engine: number, index: number, out: number): number;
   engineReadSlots(engine: number, indices: number, count: number, out: number): number;
   engineReserve(engine: number, total: number): number;
-  engineRehashAll(engine: number): void;
+  engineRehashAll(engine: number): number;
   engineLoadPages(engine: number, pages: number, count: number, pageSlots: number): number;
   engineReadPages(engine: number, pages: number, count: number, pageSlots: number, out: number): bigint;
   engineFindOwner(engine: number, owner: number, out: number, max: number): number;
@@ -72,6 +81,26 @@ function readAsString(memory: WebAssembly.Memory, ptr: number): string {
   return s;
 }
 
+/** Exports that return an address or a size (wasm32 usize), never a negative status. */
+const USIZE_RESULTS = [
+  "ioIn", "ioOut", "ioMaxBytes", "treeNew", "engineNew", "engineFork", "engineApplyBatch", "engineVerifyStep",
+  "engineOutputBytes",
+] as const;
+
+/**
+ * The exports with every usize result read as unsigned: WebAssembly hands an i32 to JS as a signed
+ * number, so an address past 2 GiB — a state of millions of slots puts regions there — would come
+ * back negative and index nothing (D23).
+ */
+function unsignedAddresses(raw: CoreExports): CoreExports {
+  const wrapped: Record<string, unknown> = { ...raw };
+  for (const name of USIZE_RESULTS) {
+    const f = raw[name] as (a?: number, b?: number) => number;
+    wrapped[name] = (a?: number, b?: number) => f(a, b) >>> 0;
+  }
+  return wrapped as unknown as CoreExports;
+}
+
 /**
  * A WebAssembly core instance. Low-level: most callers use {@link WasmCore} through the
  * hashing and tree APIs. Not safe to share across threads; each worker makes its own.
@@ -94,7 +123,7 @@ export class CoreInstance {
         },
       },
     });
-    this.exports = instance.exports as unknown as CoreExports;
+    this.exports = unsignedAddresses(instance.exports as unknown as CoreExports);
     memoryRef = this.exports.memory;
     this.view = new Uint8Array(this.exports.memory.buffer);
   }
@@ -142,13 +171,26 @@ export class CoreInstance {
   /**
    * Address of the core's input region, at least `sizeBytes` long. The region is reused by every
    * call (contents are not preserved) and only moves when it has to grow, so the common case
-   * costs no call into WASM.
+   * costs no call into WASM. A size the core cannot hold — over {@link MAX_CORE_INPUT_BYTES}, or
+   * more than its memory can still grow to — throws {@link CapacityError} and leaves the core and
+   * its current region usable.
    */
   reserveInput(sizeBytes: number): number {
-    if (sizeBytes > this.inputCapacity) {
-      this.inputPtr = this.call((x) => x.ioIn(sizeBytes));
-      this.inputCapacity = sizeBytes;
+    if (!(sizeBytes >= 0 && Number.isSafeInteger(sizeBytes))) {
+      throw new InvalidArgumentError(`core input size must be a non-negative integer (got ${String(sizeBytes)})`);
     }
-    return this.inputPtr;
+    if (sizeBytes <= this.inputCapacity) return this.inputPtr;
+    if (sizeBytes > MAX_CORE_INPUT_BYTES) {
+      throw new CapacityError(`core input of ${sizeBytes} bytes exceeds the ${MAX_CORE_INPUT_BYTES}-byte limit`);
+    }
+    const ptr = this.call((x) => x.ioIn(sizeBytes));
+    if (ptr === 0) {
+      throw new CapacityError(
+        `core input of ${sizeBytes} bytes does not fit in WebAssembly memory (${this.memoryBytes()} bytes in use)`,
+      );
+    }
+    this.inputPtr = ptr;
+    this.inputCapacity = sizeBytes;
+    return ptr;
   }
 }
