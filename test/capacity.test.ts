@@ -144,7 +144,8 @@ describe("capacity at the documented limit (MAX_SLOTS = 2^24)", () => {
     expect(result.slotCount).toBe(MAX_SLOTS);
 
     const after = new Map<number, Slot>([
-      [0, { ...alice, balance: alice.balance - amount, nonce: 1n }],
+      // the transferToNew failed after its nonce check: it consumed nonce 1 (SPEC §6, D18)
+      [0, { ...alice, balance: alice.balance - amount, nonce: 2n }],
       [1, { ...bob, balance: amount }],
       [2, aliceB],
       [MAX_SLOTS - 1, { owner: BOB, token: 2, balance: 3n, nonce: 0n }],
@@ -176,14 +177,14 @@ describe("capacity at the documented limit (MAX_SLOTS = 2^24)", () => {
       feeSlots: [],
       l1Messages: [{ kind: "deposit", owner: ALICE, token: 1, amount: 9n }],
       txs: [
-        signTransaction({ type: "transferToNew", from: 0, toOwner: BOB, amount: 1n, fee: 0n, nonce: 1n }, KEY, DOMAIN),
-        signTransaction({ type: "createPool", fromA: 0, fromB: 2, amountA: 10n ** 6n, amountB: 10n ** 6n, feeBps: 30, nonce: 1n }, KEY, DOMAIN),
-        signTransaction({ type: "transfer", from: 0, to: 1, amount: 1n, fee: 0n, nonce: 1n }, KEY, DOMAIN),
+        signTransaction({ type: "transferToNew", from: 0, toOwner: BOB, amount: 1n, fee: 0n, nonce: 2n }, KEY, DOMAIN),
+        signTransaction({ type: "createPool", fromA: 0, fromB: 2, amountA: 10n ** 6n, amountB: 10n ** 6n, feeBps: 30, nonce: 3n }, KEY, DOMAIN),
+        signTransaction({ type: "transfer", from: 0, to: 1, amount: 1n, fee: 0n, nonce: 4n }, KEY, DOMAIN),
       ],
     });
     expect(again.receipts.map((r) => r.status)).toEqual([Reason.CAPACITY, Reason.CAPACITY, Reason.CAPACITY, Reason.OK]);
     expect(again.slotCount).toBe(MAX_SLOTS);
-    after.set(0, { ...after.get(0)!, balance: after.get(0)!.balance - 1n, nonce: 2n });
+    after.set(0, { ...after.get(0)!, balance: after.get(0)!.balance - 1n, nonce: 5n }); // two failures consumed nonces 2 and 3
     after.set(1, { ...after.get(1)!, balance: after.get(1)!.balance + 1n });
     expect(again.postStateRoot).toBe(independentStateRoot(MAX_SLOTS, after));
     expect(engine.proveSlots([0, MAX_SLOTS - 1]).length).toBeGreaterThan(0);
