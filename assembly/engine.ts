@@ -22,7 +22,7 @@
 import { HASH_BYTES, copyHash, hashEquals } from "./common";
 import { keccak256 } from "./keccak";
 import { Tree, treeNew, treeFree, ensureLeafStored, writeLeaf, commit } from "./tree";
-import { u32ListNew } from "./buffers";
+import { u32ListNew, u32ListReserve } from "./buffers";
 import {
   State, SLOT_BYTES, S_BALANCE, S_NONCE, S_TOKEN, S_OWNER, MAX_FEE_SLOTS, slotPtr, reserveSlots, markDirty, appendSlot,
   flushDirtySlots,
@@ -61,6 +61,8 @@ const RESERVED_OWNER: u8 = 9, NO_FEE_SLOT: u8 = 10, INSUFFICIENT_BALANCE: u8 = 1
 const SLIPPAGE: u8 = 13, INSUFFICIENT_OUTPUT: u8 = 14, CAPACITY: u8 = 15;
 
 export const ERR_BAD_FEE_SLOTS: i32 = -8;
+/** The batch's withdrawal tree could not be reserved: refused, state untouched. */
+export const ERR_NO_MEMORY: i32 = -9;
 
 // ---- static registers (u128 values) ----
 const MAX_U128: usize = memory.data<u64>([0xffffffffffffffff, 0xffffffffffffffff]);
@@ -694,6 +696,15 @@ export function applyBatch(s: State, input: usize, out: usize): i32 {
   r.withdrawalCount = 0;
   r.withdrawalBase = 0;
   r.wtree = treeNew(2, 16);
+  // room for every withdrawal the batch can make (an L1 message refunds or exits at most once, a
+  // withdraw transaction once), taken before the first entry: running out of memory is then a
+  // refusal with the state untouched, never a trap halfway through the batch
+  let maxWithdrawals: u32 = l1Count;
+  for (let i: u32 = 0; i < txCount; i++) if (load<u8>(txRecords + <usize>i * TX_RECORD_BYTES + TX_TYPE) == 2) maxWithdrawals++;
+  if (maxWithdrawals > 0 && (ensureLeafStored(r.wtree, maxWithdrawals - 1) != 0 || !u32ListReserve(r.wtree.dirty, maxWithdrawals))) {
+    treeFree(r.wtree);
+    return ERR_NO_MEMORY;
+  }
   r.baseSlotCount = s.slotCount;
   r.domainSeparator = input + 16;
   resolveFeeSlots(r);

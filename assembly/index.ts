@@ -149,7 +149,7 @@ import {
   State, SLOT_BYTES, reserveSlots, reserveDirty, markDirty, slotPtr, flushDirtySlots, S_OWNER, tryStateNew, freeSlotChunks,
   trimIdle, chunkEntry, chunkCapacity, MAX_SLOT_CHUNKS, SLOT_CHUNK_LOG2,
 } from "./slots";
-import { applyBatch, outputBytes, stateRoot, ERR_BAD_FEE_SLOTS, verifyStep as verifyStepCore } from "./engine";
+import { applyBatch, outputBytes, stateRoot, ERR_BAD_FEE_SLOTS, ERR_NO_MEMORY, verifyStep as verifyStepCore } from "./engine";
 
 /** A new empty engine, or 0 when it does not fit in memory. */
 export function engineNew(): usize {
@@ -375,6 +375,7 @@ export function engineApplyBatch(engine: usize, input: usize): usize {
   if (out == 0 || !reserveDirty(s, entries64 * 8 + feeCount)) return APPLY_REFUSED;
   const status = applyBatch(s, input, out);
   trimIdle(s);
+  if (status == ERR_NO_MEMORY) return APPLY_REFUSED;
   return status == 0 ? out : 0;
 }
 

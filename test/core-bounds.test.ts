@@ -87,6 +87,37 @@ describe("bounded core input", () => {
     stillWorks();
   });
 
+  it("a batch whose withdrawals do not fit is refused whole before its first entry, never a trap halfway", () => {
+    const { core, engine, stillWorks } = setup();
+    const memory = core.instance.exports.memory;
+    memory.grow(MAX_PAGES - memory.buffer.byteLength / WASM_PAGE - 48);
+    let refused = 0;
+    let applied = 0;
+    // successful zero-amount withdrawals from slot 0 (signers given, so no signatures needed):
+    // each appends a leaf to the batch's withdrawal tree
+    for (let n = 2_000; n <= 26_000; n += 2_000) {
+      const before = engine.stateRoot();
+      const start = engine.getSlot(0).nonce;
+      const txs = Array.from({ length: n }, (_, i) => ({ type: "withdraw" as const, from: 0, amount: 0n, fee: 0n, nonce: start + BigInt(i), signature: "0x" as Hex }));
+      try {
+        const result = engine.applyBatch({ feeSlots: [], l1Messages: [], txs }, { signers: txs.map(() => ALICE) });
+        expect(result.withdrawals.length).toBe(n);
+        applied++;
+      } catch (e) {
+        expect(e).toBeInstanceOf(CapacityError);
+        expect(engine.stateRoot()).toBe(before);
+        refused++;
+      }
+    }
+    expect(applied + refused).toBe(13);
+    expect(refused).toBeGreaterThan(0);
+    // the same engine and core go on (the withdrawals used slot 0's nonces)
+    const nonce = engine.getSlot(0).nonce;
+    const next = engine.applyBatch({ feeSlots: [], l1Messages: [], txs: [{ type: "transfer", from: 0, to: 1, amount: 1n, fee: 0n, nonce, signature: "0x" }] }, { signers: [ALICE] });
+    expect(next.receipts[0]!.status).toBe(Reason.OK);
+    expect(core.keccak256(new Uint8Array(0))).toHaveLength(32);
+  });
+
   it("hands out addresses past 2 GiB as unsigned numbers the TS side can index", () => {
     const { core, stillWorks } = setup();
     const memory = core.instance.exports.memory;
