@@ -37,7 +37,7 @@ export {
   typedDataFor, txDigest, domainSeparator, EIP712_TYPES, PRIMARY_TYPES, DOMAIN_NAME, DOMAIN_VERSION,
   type Eip712Domain,
 } from "./protocol/eip712.js";
-export { recoverSigner, recoverTransactionSigner, signDigest, signTransaction, addressOf } from "./signatures.js";
+export { recoverSigner, recoverTransactionSigner, recoverTransactionSigners, signDigest, signTransaction, addressOf } from "./signatures.js";
 export { ReferenceEngine, isqrt } from "./reference/engine.js";
 export { nobleRecovery, type RecoveryBackend } from "./signatures.js";
 

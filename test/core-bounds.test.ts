@@ -88,7 +88,7 @@ describe("bounded core input", () => {
   });
 
   it("a batch whose withdrawals do not fit is refused whole before its first entry, never a trap halfway", () => {
-    const { core, engine, stillWorks } = setup();
+    const { core, engine } = setup();
     const memory = core.instance.exports.memory;
     memory.grow(MAX_PAGES - memory.buffer.byteLength / WASM_PAGE - 48);
     let refused = 0;
