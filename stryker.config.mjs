@@ -10,8 +10,8 @@ export default {
   mutate: ["src/proof.ts", "src/bisection.ts", "src/referee.ts"],
   coverageAnalysis: "perTest",
   concurrency: 2,
-  // the slowest covering test (the forgery sweep) takes a few seconds in this configuration; a mutant that loops is
-  // cut off at 1.5× the dry run's time for its tests plus 5 s
+  // a mutant that loops is cut off at 1.5× its tests' dry-run time plus 5 s (the slowest test,
+  // the shortened forgery sweep, takes a few seconds)
   timeoutFactor: 1.5,
   timeoutMS: 5_000,
   reporters: ["clear-text", "progress", "json", "html"],
@@ -20,6 +20,7 @@ export default {
   clearTextReporter: { allowColor: false, logTests: false, maxTestsToLog: 0 },
   tempDirName: ".stryker-tmp",
   ignorePatterns: ["dist", "reports", "bench", "docs", ".ci", ".scratch", "test/.tmp"],
+  // `npx stryker run --incremental` reuses the results of mutants whose code and tests did not change
   incrementalFile: "reports/stryker-incremental.json",
   cleanTempDir: "always",
 };
