@@ -1,7 +1,7 @@
 // Renders bench/results.json into the tables of docs/BENCHMARKS.md (between the markers), so
 // the published figures are always the measured ones. Run after `npm run bench`.
 
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { fmt } from "./lib.js";
 
 const results = JSON.parse(readFileSync(new URL("./results.json", import.meta.url), "utf8"));
@@ -88,5 +88,27 @@ const replaceBetween = (text, name, body) => {
   if (a < 0 || b < a) throw new Error(`docs/BENCHMARKS.md lacks the ${name} markers`);
   return text.slice(0, a + start.length) + "\n" + body.join("\n") + "\n" + text.slice(b);
 };
-writeFileSync(docUrl, replaceBetween(replaceBetween(doc, "results", lines), "targets", t));
+// ---- mutation testing of the dispute path (`npm run mutate` writes bench/mutation.json) ----
+const mutationUrl = new URL("./mutation.json", import.meta.url);
+const mu = [];
+if (existsSync(mutationUrl)) {
+  const mr = JSON.parse(readFileSync(mutationUrl, "utf8"));
+  const mm = mr.machine;
+  const d = mr.disputePath;
+  mu.push(`Measured ${mr.date.slice(0, 10)} with Stryker ${mr.stryker} (\`${mr.command}\`) on ${mm.cpu}, ${mm.cores} cores, ${mm.platform}, Node ${mm.node}. Score = (killed + timed out) / (killed + timed out + survived + no coverage); the survivors are explained in docs/DECISIONS.md D26.`);
+  mu.push("", "| file | mutants | killed | timed out | survived | no coverage | ignored | score |", "|---|---:|---:|---:|---:|---:|---:|---:|");
+  const row = (name, c) => `| ${name} | ${c.total} | ${c.Killed} | ${c.Timeout} | ${c.Survived} | ${c.NoCoverage} | ${c.Ignored} | ${c.score.toFixed(2)}% |`;
+  for (const [file, c] of Object.entries(d.files)) mu.push(row(file, c));
+  mu.push(row("**dispute path**", d).replace(/\| ([0-9.]+%) \|$/, "| **$1** |"));
+  if (mr.survivors.length > 0) {
+    const code = (text) => `\`${text.replace(/\s+/g, " ").replace(/\|/g, "\\|").slice(0, 70)}\``;
+    mu.push("", "Surviving mutants:", "", "| place | mutator | original | mutant |", "|---|---|---|---|");
+    for (const s of mr.survivors) mu.push(`| ${s.file}:${s.line}:${s.column} | ${s.mutator}${s.status === "NoCoverage" ? " (no coverage)" : ""} | ${code(s.original ?? "")} | ${code(s.replacement)} |`);
+  }
+  t.push(`| 10 | mutation score of the dispute path ≥ 90%, every survivor explained | **${d.score.toFixed(2)}%** (${d.Survived + d.NoCoverage} survivors, D26) | ${verdict(d.score >= 90)} |`);
+}
+
+let out = replaceBetween(replaceBetween(doc, "results", lines), "targets", t);
+if (mu.length > 0) out = replaceBetween(out, "mutation", mu);
+writeFileSync(docUrl, out);
 console.log("updated docs/BENCHMARKS.md from bench/results.json");

@@ -13,6 +13,12 @@ const domain = { chainId: 1n, verifyingContract: "0x5fbdb2315678afecb367f032d93f
 const KEYS = Array.from({ length: 5 }, (_, i) => `0x${(i + 11).toString(16).padStart(64, "0")}` as Hex);
 const OWNERS = KEYS.map(addressOf);
 const core = WasmCore.createSync();
+/**
+ * Under `npm run mutate` (vitest.mutate.config.ts) the random sweep is shorter — it runs once for
+ * every mutant it covers — and too short to meet the coverage matrix, which is then not asserted.
+ */
+const MUTATE = process.env.L2ENGINE_MUTATE === "1";
+const SWEEP_SEEDS = MUTATE ? 2 : 10;
 
 /** Random workloads over the test keys, signed for real (verifyStep recovers signers itself). */
 function signedWorkload(seed: number, engine: Engine, size: number): Batch {
@@ -36,7 +42,7 @@ describe("proveStep / verifyStep", () => {
   it("re-executes every step of random batches onto the trace's commitments", () => {
     let checked = 0;
     const covered = new Set<string>();
-    for (let seed = 1; seed <= 10; seed++) {
+    for (let seed = 1; seed <= SWEEP_SEEDS; seed++) {
       const engine = Engine.create({ genesis: genesisFor(seed), ...domain });
       for (let b = 0; b < 3; b++) {
         const batch = signedWorkload(seed * 100 + b, engine, 20);
@@ -59,7 +65,8 @@ describe("proveStep / verifyStep", () => {
       }
       engine.dispose();
     }
-    expect(checked).toBeGreaterThan(150);
+    expect(checked).toBeGreaterThan(15 * SWEEP_SEEDS);
+    if (MUTATE) return;
     // the matrix: every entry kind succeeds somewhere, and (almost) every failure reason occurs
     for (const k of ["deposit", "forcedExit", "transfer", "transferToNew", "withdraw", "createPool", "addLiquidity", "removeLiquidity", "swap", "settle"]) {
       expect(covered.has(`${k}:OK`), `${k} succeeded in some step: ${[...covered].sort().join(" ")}`).toBe(true);
