@@ -43,7 +43,7 @@ if (results.store) {
 }
 if (results.extras) {
   lines.push("", "### Other measurements of the same run", "", "| measure | value |", "|---|---:|");
-  for (const [k, v] of Object.entries(results.extras)) lines.push(`| ${k} | ${v < 10 ? v.toFixed(3) : fmt(v)} |`);
+  for (const [k, v] of Object.entries(results.extras)) lines.push(`| ${k} | ${typeof v !== "number" ? String(v) : v < 10 ? v.toFixed(3) : fmt(v)} |`);
 }
 lines.push("", "### Ratios (both sides measured in the same run)", "", "| ratio | value | CI floor |", "|---|---:|---:|");
 for (const [k, v] of Object.entries(results.ratios)) {
@@ -78,6 +78,8 @@ if (dec !== undefined) t.push(`| 4 | decode ≥ 100 MB/s | **${dec.toFixed(0)} M
 if (tp) t.push(`| 5 | transfer step proof ≤ 1.5 KB on 2^20 slots | **${tp.bytes} B** (${tp.witnessSlots} witness slots) | ${verdict(tp.bytes <= 1536)} |`);
 if (vs !== undefined) t.push(`| 5 | verifyStep ≤ 1 ms including signature recovery | **${(1000 / vs).toFixed(2)} ms** (libsecp256k1); ${(1000 / vsNoble).toFixed(2)} ms with @noble/curves | ${verdict(1000 / vs <= 1)} |`);
 if (st) t.push(`| 6 | reopen a 1M-slot state in < 1 s | **${st.reopenLeavesMedianMs.toFixed(0)} ms** median, slowest ${Math.max(...st.reopenLeavesMs).toFixed(0)} ms (${st.slots} slots) | ${verdict(st.slots >= 1 << 20 && Math.max(...st.reopenLeavesMs) < 1000)} |`);
+const cap = results.extras?.["capacity.maxSlots"];
+if (cap !== undefined) t.push(`| 10 | the state reaches the documented 2^24 slots, and the next slot fails with CAPACITY | **${cap.toLocaleString("en-US")} slots** in one core (\`capacity.maxSlots\`) | ${verdict(cap >= 2 ** 24)} |`);
 
 const doc = readFileSync(docUrl, "utf8");
 const replaceBetween = (text, name, body) => {

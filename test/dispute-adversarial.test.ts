@@ -10,8 +10,8 @@ import { L2EngineError, ProofError } from "../src/errors.js";
 import { STATE_TREE_SHAPE } from "../src/shape.js";
 import { addressOf, signTransaction } from "../src/signatures.js";
 import { secp256k1WasmRecovery } from "../src/node/secp256k1-wasm.js";
-import type { Batch, Hex, SignedTx, Slot, Tx } from "../src/protocol/types.js";
-import { generateBatch, Rng } from "./workload.js";
+import type { Batch, Hex, SignedTx, Slot } from "../src/protocol/types.js";
+import { Rng, signedWorkload } from "./workload.js";
 
 const domain = { chainId: 5n, verifyingContract: "0x5fbdb2315678afecb367f032d93f642f64180aa3" as Hex };
 const KEYS = Array.from({ length: 5 }, (_, i) => `0x${(i + 21).toString(16).padStart(64, "0")}` as Hex);
@@ -27,15 +27,19 @@ function genesisFor(seed: number): Slot[] {
 
 /** A random signed batch; some batches also list fee slots that are invalid for the state. */
 function signedBatch(seed: number, engine: Engine, size: number): Batch {
-  const rng = new Rng(seed);
-  const view = { slotCount: () => engine.slotCount(), slot: (i: number) => engine.getSlot(i) };
-  const { batch, signers } = generateBatch(rng, view, size, OWNERS.length);
-  const txs = batch.txs.map((tx, i) => {
-    const k = OWNERS.indexOf(signers[i] as Hex);
-    return signTransaction(tx as Tx, KEYS[k >= 0 ? k : 4]!, domain) as SignedTx;
-  });
+  const batch = signedWorkload(seed, engine, size, KEYS, OWNERS, domain);
   const feeSlots = seed % 3 === 0 ? [engine.slotCount() + 2, ...batch.feeSlots, ...batch.feeSlots.slice(0, 1)] : batch.feeSlots;
-  return { ...batch, feeSlots, txs };
+  return { ...batch, feeSlots };
+}
+
+/** One signed transfer of 5 from slot 0 to slot 1, traced and proved. */
+function oneTransfer() {
+  const g: Slot[] = [{ owner: OWNERS[0]!, token: 1, balance: 10n ** 20n, nonce: 0n }, { owner: OWNERS[1]!, token: 1, balance: 0n, nonce: 0n }];
+  const engine = Engine.create({ genesis: g, ...domain });
+  const tx = signTransaction({ type: "transfer", from: 0, to: 1, amount: 5n, fee: 0n, nonce: 0n }, KEYS[0]!, domain) as SignedTx;
+  const batch: Batch = { feeSlots: [], l1Messages: [], txs: [tx] };
+  const { steps } = engine.fork().traceBatch(batch);
+  return { engine, batch, steps, proof: proveStep(engine, batch, 0) };
 }
 
 /** The pre-state of step j, for re-making witnesses and withdrawal proofs as a forger could. */
@@ -196,23 +200,13 @@ describe("the referee against forged step proofs", () => {
   });
 
   it("refuses a referee for another domain instead of convicting", () => {
-    const g: Slot[] = [{ owner: OWNERS[0]!, token: 1, balance: 10n ** 20n, nonce: 0n }, { owner: OWNERS[1]!, token: 1, balance: 0n, nonce: 0n }];
-    const engine = Engine.create({ genesis: g, ...domain });
-    const tx = signTransaction({ type: "transfer", from: 0, to: 1, amount: 5n, fee: 0n, nonce: 0n }, KEYS[0]!, domain) as SignedTx;
-    const batch: Batch = { feeSlots: [], l1Messages: [], txs: [tx] };
-    const { steps } = engine.fork().traceBatch(batch);
-    const proof = proveStep(engine, batch, 0);
+    const { batch, steps, proof } = oneTransfer();
     const wrong = new StepReferee({ ...domain, chainId: 6n });
     expect(() => wrong.judgeStep({ batch, step: 0, agreed: steps[0]!, claimed: steps[1]!, proof })).toThrow(expect.objectContaining({ fault: "NOT_AGREED" }));
   });
 
   it("keeps hostile proofs out of any core whose state matters, and stays usable after them", () => {
-    const g: Slot[] = [{ owner: OWNERS[0]!, token: 1, balance: 10n ** 20n, nonce: 0n }, { owner: OWNERS[1]!, token: 1, balance: 0n, nonce: 0n }];
-    const engine = Engine.create({ genesis: g, ...domain });
-    const tx = signTransaction({ type: "transfer", from: 0, to: 1, amount: 5n, fee: 0n, nonce: 0n }, KEYS[0]!, domain) as SignedTx;
-    const batch: Batch = { feeSlots: [], l1Messages: [], txs: [tx] };
-    const { steps } = engine.fork().traceBatch(batch);
-    const proof = proveStep(engine, batch, 0);
+    const { engine, batch, steps, proof } = oneTransfer();
     const memory = engine.core.memoryBytes();
     const huge = { ...proof, slotProof: new Uint8Array(64 << 20) };
     expect(() => referee.judgeStep({ batch, step: 0, agreed: steps[0]!, claimed: steps[1]!, proof: huge })).toThrow(expect.objectContaining({ fault: "TOO_LARGE" }));

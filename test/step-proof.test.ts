@@ -4,10 +4,10 @@ import { describe, expect, it } from "vitest";
 import { Engine } from "../src/engine.js";
 import { proveStep, verifyStep, entryAt, type StepProof } from "../src/proof.js";
 import { ProofError } from "../src/errors.js";
-import { addressOf, signTransaction } from "../src/signatures.js";
+import { addressOf } from "../src/signatures.js";
 import { WasmCore } from "../src/core.js";
-import type { Batch, Hex, SignedTx, Slot, Tx } from "../src/protocol/types.js";
-import { generateBatch, Rng } from "./workload.js";
+import type { Batch, Hex, SignedTx, Slot } from "../src/protocol/types.js";
+import { Rng, signedWorkload as workload } from "./workload.js";
 
 const domain = { chainId: 1n, verifyingContract: "0x5fbdb2315678afecb367f032d93f642f64180aa3" as Hex };
 const KEYS = Array.from({ length: 5 }, (_, i) => `0x${(i + 11).toString(16).padStart(64, "0")}` as Hex);
@@ -21,17 +21,7 @@ const MUTATE = process.env.L2ENGINE_MUTATE === "1";
 const SWEEP_SEEDS = MUTATE ? 2 : 10;
 
 /** Random workloads over the test keys, signed for real (verifyStep recovers signers itself). */
-function signedWorkload(seed: number, engine: Engine, size: number): Batch {
-  const rng = new Rng(seed);
-  const view = { slotCount: () => engine.slotCount(), slot: (i: number) => engine.getSlot(i) };
-  const { batch, signers } = generateBatch(rng, view, size, OWNERS.length);
-  const txs = batch.txs.map((tx, i) => {
-    // sign as the intended signer when it is one of our keys, else with a key that owns nothing
-    const k = OWNERS.indexOf(signers[i] as Hex);
-    return signTransaction(tx as Tx, KEYS[k >= 0 ? k : 4]!, domain) as SignedTx;
-  });
-  return { ...batch, txs };
-}
+const signedWorkload = (seed: number, engine: Engine, size: number): Batch => workload(seed, engine, size, KEYS, OWNERS, domain);
 
 function genesisFor(seed: number): Slot[] {
   const rng = new Rng(seed);

@@ -5,6 +5,8 @@ import {
   MAX_RESERVE, MAX_U128, NEW_SLOT, type Batch, type Hex, type L1Message, type SignedTx, type Slot, type Tx,
 } from "../src/protocol/types.js";
 import { isLpToken, isReservedOwner, poolAddress } from "../src/protocol/encoding.js";
+import type { Eip712Domain } from "../src/protocol/eip712.js";
+import { signTransaction } from "../src/signatures.js";
 
 export class Rng {
   private s: number;
@@ -194,4 +196,27 @@ export function generateBatch(rng: Rng, state: StateView, size: number, owners: 
   // keep LP-token deposits and reserved owners rare but present
   void isLpToken;
   return { batch: { feeSlots, l1Messages, txs }, signers };
+}
+
+/**
+ * A random workload over the state `engine` holds, signed for real with `keys` (index i signs for
+ * owner `addressOf(keys[i])`); entries meant for a signer outside the keys get the last key, which
+ * owns nothing, so they fail as BAD_SIGNATURE — verifiers recover every signer themselves.
+ */
+export function signedWorkload(
+  seed: number,
+  engine: { slotCount(): number; getSlot(i: number): Slot },
+  size: number,
+  keys: readonly Hex[],
+  owners: readonly Hex[],
+  domain: Eip712Domain,
+): Batch {
+  const rng = new Rng(seed);
+  const view = { slotCount: () => engine.slotCount(), slot: (i: number) => engine.getSlot(i) };
+  const { batch, signers } = generateBatch(rng, view, size, owners.length);
+  const txs = batch.txs.map((tx, i) => {
+    const k = owners.indexOf(signers[i] as Hex);
+    return signTransaction(tx as Tx, keys[k >= 0 ? k : keys.length - 1]!, domain) as SignedTx;
+  });
+  return { ...batch, txs };
 }
