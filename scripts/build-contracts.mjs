@@ -1,0 +1,42 @@
+// Compiles contracts/ with solc-js (the pinned npm `solc`): no network, no native compiler. Writes
+// one artifact per contract to build/contracts/<Name>.json: { abi, bytecode, deployedBytecode }.
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import solc from "solc";
+
+const root = new URL("..", import.meta.url).pathname;
+const dir = join(root, "contracts");
+const sources = {};
+const walk = (d) => {
+  for (const name of readdirSync(d)) {
+    const p = join(d, name);
+    if (statSync(p).isDirectory()) walk(p);
+    else if (name.endsWith(".sol")) sources[relative(dir, p)] = { content: readFileSync(p, "utf8") };
+  }
+};
+walk(dir);
+const input = {
+  language: "Solidity",
+  sources,
+  settings: {
+    optimizer: { enabled: true, runs: 10_000 },
+    viaIR: true,
+    evmVersion: "prague",
+    outputSelection: { "*": { "*": ["abi", "evm.bytecode.object", "evm.deployedBytecode.object"] } },
+  },
+};
+const output = JSON.parse(solc.compile(JSON.stringify(input)));
+const errors = (output.errors ?? []).filter((e) => e.severity === "error");
+for (const e of output.errors ?? []) process.stderr.write(`${e.formattedMessage}\n`);
+if (errors.length > 0) process.exit(1);
+const out = join(root, "build", "contracts");
+mkdirSync(out, { recursive: true });
+let count = 0;
+for (const [file, contracts] of Object.entries(output.contracts)) {
+  for (const [name, c] of Object.entries(contracts)) {
+    if (!c.evm.bytecode.object) continue; // libraries inlined into their users
+    writeFileSync(join(out, `${name}.json`), JSON.stringify({ source: file, abi: c.abi, bytecode: `0x${c.evm.bytecode.object}`, deployedBytecode: `0x${c.evm.deployedBytecode.object}` }));
+    count++;
+  }
+}
+console.log(`contracts: ${count} artifacts from ${Object.keys(sources).length} sources (solc ${solc.version()})`);
