@@ -617,7 +617,6 @@ function applyTx(r: Run, tx: usize): u8 {
 
 // ---- the batch ----
 
-
 /** stateRoot = keccak256(treeRoot ‖ u32be slotCount) (SPEC §4.3). */
 export function stateRoot(s: State, treeRoot: usize, out: usize): void {
   copyHash(STATE_INPUT, treeRoot);
