@@ -5,7 +5,7 @@
 // Each engine gets its own transaction objects; every slot signs at most once per batch, so a
 // run only bumps every nonce by one in place and the same batch stays valid run after run.
 
-import { Engine, ReferenceEngine, RecoverPool, addressOf, recoverTransactionSigner, secp256k1WasmRecovery, txDigest, fromHex, toHex } from "../dist/node.js";
+import { Engine, ReferenceEngine, RecoverPool, addressOf, recoverTransactionSigner, secp256k1WasmRecovery, secp256k1NativeRecovery, nodeRecovery, txDigest, fromHex, toHex } from "../dist/node.js";
 import { signRecoverable } from "tiny-secp256k1";
 import { runSuite } from "./lib.js";
 
@@ -178,13 +178,19 @@ export async function recoverySuites({ quick }, wasm) {
   console.log(`  signed in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   let s = 0;
   const sample = signedFor[0][0];
-  results.push(
-    ...runSuite("signature recovery on one core (EIP-712 digest + ecrecover + address)", [
-      { name: "tiny-secp256k1 (libsecp256k1 in WASM)", unit: "tx/s", fn: () => recoverTransactionSigner(sample[s++ % size], DOMAIN, secp256k1WasmRecovery) },
-    ], { quick }),
-  );
-  const single = results[0].perSecond;
+  const cases = [
+    { name: "tiny-secp256k1 (libsecp256k1 in WASM)", unit: "tx/s", fn: () => recoverTransactionSigner(sample[s++ % size], DOMAIN, secp256k1WasmRecovery) },
+  ];
+  if (secp256k1NativeRecovery) {
+    cases.push({ name: "secp256k1 (native libsecp256k1, N-API)", unit: "tx/s", fn: () => recoverTransactionSigner(sample[s++ % size], DOMAIN, secp256k1NativeRecovery) });
+  }
+  results.push(...runSuite("signature recovery on one core (EIP-712 digest + ecrecover + address)", cases, { quick }));
+  extras["recovery.wasm.singleCore.txPerSecond"] = results[0].perSecond;
+  if (secp256k1NativeRecovery) extras["recovery.native.singleCore.txPerSecond"] = results[1].perSecond;
+  // the pool's workers use the Node default (native where it loads): efficiency is against that rate
+  const single = secp256k1NativeRecovery ? results[1].perSecond : results[0].perSecond;
   extras["recovery.singleCore.txPerSecond"] = single;
+  console.log(`  the worker pool uses ${nodeRecovery.name}`);
   console.log(`\n## end to end: recover on worker threads while the engine applies (${rounds} batches of ${size})`);
   for (const threads of [1, 2]) {
     const signed = signedFor[threads - 1];

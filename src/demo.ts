@@ -20,7 +20,7 @@ import { Reason, reasonName, type Batch, type Hex, type L1Message, type SignedTx
 import { addressOf, signTransaction } from "./signatures.js";
 import { proveStep } from "./proof.js";
 import { decodeStepProof, encodeStepProof } from "./records.js";
-import { secp256k1WasmRecovery } from "./node/secp256k1-wasm.js";
+import { nodeRecovery } from "./node/secp256k1-native.js";
 
 export interface DemoOptions {
   slots: number;
@@ -81,7 +81,7 @@ export async function rollupDemo(o: DemoOptions, progress: Progress): Promise<vo
   existing.close();
   if (held !== undefined) throw new RangeError(`--data-dir ${dir} already holds a chain (${held.batchCount} batches); give an empty or new directory`);
   let t0 = performance.now();
-  let chain = Chain.open({ store: openStore(), genesis, ...DOMAIN, recovery: secp256k1WasmRecovery });
+  let chain = Chain.open({ store: openStore(), genesis, ...DOMAIN, recovery: nodeRecovery });
   const genesisRoot = chain.head.stateRoot;
   // the sequencer takes the L1 messages of each batch from the inbox in order, right after the last
   const nextOnInbox = (b: Batch): ChainBatch => ({ ...b, inbox: { start: chain.head.nextInbox, count: b.l1Messages.length } });
@@ -180,7 +180,7 @@ export async function rollupDemo(o: DemoOptions, progress: Progress): Promise<vo
   const rootBefore = chain.head.stateRoot;
   chain.close();
   t0 = performance.now();
-  chain = Chain.open({ store: openStore(), ...DOMAIN, recovery: secp256k1WasmRecovery });
+  chain = Chain.open({ store: openStore(), ...DOMAIN, recovery: nodeRecovery });
   const reopenMs = performance.now() - t0;
   if (chain.state.stateRoot() !== rootBefore) throw new Error("the reopened state has another root");
   line(`reopened the store: ${chain.head.slotCount} slots at batch ${chain.head.batchCount}, root ${rootBefore.slice(0, 18)}… restored in ${reopenMs.toFixed(0)} ms`);
@@ -201,7 +201,7 @@ export async function rollupDemo(o: DemoOptions, progress: Progress): Promise<vo
   const claim = liar.traceBatch(forged, { signers: signersOf[last]! }); // it pretends the signature still holds
   // the referee (what L1 runs) trusts only the agreed pre-state root, the posted batch and the
   // claim; it checks the parties' moves in a core of its own, never the chain's
-  const referee = new StepReferee(DOMAIN, { recovery: secp256k1WasmRecovery });
+  const referee = new StepReferee(DOMAIN, { recovery: nodeRecovery });
   const pre = { stateRoot: engine.stateRoot(), treeRoot: engine.treeRoot(), slotCount: engine.slotCount() };
   const posted = makeClaim(batches[last]!, claim, pre.slotCount, DOMAIN);
   t0 = performance.now();
@@ -235,7 +235,7 @@ export async function rollupDemo(o: DemoOptions, progress: Progress): Promise<vo
     ["state", `${chain.head.slotCount} slots after ${chain.head.batchCount} batches, root ${chain.head.stateRoot}`],
     ["store (LMDB)", `reopened ${fmt(chain.head.slotCount)} slots in ${reopenMs.toFixed(0)} ms, root checked`],
     ["apply + LMDB commit (senders recovered)", `${fmt((applied / applyMs) * 1000)} entries/s (${applied} entries in ${applyMs.toFixed(0)} ms)`],
-    ["end to end incl. signature recovery", `${fmt((applied + batches[last]!.txs.length) / e2eSeconds)} entries/s on ${o.threads} recovery threads`],
+    ["end to end incl. signature recovery", `${fmt((applied + batches[last]!.txs.length) / e2eSeconds)} entries/s on ${o.threads} recovery threads (${nodeRecovery.name})`],
     ["DA bytes per transaction", `${(daBytes / appliedTxs).toFixed(1)} (L1 messages are not in DA)`],
     ["dispute", `step ${step} found in ${dispute.rounds} rounds; trace root ${honest.traceRoot.slice(0, 18)}…`],
     ["one-step proof", `${proofBytes.length} bytes, verified cold in ${verifyMs.toFixed(1)} ms (signature recovery included): convicted`],

@@ -13,6 +13,8 @@ import {
   nobleRecovery,
   recoverSigner,
   secp256k1WasmRecovery,
+  secp256k1NativeRecovery,
+  nodeRecovery,
   signTransaction,
   toHex,
   txDigest,
@@ -90,13 +92,19 @@ const random = fc.sample(
 );
 const hostileTxs: SignedTx[] = [...hostile.map(([, s]) => s), ...random].map((signature) => ({ ...TX, signature: signature as Hex }));
 
+// the native binary ships for linux-x64 (CI), darwin-arm64 and win32-x64: there it must load
+const native = secp256k1NativeRecovery;
+const nativeExpected = ["linux-x64", "darwin-arm64", "win32-x64"].includes(`${process.platform}-${process.arch}`);
 const engines = {
   noble: Engine.create({ genesis: [], ...DOMAIN, recovery: nobleRecovery }),
   wasm: Engine.create({ genesis: [], ...DOMAIN, recovery: secp256k1WasmRecovery }),
+  ...(native ? { native: Engine.create({ genesis: [], ...DOMAIN, recovery: native }) } : {}),
 };
 const pools = {
-  "pool (libsecp256k1)": new RecoverPool({ domain: DOMAIN, threads: 2 }),
+  "pool (auto)": new RecoverPool({ domain: DOMAIN, threads: 2 }),
+  "pool (libsecp256k1 WASM)": new RecoverPool({ domain: DOMAIN, threads: 2, backend: "secp256k1-wasm" }),
   "pool (noble)": new RecoverPool({ domain: DOMAIN, threads: 2, backend: "noble" }),
+  ...(native ? { "pool (native)": new RecoverPool({ domain: DOMAIN, threads: 2, backend: "native" }) } : {}),
 };
 afterAll(async () => {
   for (const p of Object.values(pools)) await p.close();
@@ -134,12 +142,30 @@ describe("well-formed hostile signatures: every backend gives the same address o
     }
   });
 
-  it("Engine.recoverSigners agrees with either backend", () => {
+  it("Engine.recoverSigners agrees with every backend", () => {
     expect(engines.wasm.recoverSigners(batchOf(hostileTxs))).toEqual(expected);
+    if (engines.native) expect(engines.native.recoverSigners(batchOf(hostileTxs))).toEqual(expected);
+  });
+
+  it("native libsecp256k1 loads where its binary ships, is the Node default there, and agrees on every signature", () => {
+    expect(native !== null).toBe(nativeExpected);
+    expect(nodeRecovery).toBe(native ?? secp256k1WasmRecovery);
+    if (!native) return;
+    for (const [i, tx] of hostileTxs.entries()) expect(recoverSigner(DIGEST, tx.signature, native), tx.signature).toBe(expected[i]);
+    // the raw backend too, below the protocol's low-s rule: the same key as the other backends, or none
+    for (const [, signature] of hostile) {
+      const bytes = typeof signature === "string" ? fromHex(signature) : signature;
+      if (bytes.length !== 65) continue;
+      for (const id of [0, 1] as const) {
+        const want = secp256k1WasmRecovery.recoverPublicKey(DIGEST, bytes.subarray(0, 64), id);
+        const got = native.recoverPublicKey(DIGEST, bytes.subarray(0, 64), id);
+        expect(got === null ? null : toHex(got), toHex(bytes)).toBe(want === null ? null : toHex(want));
+      }
+    }
   });
 
   it.each(Object.keys(pools))("%s agrees, also when the batch spans several jobs", async (name) => {
-    const pool = pools[name as keyof typeof pools];
+    const pool = pools[name as keyof typeof pools]!;
     expect(await pool.recover(hostileTxs)).toEqual(expected);
     const many = Array.from({ length: 600 }, (_, i) => hostileTxs[i % hostileTxs.length]!);
     expect(await pool.recover(many)).toEqual(many.map((_, i) => expected[i % hostileTxs.length]));

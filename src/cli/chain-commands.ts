@@ -6,7 +6,7 @@ import { existsSync } from "node:fs";
 import { Chain, type ChainBatch, type InboxRange } from "../chain.js";
 import { decodeBatch, DA_VERSION } from "../codec.js";
 import { LmdbStore } from "../node/lmdb-store.js";
-import { secp256k1WasmRecovery } from "../node/secp256k1-wasm.js";
+import { nodeRecovery } from "../node/secp256k1-native.js";
 import { entryAt, proveStep } from "../proof.js";
 import { StepReferee } from "../referee.js";
 import { normalizeAddress } from "../protocol/encoding.js";
@@ -40,12 +40,12 @@ function openChain(dir: string, genesisFile: string | undefined, mustExist: bool
     const head = store.readHead();
     if (head === undefined) {
       if (g === undefined) throw new UsageError(`${dir} holds no chain yet: pass --genesis <genesis.json> to create it`);
-      const chain = Chain.open({ store, genesis: g.slots, chainId: g.chainId, verifyingContract: g.verifyingContract, recovery: secp256k1WasmRecovery });
+      const chain = Chain.open({ store, genesis: g.slots, chainId: g.chainId, verifyingContract: g.verifyingContract, recovery: nodeRecovery });
       say(`created the chain in ${dir}: ${chain.head.slotCount} genesis slots, state root ${chain.head.stateRoot}`);
       return chain;
     }
-    if (g !== undefined) return Chain.open({ store, genesis: g.slots, chainId: g.chainId, verifyingContract: g.verifyingContract, recovery: secp256k1WasmRecovery });
-    return Chain.open({ store, chainId: head.chainId, verifyingContract: head.verifyingContract, recovery: secp256k1WasmRecovery });
+    if (g !== undefined) return Chain.open({ store, genesis: g.slots, chainId: g.chainId, verifyingContract: g.verifyingContract, recovery: nodeRecovery });
+    return Chain.open({ store, chainId: head.chainId, verifyingContract: head.verifyingContract, recovery: nodeRecovery });
   } catch (e) {
     store.close();
     throw e;
@@ -189,7 +189,7 @@ export function verifyStepCommand(args: string[]): number {
   const total = batch.l1Messages.length + batch.txs.length;
   if (step > total) throw new UsageError(`--step must be from 0 to ${total} (the batch has ${total} entries; step ${total} is fee settlement)`);
   const t0 = performance.now();
-  const referee = new StepReferee(domain, { recovery: secp256k1WasmRecovery });
+  const referee = new StepReferee(domain, { recovery: nodeRecovery });
   // without --claimed the honest post-commitment is printed: judge against the agreed one itself
   const verdict = referee.judgeStep({ batch, step, agreed, claimed: claimed ?? agreed, proof });
   const ms = performance.now() - t0;

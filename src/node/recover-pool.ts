@@ -7,15 +7,18 @@ import { InvalidArgumentError } from "../errors.js";
 import { EIP712_TYPES, PRIMARY_TYPES, domainSeparator, type Eip712Domain } from "../protocol/eip712.js";
 import type { Hex, SignedTx } from "../protocol/types.js";
 import { nobleRecovery, recoverTransactionSigners, type RecoveryBackend } from "../signatures.js";
-import { secp256k1WasmRecovery } from "./secp256k1-wasm.js";
+import { nodeBackend, type NodeBackendName } from "./secp256k1-native.js";
 
 export interface RecoverPoolOptions {
   /** The EIP-712 domain transactions are signed for (the engine's `domain`). */
   domain: Eip712Domain;
   /** Worker threads; default: the machine's available parallelism. */
   threads?: number;
-  /** "secp256k1-wasm" (default, libsecp256k1 in WASM) or "noble" (pure JS). */
-  backend?: "secp256k1-wasm" | "noble";
+  /**
+   * "auto" (default: native libsecp256k1 where its prebuilt binary loads, else its WASM build),
+   * "native", "secp256k1-wasm" or "noble" (pure JS). Every backend gives the same answers (SPEC §6.6).
+   */
+  backend?: NodeBackendName;
 }
 
 interface Job {
@@ -81,11 +84,14 @@ export class RecoverPool {
     domainSeparator(options.domain); // a bad domain is the caller's error now, not every job's later
     this.threads = threads;
     this.domain = options.domain;
-    this.backend = options.backend === "noble" ? nobleRecovery : secp256k1WasmRecovery;
+    const name = options.backend ?? "auto";
+    const backend = nodeBackend(name, nobleRecovery);
+    if (backend === null) throw new InvalidArgumentError(`backend "${name}" is not available here (native libsecp256k1 did not load)`);
+    this.backend = backend;
     const here = import.meta.url;
     const file = new URL(here.endsWith(".cjs") ? "./recover-worker.cjs" : "./recover-worker.js", here);
     const { chainId, verifyingContract } = options.domain; // only these two are signed (and cloneable)
-    const workerData = { domain: { chainId, verifyingContract }, backend: options.backend === "noble" ? "noble" : "secp256k1-wasm" };
+    const workerData = { domain: { chainId, verifyingContract }, backend: name };
     this.workers = Array.from({ length: threads }, () => {
       const w = new Worker(file, { workerData });
       w.on("message", (msg: Reply) => {

@@ -4,12 +4,13 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { recoverTransactionSigners, nobleRecovery } from "../signatures.js";
 import { L2EngineError } from "../errors.js";
-import { secp256k1WasmRecovery } from "./secp256k1-wasm.js";
+import { nodeBackend, type NodeBackendName } from "./secp256k1-native.js";
 import type { Eip712Domain } from "../protocol/eip712.js";
 import type { SignedTx } from "../protocol/types.js";
 
-const { domain, backend } = workerData as { domain: Eip712Domain; backend: string };
-const recovery = backend === "noble" ? nobleRecovery : secp256k1WasmRecovery;
+const { domain, backend } = workerData as { domain: Eip712Domain; backend: NodeBackendName };
+// the pool checked the name on the main thread, where the same binary loads
+const recovery = nodeBackend(backend, nobleRecovery)!;
 
 parentPort!.on("message", (msg: { id: number; txs: SignedTx[]; first: number }) => {
   try {
