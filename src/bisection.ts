@@ -3,7 +3,7 @@
 // step whose pre-state both accept and whose post-state they dispute, in ⌈log2(steps)⌉ rounds.
 // Transport-free: the parties and the referee exchange plain values; every move is checked.
 
-import { fromHex } from "./bytes.js";
+import { fromHex, isHash32Hex } from "./bytes.js";
 import { WasmCore } from "./core.js";
 import { proveTraceSteps, traceRoot } from "./engine.js";
 import { L2EngineError } from "./errors.js";
@@ -40,7 +40,6 @@ export interface Reveal {
   proof: Uint8Array;
 }
 
-const HASH_HEX = /^0x[0-9a-fA-F]{64}$/;
 /** Bytes of the largest multiproof of one trace leaf: reveals above it are refused unread. */
 const MAX_REVEAL_PROOF_BYTES = maxMultiproofBytes(1);
 
@@ -79,7 +78,7 @@ export class BisectionGame {
       throw new BisectionError("NOT_STARTED", `a batch has from 2 to ${MAX_BATCH_ENTRIES + 2} step commitments, not ${String(commitments)}`);
     }
     for (const [name, v] of [["proposerRoot", proposerRoot], ["agreedStart", agreedStart], ["finalCommitment", finalCommitment ?? agreedStart]] as const) {
-      if (typeof v !== "string" || !HASH_HEX.test(v)) throw new BisectionError("NOT_STARTED", `${name} must be a 0x-prefixed 32-byte hex string`);
+      if (!isHash32Hex(v)) throw new BisectionError("NOT_STARTED", `${name} must be a 0x-prefixed 32-byte hex string`);
     }
     this.steps = commitments - 1;
     this.hi = commitments - 1;
@@ -91,7 +90,7 @@ export class BisectionGame {
       throw new BisectionError("WRONG_INDEX", `expected commitment ${index}, got ${String((r as Reveal | null)?.index)}`);
     }
     // sizes and shapes first: nothing unbounded reaches the core
-    if (typeof r.commitment !== "string" || !HASH_HEX.test(r.commitment)) throw new BisectionError("BAD_PROOF", `commitment ${index} is not a 32-byte hex string`);
+    if (!isHash32Hex(r.commitment)) throw new BisectionError("BAD_PROOF", `commitment ${index} is not a 32-byte hex string`);
     if (!(r.proof instanceof Uint8Array) || r.proof.length < 8 || r.proof.length > MAX_REVEAL_PROOF_BYTES) {
       throw new BisectionError("BAD_PROOF", `the proof of commitment ${index} is not a multiproof of one leaf (at most ${MAX_REVEAL_PROOF_BYTES} bytes)`);
     }

@@ -11,6 +11,11 @@ export function checkBytes(value: unknown, length: number, what: string): assert
   }
 }
 
+/** True for a 0x-prefixed 32-byte hex string (a hash or commitment as the API exchanges it). */
+export function isHash32Hex(value: unknown): value is `0x${string}` {
+  return typeof value === "string" && /^0x[0-9a-fA-F]{64}$/.test(value);
+}
+
 /** Lowercase hex without 0x. */
 export function toHex(bytes: Uint8Array): string {
   let out = "";

@@ -5,7 +5,7 @@
 // here, in TypeScript, before anything reaches the core.
 
 import { keccak_256 } from "@noble/hashes/sha3.js";
-import { fromHex, toHex } from "./bytes.js";
+import { fromHex, isHash32Hex, toHex } from "./bytes.js";
 import { InvalidArgumentError, ProofError } from "./errors.js";
 import { MAX_SLOTS, MAX_U128, MAX_U64, type Hex } from "./protocol/types.js";
 import { WasmCore } from "./core.js";
@@ -56,7 +56,7 @@ function isU32(v: unknown): v is number {
 }
 
 function hash32(v: unknown, what: string): Uint8Array {
-  field(typeof v === "string" && /^0x[0-9a-fA-F]{64}$/.test(v), what, "must be a 0x-prefixed 32-byte hex string");
+  field(isHash32Hex(v), what, "must be a 0x-prefixed 32-byte hex string");
   return fromHex(v as string);
 }
 

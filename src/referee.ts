@@ -3,7 +3,7 @@
 // batch, a claim's posted commitments — and takes every other fact from a proof only after a hash
 // binds it to those. Proofs are hostile input, so it checks them in a WASM core of its own.
 
-import { fromHex, toHex } from "./bytes.js";
+import { fromHex, isHash32Hex, toHex } from "./bytes.js";
 import { WasmCore } from "./core.js";
 import { InvalidArgumentError, ProofError, WasmTrapError } from "./errors.js";
 import { BisectionError, BisectionGame } from "./bisection.js";
@@ -12,8 +12,6 @@ import { commitmentOf, contextHash, entryAt, startCommitment, stateRootOf, verif
 import type { Eip712Domain } from "./protocol/eip712.js";
 import type { Batch, BatchResult, Hex, ReasonCode } from "./protocol/types.js";
 import { nobleRecovery, type RecoveryBackend } from "./signatures.js";
-
-const HASH_HEX = /^0x[0-9a-fA-F]{64}$/;
 
 /** The agreed pre-state of a batch: a trusted state root and its opening (SPEC §4.3). */
 export interface PreState {
@@ -47,7 +45,7 @@ export interface StepJudgement {
 }
 
 function hex32(v: unknown, what: string): Hex {
-  if (typeof v !== "string" || !HASH_HEX.test(v)) throw new InvalidArgumentError(`${what} must be a 0x-prefixed 32-byte hex string`);
+  if (!isHash32Hex(v)) throw new InvalidArgumentError(`${what} must be a 0x-prefixed 32-byte hex string`);
   return v.toLowerCase() as Hex;
 }
 

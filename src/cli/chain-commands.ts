@@ -13,6 +13,7 @@ import { normalizeAddress } from "../protocol/encoding.js";
 import { reasonName, type Batch, type BatchResult, type Hex, type Slot } from "../protocol/types.js";
 import { decodeStepProof, encodeBatchResult, encodeStepProof } from "../records.js";
 import { L2EngineError } from "../errors.js";
+import { isHash32Hex } from "../bytes.js";
 import { UsageError, parseArgs, required } from "./args.js";
 import { FileInputError, readBatchJson, readBytes, readJson, toJson, writeFile } from "./files.js";
 
@@ -162,7 +163,7 @@ export function proveStepCommand(args: string[]): number {
 function commitmentOption(p: ReturnType<typeof parseArgs>, name: string, need: boolean): Hex | undefined {
   const v = need ? required(p, "verify-step", name) : p.strings[name];
   if (v === undefined) return undefined;
-  if (!/^0x[0-9a-fA-F]{64}$/.test(v)) throw new UsageError(`--${name} must be a 0x-prefixed 32-byte hex commitment, got ${v}`);
+  if (!isHash32Hex(v)) throw new UsageError(`--${name} must be a 0x-prefixed 32-byte hex commitment, got ${v}`);
   return v.toLowerCase() as Hex;
 }
 
