@@ -2,7 +2,7 @@
 // size, help, the file commands (apply, trace, prove-step, verify-step, inspect, encode, decode)
 // checked against the library, and the README's exit codes on every command's error paths:
 // 0 ok · 1 invalid input content · 2 bad usage · 3 convicted · 4 internal error (never expected).
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
 
 const cli = new URL("../dist/cli.js", import.meta.url).pathname;
@@ -43,11 +43,12 @@ describe("l2engine CLI", () => {
 });
 
 describe("l2engine encode / decode", async () => {
-  const { mkdtempSync, writeFileSync, readFileSync } = await import("node:fs");
+  const { mkdtempSync, rmSync, writeFileSync, readFileSync } = await import("node:fs");
   const { tmpdir } = await import("node:os");
   const { join } = await import("node:path");
   const { signTransaction } = await import("../src/signatures.js");
   const dir = mkdtempSync(join(tmpdir(), "l2engine-cli-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const key = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80" as const;
   const domain = { chainId: 1n, verifyingContract: "0x5fbdb2315678afecb367f032d93f642f64180aa3" as const };
   const tx = signTransaction({ type: "transfer", from: 3, to: 9, amount: 25n * 10n ** 17n, fee: 10n ** 14n, nonce: 4n }, key, domain);
@@ -118,7 +119,7 @@ describe("l2engine encode / decode", async () => {
 });
 
 describe("l2engine apply / trace / prove-step / verify-step / inspect", async () => {
-  const { mkdtempSync, writeFileSync, readFileSync } = await import("node:fs");
+  const { mkdtempSync, rmSync, writeFileSync, readFileSync } = await import("node:fs");
   const { tmpdir } = await import("node:os");
   const { join } = await import("node:path");
   const { addressOf, signTransaction } = await import("../src/signatures.js");
@@ -127,6 +128,7 @@ describe("l2engine apply / trace / prove-step / verify-step / inspect", async ()
   const { proveStep } = await import("../src/proof.js");
   const { encodeStepProof } = await import("../src/records.js");
   const dir = mkdtempSync(join(tmpdir(), "l2engine-cli-chain-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const data = join(dir, "chain");
   const file = (name: string) => join(dir, name);
   const keys = ["0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80", "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"] as const;
