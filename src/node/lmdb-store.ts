@@ -12,8 +12,8 @@ import { closeSync, linkSync, mkdirSync, openSync, readFileSync, readSync, realp
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import type { Database, RootDatabase } from "lmdb";
-import { StoreError } from "../errors.js";
-import { checkParent, decodeHead, encodeHead, type StateStore, type StoreCommit, type StoreHead } from "../store.js";
+import { StoreError } from "../protocol/errors.js";
+import { checkParent, decodeHead, encodeHead, type StateStore, type StoreCommit, type StoreHead } from "../store/store.js";
 
 export interface LmdbStoreOptions {
   /**

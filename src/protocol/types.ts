@@ -168,3 +168,18 @@ export interface BatchResult {
   /** Fees credited to each fee slot at the end of the batch, in `feeSlots` order. */
   fees: bigint[];
 }
+
+/** What a step commitment commits to (SPEC §11.1). */
+export interface StepParts {
+  /** keccak256(treeRoot ‖ u32 slotCount), §4.3. */
+  stateRoot: Hex;
+  /** Root of the batch's withdrawals so far, §5.2. */
+  withdrawalsRoot: Hex;
+  withdrawalCount: number;
+  /** Slots before the batch's first entry: which listed fee slots are active depends on it (§5.1). */
+  baseSlotCount: number;
+  /** The batch's fee slots as listed (active or not). */
+  feeSlots: readonly number[];
+  /** Fees owed to each listed fee slot so far. */
+  owedFees: readonly bigint[];
+}
