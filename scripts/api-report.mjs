@@ -26,7 +26,11 @@ for (const { name, dts } of entries) {
     continue;
   }
   const configObject = { ...base, mainEntryPointFilePath: dts, apiReport: { ...base.apiReport, reportFileName: name } };
-  const config = ExtractorConfig.prepare({ configObject, configObjectFullPath: join(root, "api-extractor.json"), packageJsonFullPath: join(root, "package.json") });
+  const config = ExtractorConfig.prepare({
+    configObject,
+    configObjectFullPath: join(root, "api-extractor.json"),
+    packageJsonFullPath: join(root, "package.json"),
+  });
   const result = Extractor.invoke(config, { localBuild: update, showVerboseMessages: false });
   // not result.succeeded: outside a local build API Extractor counts every warning (TSDoc style
   // included) as a failure, and a missing doc comment is not a change of the public API
