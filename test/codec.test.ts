@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
-import { DecodeError, EncodeError, MAX_L1_DA_BYTES, decodeBatch, deriveBatch, encodeBatch, type DaBatch } from "../src/codec.js";
-import { InvalidArgumentError } from "../src/errors.js";
-import { signTransaction, addressOf } from "../src/signatures.js";
+import { DecodeError, EncodeError, MAX_L1_DA_BYTES, decodeBatch, deriveBatch, encodeBatch, type DaBatch } from "../src/da/codec.js";
+import { InvalidArgumentError } from "../src/protocol/errors.js";
+import { signTransaction, addressOf } from "../src/protocol/signatures.js";
 import { MAX_U128, NEW_SLOT, type SignedTx, type Tx } from "../src/protocol/types.js";
-import { toHex } from "../src/bytes.js";
+import { toHex } from "../src/protocol/bytes.js";
 
 const DOMAIN = { chainId: 1n, verifyingContract: "0x5fbdb2315678afecb367f032d93f642f64180aa3" as const };
 const KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80" as const;

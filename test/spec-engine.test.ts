@@ -50,7 +50,7 @@ describe("SPEC.md §8 engine vectors", () => {
 });
 
 describe("SPEC.md §9.5 DA vectors", async () => {
-  const { encodeBatch, decodeBatch } = await import("../src/codec.js");
+  const { encodeBatch, decodeBatch } = await import("../src/da/codec.js");
   const da = JSON.parse(readFileSync(new URL("./vectors/spec-da.json", import.meta.url), "utf8"));
   const flat = spec.replace(/[\s`]/g, "");
   it("encodes the §8 batch and its first transaction as printed", () => {

@@ -1,11 +1,11 @@
 // One-step proofs: for every step of random batches, verifyStep(proveStep(j)) re-executes the step
 // statelessly in the same WASM loop and must land exactly on the trace's commitments.
 import { describe, expect, it } from "vitest";
-import { Engine } from "../src/engine.js";
-import { proveStep, verifyStep, entryAt, type StepProof } from "../src/proof.js";
-import { ProofError } from "../src/errors.js";
-import { addressOf } from "../src/signatures.js";
-import { WasmCore } from "../src/core.js";
+import { Engine } from "../src/engine/engine.js";
+import { proveStep, verifyStep, entryAt, type StepProof } from "../src/dispute/step-proof.js";
+import { ProofError } from "../src/protocol/errors.js";
+import { addressOf } from "../src/protocol/signatures.js";
+import { WasmCore } from "../src/core/wasm-core.js";
 import type { Batch, Hex, SignedTx, Slot } from "../src/protocol/types.js";
 import { Rng, signedWorkload as workload } from "./workload.js";
 
@@ -95,9 +95,9 @@ describe("proveStep / verifyStep", () => {
 });
 
 describe("step proofs as bytes", async () => {
-  const { encodeStepProof, decodeStepProof } = await import("../src/records.js");
-  const { DecodeError } = await import("../src/codec.js");
-  const { runBisection } = await import("../src/bisection.js");
+  const { encodeStepProof, decodeStepProof } = await import("../src/store/records.js");
+  const { DecodeError } = await import("../src/da/codec.js");
+  const { runBisection } = await import("../src/dispute/bisection.js");
 
   it("round-trip canonically, and no flipped byte or truncation yields a wrong verdict", () => {
     const engine = Engine.create({ genesis: genesisFor(5), ...domain });

@@ -4,9 +4,9 @@
 import {
   MAX_RESERVE, MAX_U128, NEW_SLOT, type Batch, type Hex, type L1Message, type SignedTx, type Slot, type Tx,
 } from "../src/protocol/types.js";
-import { isLpToken, isReservedOwner, poolAddress } from "../src/protocol/encoding.js";
+import { isLpToken, isReservedOwner, poolAddress } from "../src/protocol/slot-encoding.js";
 import type { Eip712Domain } from "../src/protocol/eip712.js";
-import { signTransaction } from "../src/signatures.js";
+import { signTransaction } from "../src/protocol/signatures.js";
 
 export class Rng {
   private s: number;

@@ -3,17 +3,17 @@
 // bytes without L1 messages); proofs and results go out as msgpack for machines or JSON for people.
 
 import { existsSync } from "node:fs";
-import { Chain, type ChainBatch, type InboxRange } from "../chain.js";
-import { decodeBatch, DA_VERSION } from "../codec.js";
+import { Chain, type ChainBatch, type InboxRange } from "../store/chain.js";
+import { decodeBatch, DA_VERSION } from "../da/codec.js";
 import { LmdbStore } from "../node/lmdb-store.js";
 import { nodeRecovery } from "../node/secp256k1-native.js";
-import { entryAt, proveStep } from "../proof.js";
-import { StepReferee } from "../referee.js";
-import { normalizeAddress } from "../protocol/encoding.js";
+import { entryAt, proveStep } from "../dispute/step-proof.js";
+import { StepReferee } from "../dispute/referee.js";
+import { normalizeAddress } from "../protocol/slot-encoding.js";
 import { reasonName, type Batch, type BatchResult, type Hex, type Slot } from "../protocol/types.js";
-import { decodeStepProof, encodeBatchResult, encodeStepProof } from "../records.js";
-import { L2EngineError } from "../errors.js";
-import { isHash32Hex } from "../bytes.js";
+import { decodeStepProof, encodeBatchResult, encodeStepProof } from "../store/records.js";
+import { L2EngineError } from "../protocol/errors.js";
+import { isHash32Hex } from "../protocol/bytes.js";
 import { UsageError, parseArgs, required } from "./args.js";
 import { FileInputError, readBatchJson, readBytes, readJson, toJson, writeFile } from "./files.js";
 

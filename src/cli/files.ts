@@ -5,7 +5,7 @@
 // (exit 1) naming the file and the field's path.
 
 import { readFileSync, writeFileSync } from "node:fs";
-import { InvalidArgumentError } from "../errors.js";
+import { InvalidArgumentError } from "../protocol/errors.js";
 import type { Batch } from "../protocol/types.js";
 import { UsageError } from "./args.js";
 

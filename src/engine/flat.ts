@@ -2,9 +2,9 @@
 // Engine-internal: not part of the protocol. Everything is validated here, before the single
 // call into WASM, so bad input never reaches the core.
 
-import { toHex } from "../bytes.js";
-import { InvalidArgumentError } from "../errors.js";
-import { addressBytes, checkBig, checkU32 } from "../protocol/encoding.js";
+import { toHex } from "../protocol/bytes.js";
+import { InvalidArgumentError } from "../protocol/errors.js";
+import { addressBytes, checkBig, checkU32 } from "../protocol/slot-encoding.js";
 import {
   MAX_FEE_PAIRS, MAX_U128, MAX_U64, type Batch, type FeePair, type Hex, type L1Message, type Receipt, type ReasonCode, type SignedTx, type Slot,
   type Tx, type Withdrawal,

@@ -188,3 +188,18 @@ export interface BatchResult {
    */
   feesCredited: bigint[];
 }
+
+/** What a step commitment commits to (SPEC §11.1). */
+export interface StepParts {
+  /** keccak256(treeRoot ‖ u32 slotCount), §4.3. */
+  stateRoot: Hex;
+  /** Root of the batch's withdrawals so far, §5.2. */
+  withdrawalsRoot: Hex;
+  withdrawalCount: number;
+  /** Slots before the batch's first entry (§11.1). */
+  baseSlotCount: number;
+  /** The batch's fee pairs as listed (§5.1). */
+  feePairs: readonly FeePair[];
+  /** Fees owed to each fee pair so far. */
+  owedFees: readonly bigint[];
+}

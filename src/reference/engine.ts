@@ -3,19 +3,19 @@
 // It favours the obvious over the fast; each check happens in the order the spec lists.
 
 import { keccak_256 } from "@noble/hashes/sha3.js";
-import { fromHex as fromHexBytes, toHex } from "../bytes.js";
-import { InvalidArgumentError } from "../errors.js";
+import { fromHex as fromHexBytes, toHex } from "../protocol/bytes.js";
+import { InvalidArgumentError } from "../protocol/errors.js";
 import { domainSeparator, type Eip712Domain } from "../protocol/eip712.js";
 import {
   checkSlot, encodeSlot, encodeStateCommitment, encodeWithdrawal, isLpToken, isReservedOwner, lpToken, poolAddress,
-} from "../protocol/encoding.js";
+} from "../protocol/slot-encoding.js";
 import {
   MAX_POOL_FEE_BPS, MAX_RESERVE, MAX_SLOTS, MAX_U128, MAX_U64, MINIMUM_LIQUIDITY, NEW_SLOT, Reason,
   type Batch, type BatchResult, type FeePair, type Hex, type L1Message, type Receipt, type ReasonCode, type Slot, type Tx,
   type Withdrawal,
 } from "../protocol/types.js";
 import { ReferenceMerkleTree, concat } from "./tree.js";
-import { STATE_TREE_SHAPE } from "../shape.js";
+import { STATE_TREE_SHAPE } from "../protocol/shape.js";
 
 /** Most fee pairs one batch may list. */
 export const MAX_FEE_PAIRS = 16;

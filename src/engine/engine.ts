@@ -1,20 +1,19 @@
 // The engine API: a rollup state in one WASM core, advanced one batch per call.
 
-import { fromHex, toHex, HASH_BYTES } from "./bytes.js";
-import { WasmCore } from "./core.js";
-import { CoreInstance } from "./core/instance.js";
-import { statusError } from "./core/status.js";
-import { CapacityError, InvalidArgumentError } from "./errors.js";
+import { fromHex, toHex, HASH_BYTES } from "../protocol/bytes.js";
+import { WasmCore } from "../core/wasm-core.js";
+import { CoreInstance } from "../core/instance.js";
+import { statusError } from "../core/status.js";
+import { CapacityError, InvalidArgumentError } from "../protocol/errors.js";
 import {
   checkFeePairs, decodeBatchOutput, encodeBatchInput, readSlotRecord, writeSlotRecord, L1_RECORD_BYTES, SLOT_RECORD_BYTES,
-} from "./engine/flat.js";
-import { addressBytes, checkSlot, encodeWithdrawal, isLpToken, isReservedOwner, normalizeAddress } from "./protocol/encoding.js";
-import { domainSeparator, type Eip712Domain } from "./protocol/eip712.js";
-import { MAX_FEE_PAIRS, MAX_SLOTS, authorizingSlot, type Batch, type BatchResult, type Hex, type Slot, type Tx, type Withdrawal } from "./protocol/types.js";
-import { nobleRecovery, recoverTransactionSigners, type RecoveryBackend } from "./signatures.js";
-import { checkProofIndices, type WasmMerkleTree } from "./tree.js";
-import type { StepParts } from "./proof.js";
-import { STATE_TREE_SHAPE, resolveShape } from "./shape.js";
+} from "./flat.js";
+import { addressBytes, checkSlot, encodeWithdrawal, isLpToken, isReservedOwner, normalizeAddress } from "../protocol/slot-encoding.js";
+import { domainSeparator, type Eip712Domain } from "../protocol/eip712.js";
+import { MAX_FEE_PAIRS, MAX_SLOTS, authorizingSlot, type Batch, type BatchResult, type Hex, type Slot, type Tx, type Withdrawal, type StepParts } from "../protocol/types.js";
+import { nobleRecovery, recoverTransactionSigners, type RecoveryBackend } from "../protocol/signatures.js";
+import { checkProofIndices, type WasmMerkleTree } from "../core/tree.js";
+import { STATE_TREE_SHAPE, resolveShape } from "../protocol/shape.js";
 
 /** engineApplyBatch's answer when a batch's bookkeeping does not fit in memory (assembly/index.ts). */
 const APPLY_REFUSED = 1;

@@ -4,9 +4,9 @@
 // u128 values travel as minimal 0x-hex strings (msgpack integers stop at 64 bits).
 
 import { Packr } from "msgpackr";
-import { DecodeError } from "./codec.js";
-import { EncodeError } from "./codec.js";
-import { MAX_U128, type BatchResult, type Hex, type Receipt, type Withdrawal } from "./protocol/types.js";
+import { DecodeError } from "../da/codec.js";
+import { EncodeError } from "../da/codec.js";
+import { MAX_U128, type BatchResult, type Hex, type Receipt, type Withdrawal } from "../protocol/types.js";
 
 export type FieldType =
   | "u8"
@@ -153,7 +153,7 @@ export type { Receipt, Withdrawal, Hex };
 
 // ---- step proofs (SPEC §11.5) ----
 
-import type { StepProof } from "./proof.js";
+import type { StepProof } from "../dispute/step-proof.js";
 
 const SLOT_SCHEMA: Schema = { owner: "address", token: "u32", balance: "u128", nonce: "u128" };
 /** A witness entry: `exists` 0 (not yet created: slot fields all zero) or 1. */

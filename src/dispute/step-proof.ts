@@ -5,32 +5,17 @@
 // here, in TypeScript, before anything reaches the core.
 
 import { keccak_256 } from "@noble/hashes/sha3.js";
-import { fromHex, isHash32Hex, toHex } from "./bytes.js";
-import { InvalidArgumentError, ProofError } from "./errors.js";
-import { MAX_SLOTS, MAX_U128, MAX_U64, type Hex } from "./protocol/types.js";
-import { WasmCore } from "./core.js";
-import { Engine, MAX_FEE_SLOTS, withLeafTree, withdrawalLeaves } from "./engine.js";
-import { encodeEntryRecord, readSlotRecord, writeSlotRecord, MAX_BATCH_ENTRIES, RECEIPT_BYTES } from "./engine/flat.js";
-import { addressBytes, encodeSlot, encodeStateCommitment, encodeWithdrawal } from "./protocol/encoding.js";
-import { domainSeparator, type Eip712Domain } from "./protocol/eip712.js";
-import type { Batch, L1Message, ReasonCode, SignedTx, Slot } from "./protocol/types.js";
-import { STATE_TREE_SHAPE } from "./shape.js";
-import { nobleRecovery, recoverTransactionSigner, type RecoveryBackend } from "./signatures.js";
-
-/** What a step commitment commits to (SPEC §11.1). */
-export interface StepParts {
-  /** keccak256(treeRoot ‖ u32 slotCount), §4.3. */
-  stateRoot: Hex;
-  /** Root of the batch's withdrawals so far, §5.2. */
-  withdrawalsRoot: Hex;
-  withdrawalCount: number;
-  /** Slots before the batch's first entry: which listed fee slots are active depends on it (§5.1). */
-  baseSlotCount: number;
-  /** The batch's fee slots as listed (active or not). */
-  feeSlots: readonly number[];
-  /** Fees owed to each listed fee slot so far. */
-  owedFees: readonly bigint[];
-}
+import { fromHex, isHash32Hex, toHex } from "../protocol/bytes.js";
+import { InvalidArgumentError, ProofError } from "../protocol/errors.js";
+import { MAX_SLOTS, MAX_U128, MAX_U64, type Hex, type StepParts } from "../protocol/types.js";
+import { WasmCore } from "../core/wasm-core.js";
+import { Engine, MAX_FEE_SLOTS, withLeafTree, withdrawalLeaves } from "../engine/engine.js";
+import { encodeEntryRecord, readSlotRecord, writeSlotRecord, MAX_BATCH_ENTRIES, RECEIPT_BYTES } from "../engine/flat.js";
+import { addressBytes, encodeSlot, encodeStateCommitment, encodeWithdrawal } from "../protocol/slot-encoding.js";
+import { domainSeparator, type Eip712Domain } from "../protocol/eip712.js";
+import type { Batch, L1Message, ReasonCode, SignedTx, Slot } from "../protocol/types.js";
+import { STATE_TREE_SHAPE } from "../protocol/shape.js";
+import { nobleRecovery, recoverTransactionSigner, type RecoveryBackend } from "../protocol/signatures.js";
 
 /** Most slots one step can touch (a pool entry: the pool's 3 slots and up to 4 of the user's). */
 export const MAX_TOUCHED_SLOTS = 7;

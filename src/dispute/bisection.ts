@@ -3,15 +3,15 @@
 // step whose pre-state both accept and whose post-state they dispute, in ⌈log2(steps)⌉ rounds.
 // Transport-free: the parties and the referee exchange plain values; every move is checked.
 
-import { fromHex, isHash32Hex } from "./bytes.js";
-import { WasmCore } from "./core.js";
-import { proveTraceSteps, traceRoot } from "./engine.js";
-import { L2EngineError } from "./errors.js";
-import { deriveBatch, type DaBatch } from "./codec.js";
-import { MAX_BATCH_ENTRIES } from "./engine/flat.js";
-import { maxMultiproofBytes } from "./proof.js";
-import { STATE_TREE_SHAPE } from "./shape.js";
-import type { Hex } from "./protocol/types.js";
+import { fromHex, isHash32Hex } from "../protocol/bytes.js";
+import { WasmCore } from "../core/wasm-core.js";
+import { proveTraceSteps, traceRoot } from "../engine/engine.js";
+import { L2EngineError } from "../protocol/errors.js";
+import { deriveBatch, type DaBatch } from "../da/codec.js";
+import { MAX_BATCH_ENTRIES } from "../engine/flat.js";
+import { maxMultiproofBytes } from "./step-proof.js";
+import { STATE_TREE_SHAPE } from "../protocol/shape.js";
+import type { Hex } from "../protocol/types.js";
 
 export type BisectionFault =
   | "BAD_PROOF"

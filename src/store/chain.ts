@@ -2,10 +2,10 @@
 // which reopens from that store without replaying history (restore the slot pages, recompute the
 // root, compare it with the committed one).
 
-import { Engine, type ApplyOptions, type EngineOptions } from "./engine.js";
-import { ChainError, InvalidArgumentError, L2EngineError, StoreError } from "./errors.js";
-import { normalizeAddress } from "./protocol/encoding.js";
-import { MAX_U64, type Batch, type BatchResult, type Hex, type Slot } from "./protocol/types.js";
+import { Engine, type ApplyOptions, type EngineOptions } from "../engine/engine.js";
+import { ChainError, InvalidArgumentError, L2EngineError, StoreError } from "../protocol/errors.js";
+import { normalizeAddress } from "../protocol/slot-encoding.js";
+import { MAX_U64, type Batch, type BatchResult, type Hex, type Slot } from "../protocol/types.js";
 import {
   PAGE_SLOTS, STORE_FORMAT, decodeStoredBatch, encodeStoredBatch,
   type StateStore, type StoreHead, type StoredBatch,

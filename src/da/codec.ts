@@ -3,12 +3,12 @@
 // every count is checked against the bytes left before anything is allocated, so decoding costs
 // time and memory linear in the input, and any malformed input ends in a DecodeError.
 
-import { InvalidArgumentError, L2EngineError } from "./errors.js";
-import { fromHex, toHex } from "./bytes.js";
-import { MAX_BATCH_ENTRIES } from "./engine/flat.js";
-import { addressBytes } from "./protocol/encoding.js";
-import { MAX_FEE_PAIRS, MAX_U128, MAX_U64, NEW_SLOT, type FeePair, type Hex, type SignedTx, type TxType } from "./protocol/types.js";
-import { SECP256K1_HALF_N } from "./signatures.js";
+import { InvalidArgumentError, L2EngineError } from "../protocol/errors.js";
+import { fromHex, toHex } from "../protocol/bytes.js";
+import { MAX_BATCH_ENTRIES } from "../engine/flat.js";
+import { addressBytes } from "../protocol/slot-encoding.js";
+import { MAX_FEE_PAIRS, MAX_U128, MAX_U64, NEW_SLOT, type FeePair, type Hex, type SignedTx, type TxType } from "../protocol/types.js";
+import { SECP256K1_HALF_N } from "../protocol/signatures.js";
 
 /** The only format version so far; decoders reject others (SPEC §9.1). */
 export const DA_VERSION = 0x01;

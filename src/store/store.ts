@@ -6,9 +6,9 @@
 // src/node/lmdb-store.ts; the memory store here serves tests and browsers.
 
 import { Unpackr } from "msgpackr";
-import { StoreError } from "./errors.js";
+import { StoreError } from "../protocol/errors.js";
 import { BATCH_RESULT_SCHEMA, packRecord, unpackRecord, type Schema } from "./records.js";
-import { MAX_U64, type BatchResult, type Hex } from "./protocol/types.js";
+import { MAX_U64, type BatchResult, type Hex } from "../protocol/types.js";
 
 /**
  * Slots per stored page: 48 × (48 + 32) B = 3,840 B, which fills one 4 KiB LMDB overflow page

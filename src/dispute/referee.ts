@@ -3,15 +3,15 @@
 // batch, a claim's posted commitments — and takes every other fact from a proof only after a hash
 // binds it to those. Proofs are hostile input, so it checks them in a WASM core of its own.
 
-import { fromHex, isHash32Hex, toHex } from "./bytes.js";
-import { WasmCore } from "./core.js";
-import { InvalidArgumentError, ProofError, WasmTrapError } from "./errors.js";
+import { fromHex, isHash32Hex, toHex } from "../protocol/bytes.js";
+import { WasmCore } from "../core/wasm-core.js";
+import { InvalidArgumentError, ProofError, WasmTrapError } from "../protocol/errors.js";
 import { BisectionError, BisectionGame } from "./bisection.js";
-import { MAX_BATCH_ENTRIES } from "./engine/flat.js";
-import { commitmentOf, contextHash, entryAt, startCommitment, stateRootOf, verifyStep, type StepProof } from "./proof.js";
-import type { Eip712Domain } from "./protocol/eip712.js";
-import type { Batch, BatchResult, Hex, ReasonCode } from "./protocol/types.js";
-import { nobleRecovery, type RecoveryBackend } from "./signatures.js";
+import { MAX_BATCH_ENTRIES } from "../engine/flat.js";
+import { commitmentOf, contextHash, entryAt, startCommitment, stateRootOf, verifyStep, type StepProof } from "./step-proof.js";
+import type { Eip712Domain } from "../protocol/eip712.js";
+import type { Batch, BatchResult, Hex, ReasonCode } from "../protocol/types.js";
+import { nobleRecovery, type RecoveryBackend } from "../protocol/signatures.js";
 
 /** The agreed pre-state of a batch: a trusted state root and its opening (SPEC §4.3). */
 export interface PreState {
