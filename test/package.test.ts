@@ -17,12 +17,12 @@ const engine = l2.createEngine({ ...domain, genesis: [
   { owner: l2.addressOf(key), token: 1, balance: 0n, nonce: 0n },
 ] });
 const tx = l2.signTransaction({ type: "transfer", from: 0, to: 1, amount: 40n, fee: 0n, nonce: 0n }, key, domain);
-const res = engine.applyBatch({ feeSlots: [], l1Messages: [], txs: [tx] });
+const res = engine.applyBatch({ feePairs: [], l1Messages: [], txs: [tx] });
 const core = engine.core;
 const proof = engine.proveSlots([1]);
 const leaf = core.keccak256(l2.encodeSlot(engine.getSlot(1)));
 const ok = core.verifyMultiproof(l2.STATE_TREE_SHAPE, l2.fromHex(res.postTreeRoot), proof, [leaf]);
-const bytes = l2.encodeBatch({ feeSlots: [], inbox: { start: 0n, count: 0 }, txs: [tx] });
+const bytes = l2.encodeBatch({ feePairs: [], txs: [tx] });
 console.log(JSON.stringify({ status: res.receipts[0].status, balance: String(engine.getSlot(1).balance), ok, da: bytes.length }));
 `;
 
@@ -90,7 +90,7 @@ console.log(String(ref.isqrt(17n)), ${JSON.stringify(names)}.every((n) => typeof
     expect(r.stderr, file).toBe("");
     expect(r.stdout.trim(), file).toBe("4 true");
   }
-  const want = { status: 0, balance: "40", ok: true, da: 77 }; // 5 header + 2 types + 2 slots + 2+1 amounts + 1 nonce + 64
+  const want = { status: 0, balance: "40", ok: true, da: 75 }; // 3 header (version, no fee pairs, n) + 2 types + 2 slots + 2+1 amounts + 1 nonce + 64
   for (const file of ["esm.mjs", "cjs.cjs"]) {
     const r = spawnSync(process.execPath, [file], { cwd: project, encoding: "utf8" });
     expect(r.stderr, file).toBe("");

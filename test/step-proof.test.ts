@@ -77,7 +77,8 @@ describe("proveStep / verifyStep", () => {
       { ...proof, slotCount: proof.slotCount + 1 },
       { ...proof, withdrawalCount: proof.withdrawalCount + 1 },
       { ...proof, slotProof: proof.slotProof.slice(0, -1) },
-      { ...proof, withdrawalProof: Uint8Array.from(proof.withdrawalProof, (x, i) => (i === proof.withdrawalProof.length - 1 ? x ^ 1 : x)) },
+      { ...proof, fees: proof.fees.map((f, i) => (i === 0 ? { ...f, owed: f.owed + 1n } : f)) },
+      { ...proof, fees: proof.fees.slice(1) },
     ];
     for (const p of bad) {
       let verdict: string;
@@ -95,8 +96,7 @@ describe("proveStep / verifyStep", () => {
 });
 
 describe("step proofs as bytes", async () => {
-  const { encodeStepProof, decodeStepProof } = await import("../src/store/records.js");
-  const { DecodeError } = await import("../src/da/codec.js");
+  const { encodeStepProof, decodeStepProof } = await import("../src/dispute/step-proof.js");
   const { runBisection } = await import("../src/dispute/bisection.js");
 
   it("round-trip canonically, and no flipped byte or truncation yields a wrong verdict", () => {
@@ -119,7 +119,7 @@ describe("step proofs as bytes", async () => {
         if (v.pre !== steps[j]) return "pre-mismatch";
         return v.post === steps[j + 1] ? "same-verdict" : "WRONG-VERDICT";
       } catch (e) {
-        if (e instanceof DecodeError || e instanceof ProofError) return "rejected";
+        if (e instanceof ProofError) return "rejected";
         throw e;
       }
     };
@@ -149,7 +149,7 @@ describe("step proofs as bytes", async () => {
     expect(t).toBeGreaterThanOrEqual(0);
     const forged = { ...batch, txs: batch.txs.map((tx, i) => (i === t ? { ...tx, amount: (tx as { amount: bigint }).amount + 1n } : tx)) as SignedTx[] };
     const liarFork = engine.fork();
-    const claim = liarFork.traceBatch(forged, { signers: batch.txs.map((tx) => engine.recoverSigners({ feeSlots: [], l1Messages: [], txs: [tx] })[0]!) });
+    const claim = liarFork.traceBatch(forged, { signers: batch.txs.map((tx) => engine.recoverSigners({ feePairs: [], l1Messages: [], txs: [tx] })[0]!) });
     liarFork.dispose();
     const dispute = runBisection(claim.steps, honest.steps, core);
     const proof = decodeStepProof(encodeStepProof(proveStep(engine, batch, dispute.step)));
@@ -158,4 +158,30 @@ describe("step proofs as bytes", async () => {
     expect(v.post).toBe(dispute.challengerPost);
     expect(v.post).not.toBe(dispute.proposerPost); // the proposer's post-root is convicted
   });
+});
+
+describe("proof size on a 2^20-slot state (D30)", async () => {
+  const { encodeStepProof } = await import("../src/dispute/step-proof.js");
+  const { signTransaction } = await import("../src/protocol/signatures.js");
+
+  it("a transfer's flat proof is at most 2,048 bytes: its witness is the two touched slots, no fee slot", () => {
+    const slots = 1 << 20;
+    const owners = OWNERS.slice(0, 4);
+    const big = Engine.create({ genesis: Array.from({ length: slots }, (_, i) => ({ owner: owners[i % 4]!, token: 1 + (i % 2), balance: 10n ** 24n, nonce: 0n })), ...domain });
+    const sizes: number[] = [];
+    for (let k = 0; k < 5; k++) {
+      // same token (even slots), random far-apart slots
+      const from = 8 * ((k * 104729 + 4001) % (slots / 8));
+      const to = 8 * ((k * 7919 * 31 + 50_001) % (slots / 8)) + 4;
+      const tx = signTransaction({ type: "transfer", from, to, amount: 1000n, fee: 1n, nonce: 0n }, KEYS[from % 4]!, domain);
+      const batch: Batch = { feePairs: [{ token: 1, slot: 0 }, { token: 2, slot: 1 }], l1Messages: [], txs: [tx] };
+      const proof = proveStep(big, batch, 0);
+      expect(proof.witness.map((w) => w.index)).toEqual([from, to].sort((a, b) => a - b));
+      const bytes = encodeStepProof(proof);
+      expect(verifyStep(bytes, entryAt(batch, 0).entry, domain, { core: big.core }).status).toBe(0);
+      sizes.push(bytes.length);
+    }
+    big.dispose();
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(2048);
+  }, 120_000);
 });
