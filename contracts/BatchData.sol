@@ -215,37 +215,57 @@ library BatchData {
             }
 
             // Skip k amounts (SPEC §9.2): varint(m·64 + e), shortest, e maximal ≤ 38, m·10^e < 2^128.
+            // Amounts of up to 4 bytes (m < 2^22: every 4-significant-digit amount) take a
+            // branch-free path that only accumulates `bad`; longer ones a byte loop.
             function amounts(base, p, limit, k) -> end {
+                let bad := 0
                 for {} k { k := sub(k, 1) } {
                     let w := calldataload(add(base, p))
-                    let b := byte(0, w)
-                    let v := and(b, 0x7f)
-                    let l := 1
-                    if gt(b, 0x7f) {
+                    let top := shr(224, w)
+                    if lt(top, 0x80000000) {
+                        // one byte: m ≤ 1, so only the zero-with-e rule and e ≤ 38 apply
+                        let e := and(shr(24, top), 63)
+                        bad := or(bad, or(gt(e, 38), and(lt(top, 0x40000000), gt(e, 0))))
+                        p := add(p, 1)
+                        continue
+                    }
+                    // continuation bits of bytes 0–3 gathered into a nibble, then the length by table
+                    let l := and(shr(shl(2, and(shr(28, mul(and(top, 0x80808080), 0x204081)), 0xf)), 0x0433222211111111), 0xf)
+                    let v := 0
+                    switch l
+                    case 0 {
+                        v := and(shr(24, top), 0x7f)
+                        l := 1
+                        let b := 0x80
                         for {} gt(b, 0x7f) {} {
                             if eq(l, 20) { leave }
                             b := byte(l, w)
                             v := or(v, shl(mul(7, l), and(b, 0x7f)))
                             l := add(l, 1)
                         }
-                        if iszero(b) { leave }
+                        bad := or(bad, iszero(b))
+                        if shr(134, v) { leave }
+                        bad := or(bad, shr(128, mul(shr(6, v), exp(10, and(v, 63)))))
+                    }
+                    default {
+                        let y := and(top, and(0x7f7f7f7f, not(shr(shl(3, l), 0xffffffff))))
+                        v := or(
+                            or(shr(24, y), shl(7, and(shr(16, y), 0xff))),
+                            or(shl(14, and(shr(8, y), 0xff)), shl(21, and(y, 0xff)))
+                        )
+                        // a last byte of zero is a non-shortest form
+                        bad := or(bad, and(gt(l, 1), iszero(byte(sub(l, 1), w))))
+                        // m < 2^22 here: only e ≥ 32 can reach 2^128
+                        bad := or(bad, shr(128, mul(shr(6, v), exp(10, mul(and(v, 63), gt(and(v, 63), 31))))))
                     }
                     p := add(p, l)
-                    if gt(p, limit) { leave }
                     let e := and(v, 63)
                     let m := shr(6, v)
-                    switch m
-                    case 0 { if e { leave } }
-                    default {
-                        if gt(e, 38) { leave }
-                        if lt(e, 38) { if iszero(mod(m, 10)) { leave } }
-                        // below 2^64 · 10^19 the product cannot reach 2^128
-                        if or(gt(e, 19), shr(64, m)) {
-                            if shr(128, m) { leave }
-                            if shr(128, mul(m, exp(10, e))) { leave }
-                        }
-                    }
+                    bad := or(bad, gt(e, 38))
+                    bad := or(bad, and(iszero(m), gt(e, 0)))
+                    bad := or(bad, and(and(gt(m, 0), lt(e, 38)), iszero(mod(m, 10))))
                 }
+                if or(bad, gt(p, limit)) { leave }
                 end := p
             }
 
