@@ -5,7 +5,10 @@
 import { describe, expect, it } from "vitest";
 import { decodeErrorResult, type Hex } from "viem";
 import { keccak_256 } from "@noble/hashes/sha3.js";
-import { Rng } from "../workload.js";
+import { Rng, generateBatch, genesis } from "../workload.js";
+import { deriveBatch, encodeBatch } from "../../src/da/codec.js";
+import type { SignedTx } from "../../src/protocol/types.js";
+import { claimHash as tsClaimHash, headerHash as tsHeaderHash, inboxRecord as tsInboxRecord } from "../../src/protocol/l1-records.js";
 import { InProcessEvm, artifact, type Deployed } from "./evm.js";
 import {
   AMOUNT_FIELDS, MAX_ENTRIES, MAX_L1_DA_BYTES, NEW_LP, SLOT_FIELDS, type Columns, type DaBatch, type DaTx,
@@ -85,6 +88,92 @@ export function randomBatch(rng: Rng, size: number, types: readonly number[] = [
   return { pairs: tokens.map((t) => [t, rng.pick([0, 5, 2 ** 32 - 1, rng.next()])]), txs };
 }
 
+const FIELDS: Record<string, [string[], string[], number]> = {
+  transfer: [["from", "to"], ["amount", "fee"], 0],
+  transferToNew: [["from"], ["amount", "fee"], 1],
+  withdraw: [["from"], ["amount", "fee"], 2],
+  createPool: [["fromA", "fromB"], ["amountA", "amountB"], 3],
+  addLiquidity: [["pool", "fromA", "fromB", "lpSlot"], ["amountA", "amountB", "minShares"], 4],
+  removeLiquidity: [["pool", "lpSlot", "toA", "toB"], ["shares", "minA", "minB"], 5],
+  swap: [["pool", "from", "to"], ["amountIn", "minOut"], 6],
+};
+
+/** A transaction of the TS API (65-byte r ‖ s ‖ v signature) as the DA model holds it. */
+export function fromSigned(tx: object): DaTx {
+  const t = tx as Record<string, string | number | bigint>;
+  const [slots, amounts, type] = FIELDS[t.type as string]!;
+  const sig = hexBytes(t.signature as string);
+  const compact = Uint8Array.from(sig.slice(0, 64));
+  compact[32]! |= (sig[64]! - 27) << 7;
+  return {
+    type,
+    slots: slots.map((f) => Number(t[f])),
+    amounts: amounts.map((f) => BigInt(t[f]!)),
+    nonce: BigInt(t.nonce!),
+    toOwner: type === 1 ? (t.toOwner as string).toLowerCase() : undefined,
+    feeBps: type === 3 ? Number(t.feeBps) : undefined,
+    sig: compact,
+  };
+}
+
+/**
+ * The bytes of `b` and mutations of them: byte flips and stomps (mostly in the varint columns),
+ * cuts, insertions, deletions, and at the level of meaning: a wrong n, a non-shortest varint, a
+ * non-canonical amount, the other type-column mode.
+ */
+export function variantsOf(rng: Rng, b: DaBatch): Uint8Array[] {
+  const c = columns(b);
+  const variants: Uint8Array[] = [join(c)];
+  const bytes = join(c);
+  for (let m = 0; m < 5; m++) {
+    const x = bytes.slice();
+    const r = b.txs.length === 0 ? rng.int(6) : rng.int(9);
+    // aim most byte mutations at the varint columns, where the rules are
+    const at = rng.chance(0.8) ? rng.int(Math.max(1, bytes.length - 64 * b.txs.length)) : rng.int(bytes.length);
+    if (r === 0) x[at]! ^= 1 << rng.int(8);
+    else if (r === 1) x[at] = rng.pick([0x00, 0x80, 0x7f, 0xff, 0x01]);
+    else if (r === 2) variants.push(x.subarray(0, at));
+    else if (r === 3) variants.push(Uint8Array.from([...x.subarray(0, at), rng.int(256), ...x.subarray(at)]));
+    else if (r === 4) variants.push(Uint8Array.from([...x.subarray(0, at), ...x.subarray(at + 1)]));
+    else if (r === 5) {
+      // wrong counts
+      const n = b.txs.length + rng.pick([-1, 1, 2, -2]);
+      if (n >= 0) variants.push(join({ ...c, header: [...c.header.slice(0, -varint(b.txs.length).length), ...varint(n)] }));
+    } else if (r === 6) {
+      // a varint made non-shortest: append 0x00 after setting the continuation bit of a terminator
+      const col = rng.pick(["slots", "amounts", "nonces"] as const);
+      const arr = [...c[col]];
+      const ends = arr.flatMap((v, k) => (v < 0x80 ? [k] : []));
+      const k = rng.pick(ends);
+      arr.splice(k, 1, arr[k]! | 0x80, 0);
+      variants.push(join({ ...c, [col]: arr }));
+    } else if (r === 7) {
+      // a non-canonical amount: m·10 with e − 1, or the same value with e one short
+      const tx = rng.pick(b.txs);
+      const k = rng.int(tx.amounts.length);
+      const v = tx.amounts[k]!;
+      const code = amountCode(v);
+      const m = code >> 6n;
+      const e = code & 63n;
+      const alt = e > 0n ? (m * 10n) * 64n + (e - 1n) : m * 64n + 39n;
+      const bb: DaBatch = { ...b, txs: b.txs.map((t) => (t === tx ? { ...t, amounts: t.amounts.map((a, j) => (j === k ? -1n : a)) } : t)) };
+      // encode with the alternative code spliced in where the amount goes
+      const cc = columns({ ...bb, txs: bb.txs.map((t) => ({ ...t, amounts: t.amounts.map((a) => (a < 0n ? 0n : a)) })) });
+      const idx = b.txs.slice(0, b.txs.indexOf(tx)).reduce((s, t) => s + t.amounts.length, 0) + k;
+      const enc: number[] = [];
+      let q = 0;
+      for (const t of bb.txs) for (const a of t.amounts) enc.push(...(q++ === idx ? varint(alt) : varint(amountCode(a < 0n ? 0n : a))));
+      variants.push(join({ ...cc, amounts: enc }));
+    } else {
+      // the other types mode for the same types
+      const other = c.types[0] === 0 ? [1, ...columns(b, "runs").types.slice(1)] : [0, ...columns(b, "packed").types.slice(1)];
+      variants.push(join({ ...c, types: other }));
+    }
+    if (r <= 1) variants.push(x);
+  }
+  return variants;
+}
+
 describe("BatchData.sol decodes v1 DA bytes canonically", async () => {
   const evm = await InProcessEvm.create();
   const harness: Deployed = await evm.deploy(artifact("BatchDataHarness"));
@@ -140,40 +229,18 @@ describe("BatchData.sol decodes v1 DA bytes canonically", async () => {
     for (let k = 0; k < 12; k++) await expectRoundTrip(randomBatch(rng, 1 + rng.int(30)));
   }, 120_000);
 
-  it("decodes the §8 batch of SPEC §9.5 (re-headed for v1) as the signed transactions of test/vectors", async () => {
+  it("decodes the §8 batch of SPEC §9.5 as the signed transactions of test/vectors", async () => {
     const spec = (await import("../vectors/spec-da.json", { with: { type: "json" } })).default as { full: string };
-    const engine = (await import("../vectors/spec-engine.json", { with: { type: "json" } })).default as {
+    const engine = (await import("../vectors/spec-engine.json", { with: { type: "json" } })).default as unknown as {
       batch: { txs: Array<Record<string, string | number>> };
     };
-    // the draft header: version, 1 fee slot (2), inbox 41/3 → v1: version, 1 pair (token 1, slot 2)
-    const old = hexBytes(spec.full);
-    expect(old.slice(0, 6)).toEqual([1, 1, 2, 0x29, 3, 8]);
-    const da = Uint8Array.from([1, 1, 1, 2, ...old.slice(5)]);
+    // version, one pair (token 1, slot 2), eight transactions; the inbox range 41..43 is the header's
+    const da = Uint8Array.from(hexBytes(spec.full));
+    expect([...da.subarray(0, 5)]).toEqual([1, 1, 1, 2, 8]);
     const pairs = await harness.call<readonly [boolean, readonly number[], readonly number[]]>("pairsOf", [hex(da), 3n]);
     expect(pairs.value).toEqual([true, [1], [2]]);
-    const fields: Record<string, [string[], string[], number]> = {
-      transfer: [["from", "to"], ["amount", "fee"], 0],
-      transferToNew: [["from"], ["amount", "fee"], 1],
-      withdraw: [["from"], ["amount", "fee"], 2],
-      createPool: [["fromA", "fromB"], ["amountA", "amountB"], 3],
-      addLiquidity: [["pool", "fromA", "fromB", "lpSlot"], ["amountA", "amountB", "minShares"], 4],
-      removeLiquidity: [["pool", "lpSlot", "toA", "toB"], ["shares", "minA", "minB"], 5],
-      swap: [["pool", "from", "to"], ["amountIn", "minOut"], 6],
-    };
     for (const [i, tx] of engine.batch.txs.entries()) {
-      const [slots, amounts, type] = fields[tx.type as string]!;
-      const sig = hexBytes(tx.signature as string);
-      const compact = Uint8Array.from([...sig.slice(0, 64)]);
-      compact[32]! |= (sig[64]! - 27) << 7;
-      const want: DaTx = {
-        type,
-        slots: slots.map((f) => Number(tx[f])),
-        amounts: amounts.map((f) => BigInt(tx[f]!)),
-        nonce: BigInt(tx.nonce!),
-        toOwner: tx.toOwner as string | undefined,
-        feeBps: tx.feeBps as number | undefined,
-        sig: compact,
-      };
+      const want = fromSigned(tx);
       const r = await decode(da, 3, i);
       expect(r.value![0]).toBe(true);
       expect(normalize(r.value![2]), `tx ${i} ${tx.type}`).toEqual(entryOf(want));
@@ -337,10 +404,13 @@ describe("BatchData.sol decodes v1 DA bytes canonically", async () => {
     const packed = cat(be(header.index, 8), h32(1), be(2n, 1), h32(2), be(120_000n, 4), be(header.inboxStart, 8), be(2n ** 20n, 4), be(19_000_000n, 8), be(1_700_000_000n, 8));
     expect(packed.length).toBe(105);
     expect((await harness.call<Hex>("headerHash", [header])).value).toBe(hex(keccak_256(packed)));
+    expect(tsHeaderHash({ ...header, daKind: 2 })).toBe(hex(keccak_256(packed)));
     const claim = [7n, hex(h32(3)), hex(h32(4)), 1025, hex(h32(5)), hex(h32(6)), hex(h32(7)), hex(h32(8)), 2 ** 20 - 1, hex(h32(9))] as const;
     const claimBytes = cat(be(7n, 8), h32(3), h32(4), be(1025n, 4), h32(5), h32(6), h32(7), h32(8), be(2n ** 20n - 1n, 4), h32(9));
     expect(claimBytes.length).toBe(240);
     expect((await harness.call<Hex>("claimHash", claim)).value).toBe(hex(keccak_256(claimBytes)));
+    const [batchIndex, headerHash, parentClaimHash, stepCount, traceRoot, finalCommitment, postStateRoot, withdrawalsRoot, withdrawalCount, contextHash] = claim;
+    expect(tsClaimHash({ batchIndex, headerHash, parentClaimHash, stepCount, traceRoot, finalCommitment, postStateRoot, withdrawalsRoot, withdrawalCount, contextHash })).toBe(hex(keccak_256(claimBytes)));
     expect((await harness.call<Hex>("commitment", [hex(h32(7)), hex(h32(8)), 5, hex(h32(9))])).value).toBe(
       hex(keccak_256(cat(h32(7), h32(8), be(5n, 4), h32(9)))),
     );
@@ -349,6 +419,10 @@ describe("BatchData.sol decodes v1 DA bytes canonically", async () => {
     expect((await harness.call<Hex>("inboxRecord", [hex(deposit), 1_700_000_123n])).value).toBe(
       hex(keccak_256(cat(deposit, be(1_700_000_123n, 8)))),
     );
+    const owner = hex(new Uint8Array(20).fill(0xab));
+    expect(tsInboxRecord({ kind: "deposit", owner, token: 1, amount: MAX_U128 }, 1_700_000_123n)).toBe(hex(keccak_256(cat(deposit, be(1_700_000_123n, 8)))));
+    const exit = cat(Uint8Array.from([1]), new Uint8Array(20).fill(0xab), be(9n, 4));
+    expect((await harness.call<Hex>("inboxRecord", [hex(exit), 5n])).value).toBe(tsInboxRecord({ kind: "forcedExit", owner, slot: 9 }, 5n));
   });
 
   it("agrees with the TS model on mutated bytes (flips, cuts, insertions, wrong counts, non-canonical fields)", async () => {
@@ -357,55 +431,7 @@ describe("BatchData.sol decodes v1 DA bytes canonically", async () => {
     let accepted = 0;
     for (let round = 0; round < 60; round++) {
       const b = randomBatch(rng, 1 + rng.int(rng.chance(0.2) ? 120 : 12));
-      const c = columns(b);
-      const variants: Uint8Array[] = [join(c)];
-      const bytes = join(c);
-      for (let m = 0; m < 5; m++) {
-        const x = bytes.slice();
-        const r = rng.int(9);
-        // aim most byte mutations at the varint columns, where the rules are
-        const at = rng.chance(0.8) ? rng.int(Math.max(1, bytes.length - 64 * b.txs.length)) : rng.int(bytes.length);
-        if (r === 0) x[at]! ^= 1 << rng.int(8);
-        else if (r === 1) x[at] = rng.pick([0x00, 0x80, 0x7f, 0xff, 0x01]);
-        else if (r === 2) variants.push(x.subarray(0, at));
-        else if (r === 3) variants.push(Uint8Array.from([...x.subarray(0, at), rng.int(256), ...x.subarray(at)]));
-        else if (r === 4) variants.push(Uint8Array.from([...x.subarray(0, at), ...x.subarray(at + 1)]));
-        else if (r === 5) {
-          // wrong counts
-          const n = b.txs.length + rng.pick([-1, 1, 2, -2]);
-          if (n >= 0) variants.push(join({ ...c, header: [...c.header.slice(0, -varint(b.txs.length).length), ...varint(n)] }));
-        } else if (r === 6) {
-          // a varint made non-shortest: append 0x00 after setting the continuation bit of a terminator
-          const col = rng.pick(["slots", "amounts", "nonces"] as const);
-          const arr = [...c[col]];
-          const ends = arr.flatMap((v, k) => (v < 0x80 ? [k] : []));
-          const k = rng.pick(ends);
-          arr.splice(k, 1, arr[k]! | 0x80, 0);
-          variants.push(join({ ...c, [col]: arr }));
-        } else if (r === 7) {
-          // a non-canonical amount: m·10 with e − 1, or the same value with e one short
-          const tx = rng.pick(b.txs);
-          const k = rng.int(tx.amounts.length);
-          const v = tx.amounts[k]!;
-          const code = amountCode(v);
-          const m = code >> 6n;
-          const e = code & 63n;
-          const alt = e > 0n ? (m * 10n) * 64n + (e - 1n) : m * 64n + 39n;
-          const bb: DaBatch = { ...b, txs: b.txs.map((t) => (t === tx ? { ...t, amounts: t.amounts.map((a, j) => (j === k ? -1n : a)) } : t)) };
-          // encode with the alternative code spliced in where the amount goes
-          const cc = columns({ ...bb, txs: bb.txs.map((t) => ({ ...t, amounts: t.amounts.map((a) => (a < 0n ? 0n : a)) })) });
-          const idx = b.txs.slice(0, b.txs.indexOf(tx)).reduce((s, t) => s + t.amounts.length, 0) + k;
-          const enc: number[] = [];
-          let q = 0;
-          for (const t of bb.txs) for (const a of t.amounts) enc.push(...(q++ === idx ? varint(alt) : varint(amountCode(a < 0n ? 0n : a))));
-          variants.push(join({ ...cc, amounts: enc }));
-        } else {
-          // the other types mode for the same types
-          const other = c.types[0] === 0 ? [1, ...columns(b, "runs").types.slice(1)] : [0, ...columns(b, "packed").types.slice(1)];
-          variants.push(join({ ...c, types: other }));
-        }
-        if (r <= 1) variants.push(x);
-      }
+      const variants = variantsOf(rng, b);
       for (const da of variants) {
         const inboxCount = rng.chance(0.1) ? MAX_ENTRIES - rng.int(200) : rng.int(1000);
         const model = decodeV1(da, inboxCount);
@@ -424,5 +450,59 @@ describe("BatchData.sol decodes v1 DA bytes canonically", async () => {
     }
     console.log(`BatchData.sol vs TS model: ${cases} cases, ${accepted} decodable`);
     expect(cases).toBeGreaterThan(300);
+  }, 300_000);
+});
+
+describe("BatchData.sol agrees with the TypeScript derivation (src/da/codec.ts deriveBatch)", async () => {
+  const evm = await InProcessEvm.create();
+  const harness: Deployed = await evm.deploy(artifact("BatchDataHarness"));
+  const N_HALF = 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0n;
+
+  /** Workload transactions with random low-s signatures (the DA layer does not recover them). */
+  const workloadBatch = (rng: Rng, size: number): { feePairs: { token: number; slot: number }[]; txs: SignedTx[] } => {
+    const slots = genesis(rng, 6, 40, 3);
+    const { batch } = generateBatch(rng, { slotCount: () => slots.length, slot: (i) => slots[i]! }, size, 6);
+    const txs = batch.txs.map((tx) => {
+      const r = rng.big((1n << 256n) - 1n) || 1n;
+      const sv = 1n + rng.big(N_HALF - 1n);
+      const sig = `0x${r.toString(16).padStart(64, "0")}${sv.toString(16).padStart(64, "0")}${rng.chance(0.5) ? "1b" : "1c"}`;
+      return { ...tx, signature: sig } as SignedTx;
+    });
+    return { feePairs: batch.feePairs, txs };
+  };
+
+  it("gives the same verdict, n, fee pairs and entry i on workload batches and their mutations", async () => {
+    const rng = new Rng(20261202);
+    let cases = 0;
+    let decodable = 0;
+    for (let round = 0; round < 50; round++) {
+      const w = workloadBatch(rng, 1 + rng.int(rng.chance(0.15) ? 150 : 16));
+      const bytes = encodeBatch(w);
+      // the independent model encodes the workload byte for byte as the codec does
+      const model: DaBatch = { pairs: w.feePairs.map((p) => [p.token, p.slot]), txs: w.txs.map(fromSigned) };
+      expect(hex(encodeV1(model)), `round ${round}`).toBe(hex(bytes));
+      for (const da of variantsOf(rng, model)) {
+        const inboxCount = rng.chance(0.1) ? (1 << 20) - rng.int(200) : rng.int(1000);
+        const { batch, error } = deriveBatch(da, { start: 0n, count: inboxCount });
+        const sol = await harness.call<readonly [boolean, bigint]>("check", [hex(da), BigInt(inboxCount)]);
+        expect(sol.ok).toBe(true);
+        expect(sol.value![0], `round ${round}: TS says ${error ? error.message : "ok"}; ${hex(da).slice(0, 100)}`).toBe(error === null);
+        expect(Number(sol.value![1])).toBe(batch.txs.length);
+        cases++;
+        if (error) continue;
+        decodable++;
+        const pairs = await harness.call<readonly [boolean, readonly number[], readonly number[]]>("pairsOf", [hex(da), BigInt(inboxCount)]);
+        expect(pairs.value).toEqual([true, batch.feePairs.map((p) => p.token), batch.feePairs.map((p) => p.slot)]);
+        const n = batch.txs.length;
+        const picks = n <= 8 ? [...Array(n).keys()] : [0, n - 1, rng.int(n), rng.int(n), rng.int(n)];
+        for (const i of picks) {
+          const r = await harness.call<SolDecode>("decode", [hex(da), BigInt(inboxCount), BigInt(i)]);
+          expect(normalize(r.value![2]), `round ${round} tx ${i}`).toEqual(entryOf(fromSigned(batch.txs[i]!)));
+        }
+      }
+    }
+    console.log(`BatchData.sol vs deriveBatch: ${cases} cases, ${decodable} decodable`);
+    expect(cases).toBeGreaterThan(250);
+    expect(decodable).toBeGreaterThan(50);
   }, 300_000);
 });
