@@ -7,7 +7,7 @@ export default {
   testRunner: "vitest",
   vitest: { configFile: "vitest.mutate.config.ts", related: false },
   plugins: ["@stryker-mutator/vitest-runner"],
-  mutate: ["src/proof.ts", "src/bisection.ts", "src/referee.ts"],
+  mutate: ["src/dispute/step-proof.ts", "src/dispute/bisection.ts", "src/dispute/referee.ts"],
   coverageAnalysis: "perTest",
   concurrency: 2,
   // a mutant that loops is cut off at 1.5× its tests' dry-run time plus 5 s (the slowest test,

@@ -1,11 +1,12 @@
 /**
  * l2engine — the browser-safe core entry: keccak256, the keccak Merkle state tree and its
  * multiproofs, in one WebAssembly instance per {@link WasmCore}; plus the pure-TypeScript
- * reference implementation used as the test oracle.
+ * reference implementation used as the test oracle (deprecated here: import it from
+ * l2engine/reference).
  */
-export { WasmCore, MAX_HASH_INPUT_BYTES } from "./core.js";
-export { WasmMerkleTree, MAX_PROOF_LEAVES, type MerkleTree } from "./tree.js";
-export { STATE_TREE_SHAPE, MAX_LEAVES_IN_MEMORY, resolveShape, type TreeShape, type ResolvedShape } from "./shape.js";
+export { WasmCore, MAX_HASH_INPUT_BYTES } from "./core/wasm-core.js";
+export { WasmMerkleTree, MAX_PROOF_LEAVES, type MerkleTree } from "./core/tree.js";
+export { STATE_TREE_SHAPE, MAX_LEAVES_IN_MEMORY, resolveShape, type TreeShape, type ResolvedShape } from "./protocol/shape.js";
 export {
   L2EngineError,
   InvalidArgumentError,
@@ -18,53 +19,81 @@ export {
   type ProofFault,
   type StoreFault,
   type ChainFault,
-} from "./errors.js";
-export { toHex, fromHex, HASH_BYTES } from "./bytes.js";
-export { ReferenceMerkleTree, referenceZeroHashes } from "./reference/tree.js";
-export { referenceComputeProofRoot } from "./reference/multiproof.js";
+} from "./protocol/errors.js";
+export { toHex, fromHex, HASH_BYTES } from "./protocol/bytes.js";
 
 // ---- the engine and the protocol (docs/SPEC.md §4–7) ----
-export { Engine, createEngine, traceRoot, proveTraceSteps, MAX_FEE_SLOTS, type EngineOptions, type ApplyOptions } from "./engine.js";
+export { Engine, createEngine, traceRoot, proveTraceSteps, MAX_FEE_SLOTS, type EngineOptions, type ApplyOptions } from "./engine/engine.js";
 export { MAX_BATCH_ENTRIES } from "./engine/flat.js";
 export {
   Reason, reasonName, authorizingSlot, MAX_U128, MAX_U64, MAX_RESERVE, MAX_SLOTS, LP_TOKEN_FLAG, MINIMUM_LIQUIDITY,
-  MAX_POOL_FEE_BPS, NEW_SLOT,
-  type Hex, type Slot, type L1Message, type Tx, type TxType, type SignedTx, type Batch, type Receipt, type ReasonName,
-  type ReasonCode, type Withdrawal, type BatchResult,
+  MAX_POOL_FEE_BPS, NEW_SLOT, MAX_FEE_PAIRS,
+  type Hex, type FeePair, type Slot, type L1Message, type Tx, type TxType, type SignedTx, type Batch, type Receipt, type ReasonName,
+  type ReasonCode, type Withdrawal, type BatchResult, type StepParts,
 } from "./protocol/types.js";
-export { encodeSlot, encodeWithdrawal, poolAddress, lpToken, isLpToken, isReservedOwner } from "./protocol/encoding.js";
+export { encodeSlot, encodeWithdrawal, poolAddress, lpToken, isLpToken, isReservedOwner } from "./protocol/slot-encoding.js";
 export {
   typedDataFor, txDigest, domainSeparator, EIP712_TYPES, PRIMARY_TYPES, DOMAIN_NAME, DOMAIN_VERSION,
   type Eip712Domain,
 } from "./protocol/eip712.js";
-export { recoverSigner, recoverTransactionSigner, recoverTransactionSigners, signDigest, signTransaction, addressOf } from "./signatures.js";
-export { ReferenceEngine, isqrt } from "./reference/engine.js";
-export { nobleRecovery, type RecoveryBackend } from "./signatures.js";
+export { recoverSigner, recoverTransactionSigner, recoverTransactionSigners, signDigest, signTransaction, addressOf } from "./protocol/signatures.js";
+export { nobleRecovery, type RecoveryBackend } from "./protocol/signatures.js";
 
 // ---- the DA codec and records (docs/SPEC.md §9–10) ----
 export {
-  encodeBatch, decodeBatch, deriveBatch, DecodeError, EncodeError, DA_VERSION, MAX_DA_BYTES,
-  type DaBatch, type DecodeFault,
-} from "./codec.js";
+  encodeBatch, decodeBatch, deriveBatch, checkInboxRange, DecodeError, EncodeError, DA_VERSION, MAX_DA_BYTES,
+  MAX_L1_DA_BYTES, type DaBatch, type DerivedBatch, type DecodeFault,
+} from "./da/codec.js";
 export {
-  packRecord, unpackRecord, encodeBatchResult, decodeBatchResult, encodeStepProof, decodeStepProof,
-  RECEIPT_SCHEMA, WITHDRAWAL_SCHEMA, BATCH_RESULT_SCHEMA, STEP_PROOF_SCHEMA, type Schema, type FieldType,
-} from "./records.js";
+  packRecord, unpackRecord, encodeBatchResult, decodeBatchResult,
+  RECEIPT_SCHEMA, WITHDRAWAL_SCHEMA, BATCH_RESULT_SCHEMA, type Schema, type FieldType,
+} from "./store/records.js";
 
 // ---- fraud proofs (docs/SPEC.md §11) ----
 export {
   BisectionGame, BisectionError, Proposer, Challenger, runBisection, playBisection, checkDerivation,
   type Reveal, type BisectionFault,
-} from "./bisection.js";
+} from "./dispute/bisection.js";
 export {
   stepCommitment, startCommitment, stateRootOf, contextHash, commitmentOf, checkStepProof, maxMultiproofBytes, proveStep, verifyStep,
-  entryAt, kindOf, EMPTY_TREE_ROOT, MAX_WITNESS_SLOTS, MAX_TOUCHED_SLOTS,
-  type StepParts, type StepProof, type StepVerdict, type StepKind,
-} from "./proof.js";
-export { StepReferee, checkClaim, makeClaim, type Claim, type PreState, type StepJudgement } from "./referee.js";
+  entryAt, kindOf, EMPTY_TREE_ROOT, MAX_WITNESS_SLOTS, MAX_TOUCHED_SLOTS, encodeStepProof, decodeStepProof, multiproofLength,
+  MAX_STEP_PROOF_BYTES, STEP_PROOF_VERSION,
+  type StepProof, type StepFee, type StepVerdict, type StepKind,
+} from "./dispute/step-proof.js";
+export { StepReferee, checkClaim, makeClaim, type Claim, type ClaimLink, type PreState, type StepJudgement } from "./dispute/referee.js";
+export {
+  encodeHeader, headerHash, encodeClaim, claimHash, encodeL1Message, decodeL1Message, inboxRecord, DA_KIND, HEADER_BYTES,
+  CLAIM_BYTES, DEPOSIT_MESSAGE_BYTES, FORCED_EXIT_MESSAGE_BYTES, NO_DEPOSIT_SLOT, type BatchHeader, type DaKind,
+} from "./protocol/l1-records.js";
 
 // ---- durable state (the LMDB store is in l2engine/node) ----
-export { Chain, changedPages, type ChainOptions, type ChainState, type ChainBatch, type InboxRange } from "./chain.js";
+export { Chain, changedPages, type ChainOptions, type ChainState, type ChainBatch, type InboxRange } from "./store/chain.js";
 export {
   MemoryStore, PAGE_SLOTS, STORE_FORMAT, type StateStore, type StoreHead, type StoredBatch, type StoreCommit,
-} from "./store.js";
+} from "./store/store.js";
+
+// ---- deprecated: the reference implementation, now the l2engine/reference entry ----
+// Kept until the next breaking release so existing imports keep working. They are declared here,
+// not re-exported by name, so that the @deprecated tag survives into the bundled index.d.ts (a
+// tag on an export specifier is dropped there). Each value is the very same class or function.
+import {
+  ReferenceEngine as ReferenceEngineImpl,
+  ReferenceMerkleTree as ReferenceMerkleTreeImpl,
+  isqrt as isqrtImpl,
+  referenceComputeProofRoot as referenceComputeProofRootImpl,
+  referenceZeroHashes as referenceZeroHashesImpl,
+} from "./reference.js";
+/** @deprecated use `ReferenceEngine` from `l2engine/reference` */
+export const ReferenceEngine = ReferenceEngineImpl;
+/** @deprecated use `ReferenceEngine` from `l2engine/reference` */
+export type ReferenceEngine = ReferenceEngineImpl;
+/** @deprecated use `isqrt` from `l2engine/reference` */
+export const isqrt = isqrtImpl;
+/** @deprecated use `ReferenceMerkleTree` from `l2engine/reference` */
+export const ReferenceMerkleTree = ReferenceMerkleTreeImpl;
+/** @deprecated use `ReferenceMerkleTree` from `l2engine/reference` */
+export type ReferenceMerkleTree = ReferenceMerkleTreeImpl;
+/** @deprecated use `referenceZeroHashes` from `l2engine/reference` */
+export const referenceZeroHashes = referenceZeroHashesImpl;
+/** @deprecated use `referenceComputeProofRoot` from `l2engine/reference` */
+export const referenceComputeProofRoot = referenceComputeProofRootImpl;

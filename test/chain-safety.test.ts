@@ -7,12 +7,12 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, w
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { Chain, type ChainBatch } from "../src/chain.js";
-import { Engine } from "../src/engine.js";
-import { ChainError, InvalidArgumentError, StoreError } from "../src/errors.js";
-import { MemoryStore, STORE_FORMAT, decodeHead, encodeHead, type StateStore } from "../src/store.js";
+import { Chain, type ChainBatch } from "../src/store/chain.js";
+import { Engine } from "../src/engine/engine.js";
+import { ChainError, InvalidArgumentError, StoreError } from "../src/protocol/errors.js";
+import { MemoryStore, STORE_FORMAT, decodeHead, encodeHead, type StateStore } from "../src/store/store.js";
 import { LOCK_FILE, LmdbStore } from "../src/node/lmdb-store.js";
-import { packRecord } from "../src/records.js";
+import { packRecord } from "../src/store/records.js";
 import type { Hex, Slot } from "../src/protocol/types.js";
 import { Rng, generateBatch, genesis as makeGenesis } from "./workload.js";
 

@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { FileInputError, parseJson, toJson } from "../src/cli/files.js";
-import { InvalidArgumentError } from "../src/errors.js";
+import { InvalidArgumentError } from "../src/protocol/errors.js";
 
 const BIG = new Set(["start", "nonce", "amount", "fee", "amountA", "amountB", "minShares", "shares", "minA", "minB", "amountIn", "minOut", "balance", "chainId"]);
 

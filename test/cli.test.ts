@@ -46,7 +46,7 @@ describe("l2engine encode / decode", async () => {
   const { mkdtempSync, writeFileSync, readFileSync } = await import("node:fs");
   const { tmpdir } = await import("node:os");
   const { join } = await import("node:path");
-  const { signTransaction } = await import("../src/signatures.js");
+  const { signTransaction } = await import("../src/protocol/signatures.js");
   const dir = mkdtempSync(join(tmpdir(), "l2engine-cli-"));
   const key = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80" as const;
   const domain = { chainId: 1n, verifyingContract: "0x5fbdb2315678afecb367f032d93f642f64180aa3" as const };
@@ -121,11 +121,11 @@ describe("l2engine apply / trace / prove-step / verify-step / inspect", async ()
   const { mkdtempSync, writeFileSync, readFileSync } = await import("node:fs");
   const { tmpdir } = await import("node:os");
   const { join } = await import("node:path");
-  const { addressOf, signTransaction } = await import("../src/signatures.js");
-  const { Engine } = await import("../src/engine.js");
-  const { encodeBatch } = await import("../src/codec.js");
-  const { proveStep } = await import("../src/proof.js");
-  const { encodeStepProof } = await import("../src/records.js");
+  const { addressOf, signTransaction } = await import("../src/protocol/signatures.js");
+  const { Engine } = await import("../src/engine/engine.js");
+  const { encodeBatch } = await import("../src/da/codec.js");
+  const { proveStep } = await import("../src/dispute/step-proof.js");
+  const { encodeStepProof } = await import("../src/store/records.js");
   const dir = mkdtempSync(join(tmpdir(), "l2engine-cli-chain-"));
   const data = join(dir, "chain");
   const file = (name: string) => join(dir, name);

@@ -3,12 +3,12 @@
 // A verdict must never start at the agreed C_j and end anywhere but the honest C_{j+1}: an honest
 // proposer is never convicted, a dishonest one never cleared, whatever proof either side brings.
 import { describe, expect, it } from "vitest";
-import { Engine, withLeafTree, withdrawalLeaves } from "../src/engine.js";
-import { EMPTY_TREE_ROOT, MAX_WITNESS_SLOTS, proveStep, type StepProof } from "../src/proof.js";
-import { StepReferee } from "../src/referee.js";
-import { L2EngineError, ProofError } from "../src/errors.js";
-import { STATE_TREE_SHAPE } from "../src/shape.js";
-import { addressOf, signTransaction } from "../src/signatures.js";
+import { Engine, withLeafTree, withdrawalLeaves } from "../src/engine/engine.js";
+import { EMPTY_TREE_ROOT, MAX_WITNESS_SLOTS, proveStep, type StepProof } from "../src/dispute/step-proof.js";
+import { StepReferee } from "../src/dispute/referee.js";
+import { L2EngineError, ProofError } from "../src/protocol/errors.js";
+import { STATE_TREE_SHAPE } from "../src/protocol/shape.js";
+import { addressOf, signTransaction } from "../src/protocol/signatures.js";
 import { secp256k1WasmRecovery } from "../src/node/secp256k1-wasm.js";
 import type { Batch, Hex, SignedTx, Slot } from "../src/protocol/types.js";
 import { Rng, signedWorkload } from "./workload.js";

@@ -3,7 +3,7 @@
 // `npm run mutate` a failed import would otherwise report no test at all (D26).
 import { describe, expect, it } from "vitest";
 import { keccak_256 } from "@noble/hashes/sha3.js";
-import { toHex } from "../src/bytes.js";
+import { toHex } from "../src/protocol/bytes.js";
 
 describe("the dispute modules", () => {
   it("load, with the empty withdrawals root of the 4-ary depth-16 tree (SPEC §3.2)", async () => {
@@ -13,11 +13,11 @@ describe("the dispute modules", () => {
       for (let c = 0; c < 4; c++) four.set(node, 32 * c);
       node = keccak_256(four);
     }
-    const { EMPTY_TREE_ROOT, MAX_WITNESS_SLOTS } = await import("../src/proof.js");
+    const { EMPTY_TREE_ROOT, MAX_WITNESS_SLOTS } = await import("../src/dispute/step-proof.js");
     expect(EMPTY_TREE_ROOT).toBe(`0x${toHex(node)}`);
     expect(MAX_WITNESS_SLOTS).toBe(23);
-    const { BisectionGame } = await import("../src/bisection.js");
-    const { StepReferee } = await import("../src/referee.js");
+    const { BisectionGame } = await import("../src/dispute/bisection.js");
+    const { StepReferee } = await import("../src/dispute/referee.js");
     expect(typeof BisectionGame).toBe("function");
     expect(typeof StepReferee).toBe("function");
   });

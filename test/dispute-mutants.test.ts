@@ -4,19 +4,19 @@
 // above 2^64 go through the step proof's 128-bit split. Written against the survivors of
 // `npm run mutate`; each test would fail if the check it names were weakened or dropped.
 import { describe, expect, it } from "vitest";
-import { Engine, MAX_FEE_SLOTS, proveTraceSteps, traceRoot } from "../src/engine.js";
+import { Engine, MAX_FEE_SLOTS, proveTraceSteps, traceRoot } from "../src/engine/engine.js";
 import {
   EMPTY_TREE_ROOT, MAX_WITNESS_SLOTS, checkStepProof, commitmentOf, contextHash, entryAt, kindOf, maxMultiproofBytes,
   proveStep, startCommitment, stateRootOf, stepCommitment, verifyStep, type StepProof,
-} from "../src/proof.js";
-import { BisectionError, BisectionGame, Challenger, Proposer, checkDerivation, playBisection, runBisection } from "../src/bisection.js";
-import { StepReferee, checkClaim, makeClaim, type Claim } from "../src/referee.js";
-import { InvalidArgumentError, ProofError, WasmTrapError } from "../src/errors.js";
+} from "../src/dispute/step-proof.js";
+import { BisectionError, BisectionGame, Challenger, Proposer, checkDerivation, playBisection, runBisection } from "../src/dispute/bisection.js";
+import { StepReferee, checkClaim, makeClaim, type Claim } from "../src/dispute/referee.js";
+import { InvalidArgumentError, ProofError, WasmTrapError } from "../src/protocol/errors.js";
 import { MAX_BATCH_ENTRIES } from "../src/engine/flat.js";
-import { encodeBatch } from "../src/codec.js";
-import { WasmCore } from "../src/core.js";
-import { fromHex, toHex } from "../src/bytes.js";
-import { addressOf, signTransaction } from "../src/signatures.js";
+import { encodeBatch } from "../src/da/codec.js";
+import { WasmCore } from "../src/core/wasm-core.js";
+import { fromHex, toHex } from "../src/protocol/bytes.js";
+import { addressOf, signTransaction } from "../src/protocol/signatures.js";
 import { secp256k1WasmRecovery } from "../src/node/secp256k1-wasm.js";
 import { MAX_SLOTS, MAX_U128, MAX_U64, type Batch, type Hex, type SignedTx, type Slot } from "../src/protocol/types.js";
 

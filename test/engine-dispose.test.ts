@@ -3,9 +3,9 @@
 // address 0, followed garbage pointers and trapped: the trap poisoned the core and killed the
 // parent engine too.
 import { describe, expect, it } from "vitest";
-import { Engine } from "../src/engine.js";
-import { InvalidArgumentError } from "../src/errors.js";
-import { PAGE_SLOTS } from "../src/store.js";
+import { Engine } from "../src/engine/engine.js";
+import { InvalidArgumentError } from "../src/protocol/errors.js";
+import { PAGE_SLOTS } from "../src/store/store.js";
 import type { Batch } from "../src/protocol/types.js";
 import { genesis, generateBatch, Rng } from "./workload.js";
 

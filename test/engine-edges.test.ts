@@ -3,15 +3,15 @@
 import { describe, expect, it } from "vitest";
 import { privateKeyToAccount } from "viem/accounts";
 import { Wallet } from "ethers";
-import { Engine } from "../src/engine.js";
+import { Engine } from "../src/engine/engine.js";
 import { ReferenceEngine } from "../src/reference/engine.js";
 import { typedDataFor } from "../src/protocol/eip712.js";
-import { addressOf, signTransaction } from "../src/signatures.js";
-import { encodeWithdrawal, poolAddress } from "../src/protocol/encoding.js";
+import { addressOf, signTransaction } from "../src/protocol/signatures.js";
+import { encodeWithdrawal, poolAddress } from "../src/protocol/slot-encoding.js";
 import {
   MAX_RESERVE, MAX_U128, NEW_SLOT, Reason, type Batch, type Hex, type SignedTx, type Slot, type Tx,
 } from "../src/protocol/types.js";
-import { InvalidArgumentError } from "../src/errors.js";
+import { InvalidArgumentError } from "../src/protocol/errors.js";
 
 const DOMAIN = { chainId: 31337n, verifyingContract: "0x5fbdb2315678afecb367f032d93f642f64180aa3" as Hex };
 const KEY_A = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80" as const;

@@ -3,11 +3,11 @@
 // Every test runs both engines and compares roots, receipts and every slot.
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { Engine } from "../src/engine.js";
+import { Engine } from "../src/engine/engine.js";
 import { ReferenceEngine } from "../src/reference/engine.js";
-import { entryAt, proveStep, verifyStep } from "../src/proof.js";
-import { addressOf, signTransaction } from "../src/signatures.js";
-import { poolAddress } from "../src/protocol/encoding.js";
+import { entryAt, proveStep, verifyStep } from "../src/dispute/step-proof.js";
+import { addressOf, signTransaction } from "../src/protocol/signatures.js";
+import { poolAddress } from "../src/protocol/slot-encoding.js";
 import {
   MAX_RESERVE, MAX_U128, MAX_U64, NEW_SLOT, Reason, reasonName, type Batch, type Hex, type SignedTx, type Slot, type Tx,
 } from "../src/protocol/types.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { Engine } from "../src/engine.js";
+import { Engine } from "../src/engine/engine.js";
 import { ReferenceEngine } from "../src/reference/engine.js";
 import { Reason, reasonName, type BatchResult, type Slot } from "../src/protocol/types.js";
 import { genesis, generateBatch, Rng } from "./workload.js";

@@ -1,6 +1,6 @@
 // Small helpers shared by tests.
 import { keccak_256 } from "@noble/hashes/sha3.js";
-import { encodeSlot } from "../src/protocol/encoding.js";
+import { encodeSlot } from "../src/protocol/slot-encoding.js";
 import type { Slot } from "../src/protocol/types.js";
 export { WasmCore, STATE_TREE_SHAPE, fromHex } from "../src/index.js";
 

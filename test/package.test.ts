@@ -50,6 +50,21 @@ const again = Chain.open({ store: LmdbStore.open("./state"), ...domain });
 console.log(typeof RecoverPool, secp256k1WasmRecovery.name, again.state.stateRoot() === root);
 again.close();
 `);
+    // l2engine/reference: the same classes and functions the main entry still exports (deprecated there)
+    const names = ["ReferenceEngine", "ReferenceMerkleTree", "isqrt", "referenceZeroHashes", "referenceComputeProofRoot"];
+    writeFileSync(join(project, "reference.mjs"), `import * as ref from "l2engine/reference";
+import * as l2 from "l2engine";
+console.log(String(ref.isqrt(17n)), ${JSON.stringify(names)}.every((n) => typeof ref[n] === "function" && ref[n] === l2[n]));
+`);
+    writeFileSync(join(project, "reference.cjs"), `const ref = require("l2engine/reference");
+const l2 = require("l2engine");
+console.log(String(ref.isqrt(17n)), ${JSON.stringify(names)}.every((n) => typeof ref[n] === "function" && ref[n] === l2[n]));
+`);
+    for (const file of ["reference.mjs", "reference.cjs"]) {
+      const r = spawnSync(process.execPath, [file], { cwd: project, encoding: "utf8" });
+      expect(r.stderr, file).toBe("");
+      expect(r.stdout.trim(), file).toBe("4 true");
+    }
     const want = { status: 0, balance: "40", ok: true, da: 77 }; // 5 header + 2 types + 2 slots + 2+1 amounts + 1 nonce + 64
     for (const file of ["esm.mjs", "cjs.cjs"]) {
       const r = spawnSync(process.execPath, [file], { cwd: project, encoding: "utf8" });

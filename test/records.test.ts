@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Packr } from "msgpackr";
-import { DecodeError, EncodeError } from "../src/codec.js";
-import { decodeBatchResult, encodeBatchResult } from "../src/records.js";
+import { DecodeError, EncodeError } from "../src/da/codec.js";
+import { decodeBatchResult, encodeBatchResult } from "../src/store/records.js";
 import { MAX_U128, type BatchResult } from "../src/protocol/types.js";
 
 const h = (c: string) => `0x${c.repeat(64)}` as const;

@@ -22,7 +22,7 @@ import {
   type SignedTx,
   type Tx,
 } from "../dist/node.js";
-import { SECP256K1_HALF_N, SECP256K1_N } from "../src/signatures.js"; // constants only
+import { SECP256K1_HALF_N, SECP256K1_N } from "../src/protocol/signatures.js"; // constants only
 
 const KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80" as const; // Anvil #0
 const DOMAIN = { chainId: 31337n, verifyingContract: "0x5fbdb2315678afecb367f032d93f642f64180aa3" as Hex };

@@ -5,8 +5,8 @@ import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { hashTypedData, recoverAddress } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { TypedDataEncoder, Wallet } from "ethers";
-import { InvalidArgumentError } from "../src/errors.js";
-import { fromHex, toHex } from "../src/bytes.js";
+import { InvalidArgumentError } from "../src/protocol/errors.js";
+import { fromHex, toHex } from "../src/protocol/bytes.js";
 import type { Hex, SignedTx, Tx, TxType } from "../src/protocol/types.js";
 import { MAX_U128, MAX_U64 } from "../src/protocol/types.js";
 import {
@@ -27,7 +27,7 @@ import {
   recoverTransactionSigner,
   signDigest,
   signTransaction,
-} from "../src/signatures.js";
+} from "../src/protocol/signatures.js";
 
 const MAX_U32 = 0xffffffff;
 const hex = (b: Uint8Array): Hex => `0x${toHex(b)}`;

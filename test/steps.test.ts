@@ -2,9 +2,9 @@
 // settlement, and the parts must hash to exactly the trace's step commitment C_j.
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { Engine } from "../src/engine.js";
-import { stepCommitment } from "../src/proof.js";
-import { InvalidArgumentError } from "../src/errors.js";
+import { Engine } from "../src/engine/engine.js";
+import { stepCommitment } from "../src/dispute/step-proof.js";
+import { InvalidArgumentError } from "../src/protocol/errors.js";
 import { genesis, generateBatch, Rng } from "./workload.js";
 
 const DOMAIN = { chainId: 1n, verifyingContract: "0x00000000000000000000000000000000000000aa" } as const;

@@ -3,17 +3,17 @@
 // bytes without L1 messages); proofs and results go out as msgpack for machines or JSON for people.
 
 import { existsSync } from "node:fs";
-import { Chain, type ChainBatch, type InboxRange } from "../chain.js";
-import { decodeBatch, DA_VERSION } from "../codec.js";
+import { Chain, type ChainBatch, type InboxRange } from "../store/chain.js";
+import { decodeBatch, DA_VERSION } from "../da/codec.js";
 import { LmdbStore } from "../node/lmdb-store.js";
 import { nodeRecovery } from "../node/secp256k1-native.js";
-import { entryAt, proveStep } from "../proof.js";
-import { StepReferee } from "../referee.js";
-import { normalizeAddress } from "../protocol/encoding.js";
+import { decodeStepProof, encodeStepProof, entryAt, proveStep } from "../dispute/step-proof.js";
+import { StepReferee } from "../dispute/referee.js";
+import { normalizeAddress } from "../protocol/slot-encoding.js";
 import { reasonName, type Batch, type BatchResult, type Hex, type Slot } from "../protocol/types.js";
-import { decodeStepProof, encodeBatchResult, encodeStepProof } from "../records.js";
-import { L2EngineError } from "../errors.js";
-import { isHash32Hex } from "../bytes.js";
+import { encodeBatchResult } from "../store/records.js";
+import { L2EngineError } from "../protocol/errors.js";
+import { isHash32Hex } from "../protocol/bytes.js";
 import { UsageError, parseArgs, required } from "./args.js";
 import { FileInputError, readBatchJson, readBytes, readJson, toJson, writeFile } from "./files.js";
 
@@ -60,14 +60,15 @@ function readGenesis(file: string): GenesisFile {
 }
 
 /**
- * A batch file: JSON `{ feeSlots, inbox?, l1Messages, txs }`, or DA bytes (which carry no L1
- * messages). `inbox` is the L1 inbox range the batch consumes, if the file names it (DA bytes do).
+ * A batch file: JSON `{ feePairs, inbox?, l1Messages, txs }`, or DA bytes (fee pairs and
+ * transactions only: the inbox range is in a batch's header, not in its DA bytes, so such a batch
+ * consumes no L1 messages here). `inbox` is the L1 inbox range the batch consumes, if the file
+ * names it.
  */
 function readBatch(file: string): Batch & { inbox?: InboxRange } {
   if (!file.endsWith(".json")) {
     const da = decodeBatch(readBytes(file));
-    if (da.inbox.count > 0) throw new UsageError(`${file} takes ${da.inbox.count} L1 messages from the inbox: give the batch as JSON with its l1Messages`);
-    return { feeSlots: da.feeSlots, inbox: da.inbox, l1Messages: [], txs: da.txs };
+    return { feePairs: da.feePairs, l1Messages: [], txs: da.txs };
   }
   return readBatchJson(file);
 }
@@ -227,24 +228,29 @@ export function inspect(args: string[]): number {
 /** What a step proof or DA file holds. */
 function inspectFile(file: string): number {
   const bytes = readBytes(file);
-  if (bytes[0] === DA_VERSION) {
+  // both formats start with version byte 1: DA bytes are tried first, then a step proof
+  let daError: L2EngineError | undefined;
+  try {
     const da = decodeBatch(bytes);
     const types = new Map<string, number>();
     for (const tx of da.txs) types.set(tx.type, (types.get(tx.type) ?? 0) + 1);
-    say(toJson({ file, format: `DA v${DA_VERSION}`, bytes: bytes.length, feeSlots: da.feeSlots, inbox: da.inbox, txs: da.txs.length, types: Object.fromEntries(types), bytesPerTx: da.txs.length ? Number((bytes.length / da.txs.length).toFixed(1)) : null }));
+    say(toJson({ file, format: `DA v${DA_VERSION}`, bytes: bytes.length, feePairs: da.feePairs, txs: da.txs.length, types: Object.fromEntries(types), bytesPerTx: da.txs.length ? Number((bytes.length / da.txs.length).toFixed(1)) : null }));
     return 0;
+  } catch (e) {
+    if (!(e instanceof L2EngineError)) throw e;
+    daError = e;
   }
   let proof;
   try {
     proof = decodeStepProof(bytes);
   } catch (e) {
-    if (e instanceof L2EngineError) throw new FileInputError(file, "", `neither DA bytes nor a step proof (${e.message})`);
+    if (e instanceof L2EngineError) throw new FileInputError(file, "", `neither DA bytes (${daError.message}) nor a step proof (${e.message})`);
     throw e;
   }
   say(toJson({
     file, format: "step proof", bytes: bytes.length, treeRoot: proof.treeRoot, slotCount: proof.slotCount,
-    withdrawalCount: proof.withdrawalCount, baseSlotCount: proof.baseSlotCount, feeSlots: proof.feeSlots, witness: proof.witness.map((w) => w.index),
-    slotProofBytes: proof.slotProof.length, withdrawalProofBytes: proof.withdrawalProof.length,
+    withdrawalCount: proof.withdrawalCount, baseSlotCount: proof.baseSlotCount, fees: proof.fees, witness: proof.witness.map((w) => w.index),
+    slotProofBytes: proof.slotProof.length, withdrawalProofBytes: proof.withdrawalProof?.length ?? 0,
   }));
   return 0;
 }

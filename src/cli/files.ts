@@ -5,7 +5,7 @@
 // (exit 1) naming the file and the field's path.
 
 import { readFileSync, writeFileSync } from "node:fs";
-import { InvalidArgumentError } from "../errors.js";
+import { InvalidArgumentError } from "../protocol/errors.js";
 import type { Batch } from "../protocol/types.js";
 import { UsageError } from "./args.js";
 
@@ -61,13 +61,13 @@ export function readJson<T>(file: string, what: string): T {
  * @throws UsageError if the file cannot be read; FileInputError if its content is invalid.
  */
 export function readBatchJson(file: string): Batch & { inbox?: { start: bigint; count: number } } {
-  const b = readJson<Record<string, unknown> | null>(file, "a JSON batch ({ feeSlots, inbox, l1Messages, txs })");
-  if (b === null || typeof b !== "object" || Array.isArray(b)) throw new FileInputError(file, "", "a batch must be a JSON object { feeSlots, l1Messages, txs }");
-  if (!Array.isArray(b.feeSlots)) throw new FileInputError(file, "feeSlots", "must be an array of slot numbers");
+  const b = readJson<Record<string, unknown> | null>(file, "a JSON batch ({ feePairs, inbox, l1Messages, txs })");
+  if (b === null || typeof b !== "object" || Array.isArray(b)) throw new FileInputError(file, "", "a batch must be a JSON object { feePairs, l1Messages, txs }");
+  if (!Array.isArray(b.feePairs)) throw new FileInputError(file, "feePairs", "must be an array of { token, slot } with tokens increasing");
   for (const k of ["l1Messages", "txs"] as const) {
     if (b[k] !== undefined && !Array.isArray(b[k])) throw new FileInputError(file, k, "must be an array");
   }
-  const batch: Batch & { inbox?: { start: bigint; count: number } } = { feeSlots: b.feeSlots, l1Messages: (b.l1Messages ?? []) as Batch["l1Messages"], txs: (b.txs ?? []) as Batch["txs"] };
+  const batch: Batch & { inbox?: { start: bigint; count: number } } = { feePairs: b.feePairs, l1Messages: (b.l1Messages ?? []) as Batch["l1Messages"], txs: (b.txs ?? []) as Batch["txs"] };
   if (b.inbox !== undefined) {
     const inbox = b.inbox as { start?: unknown; count?: unknown } | null;
     if (inbox === null || typeof inbox !== "object" || typeof inbox.start !== "bigint" || typeof inbox.count !== "number") {

@@ -1,8 +1,8 @@
 // `l2engine tree-demo`: the state tree alone — build a Merkle state, apply random update batches,
 // print throughput and roots.
 
-import { toHex } from "../bytes.js";
-import { WasmCore } from "../core.js";
+import { toHex } from "../protocol/bytes.js";
+import { WasmCore } from "../core/wasm-core.js";
 import { UsageError, parseArgs } from "./args.js";
 import { progress } from "./progress.js";
 

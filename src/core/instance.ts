@@ -2,7 +2,7 @@
 // aborts and traps into typed errors. Every tree or hasher made from a core lives in its memory.
 
 import { WASM_BASE64 } from "./wasm-binary.generated.js";
-import { CapacityError, InvalidArgumentError, WasmTrapError } from "../errors.js";
+import { CapacityError, InvalidArgumentError, WasmTrapError } from "../protocol/errors.js";
 
 /**
  * Largest region the core can allocate in one piece (assembly/common.ts MAX_ALLOC_BYTES: TLSF's

@@ -1,5 +1,5 @@
 // Mirror of assembly/status.ts: the status codes the WASM exports return.
-import { CapacityError, InvalidArgumentError, ProofError, type L2EngineError } from "../errors.js";
+import { CapacityError, InvalidArgumentError, ProofError, type L2EngineError } from "../protocol/errors.js";
 
 export const STATUS_OK = 0;
 

@@ -11,8 +11,8 @@
 import { closeSync, linkSync, mkdirSync, openSync, readFileSync, readSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync, type Stats } from "node:fs";
 import { join } from "node:path";
 import { open, type Database, type RootDatabase } from "lmdb";
-import { StoreError } from "../errors.js";
-import { checkParent, decodeHead, encodeHead, type StateStore, type StoreCommit, type StoreHead } from "../store.js";
+import { StoreError } from "../protocol/errors.js";
+import { checkParent, decodeHead, encodeHead, type StateStore, type StoreCommit, type StoreHead } from "../store/store.js";
 
 export interface LmdbStoreOptions {
   /**

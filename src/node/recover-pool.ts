@@ -3,10 +3,10 @@
 
 import { Worker } from "node:worker_threads";
 import { availableParallelism } from "node:os";
-import { InvalidArgumentError } from "../errors.js";
+import { InvalidArgumentError } from "../protocol/errors.js";
 import { EIP712_TYPES, PRIMARY_TYPES, domainSeparator, type Eip712Domain } from "../protocol/eip712.js";
 import type { Hex, SignedTx } from "../protocol/types.js";
-import { nobleRecovery, recoverTransactionSigners, type RecoveryBackend } from "../signatures.js";
+import { nobleRecovery, recoverTransactionSigners, type RecoveryBackend } from "../protocol/signatures.js";
 import { nodeBackend, type NodeBackendName } from "./secp256k1-native.js";
 
 export interface RecoverPoolOptions {

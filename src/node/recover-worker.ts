@@ -2,8 +2,8 @@
 // the main thread uses (recoverTransactionSigners), so a job's answer — addresses, nulls, or the
 // typed error of its first malformed transaction — is the main thread's answer (SPEC §6.6).
 import { parentPort, workerData } from "node:worker_threads";
-import { recoverTransactionSigners, nobleRecovery } from "../signatures.js";
-import { L2EngineError } from "../errors.js";
+import { recoverTransactionSigners, nobleRecovery } from "../protocol/signatures.js";
+import { L2EngineError } from "../protocol/errors.js";
 import { nodeBackend, type NodeBackendName } from "./secp256k1-native.js";
 import type { Eip712Domain } from "../protocol/eip712.js";
 import type { SignedTx } from "../protocol/types.js";

@@ -4,7 +4,7 @@
 // entry falls back to libsecp256k1 in WASM — never to the package's own pure-JS fallback.
 
 import { createRequire } from "node:module";
-import type { RecoveryBackend } from "../signatures.js";
+import type { RecoveryBackend } from "../protocol/signatures.js";
 import { secp256k1WasmRecovery } from "./secp256k1-wasm.js";
 
 interface NativeBindings {

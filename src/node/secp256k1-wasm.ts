@@ -3,7 +3,7 @@
 // .wasm file, which needs bundler support the browser-safe core does not assume.
 
 import { recover } from "tiny-secp256k1";
-import type { RecoveryBackend } from "../signatures.js";
+import type { RecoveryBackend } from "../protocol/signatures.js";
 
 export const secp256k1WasmRecovery: RecoveryBackend = Object.freeze({
   name: "tiny-secp256k1",

@@ -2,8 +2,8 @@
 // the engine does not depend on a wallet library at run time; test/signatures.test.ts pins it to
 // viem's and ethers' encoders. Browser-safe: no Node built-ins.
 import { keccak_256 } from "@noble/hashes/sha3.js";
-import { fromHex } from "../bytes.js";
-import { InvalidArgumentError } from "../errors.js";
+import { fromHex } from "./bytes.js";
+import { InvalidArgumentError } from "./errors.js";
 import type { Hex, Tx, TxType } from "./types.js";
 
 /** `name` of the EIP-712 domain; part of every digest, so changing it invalidates all signatures. */

@@ -2,9 +2,9 @@
 // fault for every malformed input as the WASM verifier (checked in the same order).
 
 import { keccak_256 } from "@noble/hashes/sha3.js";
-import { flattenLeaves, HASH_BYTES } from "../bytes.js";
-import { ProofError } from "../errors.js";
-import { resolveShape, type TreeShape } from "../shape.js";
+import { flattenLeaves, HASH_BYTES } from "../protocol/bytes.js";
+import { ProofError } from "../protocol/errors.js";
+import { resolveShape, type TreeShape } from "../protocol/shape.js";
 import { bytesEqual, concat, referenceZeroHashes } from "./tree.js";
 
 /** Recomputes the root committed to by `proof` for the given leaf values (reference). */

@@ -3,9 +3,9 @@
 // nodes in one Map per level, dirty paths as Sets of indices.
 
 import { keccak_256 } from "@noble/hashes/sha3.js";
-import { checkBytes, flattenLeaves, HASH_BYTES } from "../bytes.js";
-import { checkLeafIndex, resolveShape, type ResolvedShape, type TreeShape } from "../shape.js";
-import { checkProofIndices, type MerkleTree } from "../tree.js";
+import { checkBytes, flattenLeaves, HASH_BYTES } from "../protocol/bytes.js";
+import { checkLeafIndex, resolveShape, type ResolvedShape, type TreeShape } from "../protocol/shape.js";
+import { checkProofIndices, type MerkleTree } from "../core/tree.js";
 
 /** Zero hashes Z[0..depth]: Z[0] = 32 zero bytes, Z[l+1] = keccak256(Z[l] repeated arity times). */
 export function referenceZeroHashes(shape: ResolvedShape): Uint8Array[] {

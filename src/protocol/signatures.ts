@@ -4,8 +4,8 @@ import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { keccak_256 } from "@noble/hashes/sha3.js";
 import { checkBytes, fromHex, toHex } from "./bytes.js";
 import { InvalidArgumentError } from "./errors.js";
-import { txDigest, type Eip712Domain } from "./protocol/eip712.js";
-import type { Hex, SignedTx, Tx } from "./protocol/types.js";
+import { txDigest, type Eip712Domain } from "./eip712.js";
+import type { Hex, SignedTx, Tx } from "./types.js";
 
 /** Order n of the secp256k1 group: r and s must lie in 1..n-1. */
 export const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;

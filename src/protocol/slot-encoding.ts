@@ -1,8 +1,8 @@
 // Byte encodings that commitments hash (docs/SPEC.md §4–5). Big-endian, as Solidity's
 // abi.encodePacked, so an L1 contract recomputes them without conversions.
 
-import { InvalidArgumentError } from "../errors.js";
-import { fromHex, toHex } from "../bytes.js";
+import { InvalidArgumentError } from "./errors.js";
+import { fromHex, toHex } from "./bytes.js";
 import { LP_TOKEN_FLAG, MAX_U128, MAX_U64, type Hex, type Slot, type Withdrawal } from "./types.js";
 
 export const SLOT_BYTES = 48;

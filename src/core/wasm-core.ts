@@ -1,8 +1,8 @@
-import { checkBytes, flattenLeaves, HASH_BYTES } from "./bytes.js";
-import { CoreInstance } from "./core/instance.js";
-import { statusError, STATUS_OK } from "./core/status.js";
-import { InvalidArgumentError } from "./errors.js";
-import { resolveShape, type TreeShape } from "./shape.js";
+import { checkBytes, flattenLeaves, HASH_BYTES } from "../protocol/bytes.js";
+import { CoreInstance } from "./instance.js";
+import { statusError, STATUS_OK } from "./status.js";
+import { InvalidArgumentError } from "../protocol/errors.js";
+import { resolveShape, type TreeShape } from "../protocol/shape.js";
 import { WasmMerkleTree } from "./tree.js";
 
 /** Largest input one keccak256 call accepts (bounds the core's input region). */

@@ -8,19 +8,18 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { keccak_256 } from "@noble/hashes/sha3.js";
-import { Chain, type ChainBatch } from "./chain.js";
-import { LmdbStore } from "./node/lmdb-store.js";
-import { toHex } from "./bytes.js";
-import { Challenger, Proposer, playBisection } from "./bisection.js";
-import { StepReferee, makeClaim } from "./referee.js";
-import { decodeBatch, encodeBatch } from "./codec.js";
-import { Engine } from "./engine.js";
-import { RecoverPool } from "./node/recover-pool.js";
-import { Reason, reasonName, type Batch, type Hex, type L1Message, type SignedTx, type Slot } from "./protocol/types.js";
-import { addressOf, signTransaction } from "./signatures.js";
-import { proveStep } from "./proof.js";
-import { decodeStepProof, encodeStepProof } from "./records.js";
-import { nodeRecovery } from "./node/secp256k1-native.js";
+import { Chain, type ChainBatch } from "../store/chain.js";
+import { LmdbStore } from "../node/lmdb-store.js";
+import { toHex } from "../protocol/bytes.js";
+import { Challenger, Proposer, playBisection } from "../dispute/bisection.js";
+import { StepReferee, makeClaim } from "../dispute/referee.js";
+import { decodeBatch, encodeBatch } from "../da/codec.js";
+import { Engine } from "../engine/engine.js";
+import { RecoverPool } from "../node/recover-pool.js";
+import { Reason, reasonName, type Batch, type Hex, type L1Message, type SignedTx, type Slot } from "../protocol/types.js";
+import { addressOf, signTransaction } from "../protocol/signatures.js";
+import { encodeStepProof, proveStep } from "../dispute/step-proof.js";
+import { nodeRecovery } from "../node/secp256k1-native.js";
 
 export interface DemoOptions {
   slots: number;
@@ -87,8 +86,8 @@ export async function rollupDemo(o: DemoOptions, progress: Progress): Promise<vo
   const nextOnInbox = (b: Batch): ChainBatch => ({ ...b, inbox: { start: chain.head.nextInbox, count: b.l1Messages.length } });
   line(`genesis: ${o.slots} slots committed to LMDB at ${dir}, state root ${genesisRoot} (${(performance.now() - t0).toFixed(0)} ms)`);
 
-  // ---- batch 0: two pools (token 1/2 and token 2/3), and the sequencer's fee slots
-  const feeSlots = TOKENS.map((_, t) => slotOf(USERS, t));
+  // ---- batch 0: two pools (token 1/2 and token 2/3), and the sequencer's fee pairs
+  const feePairs = TOKENS.map((token, t) => ({ token, slot: slotOf(USERS, t) }));
   const nonces = new Map<number, bigint>();
   const nextNonce = (slot: number) => {
     const n = nonces.get(slot) ?? 0n;
@@ -99,7 +98,7 @@ export async function rollupDemo(o: DemoOptions, progress: Progress): Promise<vo
     signTransaction({ type: "createPool", fromA: slotOf(u, u), fromB: slotOf(u, u + 1), amountA: 10n ** 24n, amountB: 10n ** 24n, feeBps: 30, nonce: nextNonce(slotOf(u, u)) }, keys[u]!, DOMAIN),
   );
   const pools = [o.slots, o.slots + 4];
-  const setup = chain.applyBatch(nextOnInbox({ feeSlots, l1Messages: [], txs: poolTxs }));
+  const setup = chain.applyBatch(nextOnInbox({ feePairs, l1Messages: [], txs: poolTxs }));
   if (!setup.receipts.every((r) => r.status === Reason.OK)) throw new Error("pool creation failed");
   line(`pools created at slots ${pools.join(" and ")} (token 1/2 and token 2/3, 0.30% fee)`);
 
@@ -137,7 +136,7 @@ export async function rollupDemo(o: DemoOptions, progress: Progress): Promise<vo
       signed++;
       if (signed % 250 === 0) progress("signing (wallet side)", signed, total);
     }
-    batches.push({ feeSlots, l1Messages, txs });
+    batches.push({ feePairs, l1Messages, txs });
   }
   progress("signing (wallet side)", total, total);
   line(`signed ${signed} transactions with ${USERS} keys (${((performance.now() - t0) / 1000).toFixed(1)} s, client-side work)`);
@@ -165,7 +164,7 @@ export async function rollupDemo(o: DemoOptions, progress: Progress): Promise<vo
       if (r.status === Reason.OK) ok++;
       else reasons.set(reasonName(r.status), (reasons.get(reasonName(r.status)) ?? 0) + 1);
     }
-    const bytes = encodeBatch({ feeSlots, inbox: onInbox.inbox, txs: batches[k]!.txs });
+    const bytes = encodeBatch({ feePairs, txs: batches[k]!.txs });
     if (json(decodeBatch(bytes).txs) !== json(batches[k]!.txs)) throw new Error("DA bytes did not decode to the batch");
     daBytes += bytes.length;
     progress("sequencing", k + 1, batches.length);
@@ -192,7 +191,7 @@ export async function rollupDemo(o: DemoOptions, progress: Progress): Promise<vo
   const honest = honestFork.traceBatch(batches[last]!, { signers: signersOf[last]! });
   honestFork.dispose();
   const liar = Engine.create({ genesis, ...DOMAIN });
-  liar.applyBatch({ feeSlots, l1Messages: [], txs: poolTxs });
+  liar.applyBatch({ feePairs, l1Messages: [], txs: poolTxs });
   for (let k = 0; k < last; k++) liar.applyBatch(batches[k]!, { signers: signersOf[k]! });
   const lastTxs = batches[last]!.txs;
   let victim = Math.floor(lastTxs.length / 2);
@@ -219,7 +218,7 @@ export async function rollupDemo(o: DemoOptions, progress: Progress): Promise<vo
   const proofBytes = encodeStepProof(proveStep(preLast, batches[last]!, step, { signers: signersOf[last]! }));
   const proveMs = performance.now() - t0;
   t0 = performance.now();
-  const verdict = referee.judgeStep({ batch: batches[last]!, step, agreed: dispute.pre, claimed: dispute.proposerPost, proof: decodeStepProof(proofBytes) });
+  const verdict = referee.judgeStep({ batch: batches[last]!, step, agreed: dispute.pre, claimed: dispute.proposerPost, proof: proofBytes });
   const verifyMs = performance.now() - t0;
   preLast.dispose();
   const convicted = verdict.convicted && verdict.post === dispute.challengerPost;

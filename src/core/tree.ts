@@ -1,8 +1,8 @@
-import { checkBytes, flattenLeaves, HASH_BYTES } from "./bytes.js";
-import { CoreInstance } from "./core/instance.js";
-import { statusError, STATUS_OK } from "./core/status.js";
-import { CapacityError, InvalidArgumentError } from "./errors.js";
-import { checkLeafIndex, MAX_LEAVES_IN_MEMORY, type ResolvedShape } from "./shape.js";
+import { checkBytes, flattenLeaves, HASH_BYTES } from "../protocol/bytes.js";
+import { CoreInstance } from "./instance.js";
+import { statusError, STATUS_OK } from "./status.js";
+import { CapacityError, InvalidArgumentError } from "../protocol/errors.js";
+import { checkLeafIndex, MAX_LEAVES_IN_MEMORY, type ResolvedShape } from "../protocol/shape.js";
 
 /**
  * A fixed-depth keccak256 Merkle tree with leaves addressed by index. Implemented by

@@ -1,14 +1,14 @@
 #!/usr/bin/env node
 // The `l2engine` command line. `l2engine demo` is the package's main job (`npm start`).
 
-import { L2EngineError } from "./errors.js";
+import { L2EngineError } from "../protocol/errors.js";
 import { rollupDemo } from "./demo.js";
-import { decodeBatch, encodeBatch, type DaBatch } from "./codec.js";
-import { UsageError, parseArgs } from "./cli/args.js";
-import { readBytes, readJson, toJson, writeFile } from "./cli/files.js";
-import { progress } from "./cli/progress.js";
-import { treeDemo } from "./cli/tree-demo.js";
-import { apply, inspect, proveStepCommand, trace, verifyStepCommand } from "./cli/chain-commands.js";
+import { decodeBatch, encodeBatch, type DaBatch } from "../da/codec.js";
+import { UsageError, parseArgs } from "./args.js";
+import { readBytes, readJson, toJson, writeFile } from "./files.js";
+import { progress } from "./progress.js";
+import { treeDemo } from "./tree-demo.js";
+import { apply, inspect, proveStepCommand, trace, verifyStepCommand } from "./chain-commands.js";
 
 const USAGE = `usage: l2engine <command> [options]
 
