@@ -3,7 +3,7 @@
 // can hand-compute what the verifier must return without going through the engine.
 import { keccak_256 } from "@noble/hashes/sha3.js";
 import type { Hex } from "viem";
-import { encodeSlot, fromHex, toHex, type L1Message, type SignedTx, type Slot, type StepProof } from "../../src/index.js";
+import { encodeSlot, fromHex, toHex, type L1Message, type SignedTx, type Slot } from "../../src/index.js";
 
 export const hex = (b: Uint8Array): Hex => `0x${toHex(b)}` as Hex;
 
@@ -80,17 +80,6 @@ export function flatProof(
   );
 }
 
-/** A v0 step proof of a batch with no fee slots, re-encoded as v1 (the two agree there, see the test). */
-export function flatFromV0(p: StepProof, appendsWithdrawal: boolean): Uint8Array {
-  if (p.feeSlots.length !== 0) throw new Error("only fee-slot-free v0 proofs carry over to v1 unchanged");
-  return flatProof(
-    { treeRoot: fromHex(p.treeRoot), slotCount: p.slotCount, withdrawalsRoot: fromHex(p.withdrawalsRoot), withdrawalCount: p.withdrawalCount, baseSlotCount: p.baseSlotCount, pairs: [] },
-    p.witness,
-    p.slotProof,
-    appendsWithdrawal ? p.withdrawalProof : undefined,
-  );
-}
-
 /** The Entry struct of contracts/L2Types.sol, as viem encodes it. */
 export interface EntryArg {
   txType: number;
@@ -136,11 +125,4 @@ export function messageOf(m: L1Message, timestamp: bigint): Uint8Array {
       ? concat(new Uint8Array([0]), fromHex(m.owner), be(m.token, 4), be(m.amount, 16), be(m.slot ?? 0xffffffff, 4))
       : concat(new Uint8Array([1]), fromHex(m.owner), be(m.slot, 4));
   return concat(body, be(timestamp, 8));
-}
-
-/** Whether a step appends a withdrawal (SPEC §6.1, §6.3): its proof then carries the withdrawal multiproof. */
-export function appendsWithdrawal(entry: L1Message | SignedTx | null, status: number): boolean {
-  if (entry === null) return false;
-  if ("kind" in entry) return entry.kind === "deposit" ? status !== 0 : status === 0;
-  return entry.type === "withdraw" && status === 0;
 }
