@@ -250,7 +250,7 @@ describe("l2engine apply / trace / prove-step / verify-step / inspect", async ()
     writeFileSync(file("notjson.json"), '{"feeSlots": [1], "txs": [}');
     writeFileSync(file("notobject.json"), "[1, 2]");
     writeFileSync(file("nofees.json"), json({ txs: [] }));
-    writeFileSync(file("txsobject.json"), json({ feeSlots: [], txs: {} }));
+    writeFileSync(file("txsobject.json"), json({ feePairs: [], txs: {} }));
     writeFileSync(file("bignum.json"), json(batch2).replace(`"nonce":"1"`, `"nonce":18446744073709551615`));
     writeFileSync(file("shortsig.json"), json({ ...batch2, txs: [batch2.txs[0], { ...batch2.txs[1], signature: batch2.txs[1]!.signature.slice(0, -2) }] }));
     writeFileSync(file("junk.bin"), new Uint8Array([0x99, 1, 2, 3]));
