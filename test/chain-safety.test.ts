@@ -244,7 +244,7 @@ describe("an unusable data directory is a StoreError, never a crash", () => {
   it("a regular file, a file named like one, a directory for data.mdb, a data.mdb that is not LMDB", () => {
     const dir = tempDir();
     const cases: [string, RegExp][] = [];
-    writeFileSync(join(dir, "batch.json"), '{"feeSlots":[]}\n');
+    writeFileSync(join(dir, "batch.json"), '{"feePairs":[]}\n');
     cases.push([join(dir, "batch.json"), /^StoreError IO the store path .*batch\.json is not a directory/]);
     writeFileSync(join(dir, "plain"), "x");
     cases.push([join(dir, "plain"), /^StoreError IO .*is not a directory/]);

@@ -51,13 +51,13 @@ describe("l2engine encode / decode", async () => {
   const key = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80" as const;
   const domain = { chainId: 1n, verifyingContract: "0x5fbdb2315678afecb367f032d93f642f64180aa3" as const };
   const tx = signTransaction({ type: "transfer", from: 3, to: 9, amount: 25n * 10n ** 17n, fee: 10n ** 14n, nonce: 4n }, key, domain);
-  const batch = { feeSlots: [0], inbox: { start: "41", count: 2 }, txs: [{ ...tx, amount: tx.amount.toString(), fee: tx.fee.toString(), nonce: tx.nonce.toString() }] };
+  const batch = { feePairs: [{ token: 1, slot: 0 }], txs: [{ ...tx, amount: tx.amount.toString(), fee: tx.fee.toString(), nonce: tx.nonce.toString() }] };
 
   it("round-trips a JSON batch through DA bytes", () => {
     writeFileSync(join(dir, "batch.json"), JSON.stringify(batch));
     const e = run("encode", join(dir, "batch.json"), join(dir, "batch.bin"));
     expect(e.status).toBe(0);
-    expect(e.stdout).toMatch(/^78 bytes written/); // 6 header + 2 types + 2 slots + 3 amounts + 1 nonce + 64
+    expect(e.stdout).toMatch(/^77 bytes written/); // 5 header (version, 1 pair: token 1 → slot 0, n) + 2 types + 2 slots + 3 amounts + 1 nonce + 64
     const d = run("decode", join(dir, "batch.bin"));
     expect(d.status).toBe(0);
     expect(JSON.parse(d.stdout)).toEqual(batch);
@@ -88,12 +88,12 @@ describe("l2engine encode / decode", async () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toBe(`l2engine: INVALID_ARGUMENT: ${join(dir, "round.json")}: txs[0].amount: a u128 must be a decimal string: the JSON number 1152921504606846977 is above 2^53 − 1 and would be rounded\n`);
     // the same value as a decimal string survives exactly; small numbers are accepted for convenience
-    const exact = { ...batch, inbox: { start: 41, count: 2 }, txs: [{ ...batch.txs[0], amount: "1152921504606846977", fee: 100000000000000, nonce: 4 }] };
+    const exact = { ...batch, txs: [{ ...batch.txs[0], amount: "1152921504606846977", fee: 100000000000000, nonce: 4 }] };
     writeFileSync(join(dir, "exact.json"), JSON.stringify(exact));
     expect(run("encode", join(dir, "exact.json"), join(dir, "exact.bin")).status).toBe(0);
     const d = run("decode", join(dir, "exact.bin"));
     expect(JSON.parse(d.stdout).txs[0]).toMatchObject({ amount: "1152921504606846977", fee: "100000000000000", nonce: "4" });
-    expect(JSON.parse(d.stdout).inbox).toEqual({ start: "41", count: 2 }); // the writer always emits strings
+    expect(JSON.parse(d.stdout).feePairs).toEqual([{ token: 1, slot: 0 }]); // u32s stay numbers; u64/u128 are always strings
   });
 
   it("encode, decode, help, tree-demo and unknown commands: every error path has its exit code", () => {
@@ -125,7 +125,7 @@ describe("l2engine apply / trace / prove-step / verify-step / inspect", async ()
   const { Engine } = await import("../src/engine/engine.js");
   const { encodeBatch } = await import("../src/da/codec.js");
   const { proveStep } = await import("../src/dispute/step-proof.js");
-  const { encodeStepProof } = await import("../src/store/records.js");
+  const { encodeStepProof } = await import("../src/dispute/step-proof.js");
   const dir = mkdtempSync(join(tmpdir(), "l2engine-cli-chain-"));
   const data = join(dir, "chain");
   const file = (name: string) => join(dir, name);
@@ -138,13 +138,13 @@ describe("l2engine apply / trace / prove-step / verify-step / inspect", async ()
     { owner: a, token: 2, balance: 5n * 10n ** 18n, nonce: 0n },
   ];
   const batch1 = {
-    feeSlots: [1],
+    feePairs: [{ token: 1, slot: 1 }],
     inbox: { start: 0n, count: 1 }, // the first L1 inbox message
     l1Messages: [{ kind: "deposit" as const, owner: b, token: 2, amount: 7n * 10n ** 17n }],
     txs: [signTransaction({ type: "transfer", from: 0, to: 1, amount: 3n * 10n ** 18n, fee: 10n ** 15n, nonce: 0n }, keys[0], domain)],
   };
   const batch2 = {
-    feeSlots: [1],
+    feePairs: [{ token: 1, slot: 1 }],
     l1Messages: [],
     txs: [
       signTransaction({ type: "transfer", from: 0, to: 1, amount: 10n ** 18n, fee: 10n ** 15n, nonce: 1n }, keys[0], domain),
@@ -175,10 +175,14 @@ describe("l2engine apply / trace / prove-step / verify-step / inspect", async ()
   });
 
   it("a malformed batch exits 1 and leaves the chain as it was", () => {
-    writeFileSync(file("bad.json"), json({ ...batch2, feeSlots: new Array(17).fill(1) }));
+    writeFileSync(file("bad.json"), json({ ...batch2, feePairs: Array.from({ length: 17 }, (_, token) => ({ token, slot: 1 })) }));
     const r = run("apply", file("bad.json"), "--data-dir", data);
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/^l2engine: INVALID_ARGUMENT: batch.feeSlots: at most 16 fee slots/);
+    expect(r.stderr).toMatch(/^l2engine: INVALID_ARGUMENT: batch.feePairs: at most 16 fee pairs/);
+    writeFileSync(file("bad.json"), json({ ...batch2, feePairs: [{ token: 2, slot: 1 }, { token: 1, slot: 1 }] }));
+    const order = run("apply", file("bad.json"), "--data-dir", data);
+    expect(order.status).toBe(1);
+    expect(order.stderr).toMatch(/^l2engine: INVALID_ARGUMENT: batch.feePairs\[1\].token must be greater than batch.feePairs\[0\].token/);
     expect(JSON.parse(run("inspect", "--data-dir", data).stdout).batchCount).toBe(1);
   });
 
@@ -189,23 +193,23 @@ describe("l2engine apply / trace / prove-step / verify-step / inspect", async ()
     expect(trace.traceRoot).toBe(t2.traceRoot);
     expect(trace.steps).toEqual(t2.steps);
     expect(JSON.parse(run("inspect", "--data-dir", data).stdout).batchCount).toBe(1); // not committed
-    const p = run("prove-step", file("batch2.json"), "--data-dir", data, "--step", "1", "--out", file("p.msgpack"));
+    const p = run("prove-step", file("batch2.json"), "--data-dir", data, "--step", "1", "--out", file("p.bin"));
     expect(p.status).toBe(0);
     expect(p.stdout).toMatch(/step 1 \(tx\) of batch 2: \d+-byte proof/);
-    const args = [file("p.msgpack"), file("batch2.json"), "--chain-id", "1", "--contract", domain.verifyingContract, "--step", "1", "--agreed", t2.steps[1]!];
+    const args = [file("p.bin"), file("batch2.json"), "--chain-id", "1", "--contract", domain.verifyingContract, "--step", "1", "--agreed", t2.steps[1]!];
     const v = run("verify-step", ...args, "--claimed", t2.steps[2]!);
     expect(v.status).toBe(0);
     expect(JSON.parse(v.stdout)).toMatchObject({ step: 1, kind: "tx", status: "OK", pre: t2.steps[1], post: t2.steps[2] });
     const wrong = run("verify-step", ...args, "--claimed", t2.steps[3]!);
     expect(wrong.status).toBe(3);
     expect(wrong.stderr).toMatch(/CONVICTED/);
-    const info = JSON.parse(run("inspect", file("p.msgpack")).stdout);
-    expect(info).toMatchObject({ format: "step proof", witness: [1] }); // the withdrawal from slot 1 (also the fee slot)
+    const info = JSON.parse(run("inspect", file("p.bin")).stdout);
+    expect(info).toMatchObject({ format: "step proof", witness: [1] }); // the withdrawal touches slot 1 alone (no fee slot in a witness)
     // a damaged proof is a typed error, never a verdict
-    const bytes = readFileSync(file("p.msgpack"));
+    const bytes = readFileSync(file("p.bin"));
     bytes[bytes.length - 5] = bytes[bytes.length - 5]! ^ 0x40;
-    writeFileSync(file("bad.msgpack"), bytes);
-    const bad = run("verify-step", file("bad.msgpack"), ...args.slice(1), "--claimed", t2.steps[3]!);
+    writeFileSync(file("bad.bin"), bytes);
+    const bad = run("verify-step", file("bad.bin"), ...args.slice(1), "--claimed", t2.steps[3]!);
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/^l2engine: (PROOF_INVALID|DECODE_FAILED): /);
     expect(run("verify-step", ...args.slice(0, 2), "--contract", domain.verifyingContract, "--step", "1", "--agreed", t2.steps[1]!).status).toBe(2); // no --chain-id
@@ -215,29 +219,29 @@ describe("l2engine apply / trace / prove-step / verify-step / inspect", async ()
     const args = [file("batch2.json"), "--chain-id", "1", "--contract", domain.verifyingContract, "--step", "1"];
     // a proof of the same step built on another state (the genesis, before batch 1) — honest for that state
     const other = Engine.create({ genesis: slots, ...domain });
-    writeFileSync(file("invented.msgpack"), encodeStepProof(proveStep(other, batch2, 1)));
+    writeFileSync(file("invented.bin"), encodeStepProof(proveStep(other, batch2, 1)));
     other.dispose();
     for (const claimed of [t2.steps[2]!, t2.steps[3]!]) {
-      const r = run("verify-step", file("invented.msgpack"), ...args, "--agreed", t2.steps[1]!, "--claimed", claimed);
+      const r = run("verify-step", file("invented.bin"), ...args, "--agreed", t2.steps[1]!, "--claimed", claimed);
       expect(r.status, claimed).toBe(1);
       expect(r.stderr).toMatch(/PROOF_INVALID: the proof starts at/);
     }
     // a referee for another chain id refuses instead of convicting the honest proposer
     const chain7 = ["--chain-id", "7", ...args.slice(3)];
-    const w = run("verify-step", file("p.msgpack"), file("batch2.json"), ...chain7, "--agreed", t2.steps[1]!, "--claimed", t2.steps[2]!);
+    const w = run("verify-step", file("p.bin"), file("batch2.json"), ...chain7, "--agreed", t2.steps[1]!, "--claimed", t2.steps[2]!);
     expect(w.status).toBe(1);
     expect(w.stderr).not.toMatch(/CONVICTED/);
     // malformed commitments are bad usage, not a conviction
     for (const bad of [["--claimed", "0x1234"], ["--agreed", "zz"]]) {
-      const r = run("verify-step", file("p.msgpack"), ...args, "--agreed", t2.steps[1]!, "--claimed", t2.steps[2]!, ...bad);
+      const r = run("verify-step", file("p.bin"), ...args, "--agreed", t2.steps[1]!, "--claimed", t2.steps[2]!, ...bad);
       expect(r.status, bad.join(" ")).toBe(2);
       expect(r.stderr).not.toMatch(/CONVICTED/);
     }
-    expect(run("verify-step", file("p.msgpack"), ...args).status).toBe(2); // no --agreed
+    expect(run("verify-step", file("p.bin"), ...args).status).toBe(2); // no --agreed
   });
 
   it("applies DA bytes and inspects them", () => {
-    writeFileSync(file("batch2.bin"), encodeBatch({ feeSlots: batch2.feeSlots, inbox: { start: 1n, count: 0 }, txs: batch2.txs }));
+    writeFileSync(file("batch2.bin"), encodeBatch({ feePairs: batch2.feePairs, txs: batch2.txs }));
     const info = JSON.parse(run("inspect", file("batch2.bin")).stdout);
     expect(info).toMatchObject({ format: "DA v1", txs: 2, types: { transfer: 1, withdraw: 1 } });
     const r = run("apply", file("batch2.bin"), "--data-dir", data);
@@ -247,7 +251,7 @@ describe("l2engine apply / trace / prove-step / verify-step / inspect", async ()
   });
 
   it("every chain command: invalid content exits 1 naming the file and field, bad usage exits 2", () => {
-    writeFileSync(file("notjson.json"), '{"feeSlots": [1], "txs": [}');
+    writeFileSync(file("notjson.json"), '{"feePairs": [1], "txs": [}');
     writeFileSync(file("notobject.json"), "[1, 2]");
     writeFileSync(file("nofees.json"), json({ txs: [] }));
     writeFileSync(file("txsobject.json"), json({ feePairs: [], txs: {} }));
@@ -255,9 +259,9 @@ describe("l2engine apply / trace / prove-step / verify-step / inspect", async ()
     writeFileSync(file("shortsig.json"), json({ ...batch2, txs: [batch2.txs[0], { ...batch2.txs[1], signature: batch2.txs[1]!.signature.slice(0, -2) }] }));
     writeFileSync(file("junk.bin"), new Uint8Array([0x99, 1, 2, 3]));
     const content: Array<[string, RegExp]> = [
-      ["notjson.json", /notjson\.json: not valid JSON \(a JSON batch \(\{ feeSlots, inbox, l1Messages, txs \}\)\): line 1, column 27: unexpected character "\}"/],
+      ["notjson.json", /notjson\.json: not valid JSON \(a JSON batch \(\{ feePairs, inbox, l1Messages, txs \}\)\): line 1, column 27: unexpected character "\}"/],
       ["notobject.json", /notobject\.json: a batch must be a JSON object/],
-      ["nofees.json", /nofees\.json: feeSlots: must be an array/],
+      ["nofees.json", /nofees\.json: feePairs: must be an array/],
       ["txsobject.json", /txsobject\.json: txs: must be an array/],
       ["bignum.json", /bignum\.json: txs\[0\]\.nonce: a u64 must be a decimal string: the JSON number 18446744073709551615/],
     ];
@@ -329,7 +333,7 @@ describe("l2engine apply / trace / prove-step / verify-step / inspect", async ()
     writeFileSync(file("genesis-big.json"), json({ ...big, slots }));
     writeFileSync(file("genesis-bignum.json"), json({ ...big, slots }).replace(`"${big.chainId}"`, String(big.chainId)));
     writeFileSync(file("genesis-broken.json"), json({ ...big, slots }).slice(0, -1));
-    const signed = { feeSlots: [1], l1Messages: [], txs: [signTransaction({ type: "transfer", from: 0, to: 1, amount: 5n, fee: 1n, nonce: 0n }, keys[0], big)] };
+    const signed = { feePairs: [{ token: 1, slot: 1 }], l1Messages: [], txs: [signTransaction({ type: "transfer", from: 0, to: 1, amount: 5n, fee: 1n, nonce: 0n }, keys[0], big)] };
     writeFileSync(file("batch-big.json"), json(signed));
     for (const [g, message] of [
       ["genesis-bignum.json", /genesis-bignum\.json: chainId: a chain id \(uint256\) must be a decimal string: the JSON number 18446744073709551617/],

@@ -56,7 +56,7 @@ export function readJson<T>(file: string, what: string): T {
 }
 
 /**
- * A batch file's JSON `{ feeSlots, l1Messages?, txs? }`, checked down to the three arrays; the
+ * A batch file's JSON `{ feePairs, inbox?, l1Messages?, txs? }`, checked down to the three arrays; the
  * engine checks the entries and names them.
  * @throws UsageError if the file cannot be read; FileInputError if its content is invalid.
  */

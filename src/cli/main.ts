@@ -30,9 +30,9 @@ commands:
               recovered with libsecp256k1
   trace <batch> --data-dir DIR [--out trace.json]
               the step commitments and trace root of a batch on the current state (not committed)
-  prove-step <batch> --data-dir DIR --step N --out proof.msgpack
+  prove-step <batch> --data-dir DIR --step N --out proof.bin
               the one-step proof of step N of a batch on the current state (the batch's pre-state)
-  verify-step <proof.msgpack> <batch> --chain-id N --contract 0x… [--claimed 0x…]
+  verify-step <proof.bin> <batch> --chain-id N --contract 0x… [--claimed 0x…]
               re-execute the proven step statelessly and print the pre and post commitments;
               with --claimed, exit 3 when the claimed post-commitment is wrong
   inspect --data-dir DIR [--slot N | --batch N | --owner 0x…]
@@ -40,7 +40,7 @@ commands:
   inspect <file>
               what a DA file or a step-proof file holds
   encode <batch.json> <out.bin>
-              DA bytes of a batch given as JSON ({ feeSlots, inbox: { start, count }, txs })
+              DA bytes of a batch given as JSON ({ feePairs: [{ token, slot }], txs })
   decode <in.bin>
               the batch in DA bytes as JSON on stdout (undecodable bytes: exit 1 with the reason;
               by the derivation rule such a batch is empty)
@@ -48,11 +48,12 @@ commands:
               --leaves N (default 1048576)  --batches N (20)  --batch-size N (10000)  --seed N (1)
   help        show this text
 
-files: a <batch> is JSON { feeSlots, inbox: { start, count }, l1Messages, txs } (apply needs the
-inbox range when there are L1 messages), or DA bytes when it has no L1 messages. In every JSON file
-read or written, u64/u128 fields (amounts, fees, balances, nonces, inbox start, chainId, minShares,
-…) are decimal strings; a JSON number above 2^53 - 1 anywhere is refused, since JSON readers round
-it. Results and traces are JSON; proofs are msgpack (SPEC §11.5).
+files: a <batch> is JSON { feePairs, inbox: { start, count }, l1Messages, txs } (fee pairs
+[{ token, slot }] with tokens increasing; apply needs the inbox range when there are L1 messages),
+or DA bytes (fee pairs and transactions; no L1 messages). In every JSON file read or written,
+u64/u128 fields (amounts, fees, balances, nonces, inbox start, chainId, minShares, …) are decimal
+strings; a JSON number above 2^53 - 1 anywhere is refused, since JSON readers round it. Results and
+traces are JSON; proofs are the flat binary an L1 verifier reads (SPEC §11.5).
 
 exit codes:
   0  ok
