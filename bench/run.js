@@ -25,9 +25,9 @@ const stepProofs = proofSuites({ quick }, engine.wasm, engine.pools);
 results.push(...engine.results, ...recovery.results, ...stepProofs.results);
 const codec = codecSuites({ quick });
 results.push(...codec.results);
-const store = storeSuites({ quick });
+const store = await storeSuites({ quick });
 const capacity = capacitySuites({ quick });
-const extras = { ...engine.extras, ...recovery.extras, ...capacity.extras, ...stepProofs.extras };
+const extras = { ...engine.extras, ...recovery.extras, ...capacity.extras, ...stepProofs.extras, ...store.extras };
 
 const find = (suiteStart, name) => {
   const r = results.find((x) => x.suite.startsWith(suiteStart) && x.name === name);

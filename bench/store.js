@@ -1,16 +1,25 @@
 // The durable store: reopening a chain from LMDB (the issue's target: a 1M-slot state in under a
-// second) with stored leaves vs rehashing every slot, and what committing each batch costs on top
-// of executing it. Wall-clock samples (median of several runs): benchmark.js is built for
-// operations that take micro- to milliseconds, not half a second of setup each.
+// second) with stored leaves vs rehashing every slot, what committing each batch costs on top of
+// executing it (rate and bytes written per commit), and the durable node end to end: DA bytes of
+// signed transfers decoded, recovered on every core, applied and committed with fsync. Wall-clock
+// samples (median of several runs): benchmark.js is built for operations that take micro- to
+// milliseconds, not half a second of setup each. Run alone with `node bench/store.js [--quick]`.
 
-import { mkdtempSync, rmSync, statSync, readdirSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdtempSync, rmSync, statSync, readdirSync, readFileSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
-import { Chain, LmdbStore } from "../dist/node.js";
+import { pathToFileURL } from "node:url";
+import { signRecoverable } from "tiny-secp256k1";
+import {
+  Chain, LmdbStore, RecoverPool, addressOf, decodeBatch, encodeBatch, fromHex, recoverTransactionSigner, secp256k1NativeRecovery, nodeRecovery, toHex, txDigest,
+} from "../dist/node.js";
 
 const DOMAIN = { chainId: 1n, verifyingContract: "0x" + "22".repeat(20) };
 const OWNERS = 1000;
-const ADDRS = Array.from({ length: OWNERS }, (_, i) => "0x" + "ab" + (i + 1).toString(16).padStart(38, "0"));
+const KEYS = Array.from({ length: OWNERS }, (_, i) => fromHex("0x" + (i + 1).toString(16).padStart(64, "0")));
+const ADDRS = KEYS.map((k) => addressOf(`0x${toHex(k)}`));
+/** Slots 2k and 2k + 1 belong to owner k % OWNERS and hold tokens 1 and 2. */
+const ownerOf = (slot) => Math.floor(slot / 2) % OWNERS;
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const time = (fn) => {
@@ -19,7 +28,16 @@ const time = (fn) => {
   return [performance.now() - t0, v];
 };
 
-/** Transfer batches over distinct slots, each valid after the previous (nonces counted here). */
+/** Bytes this process has handed to write(2) so far: LMDB writes its pages with pwrite, not through the map. */
+function writtenBytes() {
+  try {
+    return Number(/wchar:\s*(\d+)/.exec(readFileSync("/proc/self/io", "utf8"))[1]);
+  } catch {
+    return NaN; // not Linux
+  }
+}
+
+/** Transfer batches over spread-out slots, each valid after the previous (nonces counted here). */
 function transferBatches(slots, count, size) {
   const nonces = new Map();
   const out = [];
@@ -30,36 +48,46 @@ function transferBatches(slots, count, size) {
       const from = ((b * size + i) * 7919) % (slots - 2);
       const nonce = nonces.get(from) ?? 0n;
       nonces.set(from, nonce + 1n);
-      txs.push({ type: "transfer", from, to: (from * 31 + 2) % (slots - 2), amount: 1n, fee: 0n, nonce, signature: "0x" });
-      signers.push(ADDRS[from % OWNERS]);
+      let to = (from * 31 + 2 + b) % (slots - 2);
+      if ((to - from) % 2 !== 0) to = to === 0 ? 2 : to - 1; // same token: same parity
+      txs.push({ type: "transfer", from, to, amount: 1n, fee: 0n, nonce, signature: "0x" });
+      signers.push(ADDRS[ownerOf(from)]);
     }
-    // a transfer needs both slots to hold one token: keep `to` on the same parity as `from`
-    for (const tx of txs) if ((tx.to - tx.from) % 2 !== 0) tx.to = tx.to === 0 ? 2 : tx.to - 1;
     out.push({ batch: { feePairs: [], l1Messages: [], txs }, signers });
   }
   return out;
+}
+
+/** Signs like signTransaction, with libsecp256k1 for speed (bench setup only): low-s, v = 27/28. */
+function fastSign(tx) {
+  const { signature, recoveryId } = signRecoverable(txDigest(tx, DOMAIN), KEYS[ownerOf(tx.from)]);
+  return { ...tx, signature: `0x${toHex(signature)}${(27 + recoveryId).toString(16)}` };
 }
 
 function diskBytes(dir) {
   return readdirSync(dir).reduce((n, f) => n + statSync(join(dir, f)).size, 0);
 }
 
-export function storeSuites({ quick }) {
+const genesisOf = (slots) => Array.from({ length: slots }, (_, i) => ({ owner: ADDRS[ownerOf(i)], token: 1 + (i % 2), balance: 10n ** 24n + BigInt(i), nonce: 0n }));
+const onInbox = (chain, batch) => ({ ...batch, inbox: { start: chain.head.nextInbox, count: batch.l1Messages.length } });
+
+export async function storeSuites({ quick }) {
   const slots = quick ? 1 << 17 : 1 << 20;
-  console.log(`\n## LMDB store: ${slots} slots`);
+  console.log(`\n## LMDB store: ${slots} slots (fsync on)`);
   const dir = mkdtempSync(join(tmpdir(), "l2engine-bench-store-"));
+  const extras = {};
   try {
-    const genesis = Array.from({ length: slots }, (_, i) => ({ owner: ADDRS[i % OWNERS], token: 1 + (i % 2), balance: 10n ** 24n + BigInt(i), nonce: 0n }));
+    const genesis = genesisOf(slots);
     const [genesisMs, root] = time(() => {
       const chain = Chain.open({ store: LmdbStore.open(dir), genesis, ...DOMAIN });
       const r = chain.head.stateRoot;
       chain.close();
       return r;
     });
-    const reopen = (verify) =>
+    const reopen = (verify, want = root) =>
       time(() => {
         const chain = Chain.open({ store: LmdbStore.open(dir), ...DOMAIN, verify });
-        if (chain.state.stateRoot() !== root) throw new Error("reopened to another root");
+        if (chain.state.stateRoot() !== want) throw new Error("reopened to another root");
         chain.close();
       })[0];
     reopen("leaves"); // compile the core and warm the page cache once
@@ -72,39 +100,135 @@ export function storeSuites({ quick }) {
     // commit cost: the same batches on the chain and on a fork of its engine that never commits
     const chain = Chain.open({ store: LmdbStore.open(dir), ...DOMAIN });
     const engine = chain.state.fork();
-    const batches = transferBatches(slots, quick ? 3 : 8, 10_000);
+    const batches = transferBatches(slots, quick ? 8 : 24, 10_000);
     let engineMs = 0;
     let chainMs = 0;
+    let maxCommitMs = 0;
+    const w0 = writtenBytes();
     for (const { batch, signers } of batches) {
       const [e, r1] = time(() => engine.applyBatch(batch, { signers }));
-      const [c, r2] = time(() => chain.applyBatch({ ...batch, inbox: { start: chain.head.nextInbox, count: batch.l1Messages.length } }, { signers }));
+      const [c, r2] = time(() => chain.applyBatch(onInbox(chain, batch), { signers }));
       if (r1.postStateRoot !== r2.postStateRoot || r1.receipts.some((r) => r.status !== 0)) throw new Error("store bench batches diverged or failed");
       engineMs += e;
       chainMs += c;
+      maxCommitMs = Math.max(maxCommitMs, c - e);
     }
+    const writePerCommit = (writtenBytes() - w0) / batches.length;
     const txs = batches.length * 10_000;
     const engineRate = (txs / engineMs) * 1000;
     const chainRate = (txs / chainMs) * 1000;
-    console.log(`  10k-transfer batches, engine only                ${(engineRate / 1000).toFixed(1)}k tx/s`);
-    console.log(`  the same through Chain (execute + LMDB commit)   ${(chainRate / 1000).toFixed(1)}k tx/s`);
+    const lastRoot = chain.head.stateRoot;
     engine.dispose();
     chain.close();
+    console.log(`  ${batches.length} 10k-transfer batches, engine only           ${(engineRate / 1000).toFixed(1)}k tx/s`);
+    console.log(`  the same through Chain (execute + LMDB commit)   ${(chainRate / 1000).toFixed(1)}k tx/s = ${(chainRate / engineRate).toFixed(2)} × engine`);
+    console.log(`  bytes written per commit                         ${(writePerCommit / 2 ** 20).toFixed(1)} MiB (slowest commit ≈ ${maxCommitMs.toFixed(0)} ms over execution)`);
+    // reopen after the batches: whatever the store holds besides the pages is read back too
+    const after = Array.from({ length: quick ? 3 : 5 }, () => reopen("leaves", lastRoot));
+    console.log(`  reopen after the batches                         ${median(after).toFixed(0)} ms median (${after.map((x) => x.toFixed(0)).join(", ")})`);
     const bytes = diskBytes(dir);
     console.log(`  database size                                    ${(bytes / 2 ** 20).toFixed(0)} MiB (${(bytes / slots).toFixed(0)} B/slot)`);
+    Object.assign(extras, {
+      "store.commitTxPerSecond": chainRate,
+      "store.engineTxPerSecond": engineRate,
+      "store.commitOverEngine": chainRate / engineRate,
+      "store.writeBytesPerCommit": writePerCommit,
+      "store.reopenMs": Math.max(median(leaves), median(after)),
+    });
+    const durable = await durableEndToEnd({ quick }, slots);
+    Object.assign(extras, durable);
     return {
       store: {
         slots,
         genesisCommitMs: genesisMs,
         reopenLeavesMs: leaves,
         reopenFullMs: full,
+        reopenAfterBatchesMs: after,
         reopenLeavesMedianMs: median(leaves),
         reopenFullMedianMs: median(full),
         applyEngineTxPerSecond: engineRate,
         applyChainTxPerSecond: chainRate,
+        writeBytesPerCommit: writePerCommit,
         databaseBytes: bytes,
       },
+      extras,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The durable node's real path: DA bytes of signed transfers → decoded → signers recovered on a
+ * RecoverPool of every core (batch k+1 while batch k executes and commits) → applied → committed
+ * with fsync, on a fresh chain of `slots` slots. Efficiency is against cores × the single-core
+ * recovery rate of the pool's backend, measured here in the same run.
+ */
+async function durableEndToEnd({ quick }, slots) {
+  const size = 10_000;
+  const rounds = quick ? 3 : 6;
+  const cores = availableParallelism();
+  const dir = mkdtempSync(join(tmpdir(), "l2engine-bench-durable-"));
+  try {
+    console.log(`\n## durable end to end: DA bytes → decode → recover (${cores} workers, ${nodeRecovery.name}) → apply → LMDB commit, ${rounds} × ${size} transfers on ${slots} slots`);
+    const stride = Math.floor(slots / size);
+    const t0 = performance.now();
+    const posted = Array.from({ length: rounds }, (_, k) => {
+      const txs = Array.from({ length: size }, (_, i) => {
+        const from = i * stride;
+        const to = ((from * 7919 + 2 * k + 2) % (slots / 2)) * 2 + (from % 2);
+        return fastSign({ type: "transfer", from, to, amount: 1n, fee: 0n, nonce: BigInt(k) });
+      });
+      return encodeBatch({ feePairs: [], txs });
+    });
+    console.log(`  signed and encoded in ${((performance.now() - t0) / 1000).toFixed(1)} s; ${(posted[0].length / size).toFixed(1)} DA bytes per transfer`);
+    // the pool's backend alone on this thread: the ceiling each worker could reach
+    const sample = decodeBatch(posted[0]).txs;
+    const backend = secp256k1NativeRecovery ?? nodeRecovery;
+    let n = 0;
+    const r0 = performance.now();
+    while (performance.now() - r0 < (quick ? 700 : 2000)) recoverTransactionSigner(sample[n++ % size], DOMAIN, backend);
+    const single = (n / (performance.now() - r0)) * 1000;
+    console.log(`  single-core recovery (${backend.name})             ${(single / 1000).toFixed(1)}k tx/s`);
+
+    const chain = Chain.open({ store: LmdbStore.open(dir), genesis: genesisOf(slots), ...DOMAIN, recovery: nodeRecovery });
+    const pool = new RecoverPool({ domain: DOMAIN, threads: cores });
+    await pool.recover(sample.slice(0, 2000)); // warm the workers (JIT, binary load)
+    const start = performance.now();
+    const decode = (k) => decodeBatch(posted[k]);
+    let next = decode(0);
+    let pending = pool.recover(next.txs);
+    let ok = 0;
+    for (let k = 0; k < rounds; k++) {
+      const batch = { feePairs: next.feePairs, l1Messages: [], txs: next.txs };
+      const signers = await pending;
+      if (k + 1 < rounds) {
+        next = decode(k + 1);
+        pending = pool.recover(next.txs);
+      }
+      const res = chain.applyBatch(onInbox(chain, batch), { signers });
+      ok += res.receipts.filter((x) => x.status === 0).length;
+    }
+    const rate = (rounds * size) / ((performance.now() - start) / 1000);
+    await pool.close();
+    chain.close();
+    if (ok !== rounds * size) throw new Error(`durable end to end: only ${ok}/${rounds * size} transfers succeeded`);
+    const efficiency = rate / (cores * single);
+    console.log(`  end to end, durable                              ${(rate / 1000).toFixed(1)}k tx/s = ${(efficiency * 100).toFixed(0)}% of ${cores} × ${(single / 1000).toFixed(1)}k`);
+    return {
+      "endToEnd.durable.txPerSecond": rate,
+      "endToEnd.durable.efficiency": efficiency,
+      "endToEnd.durable.cores": cores,
+      "endToEnd.durable.singleCoreRecoveryTxPerSecond": single,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const quick = process.argv.includes("--quick");
+  const { extras } = await storeSuites({ quick });
+  console.log("\n## extras");
+  for (const [k, v] of Object.entries(extras)) console.log(`  ${k.padEnd(48)} ${Number.isInteger(v) ? v : v.toFixed(3)}`);
 }
