@@ -25,7 +25,7 @@ import { Tree, treeNew, treeFree, ensureLeafStored, writeLeaf, commit } from "./
 import { u32ListNew, u32ListReserve } from "./buffers";
 import {
   State, SLOT_BYTES, S_BALANCE, S_NONCE, S_TOKEN, S_OWNER, MAX_FEE_SLOTS, slotPtr, reserveSlots, markDirty, appendSlot,
-  flushDirtySlots,
+  flushDirtySlots, checkSlot,
 } from "./slots";
 import {
   lo, hi, set128, copy128, isZero128, lt128, add128, sub128, mulSmall128, mulDiv, isqrtProduct,
@@ -648,6 +648,61 @@ function stepCommitment(r: Run, out: usize): void {
   }
   keccak256(CONTEXT_INPUT, 36 + <usize>r.feeCount * FEE_ENTRY_BYTES, STEP_INPUT + 68);
   keccak256(STEP_INPUT, 100, out);
+}
+
+/** No slot failed its first-touch check. */
+export const NO_CORRUPT_SLOT: u32 = 0xffffffff;
+
+/** Checks `i` if it exists (a slot the batch would create has nothing stored to check). */
+@inline function firstTouchOk(s: State, i: u32): bool {
+  return i >= s.slotCount || checkSlot(s, i);
+}
+
+/**
+ * The first-touch check of a batch, before its first entry runs (D38): every existing slot the
+ * batch may read — the fee pairs' slots, each L1 message's slot, each transaction's named slots
+ * and a pool entry's three pool slots (the SPEC §6 "touched" set, read from the input) — that was
+ * loaded with a trusted leaf and not yet checked is hashed and compared with its leaf. Returns the
+ * first slot whose record does not match (the state is untouched: nothing ran yet), or
+ * NO_CORRUPT_SLOT. Costs nothing when every slot is checked (no store, or verify: "full").
+ */
+export function firstTouch(s: State, input: usize): u32 {
+  if (s.uncheckedSlots == 0) return NO_CORRUPT_SLOT;
+  const feeCount = min<u32>(load<u32>(input, 0), MAX_FEE_SLOTS), l1Count = load<u32>(input, 4), txCount = load<u32>(input, 8);
+  const feePairs = input + BATCH_HEADER_BYTES;
+  for (let k: u32 = 0; k < feeCount; k++) {
+    const slot = load<u32>(feePairs + (<usize>k << 3), 4);
+    if (!firstTouchOk(s, slot)) return slot;
+  }
+  const l1Records = feePairs + <usize>load<u32>(input, 0) * FEE_PAIR_BYTES;
+  for (let i: u32 = 0; i < l1Count; i++) {
+    const m = l1Records + <usize>i * L1_RECORD_BYTES;
+    // a deposit reads its slot only when it names one; a forced exit always does
+    if (load<u8>(m + L1_KIND) != 0 || load<u8>(m + L1_HAS_SLOT) != 0) {
+      const slot = load<u32>(m + L1_SLOT);
+      if (!firstTouchOk(s, slot)) return slot;
+    }
+  }
+  const txRecords = l1Records + <usize>l1Count * L1_RECORD_BYTES;
+  for (let i: u32 = 0; i < txCount; i++) {
+    const tx = txRecords + <usize>i * TX_RECORD_BYTES;
+    const type = load<u8>(tx + TX_TYPE);
+    // named slot fields per type (assembly/engine.ts apply*): transfer, createPool 2; transferToNew,
+    // withdraw 1; swap 3; add/removeLiquidity 4; pool entries name the pool first
+    const named: u32 = type == 1 || type == 2 ? 1 : type == 0 || type == 3 ? 2 : type == 6 ? 3 : 4;
+    for (let f: u32 = 0; f < named; f++) {
+      const slot = load<u32>(tx + TX_F0 + (<usize>f << 2));
+      if (!firstTouchOk(s, slot)) return slot;
+    }
+    if (type >= 4) {
+      const pool = load<u32>(tx + TX_F0);
+      if (pool < 0xfffffffe) {
+        if (!firstTouchOk(s, pool + 1)) return pool + 1;
+        if (!firstTouchOk(s, pool + 2)) return pool + 2;
+      }
+    }
+  }
+  return NO_CORRUPT_SLOT;
 }
 
 /**

@@ -8,7 +8,7 @@ import {
   readLeaf, commit, MAX_CAPACITY_LOG2, tryTreeClone, trimAfterCommit,
 } from "./tree";
 import { proofSize, proofWrite, proofComputeRoot as computeRoot } from "./multiproof";
-import { OK, ERR_BAD_SHAPE, ERR_CAPACITY, ERR_INDEX_RANGE } from "./status";
+import { OK, ERR_BAD_SHAPE, ERR_CAPACITY, ERR_INDEX_RANGE, ERR_CORRUPT_SLOT } from "./status";
 import { copyHash, tryAlloc, MAX_ALLOC_BYTES } from "./common";
 
 const ioInput = new Scratch();
@@ -147,9 +147,11 @@ export function proofComputeRoot(
 
 import {
   State, SLOT_BYTES, reserveSlots, reserveDirty, markDirty, slotPtr, flushDirtySlots, S_OWNER, tryStateNew, freeSlotChunks,
-  trimIdle, chunkEntry, chunkCapacity, MAX_SLOT_CHUNKS, SLOT_CHUNK_LOG2,
+  trimIdle, chunkEntry, chunkCapacity, MAX_SLOT_CHUNKS, SLOT_CHUNK_LOG2, markUnchecked, clearUnchecked, checkSlot,
 } from "./slots";
-import { applyBatch, outputBytes, stateRoot, ERR_BAD_FEE_SLOTS, ERR_NO_MEMORY, verifyStep as verifyStepCore } from "./engine";
+import {
+  applyBatch, outputBytes, stateRoot, firstTouch, ERR_BAD_FEE_SLOTS, ERR_NO_MEMORY, NO_CORRUPT_SLOT, verifyStep as verifyStepCore,
+} from "./engine";
 
 /** A new empty engine, or 0 when it does not fit in memory. */
 export function engineNew(): usize {
@@ -171,6 +173,7 @@ function engineFreeParts(s: State): void {
   if (changetype<usize>(s.tree) != 0) freeTree(s.tree);
   if (s.chunks != 0) freeSlotChunks(s);
   if (changetype<usize>(s.dirty) != 0) u32ListFree(s.dirty);
+  clearUnchecked(s);
   heap.free(changetype<usize>(s));
 }
 
@@ -215,6 +218,18 @@ export function engineFork(engine: usize): usize {
   }
   c.slotCount = s.slotCount;
   c.slotCapacity = s.slotCapacity;
+  if (s.unchecked != 0) {
+    // a fork inherits the unchecked slots: its own first touch checks them again
+    const bytes = <usize>((s.uncheckedSlots + 31) >> 5) << 2;
+    const bits = tryAlloc(bytes);
+    if (bits == 0) {
+      engineFreeParts(c);
+      return 0;
+    }
+    memory.copy(bits, s.unchecked, bytes);
+    c.unchecked = bits;
+    c.uncheckedSlots = s.uncheckedSlots;
+  }
   return changetype<usize>(c);
 }
 
@@ -244,10 +259,14 @@ export function engineSlotCount(engine: usize): u32 {
   return changetype<State>(engine).slotCount;
 }
 
-/** Copies slot `index`'s 48-byte record to `out`; ERR_INDEX_RANGE if it does not exist. */
+/**
+ * Copies slot `index`'s 48-byte record to `out`; ERR_INDEX_RANGE if it does not exist,
+ * ERR_CORRUPT_SLOT if its first-touch check fails (see firstTouch).
+ */
 export function engineGetSlot(engine: usize, index: u32, out: usize): i32 {
   const s = changetype<State>(engine);
   if (index >= s.slotCount) return ERR_INDEX_RANGE;
+  if (!checkSlot(s, index)) return ERR_CORRUPT_SLOT;
   memory.copy(out, slotPtr(s, index), SLOT_BYTES);
   return OK;
 }
@@ -300,6 +319,7 @@ export function engineRehashAll(engine: usize): i32 {
   const s = changetype<State>(engine);
   if (!reserveDirty(s, s.slotCount)) return ERR_CAPACITY;
   for (let i: u32 = 0; i < s.slotCount; i++) markDirty(s, i);
+  clearUnchecked(s); // every leaf now comes from its record
   return OK;
 }
 
@@ -322,6 +342,8 @@ export function engineLoadPages(engine: usize, pages: usize, count: u32, pageSlo
   if (count == 0) return OK;
   if (pageSlots == 0) return ERR_INDEX_RANGE;
   if (!reserveSlots(s, count)) return ERR_CAPACITY; // also the tree and its dirty list
+  // the leaves are taken on trust: each record is checked against its leaf at first touch
+  if (!markUnchecked(s, s.slotCount, count)) return ERR_CAPACITY;
   let at = pages;
   let done: u32 = 0;
   while (done < count) {
@@ -373,6 +395,11 @@ export function engineApplyBatch(engine: usize, input: usize): usize {
   const entries = <u32>entries64;
   const out = tryReserve(ioOutput, outputBytes(feeCount, entries, (load<u32>(input, 12) & 1) != 0));
   if (out == 0 || !reserveDirty(s, entries64 * 8 + feeCount)) return APPLY_REFUSED;
+  const corrupt = firstTouch(s, input);
+  if (corrupt != NO_CORRUPT_SLOT) {
+    corruptSlot = corrupt;
+    return APPLY_CORRUPT;
+  }
   const status = applyBatch(s, input, out);
   trimIdle(s);
   if (status == ERR_NO_MEMORY) return APPLY_REFUSED;
@@ -384,6 +411,17 @@ export function engineApplyBatch(engine: usize, input: usize): usize {
  * untouched). Never an output address: those are 8-byte aligned.
  */
 export const APPLY_REFUSED: usize = 1;
+/**
+ * What engineApplyBatch returns when a slot the batch would read fails its first-touch check
+ * (state untouched); engineCorruptSlot names the slot.
+ */
+export const APPLY_CORRUPT: usize = 2;
+let corruptSlot: u32 = 0;
+
+/** The slot whose first-touch check failed in the last APPLY_CORRUPT answer. */
+export function engineCorruptSlot(): u32 {
+  return corruptSlot;
+}
 
 /** Multiproof of slot leaves in the state tree (commits first); see treeProve. */
 export function engineProve(engine: usize, indices: usize, count: u32): i32 {

@@ -8,7 +8,7 @@
 import { tryAlloc, freeBytes } from "./common";
 import { U32List, u32ListPush, u32ListReserve, u32ListTrim } from "./buffers";
 import { keccak256x48 } from "./keccak";
-import { Tree, ensureLeafStored, writeLeaf, radixSort, reserveSortScratch, trimAfterCommit } from "./tree";
+import { Tree, ensureLeafStored, writeLeaf, readLeaf, radixSort, reserveSortScratch, trimAfterCommit } from "./tree";
 import { OK } from "./status";
 
 /** Bytes of a slot record as exchanged with JS. */
@@ -52,6 +52,13 @@ export class State {
   sparse: usize = 0;
   /** Set when a step touched a slot its witness did not include. */
   missing: u32 = 0;
+  /**
+   * Bitmap over slots [0, uncheckedSlots): bit i set = slot i was loaded from a store with its
+   * leaf taken on trust and its record not yet hashed against it (first-touch check, D38). 0
+   * when nothing was loaded that way; slots at or past uncheckedSlots are always checked.
+   */
+  unchecked: usize = 0;
+  uncheckedSlots: u32 = 0;
 }
 
 @inline export function slotPtr(s: State, index: u32): usize {
@@ -157,6 +164,60 @@ export function tryStateNew(tree: Tree): State {
   s.tree = tree;
   s.chunks = chunks;
   return s;
+}
+
+/**
+ * Marks slots [first, first + count) as loaded unchecked, growing the bitmap to cover them; false
+ * (nothing marked) when it does not fit. Slots below `first` that the bitmap did not cover yet
+ * stay checked: they were created or hashed in this core.
+ */
+export function markUnchecked(s: State, first: u32, count: u32): bool {
+  if (count == 0) return true;
+  const end = first + count;
+  const words = (end + 31) >> 5;
+  const haveWords = (s.uncheckedSlots + 31) >> 5;
+  if (s.unchecked == 0 || words > haveWords) {
+    const grown = tryAlloc(<usize>max<u32>(words, haveWords * 2) << 2);
+    if (grown == 0) return false;
+    memory.fill(grown, 0, <usize>max<u32>(words, haveWords * 2) << 2);
+    if (s.unchecked != 0) {
+      memory.copy(grown, s.unchecked, <usize>haveWords << 2);
+      freeBytes(s.unchecked);
+    }
+    s.unchecked = grown;
+  }
+  for (let i = first; i < end; i++) {
+    const word = s.unchecked + (<usize>(i >> 5) << 2);
+    store<u32>(word, load<u32>(word) | (<u32>1 << (i & 31)));
+  }
+  if (end > s.uncheckedSlots) s.uncheckedSlots = end;
+  return true;
+}
+
+/** Forgets every unchecked mark (all leaves are about to be recomputed from their records). */
+export function clearUnchecked(s: State): void {
+  if (s.unchecked != 0) freeBytes(s.unchecked);
+  s.unchecked = 0;
+  s.uncheckedSlots = 0;
+}
+
+/**
+ * The first-touch check: a slot loaded with a trusted leaf is hashed once, the first time it is
+ * about to be read, and compared with that leaf. False when the record does not hash to its
+ * leaf (the stored record was damaged); true, and the slot marked checked, otherwise.
+ */
+export function checkSlot(s: State, i: u32): bool {
+  if (i >= s.uncheckedSlots) return true;
+  const word = s.unchecked + (<usize>(i >> 5) << 2);
+  const bit = <u32>1 << (i & 31);
+  const w = load<u32>(word);
+  if ((w & bit) == 0) return true;
+  slotLeaf(slotPtr(s, i), LEAF);
+  const stored = readLeaf(s.tree, i);
+  if (load<u64>(LEAF) != load<u64>(stored) || load<u64>(LEAF, 8) != load<u64>(stored, 8) ||
+      load<u64>(LEAF, 16) != load<u64>(stored, 16) || load<u64>(LEAF, 24) != load<u64>(stored, 24)) return false;
+  store<u32>(word, w & ~bit);
+  return true;
 }
 
 /** Frees the slot chunks and the chunk table (not the tree or the dirty list). */

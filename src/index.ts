@@ -67,9 +67,9 @@ export {
 } from "./protocol/l1-records.js";
 
 // ---- durable state (the LMDB store is in l2engine/node) ----
-export { Chain, changedPages, type ChainOptions, type ChainState, type ChainBatch, type InboxRange } from "./store/chain.js";
+export { Chain, changedPages, changedSlots, checkpointLimit, type ChainOptions, type ChainState, type ChainBatch, type InboxRange } from "./store/chain.js";
 export {
-  MemoryStore, PAGE_SLOTS, STORE_FORMAT, type StateStore, type StoreHead, type StoredBatch, type StoreCommit,
+  MemoryStore, PAGE_SLOTS, LOG_ENTRY_BYTES, STORE_FORMAT, type StateStore, type StoreHead, type StoredBatch, type StoreCommit,
 } from "./store/store.js";
 
 // ---- deprecated: the reference implementation, now the l2engine/reference entry ----

@@ -153,20 +153,21 @@ describe("store format", () => {
     Chain.open({ store, genesis: w.genesis, ...DOMAIN }).close();
     const head = store.readHead()!;
     expect(head.format).toBe(STORE_FORMAT);
-    expect(STORE_FORMAT).toBe(3);
+    expect(STORE_FORMAT).toBe(4);
     // format 1: the same head without the inbox position and the genesis root
     const v1 = packRecord(
       { format: "u32", chainId: "u128", verifyingContract: "address", batchCount: "u32", stateRoot: "hash", treeRoot: "hash", slotCount: "u32" },
       { ...head, format: 1 },
     );
-    // format 2: stored fee slots instead of fee pairs (D30); format 4: a later layout
-    for (const bytes of [v1, encodeHead({ ...head, format: 2 }), encodeHead({ ...head, format: 4 })]) {
+    // format 2: stored fee slots instead of fee pairs (D30); 3: whole pages per commit, no log
+    // (D38); format 5: a later layout
+    for (const bytes of [v1, encodeHead({ ...head, format: 2 }), encodeHead({ ...head, format: 3 }), encodeHead({ ...head, format: 5 })]) {
       const err = caught(() => decodeHead(bytes));
       expect(err).toBeInstanceOf(StoreError);
       expect((err as StoreError).fault).toBe("FORMAT");
-      expect(err.message).toMatch(/layout format [124]; this version reads format 3/);
+      expect(err.message).toMatch(/layout format [1235]; this version reads format 4/);
     }
-    const old: StateStore = { ...store, readHead: () => decodeHead(v1), readPage: (i) => store.readPage(i), readBatch: (n) => store.readBatch(n), commit: () => {}, close: () => {} };
+    const old: StateStore = { ...store, readHead: () => decodeHead(v1), readPage: (i) => store.readPage(i), readLog: (n) => store.readLog(n), readBatch: (n) => store.readBatch(n), commit: () => {}, close: () => {} };
     expect(caught(() => Chain.open({ store: old, ...DOMAIN }))).toMatchObject({ fault: "FORMAT" });
     expect(caught(() => decodeHead(encodeHead({ ...head, nextInbox: 1n << 64n })))).toMatchObject({ fault: "CORRUPT" });
   });
@@ -196,7 +197,7 @@ describe("one writer per store, in this process", () => {
   it("a genesis commit on a store another chain has just created is CONFLICT", () => {
     const inner = new MemoryStore();
     // a store that reads empty, as it did before another writer created the chain in it
-    const late: StateStore = { readHead: () => undefined, readPage: (i) => inner.readPage(i), readBatch: (n) => inner.readBatch(n), commit: (c) => inner.commit(c), close: () => {} };
+    const late: StateStore = { readHead: () => undefined, readPage: (i) => inner.readPage(i), readLog: (n) => inner.readLog(n), readBatch: (n) => inner.readBatch(n), commit: (c) => inner.commit(c), close: () => {} };
     Chain.open({ store: inner, genesis: w.genesis, ...DOMAIN }).close();
     expect(caught(() => Chain.open({ store: late, genesis: [], ...DOMAIN }))).toMatchObject({ fault: "CONFLICT" });
     expect(inner.readHead()!.stateRoot).toBe(w.roots[0]);

@@ -12,7 +12,8 @@ import { Engine } from "../src/engine/engine.js";
 import { StoreError, InvalidArgumentError } from "../src/protocol/errors.js";
 import { MemoryStore, PAGE_SLOTS, type StateStore, type StoreCommit } from "../src/store/store.js";
 import { LmdbStore } from "../src/node/lmdb-store.js";
-import type { Hex, Slot } from "../src/protocol/types.js";
+import type { Hex, SignedTx, Slot } from "../src/protocol/types.js";
+type Transfer = Extract<SignedTx, { type: "transfer" }>;
 import { Rng, generateBatch, genesis as makeGenesis } from "./workload.js";
 
 const DOMAIN = { chainId: 31337n, verifyingContract: "0x5fbdb2315678afecb367f032d93f642f64180aa3" as Hex };
@@ -137,6 +138,7 @@ describe("Chain failure paths", () => {
     const flaky: StateStore = {
       readHead: () => inner.readHead(),
       readPage: (i) => inner.readPage(i),
+      readLog: (n) => inner.readLog(n),
       readBatch: (n) => inner.readBatch(n),
       commit: (c: StoreCommit) => {
         if (fail) throw new Error("disk full");
@@ -201,6 +203,77 @@ describe("Chain failure paths", () => {
     const err = openError(dir, "full");
     expect(err.fault).toBe("CORRUPT");
     expect(err.message).toMatch(/slots hash to/);
+  });
+
+  /** A one-transfer batch between two slots of one token, neither in `avoid`, valid at genesis. */
+  function transferAvoiding(avoid: number[], inbox: bigint): { batch: ChainBatch; signers: Hex[] } {
+    const ok = (i: number) => !avoid.includes(i) && w.genesis[i]!.balance > 0n && w.genesis[i]!.balance < (1n << 128n) - 1n;
+    const from = w.genesis.findIndex((_, i) => ok(i));
+    const to = w.genesis.findIndex((s, i) => i !== from && ok(i) && s.token === w.genesis[from]!.token);
+    const tx = { type: "transfer" as const, from, to, amount: 1n, fee: 0n, nonce: w.genesis[from]!.nonce, signature: "0x" as Hex };
+    return { batch: { feePairs: [], l1Messages: [], txs: [tx], inbox: { start: inbox, count: 0 } }, signers: [w.genesis[from]!.owner] };
+  }
+  const corruptFault = (fn: () => unknown): StoreError => {
+    try {
+      fn();
+    } catch (e) {
+      return e as StoreError;
+    }
+    throw new Error("no error");
+  };
+
+  it("a damaged record (leaf intact) opens, but the first batch or read touching it is StoreError CORRUPT naming it, with nothing executed", () => {
+    const dir = tempDir();
+    Chain.open({ store: LmdbStore.open(dir), genesis: w.genesis, ...DOMAIN }).close();
+    damage(dir, 6 * 48); // the low balance byte of slot 54's record, not its leaf
+    const chain = Chain.open({ store: LmdbStore.open(dir), ...DOMAIN }); // the leaves alone agree with the root
+    const head = { ...chain.head };
+    // a transfer into slot 54: the check runs before the entry's own checks (whatever its token)
+    const valid = transferAvoiding([54], 0n);
+    const into54 = { ...(valid.batch.txs[0] as Transfer), to: 54 };
+    const touching = { batch: { ...valid.batch, txs: [into54] }, signers: valid.signers };
+    let err = corruptFault(() => chain.applyBatch(touching.batch, { signers: touching.signers }));
+    expect(err).toBeInstanceOf(StoreError);
+    expect(err.fault).toBe("CORRUPT");
+    expect(err.message).toMatch(/stored slot 54: its record does not hash to its stored leaf/);
+    expect(chain.head).toEqual(head);
+    expect(chain.state.stateRoot()).toBe(head.stateRoot);
+    expect(chain.state.getSlot(into54.from).nonce).toBe(w.genesis[into54.from]!.nonce); // not consumed
+    err = corruptFault(() => chain.state.getSlot(54));
+    expect(err.fault).toBe("CORRUPT");
+    // a batch that does not read slot 54 runs and commits; slot 54 stays refused
+    expect(chain.applyBatch(valid.batch, { signers: valid.signers }).receipts[0]!.status).toBe(0);
+    expect(chain.head.batchCount).toBe(1);
+    const from54 = { ...into54, from: 54, to: into54.from, nonce: w.genesis[54]!.nonce };
+    expect(corruptFault(() => chain.applyBatch({ ...valid.batch, txs: [from54] }, { signers: [w.genesis[54]!.owner] })).message).toMatch(/slot 54/);
+    expect(chain.head.batchCount).toBe(1);
+    chain.close();
+    // a fork inherits the unchecked mark; verify: "full" refuses the store at open instead
+    const reopened = Chain.open({ store: LmdbStore.open(dir), ...DOMAIN });
+    const fork = reopened.state.fork();
+    expect(corruptFault(() => fork.getSlot(54)).fault).toBe("CORRUPT");
+    fork.dispose();
+    reopened.close();
+    expect(openError(dir, "full").fault).toBe("CORRUPT");
+  });
+
+  it("a damaged record in the log is caught at first touch too", () => {
+    const dir = tempDir();
+    let chain = Chain.open({ store: LmdbStore.open(dir), genesis: w.genesis, ...DOMAIN });
+    const first = transferAvoiding([], 0n);
+    chain.applyBatch(first.batch, { signers: first.signers });
+    expect(chain.head.checkpoint).toBe(0); // one transfer: logged, not checkpointed
+    chain.close();
+    const env = open({ path: dir, maxDbs: 4, compression: false });
+    const log = env.openDB<Uint8Array, number>({ name: "log", encoding: "binary", keyEncoding: "uint32" });
+    const record = Uint8Array.from(log.getBinary(1)!);
+    const slot = new DataView(record.buffer).getUint32(0, true);
+    record[4 + 16] = record[4 + 16]! ^ 1; // the slot's nonce, in its logged record
+    log.putSync(1, record);
+    void env.close();
+    chain = Chain.open({ store: LmdbStore.open(dir), ...DOMAIN });
+    expect(corruptFault(() => chain.state.getSlot(slot)).message).toMatch(new RegExp(`stored slot ${slot}:`));
+    chain.close();
   });
 
   it("refuses a store with a missing or truncated page, and reads pages only where slots are", () => {

@@ -46,6 +46,7 @@ export interface CoreExports {
   engineFindOwner(engine: number, owner: number, out: number, max: number): number;
   engineOutputBytes(feeCount: number, entries: number): number;
   engineApplyBatch(engine: number, input: number): number;
+  engineCorruptSlot(): number;
   engineProve(engine: number, indices: number, count: number): number;
   proofComputeRoot(
     arityLog2: number, depth: number, proof: number, proofLen: number, leaves: number, leafCount: number, outRoot: number,
@@ -84,7 +85,7 @@ function readAsString(memory: WebAssembly.Memory, ptr: number): string {
 /** Exports that return an address or a size (wasm32 usize), never a negative status. */
 const USIZE_RESULTS = [
   "ioIn", "ioOut", "ioMaxBytes", "treeNew", "engineNew", "engineFork", "engineApplyBatch", "engineVerifyStep",
-  "engineOutputBytes",
+  "engineOutputBytes", "engineCorruptSlot",
 ] as const;
 
 /**

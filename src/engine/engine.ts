@@ -4,7 +4,7 @@ import { fromHex, toHex, HASH_BYTES } from "../protocol/bytes.js";
 import { WasmCore } from "../core/wasm-core.js";
 import { CoreInstance } from "../core/instance.js";
 import { statusError } from "../core/status.js";
-import { CapacityError, InvalidArgumentError } from "../protocol/errors.js";
+import { CapacityError, InvalidArgumentError, StoreError } from "../protocol/errors.js";
 import {
   checkFeePairs, decodeBatchOutput, encodeBatchInput, readSlotRecord, writeSlotRecord, L1_RECORD_BYTES, SLOT_RECORD_BYTES,
 } from "./flat.js";
@@ -17,6 +17,15 @@ import { STATE_TREE_SHAPE, resolveShape } from "../protocol/shape.js";
 
 /** engineApplyBatch's answer when a batch's bookkeeping does not fit in memory (assembly/index.ts). */
 const APPLY_REFUSED = 1;
+/** engineApplyBatch's answer when a slot it would read fails its first-touch check (D38). */
+const APPLY_CORRUPT = 2;
+/** engineGetSlot's status for the same (assembly/status.ts). */
+const ERR_CORRUPT_SLOT = -10;
+
+/** The typed error of a stored slot record that does not hash to its stored leaf. */
+function corruptSlotError(index: number): StoreError {
+  return new StoreError("CORRUPT", `stored slot ${index}: its record does not hash to its stored leaf (damaged store); nothing was executed — reopen with verify: "full" to find every such slot`);
+}
 
 /** Most fee pairs a batch may list (SPEC §5.1). */
 export const MAX_FEE_SLOTS = MAX_FEE_PAIRS;
@@ -122,8 +131,10 @@ export class Engine {
   /**
    * An engine of `slotCount` slots read page by page as a store keeps them (see
    * {@link Engine.readSlotPages}): `page(p)` returns page p. The stored leaves are taken as they
-   * are and only inner nodes are hashed; call {@link Engine.rehashLeaves} to recompute the leaves
-   * from the records too. Compare the resulting root with one you trust.
+   * are and only inner nodes are hashed; each slot's record is checked against its leaf the first
+   * time a batch or getSlot reads it (StoreError CORRUPT on a mismatch), or call
+   * {@link Engine.rehashLeaves} to recompute every leaf from its record at once. Compare the
+   * resulting root with one you trust.
    */
   static fromSlotPages(
     slotCount: number,
@@ -316,11 +327,13 @@ export class Engine {
     if (!Number.isInteger(index) || index < 0 || index >= this.slotCount()) {
       throw new InvalidArgumentError(`slot ${String(index)} does not exist (slot count ${this.slotCount()})`);
     }
-    return this.instance.call((x) => {
+    const slot = this.instance.call((x) => {
       const out = this.instance.reserveInput(SLOT_RECORD_BYTES);
-      x.engineGetSlot(handle, index, out);
+      if (x.engineGetSlot(handle, index, out) === ERR_CORRUPT_SLOT) return undefined;
       return readSlotRecord(this.instance.bytes(), out);
     });
+    if (slot === undefined) throw corruptSlotError(index);
+    return slot;
   }
 
   /** Indices of every slot `owner` holds, ascending (a linear scan in the core). */
@@ -384,6 +397,9 @@ export class Engine {
    * (SPEC §5.1). Throws InvalidArgumentError — with the state untouched — only when the batch
    * object itself is malformed (a field of the wrong type or range, more than 16 fee pairs or
    * tokens not strictly increasing, more than MAX_BATCH_ENTRIES entries): nothing DA bytes derive to.
+   * @throws StoreError CORRUPT, with the state untouched, when the engine was loaded by
+   * {@link Engine.fromSlotPages} and a slot the batch reads has a record that does not hash to its
+   * loaded leaf (each loaded slot is checked once, at its first touch; {@link Engine.getSlot} too).
    */
   applyBatch(batch: Batch, options: ApplyOptions = {}): BatchResult {
     return this.run(batch, options, false).result;
@@ -415,12 +431,14 @@ export class Engine {
       this.instance.bytes().set(input, ptr);
       const out = x.engineApplyBatch(handle, ptr);
       if (out === APPLY_REFUSED) return APPLY_REFUSED;
+      if (out === APPLY_CORRUPT) return { corrupt: x.engineCorruptSlot() };
       return out !== 0 ? decodeBatchOutput(this.instance.bytes(), out, entries, pairs.length, trace) : null;
     });
     if (decoded === APPLY_REFUSED) {
       throw new CapacityError(`batch: the output and bookkeeping of ${entries} entries do not fit in the core's memory`);
     }
     if (decoded === null) throw new InvalidArgumentError(`batch.feePairs: at most ${MAX_FEE_SLOTS} fee pairs per batch`);
+    if ("corrupt" in decoded) throw corruptSlotError(decoded.corrupt);
     return { steps: decoded.steps, result: {
       preStateRoot: decoded.preStateRoot,
       postStateRoot: decoded.stateRoot,

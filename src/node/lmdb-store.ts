@@ -57,6 +57,7 @@ export class LmdbStore implements StateStore {
     private readonly root: RootDatabase,
     private readonly meta: Database<Uint8Array, string>,
     private readonly pages: Database<Uint8Array, number>,
+    private readonly log: Database<Uint8Array, number>,
     private readonly batches: Database<Uint8Array, number>,
     private readonly lockedDir: string,
   ) {}
@@ -79,8 +80,9 @@ export class LmdbStore implements StateStore {
       const root = open({ path: dir, noSubdir: false, maxDbs: 4, compression: false, noSync: options.noSync ?? false });
       const meta = root.openDB<Uint8Array, string>({ name: "meta", encoding: "binary" });
       const pages = root.openDB<Uint8Array, number>({ name: "pages", encoding: "binary", keyEncoding: "uint32" });
+      const log = root.openDB<Uint8Array, number>({ name: "log", encoding: "binary", keyEncoding: "uint32" });
       const batches = root.openDB<Uint8Array, number>({ name: "batches", encoding: "binary", keyEncoding: "uint32" });
-      return new LmdbStore(root, meta, pages, batches, dir);
+      return new LmdbStore(root, meta, pages, log, batches, dir);
     } catch (e) {
       releaseLock(dir);
       throw new StoreError("IO", `cannot open the LMDB store at ${path}: ${(e as Error).message}`, e);
@@ -99,6 +101,11 @@ export class LmdbStore implements StateStore {
     return fast && Uint8Array.prototype.subarray.call(fast, 0, fast.length);
   }
 
+  readLog(number: number): Uint8Array | undefined {
+    const fast = this.read(() => this.log.getBinaryFast(number));
+    return fast && Uint8Array.prototype.subarray.call(fast, 0, fast.length);
+  }
+
   readBatch(number: number): Uint8Array | undefined {
     return this.read(() => this.batches.getBinary(number));
   }
@@ -112,6 +119,8 @@ export class LmdbStore implements StateStore {
         // and the writes below (a throw aborts the transaction)
         checkParent(this.meta.getBinary(HEAD_KEY), c.parent);
         for (const [index, bytes] of c.pages) this.pages.putSync(index, bytes);
+        for (const number of c.dropLog ?? []) this.log.removeSync(number);
+        if (c.log) this.log.putSync(c.log.number, c.log.entries);
         if (c.batch) this.batches.putSync(c.batch.number, c.batch.record);
         this.meta.putSync(HEAD_KEY, head);
       });

@@ -1,6 +1,6 @@
 // A chain: an engine whose every applied batch is committed to a store in one transaction, and
-// which reopens from that store without replaying history (restore the slot pages, recompute the
-// root, compare it with the committed one).
+// which reopens from that store without replaying history (restore the slot pages with the log
+// laid over them, recompute the root, compare it with the committed one).
 
 import { Engine, type ApplyOptions, type EngineOptions } from "../engine/engine.js";
 import { ChainError, InvalidArgumentError, L2EngineError, StoreError } from "../protocol/errors.js";
@@ -8,9 +8,25 @@ import { normalizeAddress } from "../protocol/slot-encoding.js";
 import { MAX_U64, type Batch, type BatchResult, type FeePair, type Hex, type Slot } from "../protocol/types.js";
 import type { InboxRange } from "../da/codec.js";
 import {
-  PAGE_SLOTS, STORE_FORMAT, decodeStoredBatch, encodeStoredBatch,
+  LOG_ENTRY_BYTES, PAGE_SLOTS, STORE_FORMAT, decodeStoredBatch, encodeStoredBatch,
   type StateStore, type StoreHead, type StoredBatch,
 } from "./store.js";
+
+/** The slots the log holds since the last checkpoint, and the pages they sit in. */
+interface LogState {
+  slots: number;
+  pages: Set<number>;
+}
+
+/**
+ * A commit checkpoints (rewrites the pages its log covers, drops the log) instead of logging once
+ * the log would hold more than this many slot entries: a quarter of the state, so a checkpoint
+ * rewrites at most every page once per slotCount / 4 changed slots, and a reopen reads at most
+ * 84 B × slotCount / 4 of log on top of the pages (docs/DECISIONS.md D38).
+ */
+export function checkpointLimit(slotCount: number): number {
+  return Math.max(PAGE_SLOTS, Math.ceil(slotCount / 4));
+}
 
 export interface ChainOptions extends Omit<EngineOptions, "genesis"> {
   /** Where the state lives: an LmdbStore (l2engine/node) or a MemoryStore. */
@@ -55,10 +71,12 @@ export type ChainState = Pick<
 export class Chain {
   private engine: Engine;
   private current: StoreHead;
+  private log: LogState;
   private closed = false;
 
-  private constructor(private readonly store: StateStore, private readonly options: ChainOptions, engine: Engine, head: StoreHead) {
-    this.engine = engine;
+  private constructor(private readonly store: StateStore, private readonly options: ChainOptions, restored: Restored, head: StoreHead) {
+    this.engine = restored.engine;
+    this.log = restored.log;
     this.current = head;
   }
 
@@ -94,10 +112,10 @@ export class Chain {
         const root = engine.stateRoot();
         const head: StoreHead = {
           format: STORE_FORMAT, chainId, verifyingContract, batchCount: 0, stateRoot: root, treeRoot: engine.treeRoot(), slotCount: count,
-          nextInbox: 0n, genesisRoot: root,
+          nextInbox: 0n, genesisRoot: root, checkpoint: 0, pageSlotCount: count,
         };
         store.commit({ parent: undefined, head, pages: pagesOf(engine, allPages(count)) });
-        return new Chain(store, options, engine, head);
+        return new Chain(store, options, { engine, log: { slots: 0, pages: new Set() } }, head);
       } catch (e) {
         engine.dispose();
         throw wrapStoreError(e);
@@ -142,15 +160,31 @@ export class Chain {
     const before = this.engine.slotCount();
     const result = this.engine.applyBatch(batch, options);
     const number = this.current.batchCount + 1;
-    const head: StoreHead = {
+    let head: StoreHead = {
       ...this.current, batchCount: number, stateRoot: result.postStateRoot, treeRoot: result.postTreeRoot, slotCount: result.slotCount,
       nextInbox: inbox.start + BigInt(inbox.count),
     };
+    let log: LogState;
     try {
       const feePairs = batch.feePairs.map((p) => ({ token: p.token, slot: p.slot }));
       const record = encodeStoredBatch({ number, feePairs, inboxStart: inbox.start, l1MessageCount: inbox.count, txCount: batch.txs.length, result });
-      const pages = pagesOf(this.engine, changedPages(result, feePairs, before));
-      this.store.commit({ parent: this.current, head, pages, batch: { number, record } });
+      const changed = changedSlots(result, feePairs, before);
+      if (this.log.slots + changed.length > checkpointLimit(result.slotCount)) {
+        // checkpoint: the pages the log covers, and this batch's, take the log's place
+        const pages = new Set(this.log.pages);
+        for (const slot of changed) pages.add(Math.floor(slot / PAGE_SLOTS));
+        const dropLog = Array.from({ length: number - 1 - this.current.checkpoint }, (_, i) => this.current.checkpoint + 1 + i);
+        head = { ...head, checkpoint: number, pageSlotCount: result.slotCount };
+        const written = pagesOf(this.engine, [...pages].sort((a, b) => a - b));
+        this.store.commit({ parent: this.current, head, pages: written, dropLog, batch: { number, record } });
+        log = { slots: 0, pages: new Set() };
+      } else {
+        const entries = logEntries(this.engine, changed);
+        this.store.commit({ parent: this.current, head, pages: new Map(), log: { number, entries }, batch: { number, record } });
+        log = this.log;
+        log.slots += changed.length;
+        for (const slot of changed) log.pages.add(Math.floor(slot / PAGE_SLOTS));
+      }
     } catch (e) {
       // the engine is ahead of the store: put it back where the store is, or, when the store no
       // longer is where this chain left it (another writer) or cannot be read, close the chain
@@ -159,7 +193,9 @@ export class Chain {
       const conflict = e instanceof StoreError && e.fault === "CONFLICT";
       try {
         if (conflict) throw e;
-        this.engine = restore(this.store, this.current, { ...failed.domain, core: this.options.core, recovery: this.options.recovery });
+        const restored = restore(this.store, this.current, { ...failed.domain, core: this.options.core, recovery: this.options.recovery });
+        this.engine = restored.engine;
+        this.log = restored.log;
       } catch {
         this.shutdown();
       }
@@ -167,6 +203,7 @@ export class Chain {
       throw wrapStoreError(e);
     }
     this.current = head;
+    this.log = log;
     return result;
   }
 
@@ -195,12 +232,21 @@ export class Chain {
   }
 }
 
-/** Rebuilds the engine from the store's pages and checks it against the committed roots. */
-function restore(store: StateStore, head: StoreHead, options: Omit<EngineOptions, "genesis">, verify: "leaves" | "full" = "leaves"): Engine {
+interface Restored {
+  engine: Engine;
+  log: LogState;
+}
+
+/**
+ * Rebuilds the engine from the store's pages with the log since the checkpoint laid over them,
+ * and checks it against the committed roots.
+ */
+function restore(store: StateStore, head: StoreHead, options: Omit<EngineOptions, "genesis">, verify: "leaves" | "full" = "leaves"): Restored {
   if (verify !== "leaves" && verify !== "full") throw new InvalidArgumentError('verify must be "leaves" or "full"');
+  const log = readLog(store, head);
   let engine: Engine;
   try {
-    engine = Engine.fromSlotPages(head.slotCount, PAGE_SLOTS, (p) => store.readPage(p), options);
+    engine = Engine.fromSlotPages(head.slotCount, PAGE_SLOTS, log.page, options);
   } catch (e) {
     if (e instanceof InvalidArgumentError) throw new StoreError("CORRUPT", `stored slot ${e.message}`, e);
     throw e;
@@ -211,7 +257,72 @@ function restore(store: StateStore, head: StoreHead, options: Omit<EngineOptions
     engine.dispose();
     throw new StoreError("CORRUPT", `stored ${verify === "full" ? "slots" : "leaves"} hash to ${root}, not the committed root ${head.stateRoot}`);
   }
-  return engine;
+  return { engine, log: log.state };
+}
+
+/**
+ * Reads the log records of batches checkpoint + 1 … batchCount and returns the page source for
+ * Engine.fromSlotPages: each stored page with the newest logged version of its slots laid over it
+ * (pages past the checkpoint's slot count come from the log alone). StoreError CORRUPT when a log
+ * record is missing or malformed, or a slot created since the checkpoint is in no log record.
+ */
+function readLog(store: StateStore, head: StoreHead): { page: (p: number) => Uint8Array | undefined; state: LogState } {
+  const { checkpoint, pageSlotCount: stored, slotCount } = head;
+  const state: LogState = { slots: 0, pages: new Set() };
+  if (checkpoint === head.batchCount) return { page: (p) => store.readPage(p), state };
+  const records: Uint8Array[] = [];
+  // per slot: which log record holds its newest version (-1: none), and where in it
+  const source = new Int32Array(slotCount).fill(-1);
+  const offset = new Int32Array(slotCount);
+  for (let number = checkpoint + 1; number <= head.batchCount; number++) {
+    const view = store.readLog(number);
+    if (view === undefined) throw new StoreError("CORRUPT", `log record ${number} is missing (the pages are at batch ${checkpoint}, the head at ${head.batchCount})`);
+    if (view.length % LOG_ENTRY_BYTES !== 0) throw new StoreError("CORRUPT", `log record ${number} is ${view.length} bytes, not a multiple of ${LOG_ENTRY_BYTES}`);
+    // a copy: the store's view is only valid until its next read (and Buffer#slice would not copy)
+    const bytes = new Uint8Array(view);
+    const data = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+    let last = -1;
+    for (let at = 0; at < bytes.length; at += LOG_ENTRY_BYTES) {
+      const slot = data.getUint32(at, true);
+      if (slot <= last || slot >= slotCount) throw new StoreError("CORRUPT", `log record ${number}: slot ${slot} is out of order or past the slot count ${slotCount}`);
+      last = slot;
+      source[slot] = records.length;
+      offset[slot] = at + 4;
+      state.pages.add(Math.floor(slot / PAGE_SLOTS));
+    }
+    state.slots += bytes.length / LOG_ENTRY_BYTES;
+    records.push(bytes);
+  }
+  for (let slot = stored; slot < slotCount; slot++) {
+    if (source[slot] === -1) throw new StoreError("CORRUPT", `slot ${slot} was created after the checkpoint but is in no log record`);
+  }
+  const slotBytes = LOG_ENTRY_BYTES - 4;
+  const scratch = new Uint8Array(PAGE_SLOTS * slotBytes); // fromSlotPages copies each page before asking for the next
+  const page = (p: number): Uint8Array | undefined => {
+    if (!state.pages.has(p)) return store.readPage(p);
+    const first = p * PAGE_SLOTS;
+    const n = Math.min(PAGE_SLOTS, slotCount - first);
+    const had = Math.max(0, Math.min(PAGE_SLOTS, stored - first));
+    const out = scratch.subarray(0, n * slotBytes);
+    if (had > 0) {
+      const old = store.readPage(p);
+      if (old === undefined || old.length !== had * slotBytes) {
+        throw new InvalidArgumentError(`page ${p} is ${old === undefined ? "missing" : `${old.length} bytes, not ${had * slotBytes}`}`);
+      }
+      out.set(old.subarray(0, had * 48), 0);
+      out.set(old.subarray(had * 48), n * 48);
+    }
+    for (let k = 0; k < n; k++) {
+      const r = source[first + k]!;
+      if (r === -1) continue;
+      const at = offset[first + k]!;
+      const record = records[r]!;
+      out.set(record.subarray(at, at + 48), k * 48);
+      out.set(record.subarray(at + 48, at + slotBytes), n * 48 + k * 32);
+    }
+    return out;
+  };
+  return { page, state };
 }
 
 /** The batch's inbox range, checked against its L1 messages and the chain's next inbox index. */
@@ -236,18 +347,53 @@ function checkInbox(batch: ChainBatch, next: bigint): InboxRange {
   return { start, count };
 }
 
-/** Pages holding a slot that the batch may have written: every touched slot, credited fee slots and new slots. */
-export function changedPages(result: BatchResult, feePairs: readonly FeePair[], slotCountBefore: number): number[] {
-  const pages = new Set<number>();
-  for (const r of result.receipts) for (const s of r.touched) pages.add(Math.floor(s / PAGE_SLOTS));
+/**
+ * Slots the batch may have written, ascending and without repeats: every touched slot, the fee
+ * slots settlement credited and every new slot (SPEC §7, §5.1).
+ */
+export function changedSlots(result: BatchResult, feePairs: readonly FeePair[], slotCountBefore: number): Uint32Array {
+  let n = 0;
+  for (const r of result.receipts) n += r.touched.length;
+  const created = Math.max(0, result.slotCount - slotCountBefore);
+  const all = new Uint32Array(n + feePairs.length + created);
+  let at = 0;
+  for (const r of result.receipts) for (const s of r.touched) all[at++] = s;
   // settlement writes only the slots it credited (SPEC §5.1)
   feePairs.forEach((p, k) => {
-    if ((result.feesCredited[k] ?? 0n) > 0n) pages.add(Math.floor(p.slot / PAGE_SLOTS));
+    if ((result.feesCredited[k] ?? 0n) > 0n) all[at++] = p.slot;
   });
-  if (result.slotCount > slotCountBefore) {
-    for (let p = Math.floor(slotCountBefore / PAGE_SLOTS); p <= Math.floor((result.slotCount - 1) / PAGE_SLOTS); p++) pages.add(p);
+  for (let s = slotCountBefore; s < result.slotCount; s++) all[at++] = s;
+  const sorted = all.subarray(0, at).sort();
+  let out = 0;
+  for (let i = 0; i < sorted.length; i++) {
+    if (sorted[i]! >= result.slotCount) break;
+    if (out === 0 || sorted[i] !== sorted[out - 1]) sorted[out++] = sorted[i]!;
   }
-  return [...pages].filter((p) => p * PAGE_SLOTS < result.slotCount).sort((a, b) => a - b);
+  return sorted.slice(0, out);
+}
+
+/** Pages holding a slot that the batch may have written (see {@link changedSlots}). */
+export function changedPages(result: BatchResult, feePairs: readonly FeePair[], slotCountBefore: number): number[] {
+  const pages: number[] = [];
+  for (const s of changedSlots(result, feePairs, slotCountBefore)) {
+    const p = Math.floor(s / PAGE_SLOTS);
+    if (pages[pages.length - 1] !== p) pages.push(p);
+  }
+  return pages;
+}
+
+/** The log record of `slots` (ascending): per slot its u32 index, its record and its leaf. */
+function logEntries(engine: Engine, slots: Uint32Array): Uint8Array {
+  const out = new Uint8Array(slots.length * LOG_ENTRY_BYTES);
+  if (slots.length === 0) return out;
+  // a "page" of one slot is exactly its record then its leaf: one call into the core for all
+  const views = engine.readSlotPages(Array.from(slots), 1);
+  const data = new DataView(out.buffer);
+  for (let i = 0; i < slots.length; i++) {
+    data.setUint32(i * LOG_ENTRY_BYTES, slots[i]!, true);
+    out.set(views[i]!, i * LOG_ENTRY_BYTES + 4);
+  }
+  return out;
 }
 
 function allPages(slotCount: number): number[] {

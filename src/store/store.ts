@@ -1,8 +1,12 @@
 // Where a chain's state lives between runs. The state is stored as pages of raw slot records (the
-// core's own 48-byte layout) each followed by the slots' tree leaves, so reopening is one copy
-// into WASM and a hash of the inner nodes only, never a replay; plus a head record and one record
-// per applied batch. A store only has to make each
-// commit atomic; the chain (src/chain.ts) decides what goes into it. The LMDB store is in
+// core's own 48-byte layout) each followed by the slots' tree leaves, as of the last checkpoint,
+// plus a log: for each batch since, the records and leaves of the slots it changed. Reopening
+// copies the pages into WASM with the log laid over them and hashes the inner nodes only, never
+// a replay. A commit writes its batch's log record (in proportion to the slots it changed, not
+// the pages they sit in); once the log holds a quarter of the state, a commit checkpoints instead:
+// it rewrites the pages the log covers and drops the log (docs/DECISIONS.md D38). Plus a head
+// record and one record per applied batch. A store only has to make each commit atomic; the
+// chain (src/store/chain.ts) decides what goes into it. The LMDB store is in
 // src/node/lmdb-store.ts; the memory store here serves tests and browsers.
 
 import { Unpackr } from "msgpackr";
@@ -15,12 +19,15 @@ import { MAX_U64, type BatchResult, type FeePair, type Hex } from "../protocol/t
  * (64 slots took two pages, 8 KiB for 5 KiB of data; see docs/DECISIONS.md).
  */
 export const PAGE_SLOTS = 48;
+/** Bytes of one log entry: u32 slot index (little-endian) ‖ 48-byte record ‖ 32-byte leaf. */
+export const LOG_ENTRY_BYTES = 84;
 /**
  * Version of the stored layout; a store of another version is refused (StoreError FORMAT), not
  * misread. 2 added the inbox position and the genesis root to the head (docs/DECISIONS.md D20);
- * 3 stores fee pairs instead of fee slots and the batch result's credited fees (D30).
+ * 3 stores fee pairs instead of fee slots and the batch result's credited fees (D30); 4 adds the
+ * per-batch slot log and the head's checkpoint (D38).
  */
-export const STORE_FORMAT = 3;
+export const STORE_FORMAT = 4;
 
 /** The committed tip of a chain: enough to restore and check its state. */
 export interface StoreHead {
@@ -39,6 +46,13 @@ export interface StoreHead {
   nextInbox: bigint;
   /** State root of the genesis state the store was created from, to refuse another genesis. */
   genesisRoot: Hex;
+  /**
+   * The batch whose state the pages hold (0: genesis). Batches checkpoint + 1 … batchCount each
+   * have a log record that brings the pages up to the head.
+   */
+  checkpoint: number;
+  /** Slots the pages hold: the slot count after batch `checkpoint`. */
+  pageSlotCount: number;
 }
 
 /** What one applied batch left behind: its header, receipts, withdrawals and roots. */
@@ -64,9 +78,13 @@ export interface StoreCommit {
   head: StoreHead;
   /**
    * Whole pages by page index: n slot records then their n leaves (n = PAGE_SLOTS except on the
-   * last page).
+   * last page). Written by the genesis commit and by a checkpoint; empty otherwise.
    */
   pages: Map<number, Uint8Array>;
+  /** The batch's log record (LOG_ENTRY_BYTES per changed slot, ascending), unless it checkpoints. */
+  log?: { number: number; entries: Uint8Array };
+  /** Log records to delete: a checkpoint's pages now hold what they recorded. */
+  dropLog?: readonly number[];
   /** The encoded {@link StoredBatch}, absent for the genesis commit. */
   batch?: { number: number; record: Uint8Array };
 }
@@ -83,6 +101,8 @@ export interface StateStore {
    * the next call on this store: copy them before calling again.
    */
   readPage(index: number): Uint8Array | undefined;
+  /** The log record of batch `number`, or undefined; a view, like {@link StateStore.readPage}. */
+  readLog(number: number): Uint8Array | undefined;
   /** The encoded record of batch `number`, or undefined. */
   readBatch(number: number): Uint8Array | undefined;
   /** Writes everything in `commit` atomically if its `parent` is still the stored head. */
@@ -100,6 +120,8 @@ const HEAD_SCHEMA: Schema = {
   slotCount: "u32",
   nextInbox: "u128", // u64, checked on decode
   genesisRoot: "hash",
+  checkpoint: "u32",
+  pageSlotCount: "u32",
 };
 const STORED_BATCH_SCHEMA: Schema = {
   number: "u32",
@@ -137,6 +159,9 @@ export function decodeHead(bytes: Uint8Array): StoreHead {
     throw new StoreError("CORRUPT", `stored head does not decode: ${(e as Error).message}`, e);
   }
   if (head.nextInbox > MAX_U64) throw new StoreError("CORRUPT", `stored head nextInbox ${head.nextInbox} exceeds u64`);
+  if (head.checkpoint > head.batchCount || head.pageSlotCount > head.slotCount) {
+    throw new StoreError("CORRUPT", `stored head: checkpoint ${head.checkpoint} (${head.pageSlotCount} slots) is past batch ${head.batchCount} (${head.slotCount} slots)`);
+  }
   return head;
 }
 
@@ -179,6 +204,7 @@ export function decodeStoredBatch(bytes: Uint8Array): StoredBatch {
 export class MemoryStore implements StateStore {
   private head: Uint8Array | undefined;
   private readonly pages = new Map<number, Uint8Array>();
+  private readonly log = new Map<number, Uint8Array>();
   private readonly batches = new Map<number, Uint8Array>();
 
   readHead(): StoreHead | undefined {
@@ -187,6 +213,10 @@ export class MemoryStore implements StateStore {
 
   readPage(index: number): Uint8Array | undefined {
     return this.pages.get(index);
+  }
+
+  readLog(number: number): Uint8Array | undefined {
+    return this.log.get(number);
   }
 
   readBatch(number: number): Uint8Array | undefined {
@@ -198,8 +228,11 @@ export class MemoryStore implements StateStore {
     // everything is encoded and copied before the first write, so nothing can fail half-way
     const head = encodeHead(c.head);
     const pages = [...c.pages].map(([i, bytes]) => [i, bytes.slice()] as const);
+    const log = c.log && ([c.log.number, c.log.entries.slice()] as const);
     const batch = c.batch && ([c.batch.number, c.batch.record.slice()] as const);
     for (const [i, bytes] of pages) this.pages.set(i, bytes);
+    for (const n of c.dropLog ?? []) this.log.delete(n);
+    if (log) this.log.set(log[0], log[1]);
     if (batch) this.batches.set(batch[0], batch[1]);
     this.head = head;
   }
