@@ -27,6 +27,13 @@ const time = (fn) => {
   const v = fn();
   return [performance.now() - t0, v];
 };
+/** CPU milliseconds (user + system, all threads) this process spent in fn: steadier than wall time on a shared machine. */
+const cpuTime = (fn) => {
+  const c0 = process.cpuUsage();
+  fn();
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / 1000;
+};
 
 /** Bytes this process has handed to write(2) so far: LMDB writes its pages with pwrite, not through the map. */
 function writtenBytes() {
@@ -84,23 +91,29 @@ export async function storeSuites({ quick }) {
       chain.close();
       return r;
     });
+    const reopenCpu = [];
     const reopen = (verify, want = root) =>
       time(() => {
-        const chain = Chain.open({ store: LmdbStore.open(dir), ...DOMAIN, verify });
-        if (chain.state.stateRoot() !== want) throw new Error("reopened to another root");
-        chain.close();
+        reopenCpu.push(cpuTime(() => {
+          const chain = Chain.open({ store: LmdbStore.open(dir), ...DOMAIN, verify });
+          if (chain.state.stateRoot() !== want) throw new Error("reopened to another root");
+          chain.close();
+        }));
       })[0];
     reopen("leaves"); // compile the core and warm the page cache once
+    reopenCpu.length = 0;
     const leaves = Array.from({ length: quick ? 3 : 7 }, () => reopen("leaves"));
+    const leavesCpu = median(reopenCpu);
     const full = Array.from({ length: quick ? 2 : 5 }, () => reopen("full"));
     console.log(`  genesis commit                                   ${genesisMs.toFixed(0)} ms`);
-    console.log(`  reopen, inner nodes over stored leaves (default) ${median(leaves).toFixed(0)} ms median (${leaves.map((x) => x.toFixed(0)).join(", ")})`);
+    console.log(`  reopen, inner nodes over stored leaves (default) ${median(leaves).toFixed(0)} ms median (${leaves.map((x) => x.toFixed(0)).join(", ")}); ${leavesCpu.toFixed(0)} ms of CPU`);
     console.log(`  reopen, every slot rehashed (verify: "full")     ${median(full).toFixed(0)} ms median (${full.map((x) => x.toFixed(0)).join(", ")})`);
 
     // commit cost: the same batches on the chain and on a fork of its engine that never commits
     const chain = Chain.open({ store: LmdbStore.open(dir), ...DOMAIN });
     const engine = chain.state.fork();
-    const batches = transferBatches(slots, quick ? 8 : 24, 10_000);
+    // 28 batches of ~20k changed slots: two whole log cycles at 2^20 slots (a checkpoint every 14th)
+    const batches = transferBatches(slots, quick ? 8 : 28, 10_000);
     let engineMs = 0;
     let chainMs = 0;
     let maxCommitMs = 0;
@@ -124,8 +137,10 @@ export async function storeSuites({ quick }) {
     console.log(`  the same through Chain (execute + LMDB commit)   ${(chainRate / 1000).toFixed(1)}k tx/s = ${(chainRate / engineRate).toFixed(2)} × engine`);
     console.log(`  bytes written per commit                         ${(writePerCommit / 2 ** 20).toFixed(1)} MiB (slowest commit ≈ ${maxCommitMs.toFixed(0)} ms over execution)`);
     // reopen after the batches: whatever the store holds besides the pages is read back too
+    reopenCpu.length = 0;
     const after = Array.from({ length: quick ? 3 : 5 }, () => reopen("leaves", lastRoot));
-    console.log(`  reopen after the batches                         ${median(after).toFixed(0)} ms median (${after.map((x) => x.toFixed(0)).join(", ")})`);
+    const afterCpu = median(reopenCpu);
+    console.log(`  reopen after the batches (a full log)            ${median(after).toFixed(0)} ms median (${after.map((x) => x.toFixed(0)).join(", ")}); ${afterCpu.toFixed(0)} ms of CPU`);
     const bytes = diskBytes(dir);
     console.log(`  database size                                    ${(bytes / 2 ** 20).toFixed(0)} MiB (${(bytes / slots).toFixed(0)} B/slot)`);
     Object.assign(extras, {
@@ -134,6 +149,7 @@ export async function storeSuites({ quick }) {
       "store.commitOverEngine": chainRate / engineRate,
       "store.writeBytesPerCommit": writePerCommit,
       "store.reopenMs": Math.max(median(leaves), median(after)),
+      "store.reopenCpuMs": Math.max(leavesCpu, afterCpu),
     });
     const durable = await durableEndToEnd({ quick }, slots);
     Object.assign(extras, durable);
@@ -144,6 +160,8 @@ export async function storeSuites({ quick }) {
         reopenLeavesMs: leaves,
         reopenFullMs: full,
         reopenAfterBatchesMs: after,
+        reopenLeavesCpuMs: leavesCpu,
+        reopenAfterBatchesCpuMs: afterCpu,
         reopenLeavesMedianMs: median(leaves),
         reopenFullMedianMs: median(full),
         applyEngineTxPerSecond: engineRate,
@@ -164,7 +182,7 @@ export async function storeSuites({ quick }) {
  * with fsync, on a fresh chain of `slots` slots. Efficiency is against cores × the single-core
  * recovery rate of the pool's backend, measured here in the same run.
  */
-async function durableEndToEnd({ quick }, slots) {
+export async function durableEndToEnd({ quick }, slots) {
   const size = 10_000;
   const rounds = quick ? 3 : 6;
   const cores = availableParallelism();
@@ -187,37 +205,54 @@ async function durableEndToEnd({ quick }, slots) {
     const backend = secp256k1NativeRecovery ?? nodeRecovery;
     let n = 0;
     const r0 = performance.now();
-    while (performance.now() - r0 < (quick ? 700 : 2000)) recoverTransactionSigner(sample[n++ % size], DOMAIN, backend);
+    const singleCpuMs = cpuTime(() => {
+      while (performance.now() - r0 < (quick ? 700 : 2000)) recoverTransactionSigner(sample[n++ % size], DOMAIN, backend);
+    });
     const single = (n / (performance.now() - r0)) * 1000;
+    const singlePerCpuSecond = (n / singleCpuMs) * 1000;
     console.log(`  single-core recovery (${backend.name})             ${(single / 1000).toFixed(1)}k tx/s`);
 
     const chain = Chain.open({ store: LmdbStore.open(dir), genesis: genesisOf(slots), ...DOMAIN, recovery: nodeRecovery });
     const pool = new RecoverPool({ domain: DOMAIN, threads: cores });
     await pool.recover(sample.slice(0, 2000)); // warm the workers (JIT, binary load)
     const start = performance.now();
+    const cpu0 = process.cpuUsage();
     const decode = (k) => decodeBatch(posted[k]);
     let next = decode(0);
     let pending = pool.recover(next.txs);
     let ok = 0;
+    const phase = { wait: 0, decode: 0, apply: 0 };
     for (let k = 0; k < rounds; k++) {
       const batch = { feePairs: next.feePairs, l1Messages: [], txs: next.txs };
+      let t = performance.now();
       const signers = await pending;
+      phase.wait += performance.now() - t;
       if (k + 1 < rounds) {
+        t = performance.now();
         next = decode(k + 1);
         pending = pool.recover(next.txs);
+        phase.decode += performance.now() - t;
       }
+      t = performance.now();
       const res = chain.applyBatch(onInbox(chain, batch), { signers });
+      phase.apply += performance.now() - t;
       ok += res.receipts.filter((x) => x.status === 0).length;
     }
+    console.log(`  main thread per batch: waiting for signers ${(phase.wait / rounds).toFixed(0)} ms, decode + hand to the pool ${(phase.decode / rounds).toFixed(0)} ms, apply + commit ${(phase.apply / rounds).toFixed(0)} ms`);
     const rate = (rounds * size) / ((performance.now() - start) / 1000);
+    const cpu = process.cpuUsage(cpu0);
+    // transactions per CPU-second of the whole process (workers included) against the backend's own
+    // rate per CPU-second: the share of the CPU that went into recovery, whatever else the machine runs
+    const cpuEfficiency = (rounds * size) / ((cpu.user + cpu.system) / 1e6) / singlePerCpuSecond;
     await pool.close();
     chain.close();
     if (ok !== rounds * size) throw new Error(`durable end to end: only ${ok}/${rounds * size} transfers succeeded`);
     const efficiency = rate / (cores * single);
-    console.log(`  end to end, durable                              ${(rate / 1000).toFixed(1)}k tx/s = ${(efficiency * 100).toFixed(0)}% of ${cores} × ${(single / 1000).toFixed(1)}k`);
+    console.log(`  end to end, durable                              ${(rate / 1000).toFixed(1)}k tx/s = ${(efficiency * 100).toFixed(0)}% of ${cores} × ${(single / 1000).toFixed(1)}k; per CPU-second ${(cpuEfficiency * 100).toFixed(0)}% of the backend's`);
     return {
       "endToEnd.durable.txPerSecond": rate,
       "endToEnd.durable.efficiency": efficiency,
+      "endToEnd.durable.cpuEfficiency": cpuEfficiency,
       "endToEnd.durable.cores": cores,
       "endToEnd.durable.singleCoreRecoveryTxPerSecond": single,
     };

@@ -3,6 +3,8 @@
 
 import { Worker } from "node:worker_threads";
 import { availableParallelism } from "node:os";
+import { serialize } from "node:v8";
+import { toHex } from "../protocol/bytes.js";
 import { InvalidArgumentError } from "../protocol/errors.js";
 import { EIP712_TYPES, PRIMARY_TYPES, domainSeparator, type Eip712Domain } from "../protocol/eip712.js";
 import type { Hex, SignedTx } from "../protocol/types.js";
@@ -21,17 +23,31 @@ export interface RecoverPoolOptions {
   backend?: NodeBackendName;
 }
 
-interface Job {
+/**
+ * One `recover` call: its transactions, serialized chunk by chunk into shared memory that every
+ * worker reads, a shared counter from which workers claim chunks of CHUNK transactions themselves (no
+ * per-chunk message, and no waiting for the main thread, which may be busy executing the previous
+ * batch), and a shared result area of RESULT_BYTES per transaction.
+ */
+interface Call {
   id: number;
-  txs: readonly SignedTx[];
-  /** Index of `txs[0]` in the caller's list, so errors name the same `txs[i]` as the main thread. */
-  first: number;
+  count: number;
+  results: Uint8Array;
+  /** Workers that have not yet said they are done with this call. */
+  pending: number;
+  /** The errors of failed chunks, by the index of the chunk's first transaction. */
+  errors: { first: number; error: ReplyError }[];
   resolve: (signers: (Hex | null)[]) => void;
   reject: (err: unknown) => void;
 }
 
-/** What a worker answers: the job's signers, or the error its first malformed transaction raised. */
-type Reply = { id: number; signers: (Hex | null)[]; error?: undefined } | { id: number; error: { typed: boolean; code?: string; message: string } };
+type ReplyError = { typed: boolean; code?: string; message: string };
+
+/** What a worker answers: a chunk's error (it carries on with other chunks), or that it is done with a call. */
+type Reply = { id: number; done: true } | { id: number; first: number; error: ReplyError };
+
+/** Bytes per transaction in a call's result area: 1 = recovered (0 = null), then the 20-byte address. */
+const RESULT_BYTES = 21;
 
 /**
  * A plain copy of what the main thread reads from `tx` (its type, signed fields and signature, each
@@ -51,28 +67,28 @@ function plainTx(tx: unknown): unknown {
   return copy;
 }
 
-/** Transactions per job: small enough that a slow worker never leaves the others idle for long. */
+/** Transactions per claimed chunk: small enough that a slow worker never leaves the others idle for long. */
 const CHUNK = 256;
 
 /**
- * A pool of worker threads that recover transaction signers. `recover(txs)` cuts the list into
- * small jobs on one shared queue; each worker takes the next job as soon as it is free, so the
- * load balances itself even when one worker is slowed (GC, scheduling). Calls may overlap — e.g.
- * recovering batch k+1 while the engine applies batch k — and each resolves with one address (or
- * null) per transaction, in order: exactly what `engine.applyBatch(batch, { signers })` takes.
- * Workers run the main thread's own `recoverTransactionSigners`, so the pool's answer on any input
- * equals `engine.recoverSigners`': the same addresses and nulls, and for a malformed transaction the
- * same InvalidArgumentError naming the first malformed `txs[i]` (SPEC §6.6, DECISIONS D22).
+ * A pool of worker threads that recover transaction signers. `recover(txs)` serializes the list,
+ * chunk by chunk, into shared memory and posts one message per worker; the workers then claim
+ * chunks from a shared counter and write each signer into a shared result area, so the load balances
+ * itself even when one worker is slowed (GC, scheduling), and no worker waits for the main thread
+ * between chunks. Calls may overlap — e.g. recovering batch k+1 while the engine applies batch k —
+ * and each resolves with one address (or null) per transaction, in order: exactly what
+ * `engine.applyBatch(batch, { signers })` takes. Workers run the main thread's own
+ * `recoverTransactionSigners`, so the pool's answer on any input equals `engine.recoverSigners`':
+ * the same addresses and nulls, and for a malformed transaction the same InvalidArgumentError
+ * naming the first malformed `txs[i]` (SPEC §6.6, DECISIONS D22).
  */
 export class RecoverPool {
   readonly threads: number;
   private readonly workers: Worker[];
-  private readonly idle: Worker[] = [];
-  private readonly busy = new Map<Worker, Job>();
-  private readonly queue: Job[] = [];
+  private readonly calls = new Map<number, Call>();
   private nextId = 0;
   private closed = false;
-  /** The workers' backend, for jobs that cannot be posted to a worker (see pump). */
+  /** The workers' backend, for calls that cannot be posted to a worker (see recover). */
   private readonly backend: RecoveryBackend;
   private readonly domain: Eip712Domain;
 
@@ -91,50 +107,52 @@ export class RecoverPool {
     const here = import.meta.url;
     const file = new URL(here.endsWith(".cjs") ? "./recover-worker.cjs" : "./recover-worker.js", here);
     const { chainId, verifyingContract } = options.domain; // only these two are signed (and cloneable)
-    const workerData = { domain: { chainId, verifyingContract }, backend: name };
+    const workerData = { domain: { chainId, verifyingContract }, backend: name, chunk: CHUNK, resultBytes: RESULT_BYTES };
     this.workers = Array.from({ length: threads }, () => {
       const w = new Worker(file, { workerData });
       w.on("message", (msg: Reply) => {
-        const job = this.busy.get(w);
-        this.busy.delete(w);
-        this.idle.push(w);
-        if (msg.error === undefined) job?.resolve(msg.signers);
-        else if (msg.error.typed && msg.error.code === "INVALID_ARGUMENT") job?.reject(new InvalidArgumentError(msg.error.message));
-        else job?.reject(new Error(`signature-recovery worker failed: ${msg.error.message}`));
-        this.pump();
+        const call = this.calls.get(msg.id);
+        if (call === undefined) return;
+        if ("error" in msg) {
+          call.errors.push({ first: msg.first, error: msg.error });
+          return;
+        }
+        if (--call.pending === 0) this.finish(call);
       });
       w.on("error", (err) => {
-        this.busy.get(w)?.reject(err);
-        this.busy.delete(w);
-        for (const job of this.queue.splice(0)) job.reject(err);
-        this.pump();
+        for (const call of [...this.calls.values()]) {
+          this.calls.delete(call.id);
+          call.reject(err);
+        }
+        this.keepAlive();
       });
       w.unref();
-      this.idle.push(w);
       return w;
     });
   }
 
-  private pump(): void {
-    while (this.idle.length > 0 && this.queue.length > 0) {
-      const w = this.idle.pop()!;
-      const job = this.queue.shift()!;
-      try {
-        w.postMessage({ id: job.id, txs: job.txs, first: job.first });
-        this.busy.set(w, job);
-      } catch {
-        // not structured-cloneable (a function or symbol somewhere in a transaction): answer on
-        // this thread with the same function, so the result or typed error is still the workers'
-        this.idle.push(w);
-        try {
-          job.resolve(recoverTransactionSigners(job.txs, this.domain, this.backend, job.first));
-        } catch (e) {
-          job.reject(e);
-        }
-      }
+  private finish(call: Call): void {
+    this.calls.delete(call.id);
+    this.keepAlive();
+    if (call.errors.length > 0) {
+      // the lowest failed chunk holds the lowest malformed index: the error the main thread raises
+      const { error } = call.errors.reduce((a, b) => (b.first < a.first ? b : a));
+      if (error.typed && error.code === "INVALID_ARGUMENT") call.reject(new InvalidArgumentError(error.message));
+      else call.reject(new Error(`signature-recovery worker failed: ${error.message}`));
+      return;
     }
-    // keep the process alive while work is outstanding, not while idle
-    const active = this.busy.size > 0;
+    const out: (Hex | null)[] = new Array(call.count);
+    const r = call.results;
+    for (let i = 0; i < call.count; i++) {
+      const at = i * RESULT_BYTES;
+      out[i] = r[at] === 1 ? (`0x${toHex(r.subarray(at + 1, at + RESULT_BYTES))}` as Hex) : null;
+    }
+    call.resolve(out);
+  }
+
+  /** Keeps the process alive while calls are outstanding, not while idle. */
+  private keepAlive(): void {
+    const active = this.calls.size > 0;
     for (const w of this.workers) {
       if (active) w.ref();
       else w.unref();
@@ -144,34 +162,45 @@ export class RecoverPool {
   /**
    * Recovers the signer of every transaction (null where a well-formed signature does not recover).
    * @throws InvalidArgumentError for a malformed transaction: the error of the lowest malformed
-   * index, whichever job finished first, so it is the one `engine.recoverSigners` throws.
+   * index, whichever worker met it first, so it is the one `engine.recoverSigners` throws.
    */
   async recover(txs: readonly SignedTx[]): Promise<(Hex | null)[]> {
     if (this.closed) throw new InvalidArgumentError("the recover pool is closed");
     if (!Array.isArray(txs)) throw new InvalidArgumentError("txs must be an array");
     if (txs.length === 0) return [];
-    const parts: Promise<(Hex | null)[]>[] = [];
-    for (let i = 0; i < txs.length; i += CHUNK) {
-      parts.push(
-        new Promise((resolve, reject) => {
-          const slice = Array.from({ length: Math.min(CHUNK, txs.length - i) }, (_, k) => plainTx(txs[i + k])) as SignedTx[];
-          this.queue.push({ id: this.nextId++, txs: slice, first: i, resolve, reject });
-        }),
-      );
+    // each chunk serialized on its own, so a worker deserializes only the chunks it claims
+    const chunks: Uint8Array[] = [];
+    try {
+      for (let i = 0; i < txs.length; i += CHUNK) {
+        chunks.push(serialize(Array.from({ length: Math.min(CHUNK, txs.length - i) }, (_, k) => plainTx(txs[i + k]))));
+      }
+    } catch {
+      // not serializable (a function or symbol somewhere in a transaction): answer on this thread
+      // with the same function, so the result or typed error is still the workers'
+      return recoverTransactionSigners(txs, this.domain, this.backend);
     }
-    this.pump();
-    const settled = await Promise.allSettled(parts);
-    const failed = settled.find((p) => p.status === "rejected");
-    if (failed !== undefined) throw failed.reason;
-    return settled.flatMap((p) => (p as PromiseFulfilledResult<(Hex | null)[]>).value);
+    // chunk k is input[ends[k - 1] … ends[k]) (ends[-1] = 0)
+    const ends = new Int32Array(new SharedArrayBuffer(chunks.length * 4));
+    let size = 0;
+    chunks.forEach((c, k) => (ends[k] = size += c.length));
+    const input = new Uint8Array(new SharedArrayBuffer(size));
+    chunks.forEach((c, k) => input.set(c, k === 0 ? 0 : ends[k - 1]!));
+    const results = new Uint8Array(new SharedArrayBuffer(txs.length * RESULT_BYTES));
+    const counter = new Int32Array(new SharedArrayBuffer(4));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.calls.set(id, { id, count: txs.length, results, pending: this.workers.length, errors: [], resolve, reject });
+      this.keepAlive();
+      for (const w of this.workers) w.postMessage({ id, input, ends, count: txs.length, results, counter });
+    });
   }
 
   /** Stops the workers; pending calls are rejected. */
   async close(): Promise<void> {
     this.closed = true;
     const err = new InvalidArgumentError("the recover pool was closed");
-    for (const job of this.queue.splice(0)) job.reject(err);
-    for (const job of this.busy.values()) job.reject(err);
+    for (const call of this.calls.values()) call.reject(err);
+    this.calls.clear();
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 }

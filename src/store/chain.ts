@@ -298,6 +298,10 @@ function readLog(store: StateStore, head: StoreHead): { page: (p: number) => Uin
   }
   const slotBytes = LOG_ENTRY_BYTES - 4;
   const scratch = new Uint8Array(PAGE_SLOTS * slotBytes); // fromSlotPages copies each page before asking for the next
+  // copied as u32 words (every offset below is a multiple of 4): a subarray per slot would cost
+  // more than the copy, and a page may take up to 48 of them
+  const scratchWords = new Uint32Array(scratch.buffer);
+  const recordWords = records.map((r) => new Uint32Array(r.buffer, r.byteOffset, r.length >> 2));
   const page = (p: number): Uint8Array | undefined => {
     if (!state.pages.has(p)) return store.readPage(p);
     const first = p * PAGE_SLOTS;
@@ -315,10 +319,12 @@ function readLog(store: StateStore, head: StoreHead): { page: (p: number) => Uin
     for (let k = 0; k < n; k++) {
       const r = source[first + k]!;
       if (r === -1) continue;
-      const at = offset[first + k]!;
-      const record = records[r]!;
-      out.set(record.subarray(at, at + 48), k * 48);
-      out.set(record.subarray(at + 48, at + slotBytes), n * 48 + k * 32);
+      const from = recordWords[r]!;
+      const at = offset[first + k]! >> 2;
+      const rec = k * 12; // 48-byte record
+      for (let j = 0; j < 12; j++) scratchWords[rec + j] = from[at + j]!;
+      const leaf = n * 12 + k * 8; // 32-byte leaf
+      for (let j = 0; j < 8; j++) scratchWords[leaf + j] = from[at + 12 + j]!;
     }
     return out;
   };
@@ -400,10 +406,18 @@ function allPages(slotCount: number): number[] {
   return Array.from({ length: Math.ceil(slotCount / PAGE_SLOTS) }, (_, p) => p);
 }
 
-/** The current bytes of the given pages (records, then leaves), read from the core in one call. */
+/** Pages per call into the core: ~4 MB at a time, so a checkpoint never needs an 84 MB input region. */
+const PAGES_PER_READ = 1024;
+
+/** The current bytes of the given pages (records, then leaves), read from the core in 4 MB calls. */
 function pagesOf(engine: Engine, pages: readonly number[]): Map<number, Uint8Array> {
-  const bytes = engine.readSlotPages(pages, PAGE_SLOTS);
-  return new Map(pages.map((p, i) => [p, bytes[i]!]));
+  const out = new Map<number, Uint8Array>();
+  for (let at = 0; at < pages.length; at += PAGES_PER_READ) {
+    const part = pages.slice(at, at + PAGES_PER_READ);
+    const bytes = engine.readSlotPages(part, PAGE_SLOTS);
+    part.forEach((p, i) => out.set(p, bytes[i]!));
+  }
+  return out;
 }
 
 function wrapStoreError(e: unknown): L2EngineError {
