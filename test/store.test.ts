@@ -7,10 +7,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { open } from "lmdb";
-import { Chain, changedPages, type ChainBatch } from "../src/store/chain.js";
+import { Chain, changedPages, changedSlots, checkpointLimit, type ChainBatch } from "../src/store/chain.js";
 import { Engine } from "../src/engine/engine.js";
 import { StoreError, InvalidArgumentError } from "../src/protocol/errors.js";
-import { MemoryStore, PAGE_SLOTS, type StateStore, type StoreCommit } from "../src/store/store.js";
+import { LOG_ENTRY_BYTES, MemoryStore, PAGE_SLOTS, decodeStoredBatch, type StateStore, type StoreCommit } from "../src/store/store.js";
 import { LmdbStore } from "../src/node/lmdb-store.js";
 import type { Hex, SignedTx, Slot } from "../src/protocol/types.js";
 type Transfer = Extract<SignedTx, { type: "transfer" }>;
@@ -274,6 +274,95 @@ describe("Chain failure paths", () => {
     chain = Chain.open({ store: LmdbStore.open(dir), ...DOMAIN });
     expect(corruptFault(() => chain.state.getSlot(slot)).message).toMatch(new RegExp(`stored slot ${slot}:`));
     chain.close();
+  });
+
+  it("a commit logs only the slots it changed; a checkpoint rewrites the pages the log covers and drops it", () => {
+    const inner = new MemoryStore();
+    const commits: StoreCommit[] = [];
+    const spy: StateStore = {
+      readHead: () => inner.readHead(), readPage: (i) => inner.readPage(i), readLog: (n) => inner.readLog(n), readBatch: (n) => inner.readBatch(n),
+      commit: (c) => { commits.push(c); inner.commit(c); }, close: () => {},
+    };
+    const big = workload(5, 700, 11, 25);
+    const chain = Chain.open({ store: spy, genesis: big.genesis, ...DOMAIN });
+    expect(checkpointLimit(700)).toBe(175);
+    let logged = 0;
+    let pages = new Set<number>();
+    let sawCheckpoint = false;
+    let lastCheckpoint = 0;
+    for (let k = 0; k < big.batches.length; k++) {
+      const before = chain.state.slotCount();
+      const result = chain.applyBatch(big.batches[k]!.batch, { signers: big.batches[k]!.signers });
+      const c = commits[commits.length - 1]!;
+      const changed = changedSlots(result, big.batches[k]!.batch.feePairs, before);
+      if (logged + changed.length > checkpointLimit(result.slotCount)) {
+        // checkpoint: exactly the pages of every slot logged since the last one, and this batch's
+        for (const s of changed) pages.add(Math.floor(s / PAGE_SLOTS));
+        expect([...c.pages.keys()]).toEqual([...pages].sort((a, b) => a - b));
+        expect(c.log).toBeUndefined();
+        expect(c.dropLog).toEqual(Array.from({ length: k - lastCheckpoint }, (_, i) => lastCheckpoint + 1 + i)); // batches lastCheckpoint + 1 … k
+        lastCheckpoint = k + 1;
+        expect(chain.head).toMatchObject({ checkpoint: k + 1, pageSlotCount: result.slotCount });
+        for (const n of c.dropLog!) expect(inner.readLog(n)).toBeUndefined();
+        logged = 0;
+        pages = new Set();
+        sawCheckpoint = true;
+      } else {
+        expect(c.pages.size).toBe(0);
+        expect(c.log!.entries.length).toBe(changed.length * LOG_ENTRY_BYTES);
+        const view = new DataView(c.log!.entries.buffer, c.log!.entries.byteOffset);
+        expect(changed.every((s, i) => view.getUint32(i * LOG_ENTRY_BYTES, true) === s)).toBe(true);
+        logged += changed.length;
+        for (const s of changed) pages.add(Math.floor(s / PAGE_SLOTS));
+      }
+      expect(chain.head.stateRoot).toBe(big.roots[k + 1]);
+    }
+    expect(sawCheckpoint).toBe(true);
+    expect(chain.head.checkpoint).toBeLessThan(chain.head.batchCount); // ends with a log to lay over the pages
+    chain.close();
+    const again = Chain.open({ store: inner, ...DOMAIN });
+    expect(again.state.stateRoot()).toBe(big.roots[big.batches.length]);
+    again.close();
+  });
+
+  it("a missing or malformed log record, or a new slot in none, is StoreError CORRUPT at open", () => {
+    const big = workload(6, 700, 3, 15);
+    const setup = () => {
+      const inner = new MemoryStore();
+      const chain = Chain.open({ store: inner, genesis: big.genesis, ...DOMAIN });
+      for (const { batch, signers } of big.batches) chain.applyBatch(batch, { signers });
+      expect(chain.head.checkpoint).toBe(0);
+      chain.close();
+      return inner;
+    };
+    const openFault = (store: StateStore) => corruptFault(() => Chain.open({ store, ...DOMAIN }));
+    const withLog = (inner: MemoryStore, readLog: (n: number) => Uint8Array | undefined): StateStore => ({
+      readHead: () => inner.readHead(), readPage: (i) => inner.readPage(i), readLog, readBatch: (n) => inner.readBatch(n), commit: () => {}, close: () => {},
+    });
+    let inner = setup();
+    expect(openFault(withLog(inner, (n) => (n === 2 ? undefined : inner.readLog(n)))).message).toMatch(/log record 2 is missing/);
+    expect(openFault(withLog(inner, (n) => inner.readLog(n)!.subarray(1))).message).toMatch(/log record 1 is \d+ bytes, not a multiple of 84/);
+    const swapped = (n: number) => {
+      const r = Uint8Array.from(inner.readLog(n)!);
+      r.copyWithin(0, LOG_ENTRY_BYTES, 2 * LOG_ENTRY_BYTES); // entry 0 now names entry 1's slot: out of order
+      return r;
+    };
+    expect(openFault(withLog(inner, swapped)).message).toMatch(/log record 1: slot \d+ is out of order/);
+    // a batch that created slots: drop its log record's new slots
+    inner = setup();
+    const head = inner.readHead()!;
+    const grew = [1, 2, 3].find((n) => decodeStoredBatch(inner.readBatch(n)!).result.slotCount > (n === 1 ? 700 : decodeStoredBatch(inner.readBatch(n - 1)!).result.slotCount));
+    expect(head.slotCount).toBeGreaterThan(700);
+    expect(grew).toBeDefined();
+    const trimmed = (n: number) => {
+      const r = inner.readLog(n)!;
+      if (n !== grew) return r;
+      const view = new DataView(r.buffer, r.byteOffset);
+      let keep = 0;
+      while (keep * LOG_ENTRY_BYTES < r.length && view.getUint32(keep * LOG_ENTRY_BYTES, true) < 700) keep++;
+      return r.subarray(0, keep * LOG_ENTRY_BYTES);
+    };
+    expect(openFault(withLog(inner, trimmed)).message).toMatch(/slot \d+ was created after the checkpoint but is in no log record/);
   });
 
   it("refuses a store with a missing or truncated page, and reads pages only where slots are", () => {
