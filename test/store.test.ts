@@ -285,7 +285,7 @@ describe("Chain failure paths", () => {
     };
     const big = workload(5, 700, 11, 25);
     const chain = Chain.open({ store: spy, genesis: big.genesis, ...DOMAIN });
-    expect(checkpointLimit(700)).toBe(175);
+    expect(checkpointLimit(700)).toBe(350);
     let logged = 0;
     let pages = new Set<number>();
     let sawCheckpoint = false;

@@ -20,12 +20,12 @@ interface LogState {
 
 /**
  * A commit checkpoints (rewrites the pages its log covers, drops the log) instead of logging once
- * the log would hold more than this many slot entries: a quarter of the state, so a checkpoint
- * rewrites at most every page once per slotCount / 4 changed slots, and a reopen reads at most
- * 84 B × slotCount / 4 of log on top of the pages (docs/DECISIONS.md D38).
+ * the log would hold more than this many slot entries: half the state, so a checkpoint rewrites at
+ * most every page once per slotCount / 2 changed slots, and a reopen reads at most
+ * 84 B × slotCount / 2 of log on top of the pages (docs/DECISIONS.md D38).
  */
 export function checkpointLimit(slotCount: number): number {
-  return Math.max(PAGE_SLOTS, Math.ceil(slotCount / 4));
+  return Math.max(PAGE_SLOTS, Math.ceil(slotCount / 2));
 }
 
 export interface ChainOptions extends Omit<EngineOptions, "genesis"> {

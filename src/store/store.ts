@@ -3,7 +3,7 @@
 // plus a log: for each batch since, the records and leaves of the slots it changed. Reopening
 // copies the pages into WASM with the log laid over them and hashes the inner nodes only, never
 // a replay. A commit writes its batch's log record (in proportion to the slots it changed, not
-// the pages they sit in); once the log holds a quarter of the state, a commit checkpoints instead:
+// the pages they sit in); once the log holds half the state, a commit checkpoints instead:
 // it rewrites the pages the log covers and drops the log (docs/DECISIONS.md D38). Plus a head
 // record and one record per applied batch. A store only has to make each commit atomic; the
 // chain (src/store/chain.ts) decides what goes into it. The LMDB store is in
