@@ -26,41 +26,61 @@ const fail = (path: string, why: string): never => {
   throw new DecodeError("SCHEMA", 0, `${path}: ${why}`);
 };
 
+/**
+ * Where a value sits in the record being encoded, built only when an error names it: encoding a
+ * batch result visits ~10^5 values, and formatting each one's path eagerly cost more than the rest.
+ */
+type WirePath = { up: WirePath | undefined; key: string | number };
+
+function pathText(p: WirePath | undefined): string {
+  if (p === undefined) return "record";
+  return typeof p.key === "number" ? `${pathText(p.up)}[${p.key}]` : `${pathText(p.up)}.${p.key}`;
+}
+
+const recordKeys = new WeakMap<Schema, string[]>();
+function keysOf(schema: Schema): string[] {
+  let keys = recordKeys.get(schema);
+  if (keys === undefined) recordKeys.set(schema, (keys = Object.keys(schema)));
+  return keys;
+}
+
 /** Converts a typed value to its msgpack form (u128 → hex string), checking it on the way. */
-function toWire(type: FieldType, v: unknown, path: string): unknown {
+function toWire(type: FieldType, v: unknown, path: WirePath | undefined): unknown {
   if (typeof type === "string") {
     switch (type) {
       case "u8":
       case "u32": {
         const max = type === "u8" ? 0xff : 0xffffffff;
-        if (typeof v !== "number" || !Number.isInteger(v) || v < 0 || v > max) throw new EncodeError(`${path} must be a ${type}`);
+        if (typeof v !== "number" || !Number.isInteger(v) || v < 0 || v > max) throw new EncodeError(`${pathText(path)} must be a ${type}`);
         return v;
       }
       case "u128":
-        if (typeof v !== "bigint" || v < 0n || v > MAX_U128) throw new EncodeError(`${path} must be a u128 bigint`);
-        return `0x${v.toString(16)}`;
+        if (typeof v !== "bigint" || v < 0n || v > MAX_U128) throw new EncodeError(`${pathText(path)} must be a u128 bigint`);
+        return v === 0n ? "0x0" : `0x${v.toString(16)}`;
       case "hash":
-        if (typeof v !== "string" || !/^0x[0-9a-f]{64}$/.test(v)) throw new EncodeError(`${path} must be a lowercase 32-byte hex`);
+        if (typeof v !== "string" || !/^0x[0-9a-f]{64}$/.test(v)) throw new EncodeError(`${pathText(path)} must be a lowercase 32-byte hex`);
         return v;
       case "address":
-        if (typeof v !== "string" || !/^0x[0-9a-f]{40}$/.test(v)) throw new EncodeError(`${path} must be a lowercase address`);
+        if (typeof v !== "string" || !/^0x[0-9a-f]{40}$/.test(v)) throw new EncodeError(`${pathText(path)} must be a lowercase address`);
         return v;
       case "bytes":
-        if (!(v instanceof Uint8Array)) throw new EncodeError(`${path} must be a Uint8Array`);
+        if (!(v instanceof Uint8Array)) throw new EncodeError(`${pathText(path)} must be a Uint8Array`);
         return v;
     }
   }
   if ("array" in type) {
-    if (!Array.isArray(v)) throw new EncodeError(`${path} must be an array`);
-    return v.map((x, i) => toWire(type.array, x, `${path}[${i}]`));
+    if (!Array.isArray(v)) throw new EncodeError(`${pathText(path)} must be an array`);
+    const out = new Array<unknown>(v.length);
+    for (let i = 0; i < v.length; i++) out[i] = toWire(type.array, v[i], { up: path, key: i });
+    return out;
   }
   if ("tuple" in type) {
-    if (!Array.isArray(v) || v.length !== type.tuple.length) throw new EncodeError(`${path} must have ${type.tuple.length} entries`);
-    return v.map((x, i) => toWire(type.tuple[i]!, x, `${path}[${i}]`));
+    if (!Array.isArray(v) || v.length !== type.tuple.length) throw new EncodeError(`${pathText(path)} must have ${type.tuple.length} entries`);
+    return v.map((x, i) => toWire(type.tuple[i]!, x, { up: path, key: i }));
   }
-  if (v === null || typeof v !== "object") throw new EncodeError(`${path} must be an object`);
+  if (v === null || typeof v !== "object") throw new EncodeError(`${pathText(path)} must be an object`);
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(type.record)) out[key] = toWire(type.record[key]!, (v as Record<string, unknown>)[key], `${path}.${key}`);
+  for (const key of keysOf(type.record)) out[key] = toWire(type.record[key]!, (v as Record<string, unknown>)[key], { up: path, key });
   return out;
 }
 
@@ -113,7 +133,7 @@ function fromWire(type: FieldType, v: unknown, path: string): unknown {
 
 /** Packs `value` as a msgpack record of `schema` (throws EncodeError if it does not fit). */
 export function packRecord<T>(schema: Schema, value: T): Uint8Array {
-  return packr.pack(toWire({ record: schema }, value, "record"));
+  return packr.pack(toWire({ record: schema }, value, undefined));
 }
 
 /** Unpacks and checks a record of `schema`; DecodeError on malformed msgpack or any mismatch. */
