@@ -39,9 +39,11 @@ export interface ChainOptions extends Omit<EngineOptions, "genesis"> {
   genesis?: readonly Slot[];
   /**
    * How reopening checks the stored state against the committed root. "leaves" (default) hashes
-   * the tree's inner nodes over the stored leaves: it catches a missing, stale or damaged page
-   * except damage to record bytes alone. "full" also rehashes every slot record (about 2.5×
-   * slower: ~1 s for 1M slots here); use it after a disk fault, or in an audit.
+   * the tree's inner nodes over the stored leaves: it catches a missing, stale or damaged page or
+   * log record except damage to record bytes alone, which the first batch or read touching the
+   * slot catches (StoreError CORRUPT naming it, nothing executed; docs/DECISIONS.md D38). "full"
+   * also rehashes every slot record at once (about 2× slower); use it after a disk fault, or in
+   * an audit.
    */
   verify?: "leaves" | "full";
 }
