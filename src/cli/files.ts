@@ -61,7 +61,15 @@ export function readJson<T>(file: string, what: string): T {
  * @throws UsageError if the file cannot be read; FileInputError if its content is invalid.
  */
 export function readBatchJson(file: string): Batch & { inbox?: { start: bigint; count: number } } {
-  const b = readJson<Record<string, unknown> | null>(file, "a JSON batch ({ feeSlots, inbox, l1Messages, txs })");
+  return batchFromJson(readJson<unknown>(file, "a JSON batch ({ feeSlots, inbox, l1Messages, txs })"), file);
+}
+
+/**
+ * An already parsed batch file (see {@link readBatchJson}).
+ * @throws FileInputError naming `file` and the field.
+ */
+export function batchFromJson(v: unknown, file: string): Batch & { inbox?: { start: bigint; count: number } } {
+  const b = v as Record<string, unknown> | null;
   if (b === null || typeof b !== "object" || Array.isArray(b)) throw new FileInputError(file, "", "a batch must be a JSON object { feeSlots, l1Messages, txs }");
   if (!Array.isArray(b.feeSlots)) throw new FileInputError(file, "feeSlots", "must be an array of slot numbers");
   for (const k of ["l1Messages", "txs"] as const) {
