@@ -14,8 +14,8 @@
 // after the entry ran; the apply* functions never do.
 //
 // Input (all little-endian), built by src/engine/flat.ts:
-//   u32 feeSlotCount | u32 l1Count | u32 txCount | u32 flags | 32-byte EIP-712 domain separator |
-//   feeSlotCount × u32 | pad to 8 |
+//   u32 feePairCount | u32 l1Count | u32 txCount | u32 flags | 32-byte EIP-712 domain separator |
+//   feePairCount × (u32 token | u32 slot) |
 //   l1Count × 64-byte L1 record | txCount × 128-byte tx record
 // Output: (l1Count + txCount) × 64-byte receipt | trailer (see writeTrailer).
 
@@ -83,7 +83,8 @@ const STATE_INPUT: usize = memory.data(36, 8);
 @unmanaged
 class Run {
   s: State = changetype<State>(0);
-  feeSlots: usize = 0; // u32 slot indices
+  /** The batch's fee pairs (SPEC §5.1): feeCount × (u32 token | u32 slot), tokens strictly increasing. */
+  feePairs: usize = 0;
   feeCount: u32 = 0;
   pending: usize = 0; // feeCount × u128
   receipt: usize = 0; // the receipt being written
@@ -93,7 +94,7 @@ class Run {
   withdrawalBase: u32 = 0;
   /** The batch's withdrawal tree; 0 in a step check, whose caller recomputes the root from a proof. */
   wtree: Tree = changetype<Tree>(0);
-  /** Slot count before the batch's first entry: only fee slots below it can be active (SPEC §5.1). */
+  /** Slot count before the batch's first entry: part of every step commitment's context (SPEC §11.1). */
   baseSlotCount: u32 = 0;
   /** The EIP-712 domain separator (32 bytes) a trace commits to; 0 in a step check. */
   domainSeparator: usize = 0;
@@ -102,8 +103,8 @@ class Run {
 }
 
 const PENDING: usize = memory.data(16 * 16, 8); // MAX_FEE_SLOTS × u128
-/** One byte per listed fee slot: 1 when it is active for this batch (SPEC §5.1). */
-const FEE_ACTIVE: usize = memory.data(16, 8);
+/** Bytes of one fee pair in the input: u32 token ‖ u32 slot. */
+const FEE_PAIR_BYTES: usize = 8;
 const RUN: usize = memory.data(64, 8);
 
 // ---- helpers ----
@@ -173,73 +174,60 @@ function markPool(r: Run, pool: u32): void {
   mark(r, pool + 2);
 }
 
-@inline function feeActive(k: u32): bool {
-  return load<u8>(FEE_ACTIVE + <usize>k) != 0;
+@inline function pairToken(r: Run, k: u32): u32 {
+  return load<u32>(r.feePairs + (<usize>k << 3));
 }
 
-/** Position of `slot` among the active fee slots, or -1. */
-function feeIndexOfSlot(r: Run, slot: u32): i32 {
-  for (let k: u32 = 0; k < r.feeCount; k++) {
-    if (feeActive(k) && load<u32>(r.feeSlots + (<usize>k << 2)) == slot) return <i32>k;
-  }
-  return -1;
-}
-
-/** Position of the active fee slot for `token`, or -1. */
-function feeIndexOfToken(r: Run, token: u32): i32 {
-  for (let k: u32 = 0; k < r.feeCount; k++) {
-    if (feeActive(k) && tokenOf(r, load<u32>(r.feeSlots + (<usize>k << 2))) == token) return <i32>k;
-  }
-  return -1;
+@inline function pairSlot(r: Run, k: u32): u32 {
+  return load<u32>(r.feePairs + (<usize>k << 3), 4);
 }
 
 /**
- * Which listed fee slots are active (SPEC §5.1): a fee slot is active when it existed before the
- * batch (index < baseSlotCount), is not pool-owned, and no earlier active fee slot has its token.
- * Owner and token never change, so the rule gives the same answer at every step of the batch —
- * which is what lets a stateless step check re-derive it from its witness. The rest are ignored:
- * fee slots invalid for the state never make a batch unexecutable.
+ * Position of the fee pair for `token`, or -1: decided from the batch's list alone, so a
+ * transaction step never reads a fee slot (SPEC §5.1).
  */
-function resolveFeeSlots(r: Run): void {
+function feeIndexOfToken(r: Run, token: u32): i32 {
   for (let k: u32 = 0; k < r.feeCount; k++) {
-    const slot = load<u32>(r.feeSlots + (<usize>k << 2));
-    let active = slot < r.baseSlotCount && !isReserved(ownerOf(r, slot));
-    if (active) {
-      const token = tokenOf(r, slot);
-      for (let j: u32 = 0; j < k; j++) {
-        if (feeActive(j) && tokenOf(r, load<u32>(r.feeSlots + (<usize>j << 2))) == token) active = false;
-      }
-    }
-    store<u8>(FEE_ACTIVE + <usize>k, active ? 1 : 0);
+    if (pairToken(r, k) == token) return <i32>k;
   }
+  return -1;
 }
 
 @inline function pendingPtr(r: Run, k: i32): usize {
   return r.pending + (<usize>k << 4);
 }
 
-/** slot.balance + amount + fees still owed to the slot ≤ MAX_U128 (settlement can never overflow). */
-function fits(r: Run, i: u32, amount: usize): bool {
-  if (add128(F, bal(r, i), amount)) return false;
-  const k = feeIndexOfSlot(r, i);
+/** slot.balance + amount ≤ MAX_U128: owed fees are not counted, settlement burns what does not fit. */
+@inline function fits(r: Run, i: u32, amount: usize): bool {
+  return !add128(F, bal(r, i), amount);
+}
+
+/** The fee fits what pair k is owed: owed + fee ≤ MAX_U128 (SPEC §5.1). */
+function feeFits(r: Run, k: i32, fee: usize): bool {
   if (k < 0) return true;
-  return !add128(F, F, pendingPtr(r, k));
+  return !add128(F, pendingPtr(r, k), fee);
 }
 
 /**
- * The fee of the current entry fits its fee slot k: balance + owed + credited + fee ≤ MAX_U128,
- * where `credited` is what the same entry credits to that very slot (a transfer to the fee slot),
- * so that the two credits are counted together and settlement cannot overflow (SPEC §5.1).
+ * Fee settlement (SPEC §5.1), the batch's last step: for each pair in list order with something
+ * owed, the owed amount is credited to its slot when that slot exists now, holds the pair's token,
+ * is not pool-owned and has room; otherwise it is burned. Only these slots are read, so a
+ * settlement step's witness is the listed slots with owed > 0 that exist. `credited` gets one
+ * byte per pair: 1 credited, 0 burned or nothing owed.
  */
-function feeFits(r: Run, k: i32, fee: usize, credited: usize): bool {
-  if (k < 0) return true;
-  const slot = load<u32>(r.feeSlots + (<usize>k << 2));
-  if (add128(F, bal(r, slot), pendingPtr(r, k))) return false;
-  if (add128(F, F, credited)) return false;
-  return !add128(F, F, fee);
+function settleFees(r: Run, credited: usize): void {
+  for (let k: u32 = 0; k < r.feeCount; k++) {
+    const owed = pendingPtr(r, <i32>k);
+    const slot = pairSlot(r, k);
+    let ok = !isZero128(owed) && exists(r, slot);
+    if (ok) ok = tokenOf(r, slot) == pairToken(r, k) && !isReserved(ownerOf(r, slot)) && fits(r, slot, owed);
+    if (ok) {
+      credit(r, slot, owed);
+      mark(r, slot);
+    }
+    store<u8>(credited + <usize>k, ok ? 1 : 0);
+  }
 }
-
-const ZERO: usize = memory.data(16, 8);
 
 /** The nonce check; when it passes, slot `i`'s nonce is consumed whatever the entry does next. */
 @inline function nonceOk(r: Run, i: u32, nonce: u64): bool {
@@ -352,9 +340,7 @@ function applyTransfer(r: Run, tx: usize): u8 {
   if (k < 0 && !isZero128(fee)) return NO_FEE_SLOT;
   if (add128(A, amount, fee) || lt128(bal(r, from), A)) return INSUFFICIENT_BALANCE;
   if (to != from && !fits(r, to, amount)) return OVERFLOW;
-  // `to` is the fee slot itself: its balance takes the amount and its owed fees the fee
-  const toIsFeeSlot = k >= 0 && to != from && load<u32>(r.feeSlots + (<usize>k << 2)) == to;
-  if (!feeFits(r, k, fee, toIsFeeSlot ? amount : ZERO)) return OVERFLOW;
+  if (!feeFits(r, k, fee)) return OVERFLOW;
   debit(r, from, A);
   credit(r, to, amount);
   if (k >= 0) add128(pendingPtr(r, k), pendingPtr(r, k), fee);
@@ -376,7 +362,7 @@ function applyTransferToNew(r: Run, tx: usize): u8 {
   const k = feeIndexOfToken(r, token);
   if (k < 0 && !isZero128(fee)) return NO_FEE_SLOT;
   if (add128(A, amount, fee) || lt128(bal(r, from), A)) return INSUFFICIENT_BALANCE;
-  if (!feeFits(r, k, fee, ZERO)) return OVERFLOW;
+  if (!feeFits(r, k, fee)) return OVERFLOW;
   if (!room) return CAPACITY;
   debit(r, from, A);
   if (k >= 0) add128(pendingPtr(r, k), pendingPtr(r, k), fee);
@@ -397,7 +383,7 @@ function applyWithdraw(r: Run, tx: usize): u8 {
   const k = feeIndexOfToken(r, token);
   if (k < 0 && !isZero128(fee)) return NO_FEE_SLOT;
   if (add128(A, amount, fee) || lt128(bal(r, from), A)) return INSUFFICIENT_BALANCE;
-  if (!feeFits(r, k, fee, ZERO)) return OVERFLOW;
+  if (!feeFits(r, k, fee)) return OVERFLOW;
   debit(r, from, A);
   if (k >= 0) add128(pendingPtr(r, k), pendingPtr(r, k), fee);
   mark(r, from);
@@ -626,22 +612,24 @@ export function stateRoot(s: State, treeRoot: usize, out: usize): void {
 
 /** Bytes of output the batch needs (the caller reserves them before the call). */
 export function outputBytes(feeCount: u32, entries: u32, trace: bool): usize {
-  const base = <usize>entries * (RECEIPT_BYTES + WITHDRAWAL_RECORD_BYTES) + TRAILER_BYTES + (<usize>feeCount << 4);
+  const base = <usize>entries * (RECEIPT_BYTES + WITHDRAWAL_RECORD_BYTES) + TRAILER_BYTES + (<usize>feeCount << 4) + FEE_CREDITED_BYTES;
   // a trace holds entries + 2 step commitments: before the first entry, after each, after settlement
   return trace ? base + ((<usize>entries + 2) << 5) : base;
 }
 
 const STEP_INPUT: usize = memory.data(100, 8);
-/** Bytes of one fee-slot entry in the fees hash: u32 slot ‖ u128 owed. */
-const FEE_ENTRY_BYTES: usize = 20;
-const CONTEXT_INPUT: usize = memory.data(32 + 4 + 16 * 20, 8);
+/** Bytes of one fee pair in the context hash: u32 token ‖ u32 slot ‖ u128 owed. */
+const FEE_ENTRY_BYTES: usize = 24;
+const CONTEXT_INPUT: usize = memory.data(32 + 4 + 16 * 24, 8);
+/** The settlement flags after the owed fees in the trailer: one byte per pair, room for 16. */
+const FEE_CREDITED_BYTES: usize = 16;
 
 /**
  * The commitment to the state between two steps (SPEC §11.1):
  * keccak256(stateRoot ‖ withdrawalsRoot ‖ u32 withdrawalCount ‖ contextHash), where contextHash =
- * keccak256(domainSeparator ‖ u32 baseSlotCount ‖ per listed fee slot: u32 slot ‖ u128 owed),
- * big-endian. It binds the domain the signatures are checked under and which slots the fees are
- * owed to, so a step proof cannot choose them.
+ * keccak256(domainSeparator ‖ u32 baseSlotCount ‖ per fee pair: u32 token ‖ u32 slot ‖ u128 owed),
+ * big-endian. It binds the domain the signatures are checked under and whom the fees are owed
+ * to, so a step proof cannot choose them.
  */
 function stepCommitment(r: Run, out: usize): void {
   flushDirtySlots(r.s);
@@ -653,9 +641,10 @@ function stepCommitment(r: Run, out: usize): void {
   for (let k: u32 = 0; k < r.feeCount; k++) {
     const p = pendingPtr(r, <i32>k);
     const e = CONTEXT_INPUT + 36 + <usize>k * FEE_ENTRY_BYTES;
-    store<u32>(e, bswap<u32>(load<u32>(r.feeSlots + (<usize>k << 2))));
-    store<u64>(e, bswap<u64>(hi(p)), 4);
-    store<u64>(e, bswap<u64>(lo(p)), 12);
+    store<u32>(e, bswap<u32>(pairToken(r, k)));
+    store<u32>(e, bswap<u32>(pairSlot(r, k)), 4);
+    store<u64>(e, bswap<u64>(hi(p)), 8);
+    store<u64>(e, bswap<u64>(lo(p)), 16);
   }
   keccak256(CONTEXT_INPUT, 36 + <usize>r.feeCount * FEE_ENTRY_BYTES, STEP_INPUT + 68);
   keccak256(STEP_INPUT, 100, out);
@@ -666,7 +655,8 @@ function stepCommitment(r: Run, out: usize): void {
  * ERR_BAD_FEE_SLOTS (more than MAX_FEE_SLOTS listed) with the state untouched. Trailer at out + entries·64:
  *   preStateRoot 32 | stateRoot 32 | treeRoot 32 | withdrawalsRoot 32 | u32 slotCount |
  *   u32 withdrawalCount | 8 pad |
- *   feeCount × u128 fees | withdrawalCount × 48-byte records (owner 20 | token u32 | amount u128)
+ *   feeCount × u128 owed | 16 × u8 credited (1) or burned / nothing owed (0) |
+ *   withdrawalCount × 48-byte records (owner 20 | token u32 | amount u128)
  */
 export function applyBatch(s: State, input: usize, out: usize): i32 {
   const feeCount = load<u32>(input, 0), l1Count = load<u32>(input, 4), txCount = load<u32>(input, 8);
@@ -674,9 +664,9 @@ export function applyBatch(s: State, input: usize, out: usize): i32 {
   const tracing = (flags & 1) != 0;
   // a prefix of a batch (replaying up to a disputed step): its fees stay owed, not settled
   const settle = (flags & 2) == 0;
-  const feeSlots = input + BATCH_HEADER_BYTES;
+  const feePairs = input + BATCH_HEADER_BYTES;
   if (feeCount > MAX_FEE_SLOTS) return ERR_BAD_FEE_SLOTS;
-  const l1Records = input + ((BATCH_HEADER_BYTES + (<usize>feeCount << 2) + 7) & ~<usize>7);
+  const l1Records = feePairs + <usize>feeCount * FEE_PAIR_BYTES;
   const txRecords = l1Records + <usize>l1Count * L1_RECORD_BYTES;
   const entries = l1Count + txCount;
   const trailer = out + <usize>entries * RECEIPT_BYTES;
@@ -687,11 +677,13 @@ export function applyBatch(s: State, input: usize, out: usize): i32 {
 
   const r = changetype<Run>(RUN);
   r.s = s;
-  r.feeSlots = feeSlots;
+  r.feePairs = feePairs;
   r.feeCount = feeCount;
   r.pending = PENDING;
   memory.fill(PENDING, 0, <usize>feeCount << 4);
-  r.withdrawals = trailer + TRAILER_BYTES + (<usize>feeCount << 4);
+  const credited = trailer + TRAILER_BYTES + (<usize>feeCount << 4);
+  memory.fill(credited, 0, FEE_CREDITED_BYTES);
+  r.withdrawals = credited + FEE_CREDITED_BYTES;
   r.withdrawalCount = 0;
   r.withdrawalBase = 0;
   r.wtree = treeNew(2, 16);
@@ -706,7 +698,6 @@ export function applyBatch(s: State, input: usize, out: usize): i32 {
   }
   r.baseSlotCount = s.slotCount;
   r.domainSeparator = input + 16;
-  resolveFeeSlots(r);
 
   memory.fill(out, 0, <usize>entries * RECEIPT_BYTES);
   // the trace (only when asked: every step commitment re-hashes the changed paths)
@@ -724,15 +715,9 @@ export function applyBatch(s: State, input: usize, out: usize): i32 {
     }
     if (tracing) stepCommitment(r, trace + ((<usize>i + 1) << 5));
   }
-  // settlement: fees reach their slots after the last entry (fits() kept room for them)
-  for (let k: u32 = 0; k < feeCount; k++) {
-    if (settle && feeActive(k)) {
-      const slot = load<u32>(feeSlots + (<usize>k << 2));
-      credit(r, slot, pendingPtr(r, <i32>k));
-      mark(r, slot);
-    }
-    copy128(trailer + TRAILER_BYTES + (<usize>k << 4), pendingPtr(r, <i32>k));
-  }
+  // settlement: owed fees reach their slots after the last entry, or are burned (SPEC §5.1)
+  if (settle) settleFees(r, credited);
+  for (let k: u32 = 0; k < feeCount; k++) copy128(trailer + TRAILER_BYTES + (<usize>k << 4), pendingPtr(r, <i32>k));
   if (tracing && settle) stepCommitment(r, trace + ((<usize>entries + 1) << 5));
   flushDirtySlots(s);
   const treeRoot = commit(s.tree);
@@ -754,17 +739,18 @@ const VERIFY_HEADER_BYTES: usize = 24;
  * Re-executes one step against a witness instead of the state, with the very same entry code as
  * applyBatch. Input (little-endian), built by src/proof.ts:
  *   u32 kind (0 L1 message, 1 transaction, 2 fee settlement) | u32 slotCount | u32 feeCount |
- *   u32 withdrawalCount | u32 baseSlotCount | u32 0 | feeCount × u32 fee slot | pad to 8 |
+ *   u32 withdrawalCount | u32 baseSlotCount | u32 0 | feeCount × (u32 token | u32 slot) |
  *   feeCount × u128 owed fees |
  *   entry (64-byte L1 record or 128-byte tx record; none for settlement) |
  *   witness: u32 count | u32 0 | count × (u32 index | 4 pad | 64-byte slot record)
  * The owed fees and the witness records are updated in place. Output (64-byte receipt, then
- * u32 slotCount after | u32 missing | u32 withdrew | 4 pad | 48-byte withdrawal record).
+ * u32 slotCount after | u32 missing | u32 withdrew | 4 pad | 48-byte withdrawal record | 16 × u8
+ * credited, for settlement).
  */
 export function verifyStep(input: usize, out: usize): void {
   const kind = load<u32>(input, 0), slotCount = load<u32>(input, 4), feeCount = load<u32>(input, 8);
-  const feeSlots = input + VERIFY_HEADER_BYTES;
-  const owed = input + ((VERIFY_HEADER_BYTES + (<usize>feeCount << 2) + 7) & ~<usize>7);
+  const feePairs = input + VERIFY_HEADER_BYTES;
+  const owed = feePairs + <usize>feeCount * FEE_PAIR_BYTES;
   const entry = owed + (<usize>feeCount << 4);
   const witness = entry + (kind == 0 ? L1_RECORD_BYTES : kind == 1 ? TX_RECORD_BYTES : 0);
 
@@ -777,7 +763,7 @@ export function verifyStep(input: usize, out: usize): void {
 
   const r = changetype<Run>(RUN);
   r.s = s;
-  r.feeSlots = feeSlots;
+  r.feePairs = feePairs;
   r.feeCount = feeCount;
   r.pending = owed;
   r.receipt = out;
@@ -786,14 +772,10 @@ export function verifyStep(input: usize, out: usize): void {
   r.withdrawalCount = r.withdrawalBase;
   r.wtree = changetype<Tree>(0);
   r.baseSlotCount = load<u32>(input, 16);
-  memory.fill(out, 0, RECEIPT_BYTES + 16 + WITHDRAWAL_RECORD_BYTES);
-  // the same rule as applyBatch, read from the witness (a fee slot below baseSlotCount that the
-  // witness lacks sets the missing flag: the proof is rejected)
-  resolveFeeSlots(r);
+  memory.fill(out, 0, RECEIPT_BYTES + 16 + WITHDRAWAL_RECORD_BYTES + FEE_CREDITED_BYTES);
   if (kind == 2) {
-    for (let k: u32 = 0; k < feeCount; k++) {
-      if (feeActive(k)) credit(r, load<u32>(feeSlots + (<usize>k << 2)), pendingPtr(r, <i32>k));
-    }
+    // the same rule as applyBatch; a slot it reads that the witness lacks sets the missing flag
+    settleFees(r, out + RECEIPT_BYTES + 16 + WITHDRAWAL_RECORD_BYTES);
   } else {
     const status = kind == 0 ? applyL1(r, entry) : applyTx(r, entry);
     store<u8>(out + R_STATUS, status);

@@ -44,7 +44,7 @@ export function capacitySuites({ quick, log = console.log } = {}) {
   const engine = Engine.fromSlotPages(MAX_SLOTS, PAGE_SLOTS, () => page, { ...DOMAIN, core });
   engine.stateRoot();
   const loadMs = performance.now() - t0;
-  const refused = engine.applyBatch({ feeSlots: [], l1Messages: [{ kind: "deposit", owner: FILLER.owner, token: 1, amount: 1n }], txs: [] });
+  const refused = engine.applyBatch({ feePairs: [], l1Messages: [{ kind: "deposit", owner: FILLER.owner, token: 1, amount: 1n }], txs: [] });
   if (refused.receipts[0].status !== Reason.CAPACITY) throw new Error("a deposit past MAX_SLOTS was not refused with CAPACITY");
   const maxSlots = engine.slotCount();
   const memoryBytes = core.memoryBytes();

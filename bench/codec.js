@@ -94,7 +94,7 @@ export function codecSuites({ quick }) {
   let mixedBytes;
   for (const [name, pick] of Object.entries(workloads)) {
     const pairs = Array.from({ length: n }, (_, i) => pair(pick(i), i, tokens, router));
-    const ours = encodeBatch({ feeSlots: [0], inbox: { start: 1000n, count: 0 }, txs: pairs.map((p) => p[0]) });
+    const ours = encodeBatch({ feePairs: [{ token: 1, slot: 0 }], txs: pairs.map((p) => p[0]) });
     const rlp = ethRlp(pairs.map((p) => p[1]));
     const brotli = brotliCompressSync(rlp, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: rlp.length } });
     const deflated = deflateRawSync(ours, { level: 9 });

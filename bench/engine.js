@@ -24,7 +24,7 @@ function genesis(slots) {
 /** Creates 4 pools (tokens 1/2) owned by owners 0..3 through a real batch; returns their first slots. */
 function createPools(apply, first) {
   const txs = [0, 1, 2, 3].map((o) => ({ type: "createPool", fromA: pickSlot(o, 1), fromB: pickSlot(o, 2), amountA: 10n ** 24n, amountB: 10n ** 24n, feeBps: 30, nonce: 0n, signature: "0x" }));
-  const res = apply({ feeSlots: [], l1Messages: [], txs }, txs.map((_, o) => ADDRS[o]));
+  const res = apply({ feePairs: [], l1Messages: [], txs }, txs.map((_, o) => ADDRS[o]));
   if (!res.receipts.every((r) => r.status === 0)) throw new Error("pool creation failed");
   return [0, 1, 2, 3].map((k) => first + 4 * k);
 }
@@ -79,7 +79,7 @@ function workload(kind, size, slots, pools, nonceOf) {
   const base = authorizing.map(nonceOf);
   let round = 0n;
   return {
-    batch: { feeSlots: [0, 1], l1Messages, txs },
+    batch: { feePairs: [{ token: 1, slot: 0 }, { token: 2, slot: 1 }], l1Messages, txs },
     signers,
     bump() {
       for (let i = 0; i < txs.length; i++) txs[i].nonce = base[i] + round;
@@ -202,7 +202,7 @@ export async function recoverySuites({ quick }, wasm) {
     for (let k = 0; k < rounds; k++) {
       const signers = await pending;
       if (k + 1 < rounds) pending = pool.recover(signed[k + 1]);
-      const res = wasm.applyBatch({ feeSlots: [], l1Messages: [], txs: signed[k] }, { signers });
+      const res = wasm.applyBatch({ feePairs: [], l1Messages: [], txs: signed[k] }, { signers });
       ok += res.receipts.filter((x) => x.status === 0).length;
     }
     const rate = (rounds * size) / ((performance.now() - start) / 1000);

@@ -1,5 +1,6 @@
-// Step proofs on the engine state of bench/engine.js: bytes per step by entry type, proveStep
-// time, verifyStep time (all hashes checked and the signature recovered).
+// Step proofs on the engine state of bench/engine.js (2^20 slots in a full run): bytes of the flat
+// v1 encoding per step by entry type — what an L1 one-step verifier receives, reported in extras as
+// l1.stepProofBytes.* — proveStep time, verifyStep time (all hashes checked, signature recovered).
 
 import { entryAt, proveStep, verifyStep, encodeStepProof, decodeStepProof, secp256k1WasmRecovery, nobleRecovery, txDigest, fromHex, toHex, addressOf } from "../dist/node.js";
 import { signRecoverable } from "tiny-secp256k1";
@@ -26,14 +27,16 @@ export function proofSuites({ quick }, wasm, pools) {
     sign({ type: "withdraw", from: base + 40, amount: 1000n, fee: 1n, nonce: nonce(base + 40) }),
   ];
   const batch = {
-    feeSlots: [0, 1],
+    feePairs: [{ token: 1, slot: 0 }, { token: 2, slot: 1 }],
     l1Messages: [{ kind: "deposit", owner: addressOf(KEYS[ownerOf(base + 60)]), token: 1 + ((base + 60) % 2), amount: 10n ** 18n, slot: base + 60 }],
     txs,
   };
   const names = ["deposit (L1)", "transfer", "swap", "withdraw", "fee settlement"];
+  const keys = ["deposit", "transfer", "swap", "withdraw", "settlement"];
+  const extras = { "l1.stepProofBytes.stateSlots": slots };
   const sizes = [];
   const proofs = [];
-  console.log(`\n## step proofs on ${slots} slots (bytes of the msgpack record; witness = touched slots + fee slots)`);
+  console.log(`\n## step proofs on ${slots} slots (bytes of the flat v1 encoding; witness = the slots the step touches)`);
   for (let j = 0; j <= 4; j++) {
     const t = performance.now();
     const p = proveStep(wasm, batch, j);
@@ -42,6 +45,7 @@ export function proofSuites({ quick }, wasm, pools) {
     const v = verifyStep(decodeStepProof(bytes), entryAt(batch, j).entry, DOMAIN, { core: wasm.core });
     if (v.status !== 0) throw new Error(`step ${j} (${names[j]}) failed with status ${v.status}`);
     sizes.push({ step: names[j], bytes: bytes.length, witnessSlots: p.witness.length, proveMs: ms });
+    extras[`l1.stepProofBytes.${keys[j]}`] = bytes.length;
     proofs.push(bytes);
     console.log(`  ${names[j].padEnd(16)} ${String(bytes.length).padStart(5)} bytes, ${p.witness.length} witness slots, proveStep ${ms.toFixed(0)} ms`);
   }
@@ -51,5 +55,5 @@ export function proofSuites({ quick }, wasm, pools) {
     { name: "verifyStep, libsecp256k1 recovery", unit: "steps/s", fn: () => verifyStep(decodeStepProof(transfer), entry, DOMAIN, { core: wasm.core, recovery: secp256k1WasmRecovery }) },
     { name: "verifyStep, @noble/curves recovery (browser default)", unit: "steps/s", fn: () => verifyStep(decodeStepProof(transfer), entry, DOMAIN, { core: wasm.core, recovery: nobleRecovery }) },
   ], { quick });
-  return { results, sizes };
+  return { results, sizes, extras };
 }

@@ -26,7 +26,7 @@ const codec = codecSuites({ quick });
 results.push(...codec.results);
 const store = storeSuites({ quick });
 const capacity = capacitySuites({ quick });
-const extras = { ...engine.extras, ...recovery.extras, ...capacity.extras };
+const extras = { ...engine.extras, ...recovery.extras, ...capacity.extras, ...stepProofs.extras };
 
 const find = (suiteStart, name) => {
   const r = results.find((x) => x.suite.startsWith(suiteStart) && x.name === name);

@@ -35,7 +35,7 @@ function transferBatches(slots, count, size) {
     }
     // a transfer needs both slots to hold one token: keep `to` on the same parity as `from`
     for (const tx of txs) if ((tx.to - tx.from) % 2 !== 0) tx.to = tx.to === 0 ? 2 : tx.to - 1;
-    out.push({ batch: { feeSlots: [], l1Messages: [], txs }, signers });
+    out.push({ batch: { feePairs: [], l1Messages: [], txs }, signers });
   }
   return out;
 }

@@ -27,8 +27,8 @@ export { Engine, createEngine, traceRoot, proveTraceSteps, MAX_FEE_SLOTS, type E
 export { MAX_BATCH_ENTRIES } from "./engine/flat.js";
 export {
   Reason, reasonName, authorizingSlot, MAX_U128, MAX_U64, MAX_RESERVE, MAX_SLOTS, LP_TOKEN_FLAG, MINIMUM_LIQUIDITY,
-  MAX_POOL_FEE_BPS, NEW_SLOT,
-  type Hex, type Slot, type L1Message, type Tx, type TxType, type SignedTx, type Batch, type Receipt, type ReasonName,
+  MAX_POOL_FEE_BPS, NEW_SLOT, MAX_FEE_PAIRS,
+  type Hex, type FeePair, type Slot, type L1Message, type Tx, type TxType, type SignedTx, type Batch, type Receipt, type ReasonName,
   type ReasonCode, type Withdrawal, type BatchResult, type StepParts,
 } from "./protocol/types.js";
 export { encodeSlot, encodeWithdrawal, poolAddress, lpToken, isLpToken, isReservedOwner } from "./protocol/slot-encoding.js";
@@ -41,12 +41,12 @@ export { nobleRecovery, type RecoveryBackend } from "./protocol/signatures.js";
 
 // ---- the DA codec and records (docs/SPEC.md §9–10) ----
 export {
-  encodeBatch, decodeBatch, deriveBatch, DecodeError, EncodeError, DA_VERSION, MAX_DA_BYTES,
-  type DaBatch, type DecodeFault,
+  encodeBatch, decodeBatch, deriveBatch, checkInboxRange, DecodeError, EncodeError, DA_VERSION, MAX_DA_BYTES,
+  MAX_L1_DA_BYTES, type DaBatch, type DerivedBatch, type DecodeFault,
 } from "./da/codec.js";
 export {
-  packRecord, unpackRecord, encodeBatchResult, decodeBatchResult, encodeStepProof, decodeStepProof,
-  RECEIPT_SCHEMA, WITHDRAWAL_SCHEMA, BATCH_RESULT_SCHEMA, STEP_PROOF_SCHEMA, type Schema, type FieldType,
+  packRecord, unpackRecord, encodeBatchResult, decodeBatchResult,
+  RECEIPT_SCHEMA, WITHDRAWAL_SCHEMA, BATCH_RESULT_SCHEMA, type Schema, type FieldType,
 } from "./store/records.js";
 
 // ---- fraud proofs (docs/SPEC.md §11) ----
@@ -56,10 +56,15 @@ export {
 } from "./dispute/bisection.js";
 export {
   stepCommitment, startCommitment, stateRootOf, contextHash, commitmentOf, checkStepProof, maxMultiproofBytes, proveStep, verifyStep,
-  entryAt, kindOf, EMPTY_TREE_ROOT, MAX_WITNESS_SLOTS, MAX_TOUCHED_SLOTS,
-  type StepProof, type StepVerdict, type StepKind,
+  entryAt, kindOf, EMPTY_TREE_ROOT, MAX_WITNESS_SLOTS, MAX_TOUCHED_SLOTS, encodeStepProof, decodeStepProof, multiproofLength,
+  MAX_STEP_PROOF_BYTES, STEP_PROOF_VERSION,
+  type StepProof, type StepFee, type StepVerdict, type StepKind,
 } from "./dispute/step-proof.js";
-export { StepReferee, checkClaim, makeClaim, type Claim, type PreState, type StepJudgement } from "./dispute/referee.js";
+export { StepReferee, checkClaim, makeClaim, type Claim, type ClaimLink, type PreState, type StepJudgement } from "./dispute/referee.js";
+export {
+  encodeHeader, headerHash, encodeClaim, claimHash, encodeL1Message, decodeL1Message, inboxRecord, DA_KIND, HEADER_BYTES,
+  CLAIM_BYTES, DEPOSIT_MESSAGE_BYTES, FORCED_EXIT_MESSAGE_BYTES, NO_DEPOSIT_SLOT, type BatchHeader, type DaKind,
+} from "./protocol/l1-records.js";
 
 // ---- durable state (the LMDB store is in l2engine/node) ----
 export { Chain, changedPages, type ChainOptions, type ChainState, type ChainBatch, type InboxRange } from "./store/chain.js";

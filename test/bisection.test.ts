@@ -66,7 +66,7 @@ describe("bisection between real executions", () => {
     signTransaction({ type: "transfer", from: 1, to: 0, amount: 3n, fee: 0n, nonce: 0n }, KEY, domain), // A signs B's slot
     signTransaction({ type: "transfer", from: 0, to: 1, amount: 11n, fee: 2n, nonce: 2n }, KEY, domain),
   ];
-  const batch: Batch = { feeSlots: [1], l1Messages: [{ kind: "deposit", owner: B, token: 1, amount: 100n, slot: 1 }], txs };
+  const batch: Batch = { feePairs: [{ token: 1, slot: 1 }], l1Messages: [{ kind: "deposit", owner: B, token: 1, amount: 100n, slot: 1 }], txs };
   const honestSigners = txs.map(() => A);
   const honest = () => Engine.create({ genesis, ...domain }).traceBatch(batch, { signers: honestSigners });
 
@@ -101,14 +101,16 @@ describe("bisection between real executions", () => {
     });
   }
 
-  it("settles the batch-level case by deriving the DA bytes", () => {
-    const bytes = encodeBatch({ feeSlots: [1], inbox: { start: 5n, count: 1 }, txs });
-    expect(checkDerivation(bytes, { txCount: 4, inbox: { start: 5n, count: 1 } })).toBe(true);
-    expect(checkDerivation(bytes, { txCount: 3, inbox: { start: 5n, count: 1 } })).toBe(false);
-    // undecodable bytes are the empty batch: claiming anything else loses
+  it("settles the batch-level case by deriving the DA bytes with the header's inbox range", () => {
+    const bytes = encodeBatch({ feePairs: [{ token: 1, slot: 1 }], txs });
+    const inbox = { start: 5n, count: 1 };
+    expect(checkDerivation(bytes, inbox, { stepCount: 1 + 4 + 1 })).toBe(true);
+    expect(checkDerivation(bytes, inbox, { stepCount: 1 + 3 + 1 })).toBe(false);
+    // undecodable bytes have no transactions but still consume the header's inbox range
     const broken = bytes.subarray(0, bytes.length - 1);
-    expect(checkDerivation(broken, { txCount: 4, inbox: { start: 5n, count: 1 } })).toBe(false);
-    expect(checkDerivation(broken, { txCount: 0, inbox: { start: 0n, count: 0 } })).toBe(true);
+    expect(checkDerivation(broken, inbox, { stepCount: 1 + 4 + 1 })).toBe(false);
+    expect(checkDerivation(broken, inbox, { stepCount: 1 + 0 + 1 })).toBe(true);
+    expect(checkDerivation(broken, inbox, { stepCount: 1 })).toBe(false);
   });
 });
 
@@ -119,7 +121,7 @@ describe("the referee's trust roots: the agreed pre-state, the claim's posted ro
   const owner = addressOf(key);
   const genesis: Slot[] = [{ owner, token: 1, balance: 10n ** 20n, nonce: 0n }, { owner, token: 1, balance: 0n, nonce: 0n }];
   const batch: Batch = {
-    feeSlots: [1],
+    feePairs: [{ token: 1, slot: 1 }],
     l1Messages: [],
     txs: [0n, 1n, 2n].map((nonce) => signTransaction({ type: "withdraw", from: 0, amount: 10n, fee: 1n, nonce }, key, domain) as SignedTx),
   };
@@ -129,7 +131,7 @@ describe("the referee's trust roots: the agreed pre-state, the claim's posted ro
   const referee = new StepReferee(domain);
 
   it("computes C_0 itself from the pre-state opening and the posted fee slots", () => {
-    expect(startCommitment(pre, batch.feeSlots, domain)).toBe(traced.steps[0]);
+    expect(startCommitment(pre, batch.feePairs, domain)).toBe(traced.steps[0]);
     expect(referee.agreedStart(batch, pre)).toBe(traced.steps[0]);
     expect(() => referee.agreedStart(batch, { ...pre, slotCount: 3 })).toThrow(expect.objectContaining({ fault: "BAD_PRESTATE" }));
     expect(() => referee.agreedStart(batch, { ...pre, treeRoot: EMPTY_TREE_ROOT })).toThrow(expect.objectContaining({ fault: "BAD_PRESTATE" }));
@@ -148,6 +150,11 @@ describe("the referee's trust roots: the agreed pre-state, the claim's posted ro
       { ...claim, contextHash: h("fees") },
     ]) {
       expect(() => referee.openDispute(batch, pre, forged)).toThrow(expect.objectContaining({ fault: "BAD_CLAIM" }));
+    }
+    // the claim names the batch's step count (E + 1); another count is invalid on its face
+    expect(claim.stepCount).toBe(batch.txs.length + 1);
+    for (const stepCount of [claim.stepCount + 1, claim.stepCount - 1, 0, 2 ** 32]) {
+      expect(() => referee.openDispute(batch, pre, { ...claim, stepCount })).toThrow(expect.objectContaining({ fault: "BAD_CLAIM" }));
     }
     // the opening reveal must be the claim's own final commitment
     expect(() => referee.openDispute(batch, pre, { ...claim, finalCommitment: traced.steps[2]! })).toThrow(expect.objectContaining({ fault: "BAD_CLAIM" }));
@@ -172,13 +179,12 @@ describe("the referee's trust roots: the agreed pre-state, the claim's posted ro
     expect(() => new BisectionGame((1 << 20) + 3, p.root, traced.steps[0]!, core)).toThrow(BisectionError);
   });
 
-  it("derives a batch whose inbox range and transactions pass 2^20 entries to the empty batch", () => {
-    const bytes = encodeBatch({ feeSlots: [], inbox: { start: 0n, count: (1 << 20) - 1 }, txs: batch.txs.slice(0, 1) });
-    expect(deriveBatch(bytes).error).toBeNull(); // 2^20 − 1 messages and one transaction: the most a batch holds
-    bytes.set([0x80, 0x80, 0x40], 3); // inbox count varint ff ff 3f → 80 80 40: 2^20, one entry over, still canonical
-    const { batch: derived, error } = deriveBatch(bytes);
+  it("derives a batch whose inbox range and transactions pass 2^20 entries to no transactions, still consuming the range", () => {
+    const bytes = encodeBatch({ feePairs: [{ token: 1, slot: 1 }], txs: batch.txs.slice(0, 1) });
+    expect(deriveBatch(bytes, { start: 0n, count: (1 << 20) - 1 }).error).toBeNull(); // 2^20 − 1 messages and one transaction: the most a batch holds
+    const { batch: derived, error } = deriveBatch(bytes, { start: 0n, count: 1 << 20 });
     expect(error).toBeInstanceOf(DecodeError);
     expect(error!.fault).toBe("LIMIT");
-    expect(derived).toEqual({ feeSlots: [], inbox: { start: 0n, count: 0 }, txs: [] });
+    expect(derived).toEqual({ feePairs: [], inbox: { start: 0n, count: 1 << 20 }, txs: [] });
   });
 });

@@ -127,7 +127,7 @@ describe("capacity at the documented limit (MAX_SLOTS = 2^24)", () => {
 
     const amount = 10n ** 15n;
     const result = engine.applyBatch({
-      feeSlots: [],
+      feePairs: [],
       l1Messages: [
         { kind: "deposit", owner: BOB, token: 2, amount: 3n }, // creates slot 2^24 − 1, the last one
         { kind: "deposit", owner: BOB, token: 2, amount: 4n }, // no room: refunded with CAPACITY
@@ -174,7 +174,7 @@ describe("capacity at the documented limit (MAX_SLOTS = 2^24)", () => {
 
     // at the limit, every slot-creating entry fails with CAPACITY and ordinary ones still work
     const again = engine.applyBatch({
-      feeSlots: [],
+      feePairs: [],
       l1Messages: [{ kind: "deposit", owner: ALICE, token: 1, amount: 9n }],
       txs: [
         signTransaction({ type: "transferToNew", from: 0, toOwner: BOB, amount: 1n, fee: 0n, nonce: 2n }, KEY, DOMAIN),

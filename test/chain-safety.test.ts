@@ -99,7 +99,7 @@ describe.each(stores)("the inbox on a %s", (_name, makeStore) => {
     expect(chain.head.batchCount).toBe(0);
     chain.applyBatch(b0.batch, { signers: b0.signers });
     const next = chain.head.nextInbox;
-    const empty = (start: bigint): ChainBatch => ({ feeSlots: [], l1Messages: [], txs: [], inbox: { start, count: 0 } });
+    const empty = (start: bigint): ChainBatch => ({ feePairs: [], l1Messages: [], txs: [], inbox: { start, count: 0 } });
     expect(caught(() => chain.applyBatch(empty(next - 1n)))).toMatchObject({ fault: "INBOX_REPLAY" });
     expect(caught(() => chain.applyBatch(empty(next + 1n)))).toMatchObject({ fault: "INBOX_GAP" });
     expect(chain.head.batchCount).toBe(1);
@@ -369,10 +369,10 @@ describe("l2engine apply", () => {
   const owner = `0x${"ab".repeat(20)}`;
   writeFileSync(join(dir, "genesis.json"), json({ ...DOMAIN, slots: [{ owner, token: 1, balance: 10n, nonce: 0n }] }));
   writeFileSync(join(dir, "other-genesis.json"), json({ ...DOMAIN, slots: [{ owner, token: 1, balance: 11n, nonce: 0n }] }));
-  const deposit = { feeSlots: [], inbox: { start: 0n, count: 1 }, l1Messages: [{ kind: "deposit", owner, token: 1, amount: 5n, slot: 0 }], txs: [] };
+  const deposit = { feePairs: [], inbox: { start: 0n, count: 1 }, l1Messages: [{ kind: "deposit", owner, token: 1, amount: 5n, slot: 0 }], txs: [] };
   writeFileSync(join(dir, "deposit.json"), json(deposit));
   writeFileSync(join(dir, "no-inbox.json"), json({ ...deposit, inbox: undefined }));
-  writeFileSync(join(dir, "empty.json"), json({ feeSlots: [] }));
+  writeFileSync(join(dir, "empty.json"), json({ feePairs: [] }));
   const head = () => JSON.parse(run("inspect", "--data-dir", data).stdout);
 
   it("refuses to apply a batch file twice: its deposit is credited once", () => {

@@ -12,8 +12,8 @@ describe("l2engine CLI", () => {
   it("runs the main job end to end at a small size and convicts the forged claim", () => {
     const r = run("demo", "--slots", "4000", "--batches", "2", "--batch-size", "60", "--threads", "1", "--seed", "3");
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/applied and committed 1 batches: \d+\/\d+ entries OK/);
-    expect(r.stdout).toMatch(/reopened the store: \d+ slots at batch 2/);
+    expect(r.stdout).toMatch(/applied and committed batch 2: \d+\/\d+ entries OK/);
+    expect(r.stdout).toMatch(/reopened the store: \d+ slots after batch 2/);
     expect(r.stdout).toMatch(/the proposer is CONVICTED/);
     expect(r.stdout).toMatch(/summary/);
   }, 120_000);
@@ -51,13 +51,13 @@ describe("l2engine encode / decode", async () => {
   const key = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80" as const;
   const domain = { chainId: 1n, verifyingContract: "0x5fbdb2315678afecb367f032d93f642f64180aa3" as const };
   const tx = signTransaction({ type: "transfer", from: 3, to: 9, amount: 25n * 10n ** 17n, fee: 10n ** 14n, nonce: 4n }, key, domain);
-  const batch = { feeSlots: [0], inbox: { start: "41", count: 2 }, txs: [{ ...tx, amount: tx.amount.toString(), fee: tx.fee.toString(), nonce: tx.nonce.toString() }] };
+  const batch = { feePairs: [{ token: 1, slot: 0 }], txs: [{ ...tx, amount: tx.amount.toString(), fee: tx.fee.toString(), nonce: tx.nonce.toString() }] };
 
   it("round-trips a JSON batch through DA bytes", () => {
     writeFileSync(join(dir, "batch.json"), JSON.stringify(batch));
     const e = run("encode", join(dir, "batch.json"), join(dir, "batch.bin"));
     expect(e.status).toBe(0);
-    expect(e.stdout).toMatch(/^78 bytes written/); // 6 header + 2 types + 2 slots + 3 amounts + 1 nonce + 64
+    expect(e.stdout).toMatch(/^77 bytes written/); // 5 header + 2 types + 2 slots + 3 amounts + 1 nonce + 64
     const d = run("decode", join(dir, "batch.bin"));
     expect(d.status).toBe(0);
     expect(JSON.parse(d.stdout)).toEqual(batch);
@@ -88,12 +88,11 @@ describe("l2engine encode / decode", async () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toBe(`l2engine: INVALID_ARGUMENT: ${join(dir, "round.json")}: txs[0].amount: a u128 must be a decimal string: the JSON number 1152921504606846977 is above 2^53 − 1 and would be rounded\n`);
     // the same value as a decimal string survives exactly; small numbers are accepted for convenience
-    const exact = { ...batch, inbox: { start: 41, count: 2 }, txs: [{ ...batch.txs[0], amount: "1152921504606846977", fee: 100000000000000, nonce: 4 }] };
+    const exact = { ...batch, txs: [{ ...batch.txs[0], amount: "1152921504606846977", fee: 100000000000000, nonce: 4 }] };
     writeFileSync(join(dir, "exact.json"), JSON.stringify(exact));
     expect(run("encode", join(dir, "exact.json"), join(dir, "exact.bin")).status).toBe(0);
     const d = run("decode", join(dir, "exact.bin"));
     expect(JSON.parse(d.stdout).txs[0]).toMatchObject({ amount: "1152921504606846977", fee: "100000000000000", nonce: "4" });
-    expect(JSON.parse(d.stdout).inbox).toEqual({ start: "41", count: 2 }); // the writer always emits strings
   });
 
   it("encode, decode, help, tree-demo and unknown commands: every error path has its exit code", () => {
@@ -125,7 +124,7 @@ describe("l2engine apply / trace / prove-step / verify-step / inspect", async ()
   const { Engine } = await import("../src/engine/engine.js");
   const { encodeBatch } = await import("../src/da/codec.js");
   const { proveStep } = await import("../src/dispute/step-proof.js");
-  const { encodeStepProof } = await import("../src/store/records.js");
+  const { encodeStepProof } = await import("../src/dispute/step-proof.js");
   const dir = mkdtempSync(join(tmpdir(), "l2engine-cli-chain-"));
   const data = join(dir, "chain");
   const file = (name: string) => join(dir, name);
@@ -138,13 +137,13 @@ describe("l2engine apply / trace / prove-step / verify-step / inspect", async ()
     { owner: a, token: 2, balance: 5n * 10n ** 18n, nonce: 0n },
   ];
   const batch1 = {
-    feeSlots: [1],
+    feePairs: [{ token: 1, slot: 1 }],
     inbox: { start: 0n, count: 1 }, // the first L1 inbox message
     l1Messages: [{ kind: "deposit" as const, owner: b, token: 2, amount: 7n * 10n ** 17n }],
     txs: [signTransaction({ type: "transfer", from: 0, to: 1, amount: 3n * 10n ** 18n, fee: 10n ** 15n, nonce: 0n }, keys[0], domain)],
   };
   const batch2 = {
-    feeSlots: [1],
+    feePairs: [{ token: 1, slot: 1 }],
     l1Messages: [],
     txs: [
       signTransaction({ type: "transfer", from: 0, to: 1, amount: 10n ** 18n, fee: 10n ** 15n, nonce: 1n }, keys[0], domain),
@@ -175,10 +174,10 @@ describe("l2engine apply / trace / prove-step / verify-step / inspect", async ()
   });
 
   it("a malformed batch exits 1 and leaves the chain as it was", () => {
-    writeFileSync(file("bad.json"), json({ ...batch2, feeSlots: new Array(17).fill(1) }));
+    writeFileSync(file("bad.json"), json({ ...batch2, feePairs: Array.from({ length: 17 }, (_, token) => ({ token, slot: 1 })) }));
     const r = run("apply", file("bad.json"), "--data-dir", data);
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/^l2engine: INVALID_ARGUMENT: batch.feeSlots: at most 16 fee slots/);
+    expect(r.stderr).toMatch(/^l2engine: INVALID_ARGUMENT: batch.feePairs: at most 16 fee pairs/);
     expect(JSON.parse(run("inspect", "--data-dir", data).stdout).batchCount).toBe(1);
   });
 
@@ -237,7 +236,7 @@ describe("l2engine apply / trace / prove-step / verify-step / inspect", async ()
   });
 
   it("applies DA bytes and inspects them", () => {
-    writeFileSync(file("batch2.bin"), encodeBatch({ feeSlots: batch2.feeSlots, inbox: { start: 1n, count: 0 }, txs: batch2.txs }));
+    writeFileSync(file("batch2.bin"), encodeBatch({ feePairs: batch2.feePairs, txs: batch2.txs }));
     const info = JSON.parse(run("inspect", file("batch2.bin")).stdout);
     expect(info).toMatchObject({ format: "DA v1", txs: 2, types: { transfer: 1, withdraw: 1 } });
     const r = run("apply", file("batch2.bin"), "--data-dir", data);
@@ -247,17 +246,17 @@ describe("l2engine apply / trace / prove-step / verify-step / inspect", async ()
   });
 
   it("every chain command: invalid content exits 1 naming the file and field, bad usage exits 2", () => {
-    writeFileSync(file("notjson.json"), '{"feeSlots": [1], "txs": [}');
+    writeFileSync(file("notjson.json"), '{"feePairs": [1], "txs": [}');
     writeFileSync(file("notobject.json"), "[1, 2]");
     writeFileSync(file("nofees.json"), json({ txs: [] }));
-    writeFileSync(file("txsobject.json"), json({ feeSlots: [], txs: {} }));
+    writeFileSync(file("txsobject.json"), json({ feePairs: [], txs: {} }));
     writeFileSync(file("bignum.json"), json(batch2).replace(`"nonce":"1"`, `"nonce":18446744073709551615`));
     writeFileSync(file("shortsig.json"), json({ ...batch2, txs: [batch2.txs[0], { ...batch2.txs[1], signature: batch2.txs[1]!.signature.slice(0, -2) }] }));
     writeFileSync(file("junk.bin"), new Uint8Array([0x99, 1, 2, 3]));
     const content: Array<[string, RegExp]> = [
-      ["notjson.json", /notjson\.json: not valid JSON \(a JSON batch \(\{ feeSlots, inbox, l1Messages, txs \}\)\): line 1, column 27: unexpected character "\}"/],
+      ["notjson.json", /notjson\.json: not valid JSON \(a JSON batch \(\{ feePairs, inbox, l1Messages, txs \}\)\): line 1, column 27: unexpected character "\}"/],
       ["notobject.json", /notobject\.json: a batch must be a JSON object/],
-      ["nofees.json", /nofees\.json: feeSlots: must be an array/],
+      ["nofees.json", /nofees\.json: feePairs: must be an array/],
       ["txsobject.json", /txsobject\.json: txs: must be an array/],
       ["bignum.json", /bignum\.json: txs\[0\]\.nonce: a u64 must be a decimal string: the JSON number 18446744073709551615/],
     ];
@@ -337,7 +336,7 @@ describe("l2engine apply / trace / prove-step / verify-step / inspect", async ()
     writeFileSync(file("genesis-big.json"), json({ ...big, slots }));
     writeFileSync(file("genesis-bignum.json"), json({ ...big, slots }).replace(`"${big.chainId}"`, String(big.chainId)));
     writeFileSync(file("genesis-broken.json"), json({ ...big, slots }).slice(0, -1));
-    const signed = { feeSlots: [1], l1Messages: [], txs: [signTransaction({ type: "transfer", from: 0, to: 1, amount: 5n, fee: 1n, nonce: 0n }, keys[0], big)] };
+    const signed = { feePairs: [{ token: 1, slot: 1 }], l1Messages: [], txs: [signTransaction({ type: "transfer", from: 0, to: 1, amount: 5n, fee: 1n, nonce: 0n }, keys[0], big)] };
     writeFileSync(file("batch-big.json"), json(signed));
     for (const [g, message] of [
       ["genesis-bignum.json", /genesis-bignum\.json: chainId: a chain id \(uint256\) must be a decimal string: the JSON number 18446744073709551617/],

@@ -29,7 +29,7 @@ function setup() {
     expect(core.verifyMultiproof({}, tree.root(), proof, [leaf(3), leaf(70)])).toBe(true);
     expect(core.verifyMultiproof({}, tree.root(), proof, [leaf(70), leaf(3)])).toBe(false);
     const result = engine.applyBatch({
-      feeSlots: [],
+      feePairs: [],
       l1Messages: [{ kind: "deposit", owner: BOB, token: 1, amount: 5n }],
       txs: [signTransaction({ type: "transfer", from: 0, to: 1, amount: 1n, fee: 0n, nonce }, KEY, DOMAIN)],
     });
@@ -80,7 +80,7 @@ describe("bounded core input", () => {
     // a batch whose receipts do not fit is refused whole, with the state untouched
     const root = engine.stateRoot();
     const deposits = Array.from({ length: 40_000 }, () => ({ kind: "deposit" as const, owner: BOB, token: 2, amount: 1n }));
-    expect(() => engine.applyBatch({ feeSlots: [], l1Messages: deposits, txs: [] })).toThrow(CapacityError);
+    expect(() => engine.applyBatch({ feePairs: [], l1Messages: deposits, txs: [] })).toThrow(CapacityError);
     expect(engine.stateRoot()).toBe(root);
     // a state that cannot get its slot array is refused before anything is loaded
     expect(() => Engine.fromSlotPages(1 << 20, 1 << 16, () => undefined, { ...DOMAIN, core })).toThrow(CapacityError);
@@ -100,7 +100,7 @@ describe("bounded core input", () => {
       const start = engine.getSlot(0).nonce;
       const txs = Array.from({ length: n }, (_, i) => ({ type: "withdraw" as const, from: 0, amount: 0n, fee: 0n, nonce: start + BigInt(i), signature: "0x" as Hex }));
       try {
-        const result = engine.applyBatch({ feeSlots: [], l1Messages: [], txs }, { signers: txs.map(() => ALICE) });
+        const result = engine.applyBatch({ feePairs: [], l1Messages: [], txs }, { signers: txs.map(() => ALICE) });
         expect(result.withdrawals.length).toBe(n);
         applied++;
       } catch (e) {
@@ -113,7 +113,7 @@ describe("bounded core input", () => {
     expect(refused).toBeGreaterThan(0);
     // the same engine and core go on (the withdrawals used slot 0's nonces)
     const nonce = engine.getSlot(0).nonce;
-    const next = engine.applyBatch({ feeSlots: [], l1Messages: [], txs: [{ type: "transfer", from: 0, to: 1, amount: 1n, fee: 0n, nonce, signature: "0x" }] }, { signers: [ALICE] });
+    const next = engine.applyBatch({ feePairs: [], l1Messages: [], txs: [{ type: "transfer", from: 0, to: 1, amount: 1n, fee: 0n, nonce, signature: "0x" }] }, { signers: [ALICE] });
     expect(next.receipts[0]!.status).toBe(Reason.OK);
     expect(core.keccak256(new Uint8Array(0))).toHaveLength(32);
   });

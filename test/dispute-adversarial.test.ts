@@ -37,7 +37,7 @@ function oneTransfer() {
   const g: Slot[] = [{ owner: OWNERS[0]!, token: 1, balance: 10n ** 20n, nonce: 0n }, { owner: OWNERS[1]!, token: 1, balance: 0n, nonce: 0n }];
   const engine = Engine.create({ genesis: g, ...domain });
   const tx = signTransaction({ type: "transfer", from: 0, to: 1, amount: 5n, fee: 0n, nonce: 0n }, KEYS[0]!, domain) as SignedTx;
-  const batch: Batch = { feeSlots: [], l1Messages: [], txs: [tx] };
+  const batch: Batch = { feePairs: [], l1Messages: [], txs: [tx] };
   const { steps } = engine.fork().traceBatch(batch);
   return { engine, batch, steps, proof: proveStep(engine, batch, 0) };
 }
@@ -183,7 +183,7 @@ describe("the referee against forged step proofs", () => {
     const g: Slot[] = [{ owner: OWNERS[0]!, token: 1, balance: 10n ** 20n, nonce: 0n }, { owner: OWNERS[1]!, token: 1, balance: 0n, nonce: 0n }];
     const engine = Engine.create({ genesis: g, ...domain });
     const tx = signTransaction({ type: "transfer", from: 0, to: 1, amount: 5n, fee: 0n, nonce: 0n }, KEYS[0]!, domain) as SignedTx;
-    const batch: Batch = { feeSlots: [], l1Messages: [{ kind: "deposit", owner: OWNERS[1]!, token: 1, amount: 7n, slot: 1 }], txs: [tx] };
+    const batch: Batch = { feePairs: [], l1Messages: [{ kind: "deposit", owner: OWNERS[1]!, token: 1, amount: 7n, slot: 1 }], txs: [tx] };
     const { steps } = engine.fork().traceBatch(batch);
     // the deposit's proof offered for the transfer step, and the other way round
     const p0 = proveStep(engine, batch, 0);

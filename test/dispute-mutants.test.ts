@@ -112,7 +112,7 @@ describe("a batch with amounts above 2^64", () => {
     expect(startCommitment(pre, batch.feeSlots, domain)).toBe(steps[0]);
     expect(referee.agreedStart(batch, pre)).toBe(steps[0]);
     expect(traced.result.withdrawalsRoot).not.toBe(EMPTY_TREE_ROOT);
-    const empty = engine.fork().traceBatch({ feeSlots: [], l1Messages: [], txs: [] });
+    const empty = engine.fork().traceBatch({ feePairs: [], l1Messages: [], txs: [] });
     expect(empty.result.withdrawalsRoot).toBe(EMPTY_TREE_ROOT);
     const claim = makeClaim(batch, traced, pre.slotCount, domain);
     expect(claim.finalCommitment).toBe(steps[ENTRIES + 1]);
@@ -139,7 +139,7 @@ describe("proveStep", () => {
   });
 
   it("proves a step without witnesses with an empty slot proof, which verifies", () => {
-    const empty: Batch = { feeSlots: [], l1Messages: [], txs: [] };
+    const empty: Batch = { feePairs: [], l1Messages: [], txs: [] };
     const p = proveStep(engine, empty, 0);
     expect(p.witness).toEqual([]);
     expect(p.slotProof).toEqual(new Uint8Array(0));
@@ -222,7 +222,7 @@ describe("checkStepProof: every field at its bound", () => {
   it("the counts", () => {
     for (const slotCount of [-1, 1.5, MAX_SLOTS + 1, "5"]) bad({ slotCount: slotCount as number }, "FIELD", /^proof\.slotCount must be an integer in \[0, 16777216\]$/);
     expect(ok({ slotCount: MAX_SLOTS })).toEqual([0, 1]);
-    expect(checkStepProof({ ...p, slotCount: 0, baseSlotCount: 0, feeSlots: [], owedFees: [], witness: nulls(0, 2) })).toEqual([0, 1]);
+    expect(checkStepProof({ ...p, slotCount: 0, baseSlotCount: 0, feePairs: [], owedFees: [], witness: nulls(0, 2) })).toEqual([0, 1]);
     for (const baseSlotCount of [-1, p.slotCount + 1, 0.5]) bad({ baseSlotCount }, "FIELD", /^proof\.baseSlotCount must be an integer in \[0, slotCount\]$/);
     expect(ok({ baseSlotCount: p.slotCount })).toEqual([0, 1]);
     expect(ok({ baseSlotCount: 0 })).toEqual([0, 1]);

@@ -37,7 +37,7 @@ describe("a disposed engine", () => {
   const rng = new Rng(5);
   const slots = genesis(rng, 4, 30, 2);
   const owner = slots[0]!.owner;
-  const deposit: Batch = { feeSlots: [], l1Messages: [{ kind: "deposit", owner, token: slots[0]!.token, amount: 7n, slot: 0 }], txs: [] };
+  const deposit: Batch = { feePairs: [], l1Messages: [{ kind: "deposit", owner, token: slots[0]!.token, amount: 7n, slot: 0 }], txs: [] };
 
   it("throws InvalidArgumentError from every method, and its parent and siblings carry on", () => {
     const parent = Engine.create({ genesis: slots, ...DOMAIN });

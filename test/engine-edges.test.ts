@@ -42,7 +42,7 @@ describe("signatures from real wallets", () => {
   it("accepts a transfer signed with viem's signTypedData", async () => {
     const signature = await privateKeyToAccount(KEY_A).signTypedData(typedDataFor(tx, DOMAIN) as never);
     const engine = Engine.create({ genesis, ...DOMAIN });
-    const res = engine.applyBatch({ feeSlots: [], l1Messages: [], txs: [{ ...tx, signature }] });
+    const res = engine.applyBatch({ feePairs: [], l1Messages: [], txs: [{ ...tx, signature }] });
     expect(res.receipts[0]!.status).toBe(Reason.OK);
     expect(engine.getSlot(1).balance).toBe(250n);
   });
@@ -51,7 +51,7 @@ describe("signatures from real wallets", () => {
     const td = typedDataFor(tx, DOMAIN);
     const signature = (await new Wallet(KEY_A).signTypedData(td.domain, td.types as never, td.message)) as Hex;
     const engine = Engine.create({ genesis, ...DOMAIN });
-    expect(engine.applyBatch({ feeSlots: [], l1Messages: [], txs: [{ ...tx, signature }] }).receipts[0]!.status).toBe(Reason.OK);
+    expect(engine.applyBatch({ feePairs: [], l1Messages: [], txs: [{ ...tx, signature }] }).receipts[0]!.status).toBe(Reason.OK);
   });
 
   it("rejects a signature made for another chain id or contract, and changes nothing", () => {
@@ -59,7 +59,7 @@ describe("signatures from real wallets", () => {
       const engine = Engine.create({ genesis, ...DOMAIN });
       const before = engine.stateRoot();
       const signed = signTransaction(tx, KEY_A, other);
-      const res = engine.applyBatch({ feeSlots: [], l1Messages: [], txs: [signed] });
+      const res = engine.applyBatch({ feePairs: [], l1Messages: [], txs: [signed] });
       expect(res.receipts[0]!.status).toBe(Reason.BAD_SIGNATURE);
       expect(res.postStateRoot).toBe(before);
     }
@@ -67,7 +67,7 @@ describe("signatures from real wallets", () => {
 
   it("rejects a valid signature by someone who does not own the slot", () => {
     const engine = Engine.create({ genesis, ...DOMAIN });
-    const res = engine.applyBatch({ feeSlots: [], l1Messages: [], txs: [signTransaction(tx, KEY_B, DOMAIN)] });
+    const res = engine.applyBatch({ feePairs: [], l1Messages: [], txs: [signTransaction(tx, KEY_B, DOMAIN)] });
     expect(res.receipts[0]!.status).toBe(Reason.BAD_SIGNATURE);
   });
 });
@@ -75,7 +75,7 @@ describe("signatures from real wallets", () => {
 describe("edge cases (WASM and reference agree, outcome asserted)", () => {
   it("a batch of nothing keeps the state root", () => {
     const genesis: Slot[] = [{ owner: A, token: 1, balance: 5n, nonce: 0n }];
-    const { got } = run(genesis, { feeSlots: [], l1Messages: [], txs: [] });
+    const { got } = run(genesis, { feePairs: [], l1Messages: [], txs: [] });
     expect(got.postStateRoot).toBe(got.preStateRoot);
     expect(got.receipts).toEqual([]);
   });
@@ -86,7 +86,7 @@ describe("edge cases (WASM and reference agree, outcome asserted)", () => {
       { owner: A, token: 1, balance: 1n, nonce: 0n },
     ];
     const { got, slots } = run(genesis, {
-      feeSlots: [],
+      feePairs: [],
       l1Messages: [],
       txs: [
         unsigned({ type: "transfer", from: 1, to: 0, amount: 1n, fee: 0n, nonce: 0n }),
@@ -103,31 +103,54 @@ describe("edge cases (WASM and reference agree, outcome asserted)", () => {
       { owner: A, token: 1, balance: 0n, nonce: 0n },
     ];
     const { got } = run(genesis, {
-      feeSlots: [1],
+      feePairs: [{ token: 1, slot: 1 }],
       l1Messages: [],
       txs: [unsigned({ type: "transfer", from: 0, to: 1, amount: MAX_U128, fee: 1n, nonce: 0n })],
     });
     expect(got.receipts[0]!.status).toBe(Reason.INSUFFICIENT_BALANCE);
   });
 
-  it("fees owed to a fee slot count against its headroom, so settlement never overflows", () => {
+  it("owed fees do not count against the fee slot's headroom; settlement burns what does not fit (SPEC §5.1)", () => {
     const genesis: Slot[] = [
-      { owner: B, token: 1, balance: MAX_U128 - 10n, nonce: 0n }, // fee slot
+      { owner: B, token: 1, balance: MAX_U128 - 10n, nonce: 0n }, // the pair's slot
       { owner: A, token: 1, balance: 100n, nonce: 0n },
     ];
     const { got, slots } = run(genesis, {
-      feeSlots: [0],
+      feePairs: [{ token: 1, slot: 0 }],
       l1Messages: [],
       txs: [
-        unsigned({ type: "transfer", from: 1, to: 1, amount: 0n, fee: 6n, nonce: 0n }), // owes 6 to slot 0
-        unsigned({ type: "transfer", from: 1, to: 0, amount: 5n, fee: 0n, nonce: 1n }), // 10 - 6 < 5: no room (nonce consumed)
-        unsigned({ type: "transfer", from: 1, to: 0, amount: 4n, fee: 0n, nonce: 2n }), // exactly fits
-        unsigned({ type: "transfer", from: 1, to: 1, amount: 0n, fee: 1n, nonce: 3n }), // the fee would not fit
+        unsigned({ type: "transfer", from: 1, to: 1, amount: 0n, fee: 6n, nonce: 0n }), // owes 6 to the pair
+        unsigned({ type: "transfer", from: 1, to: 0, amount: 5n, fee: 0n, nonce: 1n }), // fits the balance: owed fees are not counted
+        unsigned({ type: "transfer", from: 1, to: 0, amount: 6n, fee: 0n, nonce: 2n }), // MAX − 5 + 6 > MAX: OVERFLOW (nonce consumed)
+        unsigned({ type: "transfer", from: 1, to: 1, amount: 0n, fee: 1n, nonce: 3n }), // owed 7
       ],
     });
-    expect(got.receipts.map((r) => r.status)).toEqual([Reason.OK, Reason.OVERFLOW, Reason.OK, Reason.OVERFLOW]);
-    expect(got.fees).toEqual([6n]);
-    expect(slots[0]!.balance).toBe(MAX_U128);
+    expect(got.receipts.map((r) => r.status)).toEqual([Reason.OK, Reason.OK, Reason.OVERFLOW, Reason.OK]);
+    expect(got.fees).toEqual([7n]);
+    // MAX − 5 + 7 does not fit: the 7 are burned, the slot keeps its balance
+    expect(got.feesCredited).toEqual([0n]);
+    expect(slots[0]!.balance).toBe(MAX_U128 - 5n);
+    expect(slots[1]!.balance).toBe(100n - 7n - 5n);
+  });
+
+  it("a fee is owed only while the pair's owed amount stays within u128", () => {
+    const genesis: Slot[] = [
+      { owner: A, token: 1, balance: MAX_U128, nonce: 0n },
+      { owner: A, token: 1, balance: 1n, nonce: 0n },
+      { owner: B, token: 1, balance: 0n, nonce: 0n },
+    ];
+    const { got, slots } = run(genesis, {
+      feePairs: [{ token: 1, slot: 2 }],
+      l1Messages: [],
+      txs: [
+        unsigned({ type: "transfer", from: 0, to: 0, amount: 0n, fee: MAX_U128, nonce: 0n }), // owed = 2^128 − 1
+        unsigned({ type: "transfer", from: 1, to: 1, amount: 0n, fee: 1n, nonce: 0n }), // owed + 1 > MAX: OVERFLOW
+      ],
+    });
+    expect(got.receipts.map((r) => r.status)).toEqual([Reason.OK, Reason.OVERFLOW]);
+    expect(got.fees).toEqual([MAX_U128]);
+    expect(got.feesCredited).toEqual([MAX_U128]);
+    expect(slots.map((x) => x.balance)).toEqual([0n, 1n, MAX_U128]);
   });
 
   it("zero amounts and self-transfers are valid and only cost the fee and a nonce", () => {
@@ -136,7 +159,7 @@ describe("edge cases (WASM and reference agree, outcome asserted)", () => {
       { owner: B, token: 1, balance: 0n, nonce: 0n },
     ];
     const { got, slots } = run(genesis, {
-      feeSlots: [1],
+      feePairs: [{ token: 1, slot: 1 }],
       l1Messages: [],
       txs: [
         unsigned({ type: "transfer", from: 0, to: 0, amount: 7n, fee: 2n, nonce: 0n }),
@@ -156,7 +179,7 @@ describe("edge cases (WASM and reference agree, outcome asserted)", () => {
       { owner: A, token: 2, balance: MAX_RESERVE, nonce: 0n },
     ];
     const { got, slots } = run(genesis, {
-      feeSlots: [],
+      feePairs: [],
       l1Messages: [],
       txs: [
         unsigned({ type: "createPool", fromA: 0, fromB: 1, amountA: 1_000_000n, amountB: 1_000_000n, feeBps: 30, nonce: 0n }),
@@ -181,7 +204,7 @@ describe("edge cases (WASM and reference agree, outcome asserted)", () => {
       { owner: B, token: 2, balance: 10n ** 24n, nonce: 0n },
     ];
     const { got, slots } = run(genesis, {
-      feeSlots: [],
+      feePairs: [],
       l1Messages: [],
       txs: [
         unsigned({ type: "createPool", fromA: 0, fromB: 1, amountA: 4n * 10n ** 18n, amountB: 10n ** 18n, feeBps: 30, nonce: 0n }),
@@ -201,7 +224,7 @@ describe("edge cases (WASM and reference agree, outcome asserted)", () => {
   it("deposits credit a matching slot, else create one; failed deposits are refunded", () => {
     const genesis: Slot[] = [{ owner: A, token: 1, balance: 5n, nonce: 0n }];
     const { got, slots } = run(genesis, {
-      feeSlots: [],
+      feePairs: [],
       l1Messages: [
         { kind: "deposit", owner: A, token: 1, amount: 10n, slot: 0 },
         { kind: "deposit", owner: B, token: 1, amount: 3n, slot: 0 }, // owner mismatch: new slot
@@ -223,11 +246,15 @@ describe("edge cases (WASM and reference agree, outcome asserted)", () => {
     const engine = Engine.create({ genesis, ...DOMAIN });
     const root = engine.stateRoot();
     const bad: Batch[] = [
-      { feeSlots: new Array<number>(17).fill(0), l1Messages: [], txs: [] }, // more than MAX_FEE_SLOTS
-      { feeSlots: [-1], l1Messages: [], txs: [] },
-      { feeSlots: [], l1Messages: [{ kind: "deposit", owner: A, token: 1, amount: -1n }], txs: [] },
-      { feeSlots: [], l1Messages: [], txs: [unsigned({ type: "transfer", from: 0, to: 1, amount: 2n ** 128n, fee: 0n, nonce: 0n })] },
-      { feeSlots: [], l1Messages: [], txs: [{ type: "mint", signature: "0x" } as unknown as SignedTx] },
+      { feePairs: Array.from({ length: 17 }, (_, token) => ({ token, slot: 0 })), l1Messages: [], txs: [] }, // more than 16 pairs
+      { feePairs: [{ token: -1, slot: 0 }], l1Messages: [], txs: [] },
+      { feePairs: [{ token: 1, slot: 2 ** 32 }], l1Messages: [], txs: [] },
+      { feePairs: [{ token: 2, slot: 0 }, { token: 1, slot: 1 }], l1Messages: [], txs: [] }, // tokens not increasing
+      { feePairs: [{ token: 1, slot: 0 }, { token: 1, slot: 1 }], l1Messages: [], txs: [] }, // two pairs for one token
+      { feeSlots: [0], l1Messages: [], txs: [] } as unknown as Batch, // the draft's field
+      { feePairs: [], l1Messages: [{ kind: "deposit", owner: A, token: 1, amount: -1n }], txs: [] },
+      { feePairs: [], l1Messages: [], txs: [unsigned({ type: "transfer", from: 0, to: 1, amount: 2n ** 128n, fee: 0n, nonce: 0n })] },
+      { feePairs: [], l1Messages: [], txs: [{ type: "mint", signature: "0x" } as unknown as SignedTx] },
     ];
     for (const b of bad) {
       expect(() => engine.applyBatch(b, { signers: b.txs.map(() => A) })).toThrow(InvalidArgumentError);
@@ -237,36 +264,47 @@ describe("edge cases (WASM and reference agree, outcome asserted)", () => {
     expect(() => Engine.create({ genesis: [{ owner: A, token: 0x80000000, balance: 0n, nonce: 0n }], ...DOMAIN })).toThrow(InvalidArgumentError);
   });
 
-  it("fee slots invalid for the state are ignored, never a batch no engine executes (SPEC §5.1)", () => {
+  it("a pair whose slot cannot take its fees burns them; no step reads a fee slot before settlement (SPEC §5.1)", () => {
     const genesis: Slot[] = [
       { owner: A, token: 1, balance: 1000n, nonce: 0n },
       { owner: B, token: 1, balance: 1000n, nonce: 0n },
       { owner: B, token: 2, balance: 1000n, nonce: 0n },
     ];
-    const pay = (from: number, fee: bigint, nonce: bigint): SignedTx => unsigned({ type: "transfer", from, to: from === 0 ? 1 : 0, amount: 1n, fee, nonce });
-    // slot 9 does not exist, 0 and 1 share token 1 (the first wins), 3 is created by the deposit
+    // token 1 → slot 9 (never exists): burned; token 2 → slot 0 (holds token 1): burned;
+    // token 3 → slot 3, created by the deposit inside the batch: credited (it exists at settlement)
     const batch: Batch = {
-      feeSlots: [9, 0, 1, 3, 0],
+      feePairs: [{ token: 1, slot: 9 }, { token: 2, slot: 0 }, { token: 3, slot: 3 }],
       l1Messages: [{ kind: "deposit", owner: A, token: 3, amount: 5n }],
-      txs: [pay(1, 7n, 0n), unsigned({ type: "transfer", from: 2, to: 2, amount: 1n, fee: 1n, nonce: 0n })],
+      txs: [
+        unsigned({ type: "transfer", from: 1, to: 0, amount: 1n, fee: 7n, nonce: 0n }),
+        unsigned({ type: "transfer", from: 2, to: 2, amount: 1n, fee: 1n, nonce: 0n }),
+        unsigned({ type: "transfer", from: 3, to: 3, amount: 0n, fee: 2n, nonce: 0n }),
+      ],
     };
-    const { got, slots } = run(genesis, batch, [B, B]);
-    expect(got.receipts.map((r) => r.status)).toEqual([Reason.OK, Reason.OK, Reason.NO_FEE_SLOT]);
-    expect(got.fees).toEqual([0n, 7n, 0n, 0n, 0n]); // owed per listed fee slot; only slot 0 is active for token 1
-    expect(slots[0]!.balance).toBe(1000n + 1n + 7n);
-    // a pool's slot is never a fee slot: create a pool, then list its reserve
+    const { got, slots } = run(genesis, batch, [B, B, A]);
+    expect(got.receipts.map((r) => r.status)).toEqual([Reason.OK, Reason.OK, Reason.OK, Reason.OK]);
+    expect(got.receipts.slice(1).map((r) => r.touched)).toEqual([[1, 0], [2], [3]]); // no fee slot among them
+    expect(got.fees).toEqual([7n, 1n, 2n]);
+    expect(got.feesCredited).toEqual([0n, 0n, 2n]);
+    expect(slots.map((x) => x.balance)).toEqual([1001n, 1000n - 8n, 999n, 5n]);
+    // without a pair for its token, a fee is NO_FEE_SLOT; a zero fee needs none
+    const none = run(genesis, { feePairs: [{ token: 2, slot: 2 }], l1Messages: [], txs: [unsigned({ type: "transfer", from: 1, to: 0, amount: 1n, fee: 1n, nonce: 0n }), unsigned({ type: "transfer", from: 1, to: 0, amount: 1n, fee: 0n, nonce: 1n })] }, [B, B]);
+    expect(none.got.receipts.map((r) => r.status)).toEqual([Reason.NO_FEE_SLOT, Reason.OK]);
+    // a pool's slot never takes fees: create a pool, then name its token-1 reserve
     const poolGenesis: Slot[] = [
       { owner: A, token: 1, balance: 10n ** 20n, nonce: 0n },
       { owner: A, token: 2, balance: 10n ** 20n, nonce: 0n },
     ];
     const engine = Engine.create({ genesis: poolGenesis, ...DOMAIN });
     const ref = new ReferenceEngine(poolGenesis);
-    const create: Batch = { feeSlots: [], l1Messages: [], txs: [unsigned({ type: "createPool", fromA: 0, fromB: 1, amountA: 10n ** 18n, amountB: 10n ** 18n, feeBps: 30, nonce: 0n })] };
+    const create: Batch = { feePairs: [], l1Messages: [], txs: [unsigned({ type: "createPool", fromA: 0, fromB: 1, amountA: 10n ** 18n, amountB: 10n ** 18n, feeBps: 30, nonce: 0n })] };
     expect(engine.applyBatch(create, { signers: [A] })).toEqual(ref.applyBatch(create, [A]));
-    const onPool: Batch = { feeSlots: [2], l1Messages: [], txs: [unsigned({ type: "withdraw", from: 0, amount: 1n, fee: 1n, nonce: 1n })] };
+    const onPool: Batch = { feePairs: [{ token: 1, slot: 2 }], l1Messages: [], txs: [unsigned({ type: "withdraw", from: 0, amount: 1n, fee: 1n, nonce: 1n })] };
     const res = engine.applyBatch(onPool, { signers: [A] });
     expect(res).toEqual(ref.applyBatch(onPool, [A]));
-    expect(res.receipts[0]!.status).toBe(Reason.NO_FEE_SLOT);
+    expect(res.receipts[0]!.status).toBe(Reason.OK);
+    expect([res.fees, res.feesCredited]).toEqual([[1n], [0n]]);
+    expect(engine.getSlot(2).balance).toBe(10n ** 18n);
   });
 
   it("a batch of 100,000 transfers matches the reference", () => {
@@ -280,7 +318,7 @@ describe("edge cases (WASM and reference agree, outcome asserted)", () => {
       txs.push(unsigned({ type: "transfer", from, to, amount: BigInt(i % 1000), fee: BigInt(i % 3), nonce: nonces[from]!++ }));
       signers.push(from % 2 ? A : B);
     }
-    const { got } = run(genesis, { feeSlots: [0], l1Messages: [], txs }, signers);
+    const { got } = run(genesis, { feePairs: [{ token: 1, slot: 0 }], l1Messages: [], txs }, signers);
     expect(got.receipts.every((r) => r.status === Reason.OK)).toBe(true);
   }, 60_000);
 });
@@ -294,7 +332,7 @@ describe("proofs an L1 bridge needs", () => {
     ];
     const engine = Engine.create({ genesis, ...DOMAIN });
     const res = engine.applyBatch({
-      feeSlots: [],
+      feePairs: [],
       l1Messages: [{ kind: "forcedExit", owner: B, slot: 1 }],
       txs: [unsigned({ type: "withdraw", from: 0, amount: 30n, fee: 0n, nonce: 0n })],
     }, { signers: [A] });
@@ -322,7 +360,7 @@ describe("one call into WASM per batch", () => {
     ];
     const engine = Engine.create({ genesis, ...DOMAIN });
     const batch = (nonce: bigint): Batch => ({
-      feeSlots: [1],
+      feePairs: [{ token: 1, slot: 1 }],
       l1Messages: [{ kind: "deposit", owner: B, token: 1, amount: 1n, slot: 1 }],
       txs: [unsigned({ type: "transfer", from: 0, to: 1, amount: 1n, fee: 1n, nonce })],
     });

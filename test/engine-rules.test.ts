@@ -9,7 +9,7 @@ import { entryAt, proveStep, verifyStep } from "../src/dispute/step-proof.js";
 import { addressOf, signTransaction } from "../src/protocol/signatures.js";
 import { poolAddress } from "../src/protocol/slot-encoding.js";
 import {
-  MAX_RESERVE, MAX_U128, MAX_U64, NEW_SLOT, Reason, reasonName, type Batch, type Hex, type SignedTx, type Slot, type Tx,
+  MAX_RESERVE, MAX_U128, MAX_U64, NEW_SLOT, Reason, reasonName, type Batch, type FeePair, type Hex, type SignedTx, type Slot, type Tx,
 } from "../src/protocol/types.js";
 
 const DOMAIN = { chainId: 31337n, verifyingContract: "0x5fbdb2315678afecb367f032d93f642f64180aa3" as Hex };
@@ -62,7 +62,7 @@ describe("slot-array growth inside an entry (issue 10 item 4)", () => {
     g.splice(2, 2, { owner: C, token: 3, balance: 2n, nonce: 0n }, { owner: C, token: 3, balance: 3n, nonce: 0n });
     const both = new Both(g);
     const got = both.apply({
-      feeSlots: [], l1Messages: [], txs: [
+      feePairs: [], l1Messages: [], txs: [
         unsigned({ type: "createPool", fromA: 0, fromB: 1, amountA: 10n ** 20n, amountB: 10n ** 20n, feeBps: 30, nonce: 0n }),
         unsigned({ type: "addLiquidity", pool: 1020, fromA: 0, fromB: 1, lpSlot: NEW_SLOT, amountA: E18, amountB: E18, minShares: 0n, nonce: 1n }),
       ],
@@ -99,7 +99,7 @@ function growthBatch(g: number): { batch: Batch; signers: Hex[] } {
   add({ type: "withdraw", from: 0, amount: E18, fee: 3n, nonce: 5n }, A);
   return {
     batch: {
-      feeSlots: [2, 3],
+      feePairs: [{ token: 1, slot: 2 }, { token: 2, slot: 3 }],
       l1Messages: [
         { kind: "deposit", owner: C, token: 5, amount: 11n }, // g
         { kind: "deposit", owner: D, token: 6, amount: 12n }, // g+1
@@ -126,7 +126,7 @@ describe("slot-array growth at every boundary, with every slot-creating entry (i
         expect(got.slotCount).toBe(g + 15);
         // later batches still see the moved array: a transfer, a swap and a new LP slot
         const next = both.apply({
-          feeSlots: [],
+          feePairs: [],
           l1Messages: [{ kind: "deposit", owner: A, token: 1, amount: 1n }],
           txs: [
             unsigned({ type: "swap", pool: g + 2, from: 3, to: 2, amountIn: E18, minOut: 1n, nonce: 0n }),
@@ -140,30 +140,29 @@ describe("slot-array growth at every boundary, with every slot-creating entry (i
   }
 });
 
-describe("a fee slot's headroom counts the amount and the fee of one transfer together (issue 10 item 6)", () => {
-  it("a transfer to the fee slot that also pays it a fee must fit both", () => {
+describe("a transfer to a pair's slot: its credit and its fee are checked apart, settlement burns what does not fit (SPEC §5.1)", () => {
+  it("the credit needs room in the balance, the fee in what is owed; the owed fees are burned at settlement", () => {
     const genesis: Slot[] = [
-      { owner: B, token: 1, balance: MAX_U128 - 10n, nonce: 0n }, // fee slot
+      { owner: B, token: 1, balance: MAX_U128 - 10n, nonce: 0n }, // the pair's slot
       { owner: A, token: 1, balance: 100n, nonce: 0n },
     ];
     const both = new Both(genesis);
     const got = both.apply({
-      feeSlots: [0],
+      feePairs: [{ token: 1, slot: 0 }],
       l1Messages: [],
       txs: [
-        unsigned({ type: "transfer", from: 1, to: 0, amount: 10n, fee: 10n, nonce: 0n }), // 10 + 10 > 10
-        unsigned({ type: "transfer", from: 1, to: 0, amount: 6n, fee: 5n, nonce: 1n }), // 11 > 10
-        unsigned({ type: "transfer", from: 1, to: 0, amount: 6n, fee: 4n, nonce: 2n }), // exactly 10
-        unsigned({ type: "transfer", from: 1, to: 0, amount: 0n, fee: 1n, nonce: 3n }), // no room left
+        unsigned({ type: "transfer", from: 1, to: 0, amount: 10n, fee: 10n, nonce: 0n }), // credit fits exactly, fee owed
+        unsigned({ type: "transfer", from: 1, to: 0, amount: 6n, fee: 5n, nonce: 1n }), // no room for the credit
+        unsigned({ type: "transfer", from: 1, to: 0, amount: 0n, fee: 1n, nonce: 2n }), // owed 11
       ],
-    }, [A, A, A, A]);
-    expect(got.receipts.map((r) => r.status)).toEqual([Reason.OVERFLOW, Reason.OVERFLOW, Reason.OK, Reason.OVERFLOW]);
-    expect(got.fees).toEqual([4n]);
+    }, [A, A, A]);
+    expect(got.receipts.map((r) => r.status)).toEqual([Reason.OK, Reason.OVERFLOW, Reason.OK]);
+    expect([got.fees, got.feesCredited]).toEqual([[11n], [0n]]);
     expect(both.wasm.getSlot(0).balance).toBe(MAX_U128);
-    expect(both.wasm.getSlot(1)).toEqual({ owner: A, token: 1, balance: 90n, nonce: 4n });
+    expect(both.wasm.getSlot(1)).toEqual({ owner: A, token: 1, balance: 79n, nonce: 3n });
   });
 
-  it("property: with fee slots near 2^128 − 1, every slot stays within u128 and both engines agree", () => {
+  it("property: with the pairs' slots near 2^128 − 1, every slot stays within u128 and both engines agree", () => {
     const owners = [A, B, C, D];
     const headroom = fc.nat(30).map((k) => MAX_U128 - BigInt(k));
     const small = fc.oneof(fc.nat(20).map(BigInt), fc.nat(20).map(BigInt), fc.constantFrom(0n, MAX_U128, MAX_U128 - 5n, 2n ** 127n));
@@ -205,8 +204,8 @@ describe("a fee slot's headroom counts the amount and the fee of one transfer to
               txs.push(unsigned(tx));
               signers.push(slots[tx.from]!.owner);
             }
-            // the reference itself throws ReferenceInvariantError if balance + owed leaves u128
-            const got = both.apply({ feeSlots: [0, 1], l1Messages, txs }, signers);
+            // the reference itself throws ReferenceInvariantError if a balance or an owed fee leaves u128
+            const got = both.apply({ feePairs: [{ token: 1, slot: 0 }, { token: 2, slot: 1 }], l1Messages, txs }, signers);
             for (const s of both.ref.slots) expect(s.balance >= 0n && s.balance <= MAX_U128).toBe(true);
             expect(got.fees.every((f) => f <= MAX_U128)).toBe(true);
           }
@@ -227,12 +226,12 @@ describe("a pool's reserves cannot be exited (issue 10 item 8)", () => {
 
   it("a forced exit naming a pool's reserved owner fails with RESERVED_OWNER and changes nothing", () => {
     const both = new Both(genesis);
-    both.apply({ feeSlots: [], l1Messages: [], txs: [
+    both.apply({ feePairs: [], l1Messages: [], txs: [
       unsigned({ type: "createPool", fromA: 0, fromB: 1, amountA: 10n ** 20n, amountB: 10n ** 20n, feeBps: 30, nonce: 0n }),
     ] }, [A]);
     const before = both.wasm.stateRoot();
     const got = both.apply({
-      feeSlots: [],
+      feePairs: [],
       l1Messages: [2, 3, 4, 99].map((slot) => ({ kind: "forcedExit" as const, owner: poolAddress(pool), slot })),
       txs: [],
     }, []);
@@ -241,7 +240,7 @@ describe("a pool's reserves cannot be exited (issue 10 item 8)", () => {
     expect(got.withdrawals).toEqual([]);
     expect(got.postStateRoot).toBe(before);
     // the pool still works, in both engines alike
-    const next = both.apply({ feeSlots: [], l1Messages: [], txs: [
+    const next = both.apply({ feePairs: [], l1Messages: [], txs: [
       unsigned({ type: "addLiquidity", pool, fromA: 0, fromB: 1, lpSlot: 5, amountA: E18, amountB: E18, minShares: 1n, nonce: 1n }),
       unsigned({ type: "swap", pool, from: 0, to: 1, amountIn: E18, minOut: 1n, nonce: 2n }),
     ] }, [A, A]);
@@ -250,10 +249,10 @@ describe("a pool's reserves cannot be exited (issue 10 item 8)", () => {
 
   it("a pool slot never authorizes a transaction, whoever the caller names as its signer", () => {
     const both = new Both(genesis);
-    both.apply({ feeSlots: [], l1Messages: [], txs: [
+    both.apply({ feePairs: [], l1Messages: [], txs: [
       unsigned({ type: "createPool", fromA: 0, fromB: 1, amountA: 10n ** 20n, amountB: 10n ** 20n, feeBps: 30, nonce: 0n }),
     ] }, [A]);
-    const got = both.apply({ feeSlots: [], l1Messages: [], txs: [
+    const got = both.apply({ feePairs: [], l1Messages: [], txs: [
       unsigned({ type: "transfer", from: 2, to: 2, amount: 0n, fee: 0n, nonce: 30n }), // slot 2's nonce field is the fee
       unsigned({ type: "withdraw", from: 3, amount: 10n ** 20n, fee: 0n, nonce: 0n }),
     ] }, [poolAddress(pool), poolAddress(pool)]);
@@ -299,10 +298,14 @@ describe("property: every entry kind, hostile values — both engines agree and 
       return w < 0n ? 0n : w > MAX_U64 ? MAX_U64 : w;
     };
     const userSlots = slots.map((_, i) => i).filter((i) => !slots[i]!.owner.startsWith("0x00000000000000000000000000000000"));
-    const feeSlots: number[] = [];
+    // fee pairs: a user slot of the token, or now and then one that cannot take the fees (another
+    // token's, a pool's, not yet created), so that settlement burns them
+    const feePairs: FeePair[] = [];
     for (const t of [1, 2, 3, 0x80000000]) {
       const c = userSlots.filter((i) => (t === 0x80000000 ? slots[i]!.token >= t : slots[i]!.token === t));
-      if (c.length && (feePick >> t % 8) & 1) feeSlots.push(c[feePick % c.length]!);
+      if (!c.length || !((feePick >> t % 8) & 1)) continue;
+      const own = c[feePick % c.length]!;
+      feePairs.push({ token: slots[own]!.token, slot: (feePick >> 4) % 5 === 0 ? slotAt(feePick >> 6) : own });
     }
     const l1Messages: Batch["l1Messages"] = [];
     const txs: SignedTx[] = [];
@@ -334,10 +337,10 @@ describe("property: every entry kind, hostile values — both engines agree and 
       const lpToken = (0x80000000 | pool) >>> 0;
       if (e.kind <= 4) {
         auth = slotAt(e.j);
-        // a fee slot, or the fullest slot of the sender's token, or any slot
+        // a pair's slot, or the fullest slot of the sender's token, or any slot
         const token = auth < n ? slots[auth]!.token : 1;
         const fullest = userSlots.filter((i) => slots[i]!.token === token).sort((x, y) => (slots[y]!.balance > slots[x]!.balance ? 1 : -1))[0];
-        const to = e.k % 4 === 0 && feeSlots.length ? feeSlots[e.k % feeSlots.length]! : e.k % 4 === 1 && fullest !== undefined ? fullest : slotAt(e.k);
+        const to = e.k % 4 === 0 && feePairs.length ? feePairs[e.k % feePairs.length]!.slot : e.k % 4 === 1 && fullest !== undefined ? fullest : slotAt(e.k);
         tx = { type: "transfer", from: auth, to, amount: e.x, fee: e.l % 3 ? e.y % 1000n : e.y, nonce: nonce(auth, e.nonceSkew) };
       } else if (e.kind === 5) {
         auth = slotAt(e.j);
@@ -363,12 +366,12 @@ describe("property: every entry kind, hostile values — both engines agree and 
       const own = auth < n ? slots[auth]!.owner : A;
       signers.push(e.signer === 10 ? null : e.signer === 11 ? (pools.length ? poolAddress(pools[0]!) : B) : e.signer === 9 ? owners[e.i % 4]! : own);
     }
-    return { batch: { feeSlots, l1Messages, txs }, signers };
+    return { batch: { feePairs, l1Messages, txs }, signers };
   }
 
   /** Deterministic opening: two pools over A's and B's tokens, so pool entries have targets. */
   const opening = (g: number): { batch: Batch; signers: Hex[] } => ({
-    batch: { feeSlots: [], l1Messages: [], txs: [
+    batch: { feePairs: [], l1Messages: [], txs: [
       unsigned({ type: "createPool", fromA: 0, fromB: 1, amountA: 10n ** 20n, amountB: 3n * 10n ** 20n, feeBps: 30, nonce: 0n }),
       unsigned({ type: "createPool", fromA: 2, fromB: 3, amountA: 2000n, amountB: 2000n, feeBps: 1000, nonce: 0n }),
       unsigned({ type: "addLiquidity", pool: g, fromA: 0, fromB: 1, lpSlot: NEW_SLOT, amountA: E18, amountB: E18, minShares: 0n, nonce: 1n }),
@@ -442,22 +445,22 @@ describe("a failed transaction consumes its nonce once it passed the nonce check
       expect(got).toEqual(ref.applyBatch(batch, batch.txs.map(() => A)));
       return got;
     };
-    const k = run({ feeSlots: [], l1Messages: [], txs: [signed] });
+    const k = run({ feePairs: [], l1Messages: [], txs: [signed] });
     expect(k.receipts[0]!.status).toBe(Reason.INSUFFICIENT_BALANCE);
     expect(wasm.getSlot(0)).toEqual({ owner: A, token: 1, balance: 500n, nonce: 1n });
     expect(wasm.getSlot(1).balance).toBe(0n);
     // the slot is funded now; replaying the bytes must not move the money
-    const k1 = run({ feeSlots: [], l1Messages: [{ kind: "deposit", owner: A, token: 1, amount: 1000n, slot: 0 }], txs: [signed] });
+    const k1 = run({ feePairs: [], l1Messages: [{ kind: "deposit", owner: A, token: 1, amount: 1000n, slot: 0 }], txs: [signed] });
     expect(k1.receipts.map((r) => r.status)).toEqual([Reason.OK, Reason.BAD_NONCE]);
     expect(wasm.getSlot(0)).toEqual({ owner: A, token: 1, balance: 1500n, nonce: 1n });
     expect(wasm.getSlot(1).balance).toBe(0n);
     // a fresh signature with the next nonce does
     const again = signTransaction({ type: "transfer", from: 0, to: 1, amount: 1000n, fee: 0n, nonce: 1n }, KEY_A, DOMAIN);
-    expect(run({ feeSlots: [], l1Messages: [], txs: [again] }).receipts[0]!.status).toBe(Reason.OK);
+    expect(run({ feePairs: [], l1Messages: [], txs: [again] }).receipts[0]!.status).toBe(Reason.OK);
     expect(wasm.getSlot(1).balance).toBe(1000n);
   });
 
-  // A pool at 4 (reserves 4, 5, supply 6), A's LP slot 7, B's token slots 2 and 3, fee slot 1.
+  // A pool at 4 (reserves 4, 5, supply 6), A's LP slot 7, B's token slots 2 and 3; token 1's fees go to slot 0.
   const genesis: Slot[] = [
     { owner: A, token: 1, balance: 10n ** 24n, nonce: 0n },
     { owner: A, token: 2, balance: 10n ** 24n, nonce: 0n },
@@ -494,9 +497,9 @@ describe("a failed transaction consumes its nonce once it passed the nonce check
   for (const [what, tx, auth, reason, consumes] of cases) {
     it(`${what}: ${consumes ? "only the authorizing slot's nonce changes" : "nothing changes"}`, () => {
       const both = new Both(genesis);
-      both.apply({ feeSlots: [], l1Messages: [], txs: [unsigned(setup)] }, [A]);
+      both.apply({ feePairs: [], l1Messages: [], txs: [unsigned(setup)] }, [A]);
       const before = both.ref.slots.map((s) => ({ ...s }));
-      const got = both.apply({ feeSlots: [0], l1Messages: [], txs: [unsigned(tx)] }, [A]);
+      const got = both.apply({ feePairs: [{ token: 1, slot: 0 }], l1Messages: [], txs: [unsigned(tx)] }, [A]);
       expect(got.receipts[0]!.status).toBe(reason);
       expect(got.receipts[0]!.out).toEqual([0n, 0n]);
       expect(got.fees).toEqual([0n]);
@@ -517,7 +520,7 @@ describe("one-step proofs of a failure that consumes a nonce", () => {
       { owner: B, token: 1, balance: 0n, nonce: 0n },
     ];
     const engine = Engine.create({ genesis, ...DOMAIN });
-    const batch: Batch = { feeSlots: [1], l1Messages: [], txs: [
+    const batch: Batch = { feePairs: [{ token: 1, slot: 1 }], l1Messages: [], txs: [
       signTransaction({ type: "transfer", from: 0, to: 1, amount: 1000n, fee: 1n, nonce: 0n }, KEY, DOMAIN),
     ] };
     const { steps } = engine.fork().traceBatch(batch);

@@ -17,12 +17,12 @@ const engine = l2.createEngine({ ...domain, genesis: [
   { owner: l2.addressOf(key), token: 1, balance: 0n, nonce: 0n },
 ] });
 const tx = l2.signTransaction({ type: "transfer", from: 0, to: 1, amount: 40n, fee: 0n, nonce: 0n }, key, domain);
-const res = engine.applyBatch({ feeSlots: [], l1Messages: [], txs: [tx] });
+const res = engine.applyBatch({ feePairs: [], l1Messages: [], txs: [tx] });
 const core = engine.core;
 const proof = engine.proveSlots([1]);
 const leaf = core.keccak256(l2.encodeSlot(engine.getSlot(1)));
 const ok = core.verifyMultiproof(l2.STATE_TREE_SHAPE, l2.fromHex(res.postTreeRoot), proof, [leaf]);
-const bytes = l2.encodeBatch({ feeSlots: [], inbox: { start: 0n, count: 0 }, txs: [tx] });
+const bytes = l2.encodeBatch({ feePairs: [], inbox: { start: 0n, count: 0 }, txs: [tx] });
 console.log(JSON.stringify({ status: res.receipts[0].status, balance: String(engine.getSlot(1).balance), ok, da: bytes.length }));
 `;
 

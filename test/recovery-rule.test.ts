@@ -110,7 +110,7 @@ afterAll(async () => {
   for (const p of Object.values(pools)) await p.close();
 });
 
-const batchOf = (txs: SignedTx[]) => ({ feeSlots: [], l1Messages: [], txs });
+const batchOf = (txs: SignedTx[]) => ({ feePairs: [], l1Messages: [], txs });
 
 describe("well-formed hostile signatures: every backend gives the same address or null", () => {
   const expected = engines.noble.recoverSigners(batchOf(hostileTxs));
@@ -247,6 +247,6 @@ describe("malformed transactions: every backend throws the same InvalidArgumentE
   it("a bad domain or a non-array is refused up front, as the engine refuses it", async () => {
     expect(() => new RecoverPool({ domain: { ...DOMAIN, chainId: -1n }, threads: 1 })).toThrow(InvalidArgumentError);
     await expect(pools["pool (noble)"].recover("txs" as unknown as SignedTx[])).rejects.toThrow(InvalidArgumentError);
-    expect(() => engines.noble.recoverSigners({ feeSlots: [], l1Messages: [], txs: "txs" as unknown as SignedTx[] })).toThrow(InvalidArgumentError);
+    expect(() => engines.noble.recoverSigners({ feePairs: [], l1Messages: [], txs: "txs" as unknown as SignedTx[] })).toThrow(InvalidArgumentError);
   });
 });

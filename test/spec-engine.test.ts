@@ -54,9 +54,9 @@ describe("SPEC.md §9.5 DA vectors", async () => {
   const da = JSON.parse(readFileSync(new URL("./vectors/spec-da.json", import.meta.url), "utf8"));
   const flat = spec.replace(/[\s`]/g, "");
   it("encodes the §8 batch and its first transaction as printed", () => {
-    const full = { feeSlots: batch.feeSlots, inbox: { start: 41n, count: batch.l1Messages.length }, txs: batch.txs };
+    const full = { feePairs: batch.feePairs, txs: batch.txs };
     expect(toHex(encodeBatch(full))).toBe(da.full);
-    expect(toHex(encodeBatch({ feeSlots: [], inbox: { start: 0n, count: 0 }, txs: [batch.txs[0]!] }))).toBe(da.single);
+    expect(toHex(encodeBatch({ feePairs: [], txs: [batch.txs[0]!] }))).toBe(da.single);
     expect(decodeBatch(Uint8Array.from(Buffer.from(da.full, "hex")))).toEqual(full);
     expect(flat).toContain(da.full);
     expect(flat).toContain(da.single);

@@ -77,7 +77,8 @@ describe("proveStep / verifyStep", () => {
       { ...proof, slotCount: proof.slotCount + 1 },
       { ...proof, withdrawalCount: proof.withdrawalCount + 1 },
       { ...proof, slotProof: proof.slotProof.slice(0, -1) },
-      { ...proof, withdrawalProof: Uint8Array.from(proof.withdrawalProof, (x, i) => (i === proof.withdrawalProof.length - 1 ? x ^ 1 : x)) },
+      { ...proof, fees: proof.fees.map((f, i) => (i === 0 ? { ...f, owed: f.owed + 1n } : f)) },
+      { ...proof, fees: proof.fees.slice(1) },
     ];
     for (const p of bad) {
       let verdict: string;
@@ -95,8 +96,7 @@ describe("proveStep / verifyStep", () => {
 });
 
 describe("step proofs as bytes", async () => {
-  const { encodeStepProof, decodeStepProof } = await import("../src/store/records.js");
-  const { DecodeError } = await import("../src/da/codec.js");
+  const { encodeStepProof, decodeStepProof } = await import("../src/dispute/step-proof.js");
   const { runBisection } = await import("../src/dispute/bisection.js");
 
   it("round-trip canonically, and no flipped byte or truncation yields a wrong verdict", () => {
@@ -119,7 +119,7 @@ describe("step proofs as bytes", async () => {
         if (v.pre !== steps[j]) return "pre-mismatch";
         return v.post === steps[j + 1] ? "same-verdict" : "WRONG-VERDICT";
       } catch (e) {
-        if (e instanceof DecodeError || e instanceof ProofError) return "rejected";
+        if (e instanceof ProofError) return "rejected";
         throw e;
       }
     };
@@ -149,7 +149,7 @@ describe("step proofs as bytes", async () => {
     expect(t).toBeGreaterThanOrEqual(0);
     const forged = { ...batch, txs: batch.txs.map((tx, i) => (i === t ? { ...tx, amount: (tx as { amount: bigint }).amount + 1n } : tx)) as SignedTx[] };
     const liarFork = engine.fork();
-    const claim = liarFork.traceBatch(forged, { signers: batch.txs.map((tx) => engine.recoverSigners({ feeSlots: [], l1Messages: [], txs: [tx] })[0]!) });
+    const claim = liarFork.traceBatch(forged, { signers: batch.txs.map((tx) => engine.recoverSigners({ feePairs: [], l1Messages: [], txs: [tx] })[0]!) });
     liarFork.dispose();
     const dispute = runBisection(claim.steps, honest.steps, core);
     const proof = decodeStepProof(encodeStepProof(proveStep(engine, batch, dispute.step)));

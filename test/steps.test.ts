@@ -42,14 +42,14 @@ describe("fork and applyPrefix", () => {
     const engine = Engine.create({ genesis: genesis(rng, 3, 10, 2), ...DOMAIN });
     const root = engine.stateRoot();
     const f = engine.fork();
-    f.applyBatch({ feeSlots: [], l1Messages: [{ kind: "deposit", owner: engine.getSlot(0).owner, token: engine.getSlot(0).token, amount: 5n, slot: 0 }], txs: [] });
+    f.applyBatch({ feePairs: [], l1Messages: [{ kind: "deposit", owner: engine.getSlot(0).owner, token: engine.getSlot(0).token, amount: 5n, slot: 0 }], txs: [] });
     expect(engine.stateRoot()).toBe(root);
     expect(f.stateRoot()).not.toBe(root);
     expect(f.getSlot(0).balance).toBe(engine.getSlot(0).balance + 5n);
-    engine.applyBatch({ feeSlots: [], l1Messages: [{ kind: "deposit", owner: engine.getSlot(1).owner, token: 9, amount: 1n }], txs: [] });
+    engine.applyBatch({ feePairs: [], l1Messages: [{ kind: "deposit", owner: engine.getSlot(1).owner, token: 9, amount: 1n }], txs: [] });
     expect(engine.slotCount()).toBe(11);
     expect(f.slotCount()).toBe(10);
-    const batch = { feeSlots: [], l1Messages: [], txs: [] };
+    const batch = { feePairs: [], l1Messages: [], txs: [] };
     expect(() => f.applyPrefix(batch, 1)).toThrow(InvalidArgumentError);
     expect(() => f.applyPrefix(batch, -1)).toThrow(InvalidArgumentError);
     f.dispose();

@@ -2,7 +2,7 @@
 // failure reason, generated from a seed against the current state so most entries are plausible.
 
 import {
-  MAX_RESERVE, MAX_U128, NEW_SLOT, type Batch, type Hex, type L1Message, type SignedTx, type Slot, type Tx,
+  MAX_RESERVE, MAX_U128, NEW_SLOT, type Batch, type FeePair, type Hex, type L1Message, type SignedTx, type Slot, type Tx,
 } from "../src/protocol/types.js";
 import { isLpToken, isReservedOwner, poolAddress } from "../src/protocol/slot-encoding.js";
 import type { Eip712Domain } from "../src/protocol/eip712.js";
@@ -90,15 +90,17 @@ export function generateBatch(rng: Rng, state: StateView, size: number, owners: 
     const c = userSlots.filter((j) => slot(j).owner === slot(i).owner && slot(j).token === want);
     return c.length && rng.chance(0.85) ? rng.pick(c) : anySlot();
   };
-  const feeSlots: number[] = [];
-  const seenTokens = new Set<number>();
+  // fee pairs (SPEC §5.1): mostly a user slot of the pair's token; sometimes a slot that cannot take
+  // the fees (another token, not yet created, a pool's), so that settlement burns them
+  const feePairs: FeePair[] = [];
   for (let k = 0; k < 3 && userSlots.length; k++) {
     const s = rng.pick(userSlots);
-    if (!seenTokens.has(slot(s).token)) {
-      seenTokens.add(slot(s).token);
-      feeSlots.push(s);
-    }
+    const token = slot(s).token;
+    if (feePairs.some((p) => p.token === token)) continue;
+    const odd = rng.chance(0.15) ? (rng.chance(0.5) ? count + rng.int(3) : rng.int(count)) : s;
+    feePairs.push({ token, slot: odd });
   }
+  feePairs.sort((x, y) => x.token - y.token);
   const l1Messages: L1Message[] = [];
   const txs: SignedTx[] = [];
   const signers: (Hex | null)[] = [];
@@ -195,7 +197,7 @@ export function generateBatch(rng: Rng, state: StateView, size: number, owners: 
   }
   // keep LP-token deposits and reserved owners rare but present
   void isLpToken;
-  return { batch: { feeSlots, l1Messages, txs }, signers };
+  return { batch: { feePairs, l1Messages, txs }, signers };
 }
 
 /**

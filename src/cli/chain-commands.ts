@@ -8,16 +8,16 @@ import { decodeBatch } from "../da/codec.js";
 import { checkGenesisSlot, Engine } from "../engine/engine.js";
 import { LmdbStore } from "../node/lmdb-store.js";
 import { nodeRecovery } from "../node/secp256k1-native.js";
-import { entryAt, proveStep } from "../dispute/step-proof.js";
+import { decodeStepProof, encodeStepProof, entryAt, proveStep } from "../dispute/step-proof.js";
 import { StepReferee } from "../dispute/referee.js";
 import { normalizeAddress } from "../protocol/slot-encoding.js";
 import { reasonName, type Batch, type BatchResult, type Hex, type Slot } from "../protocol/types.js";
-import { decodeStepProof, encodeBatchResult, encodeStepProof } from "../store/records.js";
+import { encodeBatchResult } from "../store/records.js";
 import { InvalidArgumentError } from "../protocol/errors.js";
 import { isHash32Hex } from "../protocol/bytes.js";
 import type { Eip712Domain } from "../protocol/eip712.js";
 import { UsageError, parseArgs, required, type ParsedArgs } from "./args.js";
-import { FileInputError, readBatchJson, readBytes, readJson, toJson, writeFile } from "./files.js";
+import { batchFromJson, FileInputError, parseJson, readBytes, readJson, toJson, writeFile } from "./files.js";
 import { EXIT } from "./exit-codes.js";
 
 const say = (s = "") => process.stdout.write(`${s}\n`);
@@ -120,16 +120,19 @@ export function openPreState(p: ParsedArgs, command: string): PreState {
 }
 
 /**
- * A batch file: JSON `{ feeSlots, inbox?, l1Messages, txs }`, or DA bytes (which carry no L1
- * messages). `inbox` is the L1 inbox range the batch consumes, if the file names it (DA bytes do).
+ * A batch file: JSON `{ feePairs, inbox?, l1Messages, txs }`, or DA bytes (fee pairs and
+ * transactions only: the inbox range is in a batch's header, not in its DA bytes, so such a batch
+ * consumes no L1 messages here). `inbox` is the L1 inbox range the batch consumes, if the file
+ * names it.
  */
 export function readBatch(file: string): Batch & { inbox?: InboxRange } {
-  if (!file.endsWith(".json")) {
-    const da = decodeBatch(readBytes(file));
-    if (da.inbox.count > 0) throw new UsageError(`${file} takes ${da.inbox.count} L1 messages from the inbox: give the batch as JSON with its l1Messages`);
-    return { feeSlots: da.feeSlots, inbox: da.inbox, l1Messages: [], txs: da.txs };
+  const bytes = readBytes(file);
+  // told by content, not name: JSON starts with "{" or "[", DA bytes with their version byte
+  if (!/^\s*[{[]/.test(new TextDecoder().decode(bytes.subarray(0, 64)))) {
+    const da = decodeBatch(bytes);
+    return { feePairs: da.feePairs, l1Messages: [], txs: da.txs };
   }
-  return readBatchJson(file);
+  return batchFromJson(parseJson(new TextDecoder().decode(bytes), file, "a JSON batch ({ feePairs, inbox, l1Messages, txs })"), file);
 }
 
 /**

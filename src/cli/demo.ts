@@ -18,8 +18,7 @@ import { Engine } from "../engine/engine.js";
 import { RecoverPool } from "../node/recover-pool.js";
 import { Reason, reasonName, type Batch, type Hex, type L1Message, type SignedTx, type Slot } from "../protocol/types.js";
 import { addressOf, signTransaction } from "../protocol/signatures.js";
-import { proveStep } from "../dispute/step-proof.js";
-import { decodeStepProof, encodeStepProof } from "../store/records.js";
+import { encodeStepProof, proveStep } from "../dispute/step-proof.js";
 import { nodeRecovery } from "../node/secp256k1-native.js";
 
 export interface DemoOptions {
@@ -90,8 +89,8 @@ export async function rollupDemo(o: DemoOptions, progress: Progress): Promise<vo
   line(`genesis: ${o.slots} slots committed to LMDB at ${dir}, state root ${genesisRoot} (${(performance.now() - t0).toFixed(0)} ms)`);
 
   // ---- batch 1 (batches are numbered as the chain numbers them): two pools (token 1/2 and
-  // token 2/3), and the sequencer's fee slots; the traffic batches follow as batches 2, 3, …
-  const feeSlots = TOKENS.map((_, t) => slotOf(USERS, t));
+  // token 2/3), and the sequencer's fee pairs; the traffic batches follow as batches 2, 3, …
+  const feePairs = TOKENS.map((token, t) => ({ token, slot: slotOf(USERS, t) }));
   const nonces = new Map<number, bigint>();
   const nextNonce = (slot: number) => {
     const n = nonces.get(slot) ?? 0n;
@@ -102,7 +101,7 @@ export async function rollupDemo(o: DemoOptions, progress: Progress): Promise<vo
     signTransaction({ type: "createPool", fromA: slotOf(u, u), fromB: slotOf(u, u + 1), amountA: 10n ** 24n, amountB: 10n ** 24n, feeBps: 30, nonce: nextNonce(slotOf(u, u)) }, keys[u]!, DOMAIN),
   );
   const pools = [o.slots, o.slots + 4];
-  const setup = chain.applyBatch(nextOnInbox({ feeSlots, l1Messages: [], txs: poolTxs }));
+  const setup = chain.applyBatch(nextOnInbox({ feePairs, l1Messages: [], txs: poolTxs }));
   if (!setup.receipts.every((r) => r.status === Reason.OK)) throw new Error("pool creation failed");
   line(`batch 1: pools created at slots ${pools.join(" and ")} (token 1/2 and token 2/3, 0.30% fee)`);
 
@@ -141,7 +140,7 @@ export async function rollupDemo(o: DemoOptions, progress: Progress): Promise<vo
       }
       signed++;
     }
-    batches.push({ feeSlots, l1Messages, txs });
+    batches.push({ feePairs, l1Messages, txs });
   }
   if (prepared % 250 !== 0) progress("signing (wallet side)", prepared, total);
   line(`${total} entries for ${batchRange(2, o.batches + 1)}: ${signed} transactions signed with ${USERS} keys (${((performance.now() - t0) / 1000).toFixed(1)} s, client-side work) and ${total - signed} L1 deposits`);
@@ -169,7 +168,7 @@ export async function rollupDemo(o: DemoOptions, progress: Progress): Promise<vo
       if (r.status === Reason.OK) ok++;
       else reasons.set(reasonName(r.status), (reasons.get(reasonName(r.status)) ?? 0) + 1);
     }
-    const bytes = encodeBatch({ feeSlots, inbox: onInbox.inbox, txs: batches[k]!.txs });
+    const bytes = encodeBatch({ feePairs, txs: batches[k]!.txs });
     if (json(decodeBatch(bytes).txs) !== json(batches[k]!.txs)) throw new Error("DA bytes did not decode to the batch");
     daBytes += bytes.length;
     progress("sequencing", k + 1, last); // every batch but the last, which is disputed first
@@ -197,7 +196,7 @@ export async function rollupDemo(o: DemoOptions, progress: Progress): Promise<vo
   const honest = honestFork.traceBatch(batches[last]!, { signers: signersOf[last]! });
   honestFork.dispose();
   const liar = Engine.create({ genesis, ...DOMAIN });
-  liar.applyBatch({ feeSlots, l1Messages: [], txs: poolTxs });
+  liar.applyBatch({ feePairs, l1Messages: [], txs: poolTxs });
   for (let k = 0; k < last; k++) liar.applyBatch(batches[k]!, { signers: signersOf[k]! });
   const lastTxs = batches[last]!.txs;
   let victim = Math.floor(lastTxs.length / 2);
@@ -225,7 +224,7 @@ export async function rollupDemo(o: DemoOptions, progress: Progress): Promise<vo
   const proofBytes = encodeStepProof(proveStep(preLast, batches[last]!, step, { signers: signersOf[last]! }));
   const proveMs = performance.now() - t0;
   t0 = performance.now();
-  const verdict = referee.judgeStep({ batch: batches[last]!, step, agreed: dispute.pre, claimed: dispute.proposerPost, proof: decodeStepProof(proofBytes) });
+  const verdict = referee.judgeStep({ batch: batches[last]!, step, agreed: dispute.pre, claimed: dispute.proposerPost, proof: proofBytes });
   const verifyMs = performance.now() - t0;
   preLast.dispose();
   const convicted = verdict.convicted && verdict.post === dispute.challengerPost;

@@ -56,12 +56,12 @@ export function readJson<T>(file: string, what: string): T {
 }
 
 /**
- * A batch file's JSON `{ feeSlots, l1Messages?, txs? }`, checked down to the three arrays; the
+ * A batch file's JSON `{ feePairs, inbox?, l1Messages?, txs? }`, checked down to the three arrays; the
  * engine checks the entries and names them.
  * @throws UsageError if the file cannot be read; FileInputError if its content is invalid.
  */
 export function readBatchJson(file: string): Batch & { inbox?: { start: bigint; count: number } } {
-  return batchFromJson(readJson<unknown>(file, "a JSON batch ({ feeSlots, inbox, l1Messages, txs })"), file);
+  return batchFromJson(readJson<unknown>(file, "a JSON batch ({ feePairs, inbox, l1Messages, txs })"), file);
 }
 
 /**
@@ -70,12 +70,12 @@ export function readBatchJson(file: string): Batch & { inbox?: { start: bigint; 
  */
 export function batchFromJson(v: unknown, file: string): Batch & { inbox?: { start: bigint; count: number } } {
   const b = v as Record<string, unknown> | null;
-  if (b === null || typeof b !== "object" || Array.isArray(b)) throw new FileInputError(file, "", "a batch must be a JSON object { feeSlots, l1Messages, txs }");
-  if (!Array.isArray(b.feeSlots)) throw new FileInputError(file, "feeSlots", "must be an array of slot numbers");
+  if (b === null || typeof b !== "object" || Array.isArray(b)) throw new FileInputError(file, "", "a batch must be a JSON object { feePairs, l1Messages, txs }");
+  if (!Array.isArray(b.feePairs)) throw new FileInputError(file, "feePairs", "must be an array of { token, slot } with tokens increasing");
   for (const k of ["l1Messages", "txs"] as const) {
     if (b[k] !== undefined && !Array.isArray(b[k])) throw new FileInputError(file, k, "must be an array");
   }
-  const batch: Batch & { inbox?: { start: bigint; count: number } } = { feeSlots: b.feeSlots, l1Messages: (b.l1Messages ?? []) as Batch["l1Messages"], txs: (b.txs ?? []) as Batch["txs"] };
+  const batch: Batch & { inbox?: { start: bigint; count: number } } = { feePairs: b.feePairs, l1Messages: (b.l1Messages ?? []) as Batch["l1Messages"], txs: (b.txs ?? []) as Batch["txs"] };
   if (b.inbox !== undefined) {
     const inbox = b.inbox as { start?: unknown; count?: unknown } | null;
     if (inbox === null || typeof inbox !== "object" || typeof inbox.start !== "bigint" || typeof inbox.count !== "number") {

@@ -78,7 +78,7 @@ not hold exits 1.`,
   },
   encode: {
     usage: "encode <batch.json> <out.bin>",
-    text: "the DA bytes of a batch given as JSON ({ feeSlots, inbox: { start, count }, txs })",
+    text: "the DA bytes of a batch given as JSON ({ feePairs, txs }: DA bytes carry no L1 messages and no inbox range)",
   },
   decode: {
     usage: "decode <in.bin>",
@@ -108,8 +108,8 @@ numbers them: batch 1 creates the pools, the traffic follows.
   help: { usage: "help [command]", text: "this text, or one command's" },
 };
 
-const FILES = `files: a <batch> is JSON { feeSlots, inbox?: { start, count }, l1Messages?, txs }, or DA bytes
-when it has no L1 messages. In every JSON file read or written, u64/u128 fields (amounts, fees,
+const FILES = `files: a <batch> is JSON { feePairs: [{ token, slot }], inbox?: { start, count }, l1Messages?, txs },
+or DA bytes when it has no L1 messages (told apart by content). In every JSON file read or written, u64/u128 fields (amounts, fees,
 balances, nonces, inbox start, chainId, minShares, …) are decimal strings; a JSON number above
 2^53 − 1 anywhere is refused, since JSON readers round it. Results and traces are JSON (results
 also msgpack); step proofs are binary (SPEC §11.5).`;

@@ -5,7 +5,8 @@ import { decodeBatch } from "../da/codec.js";
 import { Engine } from "../engine/engine.js";
 import { L2EngineError, InvalidArgumentError } from "../protocol/errors.js";
 import { reasonName, type BatchResult, type Receipt } from "../protocol/types.js";
-import { decodeBatchResult, decodeStepProof } from "../store/records.js";
+import { decodeBatchResult } from "../store/records.js";
+import { decodeStepProof } from "../dispute/step-proof.js";
 import { parseArgs, required } from "./args.js";
 import { checkGenesisFile, openChain, type GenesisFile } from "./chain-commands.js";
 import { batchFromJson, FileInputError, parseJson, readBytes, toJson } from "./files.js";
@@ -51,7 +52,7 @@ function resultSummary(r: BatchResult): Record<string, unknown> {
   return {
     preStateRoot: r.preStateRoot, postStateRoot: r.postStateRoot, postTreeRoot: r.postTreeRoot, slotCount: r.slotCount,
     entries: r.receipts.length, statuses: counts(r.receipts, (x: Receipt) => reasonName(x.status)),
-    withdrawals: r.withdrawals.length, withdrawalsRoot: r.withdrawalsRoot, fees: r.fees,
+    withdrawals: r.withdrawals.length, withdrawalsRoot: r.withdrawalsRoot, fees: r.fees, feesCredited: r.feesCredited,
   };
 }
 
@@ -59,8 +60,8 @@ function resultSummary(r: BatchResult): Record<string, unknown> {
 function inspectFile(file: string): number {
   const bytes = readBytes(file);
   const text = new TextDecoder().decode(bytes.subarray(0, 64)).trimStart();
-  // JSON starts with { or [ after whitespace; no binary format the CLI writes does (DA starts with
-  // its version byte, msgpack records with a map marker ≥ 0x80)
+  // JSON starts with { or [ after whitespace; no binary format the CLI writes does (DA bytes and
+  // step proofs start with their version byte 0x01, msgpack records with a map marker ≥ 0x80)
   const info = text.startsWith("{") || text.startsWith("[") ? jsonInfo(file, parseJson(new TextDecoder().decode(bytes), file, "a file the CLI writes")) : binaryInfo(file, bytes);
   say(toJson({ file, ...info }));
   return 0;
@@ -90,11 +91,11 @@ function jsonInfo(file: string, v: unknown): Record<string, unknown> {
   if (Array.isArray(o.steps) && typeof o.traceRoot === "string") {
     return { format: "trace", traceRoot: o.traceRoot, steps: o.steps.length - 1, commitments: o.steps.length, preStateRoot: o.preStateRoot, postStateRoot: o.postStateRoot };
   }
-  if ("txs" in o || "l1Messages" in o || "feeSlots" in o) {
+  if ("txs" in o || "l1Messages" in o || "feePairs" in o) {
     const b = batchFromJson(o, file);
     const txs = b.txs as unknown as Record<string, unknown>[];
     return {
-      format: "batch (JSON)", feeSlots: b.feeSlots, inbox: b.inbox ?? null, l1Messages: b.l1Messages.length, txs: txs.length,
+      format: "batch (JSON)", feePairs: b.feePairs, inbox: b.inbox ?? null, l1Messages: b.l1Messages.length, txs: txs.length,
       types: counts(txs, (t) => String(t?.type)), unsigned: txs.filter((t) => t?.signature === undefined).length, withoutNonce: txs.filter((t) => t?.nonce === undefined).length,
     };
   }
@@ -103,12 +104,13 @@ function jsonInfo(file: string, v: unknown): Record<string, unknown> {
 
 function binaryInfo(file: string, bytes: Uint8Array): Record<string, unknown> {
   const failures: string[] = [];
-  // every decoder is strict (canonical encodings only), so at most one accepts a file
+  // DA bytes and step proofs both start with version byte 0x01: every decoder is strict
+  // (canonical encodings only, no trailing bytes), so at most one accepts a file
   const decoders: [string, () => Record<string, unknown>][] = [
     ["DA bytes", () => {
       const da = decodeBatch(bytes);
       return {
-        format: `DA v${bytes[0]}`, bytes: bytes.length, feeSlots: da.feeSlots, inbox: da.inbox, txs: da.txs.length, types: counts(da.txs, (t) => t.type),
+        format: `DA v${bytes[0]}`, bytes: bytes.length, feePairs: da.feePairs, txs: da.txs.length, types: counts(da.txs, (t) => t.type),
         bytesPerTx: da.txs.length ? Number((bytes.length / da.txs.length).toFixed(1)) : null,
       };
     }],
@@ -116,8 +118,8 @@ function binaryInfo(file: string, bytes: Uint8Array): Record<string, unknown> {
       const proof = decodeStepProof(bytes);
       return {
         format: "step proof", bytes: bytes.length, treeRoot: proof.treeRoot, slotCount: proof.slotCount,
-        withdrawalCount: proof.withdrawalCount, baseSlotCount: proof.baseSlotCount, feeSlots: proof.feeSlots, witness: proof.witness.map((w) => w.index),
-        slotProofBytes: proof.slotProof.length, withdrawalProofBytes: proof.withdrawalProof.length,
+        withdrawalCount: proof.withdrawalCount, baseSlotCount: proof.baseSlotCount, fees: proof.fees, witness: proof.witness.map((w) => w.index),
+        slotProofBytes: proof.slotProof.length, withdrawalProofBytes: proof.withdrawalProof?.length ?? 0,
       };
     }],
     ["a batch result (msgpack)", () => ({ format: "batch result (msgpack)", bytes: bytes.length, ...resultSummary(decodeBatchResult(bytes)) })],

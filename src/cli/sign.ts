@@ -24,7 +24,7 @@ export function signCommand(args: string[]): number {
   const file = p.positionals[0]!;
   const keysFile = required(p, "sign", "keys");
   const out = required(p, "sign", "out");
-  const raw = readJson<Record<string, unknown>>(file, "a JSON batch ({ feeSlots, inbox, l1Messages, txs }) whose transactions may lack signature and nonce");
+  const raw = readJson<Record<string, unknown>>(file, "a JSON batch ({ feePairs, inbox, l1Messages, txs }) whose transactions may lack signature and nonce");
   const batch = batchFromJson(raw, file);
   const keys = readKeys(keysFile);
   const pre = openPreState(p, "sign");

@@ -3,26 +3,50 @@
 // every count is checked against the bytes left before anything is allocated, so decoding costs
 // time and memory linear in the input, and any malformed input ends in a DecodeError.
 
-import { L2EngineError } from "../protocol/errors.js";
+import { InvalidArgumentError, L2EngineError } from "../protocol/errors.js";
 import { fromHex, toHex } from "../protocol/bytes.js";
 import { MAX_BATCH_ENTRIES } from "../engine/flat.js";
 import { addressBytes } from "../protocol/slot-encoding.js";
-import { MAX_U128, MAX_U64, NEW_SLOT, type Hex, type SignedTx, type TxType } from "../protocol/types.js";
+import { MAX_FEE_PAIRS, MAX_U128, MAX_U64, NEW_SLOT, type FeePair, type Hex, type SignedTx, type TxType } from "../protocol/types.js";
 import { SECP256K1_HALF_N } from "../protocol/signatures.js";
 
 /** The only format version so far; decoders reject others (SPEC §9.1). */
 export const DA_VERSION = 0x01;
-/** Largest DA payload a batch may have; larger ones derive to an empty batch (SPEC §9.4). */
+/**
+ * Largest input the bare codec ({@link decodeBatch}) accepts, for DA kept off L1 (SPEC §9.4). A
+ * batch posted on L1 is capped at {@link MAX_L1_DA_BYTES}, which {@link deriveBatch} applies.
+ */
 export const MAX_DA_BYTES = 1 << 24;
-/** Most fee slots a batch may name (as the engine). */
-export const DA_MAX_FEE_SLOTS = 16;
+/**
+ * Largest DA payload of a batch posted on L1 (SPEC §9.4, §13): the batch contract refuses a longer
+ * header, and the derivation treats longer bytes as undecodable. A one-step proof re-supplies the
+ * whole batch, so this keeps batch + proof inside one L1 transaction.
+ */
+export const MAX_L1_DA_BYTES = 120_000;
+/** Most fee pairs a batch may list (as the engine). */
+export const DA_MAX_FEE_PAIRS = MAX_FEE_PAIRS;
+/** Most entries one batch may hold, inbox messages included (SPEC §9.4). */
+export const MAX_DA_ENTRIES = MAX_BATCH_ENTRIES;
 
-/** A batch as posted to L1: the L1 messages themselves stay in the L1 inbox, named by range. */
+/**
+ * What DA bytes carry (SPEC §9.1): the fee pairs and the signed transactions. The L1 messages stay
+ * in the L1 inbox, and the range a batch consumes is in its header (SPEC §13), not in these bytes.
+ */
 export interface DaBatch {
-  feeSlots: number[];
-  /** The range of L1 inbox messages this batch consumes: indices start … start + count − 1. */
-  inbox: { start: bigint; count: number };
+  feePairs: FeePair[];
   txs: SignedTx[];
+}
+
+/** A range of L1 inbox messages: indices start … start + count − 1 (start a u64, count a u32). */
+export interface InboxRange {
+  start: bigint;
+  count: number;
+}
+
+/** A batch as derived from its header's inbox range and its DA bytes (SPEC §9.4). */
+export interface DerivedBatch extends DaBatch {
+  /** The inbox range the header names: consumed whether or not the DA bytes decode. */
+  inbox: InboxRange;
 }
 
 export type DecodeFault =
@@ -192,19 +216,20 @@ function compactSignature(sig: unknown, what: string): Uint8Array {
 /** Encodes a batch as DA bytes (SPEC §9). Throws EncodeError if it cannot be represented. */
 export function encodeBatch(batch: DaBatch): Uint8Array {
   if (batch === null || typeof batch !== "object") throw new EncodeError("batch must be an object");
-  const { feeSlots, inbox, txs } = batch;
-  if (!Array.isArray(feeSlots) || feeSlots.length > DA_MAX_FEE_SLOTS) throw new EncodeError(`feeSlots: at most ${DA_MAX_FEE_SLOTS}`);
+  const { feePairs, txs } = batch;
+  if (!Array.isArray(feePairs) || feePairs.length > DA_MAX_FEE_PAIRS) throw new EncodeError(`feePairs: an array of at most ${DA_MAX_FEE_PAIRS}`);
   if (!Array.isArray(txs) || txs.length > MAX_BATCH_ENTRIES) throw new EncodeError(`txs: at most ${MAX_BATCH_ENTRIES}`);
-  if (typeof inbox?.start !== "bigint" || inbox.start < 0n || inbox.start > MAX_U64) throw new EncodeError("inbox.start must be a u64 bigint");
-  checkU32(inbox.count, "inbox.count");
-  if (inbox.count + txs.length > MAX_BATCH_ENTRIES) throw new EncodeError(`inbox.count + txs: at most ${MAX_BATCH_ENTRIES} entries`);
-  if (inbox.start + BigInt(inbox.count) - 1n > MAX_U64) throw new EncodeError("inbox: the range passes 2^64");
   const w = new Writer();
   w.byte(DA_VERSION);
-  w.varint(feeSlots.length);
-  feeSlots.forEach((s, i) => w.varint(checkU32(s, `feeSlots[${i}]`)));
-  w.varint(inbox.start);
-  w.varint(inbox.count);
+  w.varint(feePairs.length);
+  feePairs.forEach((p, i) => {
+    if (p === null || typeof p !== "object") throw new EncodeError(`feePairs[${i}] must be { token, slot }`);
+    const token = checkU32(p.token, `feePairs[${i}].token`);
+    // one pair per token, ascending: the only canonical order (SPEC §9.1)
+    if (i > 0 && token <= feePairs[i - 1]!.token) throw new EncodeError(`feePairs[${i}].token must be greater than feePairs[${i - 1}].token`);
+    w.varint(token);
+    w.varint(checkU32(p.slot, `feePairs[${i}].slot`));
+  });
   w.varint(txs.length);
   const codes = txs.map((tx, i) => {
     const code = TYPE_CODES[tx?.type as TxType];
@@ -409,24 +434,32 @@ function decodeAmount(r: Reader, what: string): bigint {
   return v;
 }
 
-/** Decodes DA bytes (SPEC §9). Throws DecodeError for anything that is not a canonical encoding. */
-export function decodeBatch(bytes: Uint8Array): DaBatch {
+/**
+ * Decodes DA bytes (SPEC §9) of up to {@link MAX_DA_BYTES}. Throws DecodeError for anything that
+ * is not a canonical encoding. `inboxCount` (default 0) is the number of inbox messages the batch
+ * consumes besides: with it the batch may hold at most 2^20 entries in all (fault `LIMIT`).
+ */
+export function decodeBatch(bytes: Uint8Array, options: { inboxCount?: number; maxBytes?: number } = {}): DaBatch {
+  const inboxCount = options.inboxCount ?? 0;
+  const maxBytes = options.maxBytes ?? MAX_DA_BYTES;
   if (!(bytes instanceof Uint8Array)) throw new DecodeError("EMPTY", 0, "DA bytes must be a Uint8Array");
   if (bytes.length === 0) throw new DecodeError("EMPTY", 0, "no bytes");
-  if (bytes.length > MAX_DA_BYTES) throw new DecodeError("LIMIT", 0, `more than ${MAX_DA_BYTES} bytes`);
+  if (bytes.length > maxBytes) throw new DecodeError("LIMIT", 0, `more than ${maxBytes} bytes`);
   const r = new Reader(bytes);
   const version = r.byte();
   if (version !== DA_VERSION) throw new DecodeError("VERSION", 0, `unknown format version ${version}`);
-  const feeCount = r.small(DA_MAX_FEE_SLOTS, "fee slot count");
-  const feeSlots: number[] = [];
-  for (let i = 0; i < feeCount; i++) feeSlots.push(r.small(0xffffffff, "fee slot"));
-  const start = r.u64("inbox start");
-  const count = r.small(0xffffffff, "inbox count");
+  const pairCount = r.small(DA_MAX_FEE_PAIRS, "fee pair count");
+  const feePairs: FeePair[] = [];
+  for (let i = 0; i < pairCount; i++) {
+    const at = r.offset;
+    const token = r.small(0xffffffff, "fee pair token");
+    if (i > 0 && token <= feePairs[i - 1]!.token) throw new DecodeError("NONCANONICAL", at, `fee pair ${i}: tokens must be strictly increasing`);
+    feePairs.push({ token, slot: r.small(0xffffffff, "fee pair slot") });
+  }
   const at = r.offset;
   const n = r.small(MAX_BATCH_ENTRIES, "transaction count");
   // the inbox messages are entries too: a batch no engine could execute derives to the empty one
-  if (count + n > MAX_BATCH_ENTRIES) throw new DecodeError("LIMIT", at, `${count} inbox messages and ${n} transactions exceed ${MAX_BATCH_ENTRIES} entries`);
-  if (start + BigInt(count) - 1n > MAX_U64) throw new DecodeError("RANGE", at, "the inbox range passes 2^64");
+  if (inboxCount + n > MAX_BATCH_ENTRIES) throw new DecodeError("LIMIT", at, `${inboxCount} inbox messages and ${n} transactions exceed ${MAX_BATCH_ENTRIES} entries`);
   // every transaction needs half a type byte and a 64-byte signature: check before allocating
   if (n * 64 + Math.ceil(n / 2) > r.left) throw new DecodeError("TRUNCATED", at, `${n} transactions need more bytes than remain`);
   const types = new Uint8Array(n);
@@ -512,19 +545,39 @@ export function decodeBatch(bytes: Uint8Array): DaBatch {
     }
   }
   if (r.left !== 0) throw new DecodeError("TRAILING_BYTES", r.offset, `${r.left} bytes after the last signature`);
-  return { feeSlots, inbox: { start, count }, txs };
+  return { feePairs, txs };
 }
 
 /**
- * The derivation rule (SPEC §9.4): DA bytes that decode are that batch; anything else — bad
- * version, truncated, over the limits, non-canonical — is the empty batch, which consumes no
- * inbox messages. The error says why, for logs; the outcome is deterministic either way.
+ * The header's inbox range, checked: start a u64, count a u32 and the range within the u64
+ * indices. Throws InvalidArgumentError: no header the batch contract stores holds anything else.
  */
-export function deriveBatch(bytes: Uint8Array): { batch: DaBatch; error: DecodeError | null } {
+export function checkInboxRange(inbox: unknown, what = "inbox"): InboxRange {
+  const r = inbox as Partial<InboxRange> | null;
+  if (r === null || typeof r !== "object") throw new InvalidArgumentError(`${what} must be { start: bigint, count: number }`);
+  if (typeof r.start !== "bigint" || r.start < 0n || r.start > MAX_U64) throw new InvalidArgumentError(`${what}.start must be a u64 bigint`);
+  if (typeof r.count !== "number" || !Number.isInteger(r.count) || r.count < 0 || r.count > 0xffffffff) throw new InvalidArgumentError(`${what}.count must be a u32`);
+  if (r.start + BigInt(r.count) - 1n > MAX_U64) throw new InvalidArgumentError(`${what} (start ${r.start}, count ${r.count}) runs past the last u64 inbox index`);
+  return { start: r.start, count: r.count };
+}
+
+/**
+ * The derivation rule (SPEC §9.4) of a batch posted on L1: it consumes the header's inbox range
+ * `inbox` **always**; its fee pairs and transactions are those of `bytes` when they are one
+ * canonical encoding of at most {@link MAX_L1_DA_BYTES} bytes with `inbox.count + n ≤ 2^20`, and
+ * none otherwise. The error says why, for logs; the outcome is deterministic either way.
+ *
+ * @throws InvalidArgumentError when `inbox` is not a u64 start and u32 count within the u64 indices.
+ */
+export function deriveBatch(bytes: Uint8Array, inbox: InboxRange): { batch: DerivedBatch; error: DecodeError | null } {
+  const range = checkInboxRange(inbox);
   try {
-    return { batch: decodeBatch(bytes), error: null };
+    // a count above 2^20 can never be executed: LIMIT, with the range still consumed
+    if (range.count > MAX_BATCH_ENTRIES) throw new DecodeError("LIMIT", 0, `the header's inbox count ${range.count} exceeds ${MAX_BATCH_ENTRIES} entries`);
+    const da = decodeBatch(bytes, { inboxCount: range.count, maxBytes: MAX_L1_DA_BYTES });
+    return { batch: { ...da, inbox: range }, error: null };
   } catch (err) {
     if (!(err instanceof DecodeError)) throw err;
-    return { batch: { feeSlots: [], inbox: { start: 0n, count: 0 }, txs: [] }, error: err };
+    return { batch: { feePairs: [], inbox: range, txs: [] }, error: err };
   }
 }

@@ -7,7 +7,7 @@ import { fromHex, isHash32Hex } from "../protocol/bytes.js";
 import { WasmCore } from "../core/wasm-core.js";
 import { proveTraceSteps, traceRoot } from "../engine/engine.js";
 import { L2EngineError } from "../protocol/errors.js";
-import { deriveBatch, type DaBatch } from "../da/codec.js";
+import { deriveBatch, type InboxRange } from "../da/codec.js";
 import { MAX_BATCH_ENTRIES } from "../engine/flat.js";
 import { maxMultiproofBytes } from "./step-proof.js";
 import { STATE_TREE_SHAPE } from "../protocol/shape.js";
@@ -219,11 +219,15 @@ export function playBisection(
 
 /**
  * The batch-level case (SPEC §11.4): before any step is disputed, the parties may disagree on
- * what the DA bytes say. Derivation is deterministic (undecodable bytes are the empty batch), so
- * the referee settles it by deriving: true when `claimed` is what the bytes derive to.
+ * what the DA bytes say. Derivation is deterministic (undecodable bytes are a batch with no fee
+ * pairs and no transactions that still consumes its header's inbox range), so the referee settles
+ * it by deriving: true when the claim's step count is `inbox.count + n + 1` for the `n`
+ * transactions the bytes derive to.
+ *
+ * @throws InvalidArgumentError when `inbox` is not a range a header can hold.
  */
-export function checkDerivation(daBytes: Uint8Array, claimed: { txCount: number; inbox: DaBatch["inbox"] }): boolean {
-  const { batch } = deriveBatch(daBytes);
-  return batch.txs.length === claimed.txCount && batch.inbox.start === claimed.inbox.start && batch.inbox.count === claimed.inbox.count;
+export function checkDerivation(daBytes: Uint8Array, inbox: InboxRange, claimed: { stepCount: number }): boolean {
+  const { batch } = deriveBatch(daBytes, inbox);
+  return claimed.stepCount === batch.inbox.count + batch.txs.length + 1;
 }
 

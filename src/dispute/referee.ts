@@ -10,7 +10,9 @@ import { BisectionError, BisectionGame } from "./bisection.js";
 import { MAX_BATCH_ENTRIES } from "../engine/flat.js";
 import { commitmentOf, contextHash, entryAt, startCommitment, stateRootOf, verifyStep, type StepProof } from "./step-proof.js";
 import type { Eip712Domain } from "../protocol/eip712.js";
-import type { Batch, BatchResult, Hex, ReasonCode } from "../protocol/types.js";
+import { MAX_U64, type Batch, type BatchResult, type Hex, type ReasonCode } from "../protocol/types.js";
+import type { Claim } from "../protocol/l1-records.js";
+import { checkFeePairs } from "../engine/flat.js";
 import { nobleRecovery, type RecoveryBackend } from "../protocol/signatures.js";
 
 /** The agreed pre-state of a batch: a trusted state root and its opening (SPEC §4.3). */
@@ -21,19 +23,17 @@ export interface PreState {
   slotCount: number;
 }
 
-/**
- * A proposer's claim about one batch: its trace root and final step commitment C_{E+1}, and the
- * outcome L1 acts on — the post-state root and the withdrawals root — with the two remaining
- * parts that open C_{E+1} (SPEC §11.6).
- */
-export interface Claim {
-  traceRoot: Hex;
-  finalCommitment: Hex;
-  postStateRoot: Hex;
-  withdrawalsRoot: Hex;
-  withdrawalCount: number;
-  contextHash: Hex;
+export type { Claim } from "../protocol/l1-records.js";
+
+/** Where a claim sits on L1: its batch, that batch's header hash and the claim it builds on. */
+export interface ClaimLink {
+  batchIndex: bigint;
+  headerHash: Hex;
+  /** Zero names genesis. */
+  parentClaimHash: Hex;
 }
+
+const ZERO_HASH = `0x${"00".repeat(32)}` as Hex;
 
 /** The verdict on one disputed step. */
 export interface StepJudgement {
@@ -49,10 +49,22 @@ function hex32(v: unknown, what: string): Hex {
   return v.toLowerCase() as Hex;
 }
 
-/** Opens C_{E+1} into the posted outcome; BisectionError(BAD_CLAIM) when it does not. */
+/**
+ * The face check of a claim (SPEC §11.6, §13.3): every field in range and its posted roots open
+ * its final commitment C_{E+1}.
+ *
+ * @throws BisectionError (BAD_CLAIM) when the roots do not open C_{E+1} or a field is out of range.
+ * @throws InvalidArgumentError when the claim is not an object or a hash is malformed.
+ */
 export function checkClaim(claim: Claim): void {
   if (claim === null || typeof claim !== "object") throw new InvalidArgumentError("claim must be an object");
   hex32(claim.traceRoot, "claim.traceRoot");
+  hex32(claim.headerHash, "claim.headerHash");
+  hex32(claim.parentClaimHash, "claim.parentClaimHash");
+  if (typeof claim.batchIndex !== "bigint" || claim.batchIndex < 0n || claim.batchIndex > MAX_U64) throw new BisectionError("BAD_CLAIM", "claim.batchIndex must be a u64 bigint");
+  if (!Number.isInteger(claim.stepCount) || claim.stepCount < 1 || claim.stepCount > MAX_BATCH_ENTRIES + 1) {
+    throw new BisectionError("BAD_CLAIM", `claim.stepCount must be an integer in [1, ${MAX_BATCH_ENTRIES + 1}]`);
+  }
   const final = hex32(claim.finalCommitment, "claim.finalCommitment");
   let opened: Hex;
   try {
@@ -66,21 +78,26 @@ export function checkClaim(claim: Claim): void {
 
 /**
  * The claim an honest proposer posts for a traced batch (`engine.traceBatch(batch)`), whose
- * pre-state had `preSlotCount` slots.
+ * pre-state had `preSlotCount` slots; `link` places it on L1 (batch 0 on genesis by default).
  */
 export function makeClaim(
   batch: Batch,
   traced: { result: BatchResult; steps: readonly Hex[]; traceRoot: Hex },
   preSlotCount: number,
   domain: Eip712Domain,
+  link: ClaimLink = { batchIndex: 0n, headerHash: ZERO_HASH, parentClaimHash: ZERO_HASH },
 ): Claim {
   return {
+    batchIndex: link.batchIndex,
+    headerHash: link.headerHash,
+    parentClaimHash: link.parentClaimHash,
+    stepCount: batch.l1Messages.length + batch.txs.length + 1,
     traceRoot: traced.traceRoot,
     finalCommitment: traced.steps[traced.steps.length - 1]!,
     postStateRoot: traced.result.postStateRoot,
     withdrawalsRoot: traced.result.withdrawalsRoot,
     withdrawalCount: traced.result.withdrawals.length,
-    contextHash: `0x${toHex(contextHash(domain, preSlotCount, batch.feeSlots, traced.result.fees))}`,
+    contextHash: `0x${toHex(contextHash(domain, preSlotCount, checkFeePairs(batch.feePairs), traced.result.fees))}`,
   };
 }
 
@@ -112,7 +129,7 @@ export class StepReferee {
       throw e;
     }
     if (opened !== trusted) throw new BisectionError("BAD_PRESTATE", "pre.treeRoot and pre.slotCount do not hash to the agreed state root");
-    return startCommitment(pre, batch.feeSlots, this.domain);
+    return startCommitment(pre, checkFeePairs(batch.feePairs), this.domain);
   }
 
   /**
@@ -124,6 +141,7 @@ export class StepReferee {
     checkClaim(claim);
     const entries = batch.l1Messages.length + batch.txs.length;
     if (entries > MAX_BATCH_ENTRIES) throw new InvalidArgumentError(`a batch holds at most ${MAX_BATCH_ENTRIES} entries`);
+    if (claim.stepCount !== entries + 1) throw new BisectionError("BAD_CLAIM", `claim.stepCount is ${claim.stepCount}, but the posted batch has ${entries} entries and so ${entries + 1} steps`);
     return new BisectionGame(entries + 2, claim.traceRoot, this.agreedStart(batch, pre), this.core, claim.finalCommitment);
   }
 
@@ -136,7 +154,7 @@ export class StepReferee {
    *   (NOT_AGREED): whoever supplied it loses the move.
    * @throws InvalidArgumentError for a step outside the batch or malformed commitments.
    */
-  judgeStep(args: { batch: Batch; step: number; agreed: Hex; claimed: Hex; proof: StepProof }): StepJudgement {
+  judgeStep(args: { batch: Batch; step: number; agreed: Hex; claimed: Hex; proof: StepProof | Uint8Array }): StepJudgement {
     const agreed = hex32(args.agreed, "agreed");
     const claimed = hex32(args.claimed, "claimed");
     const { entry } = entryAt(args.batch, args.step);

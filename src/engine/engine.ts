@@ -6,11 +6,11 @@ import { CoreInstance } from "../core/instance.js";
 import { statusError } from "../core/status.js";
 import { CapacityError, InvalidArgumentError } from "../protocol/errors.js";
 import {
-  decodeBatchOutput, encodeBatchInput, readSlotRecord, writeSlotRecord, L1_RECORD_BYTES, SLOT_RECORD_BYTES,
+  checkFeePairs, decodeBatchOutput, encodeBatchInput, readSlotRecord, writeSlotRecord, L1_RECORD_BYTES, SLOT_RECORD_BYTES,
 } from "./flat.js";
 import { addressBytes, checkSlot, encodeWithdrawal, isLpToken, isReservedOwner, normalizeAddress } from "../protocol/slot-encoding.js";
 import { domainSeparator, type Eip712Domain } from "../protocol/eip712.js";
-import { MAX_SLOTS, authorizingSlot, type Batch, type BatchResult, type Hex, type Slot, type Tx, type Withdrawal, type StepParts } from "../protocol/types.js";
+import { MAX_FEE_PAIRS, MAX_SLOTS, authorizingSlot, type Batch, type BatchResult, type Hex, type Slot, type Tx, type Withdrawal, type StepParts } from "../protocol/types.js";
 import { nobleRecovery, recoverTransactionSigners, type RecoveryBackend } from "../protocol/signatures.js";
 import { checkProofIndices, type WasmMerkleTree } from "../core/tree.js";
 import { STATE_TREE_SHAPE, resolveShape } from "../protocol/shape.js";
@@ -18,8 +18,8 @@ import { STATE_TREE_SHAPE, resolveShape } from "../protocol/shape.js";
 /** engineApplyBatch's answer when a batch's bookkeeping does not fit in memory (assembly/index.ts). */
 const APPLY_REFUSED = 1;
 
-/** Most fee slots a batch may name. */
-export const MAX_FEE_SLOTS = 16;
+/** Most fee pairs a batch may list (SPEC §5.1). */
+export const MAX_FEE_SLOTS = MAX_FEE_PAIRS;
 
 export interface EngineOptions {
   /** Slots of the genesis state, created in order as slots 0, 1, 2, … */
@@ -259,7 +259,7 @@ export class Engine {
     if (!Number.isInteger(count) || count < 0 || count > total) throw new InvalidArgumentError(`count must be an integer in [0, ${total}]`);
     const l1 = batch.l1Messages.slice(0, count);
     const txCount = Math.max(0, count - batch.l1Messages.length);
-    const prefix: Batch = { feeSlots: batch.feeSlots, l1Messages: l1, txs: batch.txs.slice(0, txCount) };
+    const prefix: Batch = { feePairs: batch.feePairs, l1Messages: l1, txs: batch.txs.slice(0, txCount) };
     const signers = options.signers ? options.signers.slice(0, txCount) : undefined;
     const baseSlotCount = this.slotCount();
     const { result } = this.run(prefix, signers ? { signers } : {}, false, false);
@@ -268,7 +268,7 @@ export class Engine {
       withdrawalsRoot: result.withdrawalsRoot,
       withdrawalCount: result.withdrawals.length,
       baseSlotCount,
-      feeSlots: [...batch.feeSlots],
+      feePairs: checkFeePairs(batch.feePairs),
       owedFees: result.fees,
       receipts: result.receipts,
       withdrawals: result.withdrawals,
@@ -380,10 +380,10 @@ export class Engine {
   /**
    * Applies a batch: L1 messages first, then transactions, then fee settlement. Invalid entries
    * get a failure receipt and change nothing but, for a transaction that passed its nonce check,
-   * that nonce (SPEC §6); listed fee slots that are not usable for this state are ignored
+   * that nonce (SPEC §6); an owed fee whose pair's slot cannot take it is burned at settlement
    * (SPEC §5.1). Throws InvalidArgumentError — with the state untouched — only when the batch
-   * object itself is malformed (a field of the wrong type or range, more than MAX_FEE_SLOTS fee
-   * slots, more than MAX_BATCH_ENTRIES entries): nothing DA bytes derive to.
+   * object itself is malformed (a field of the wrong type or range, more than 16 fee pairs or
+   * tokens not strictly increasing, more than MAX_BATCH_ENTRIES entries): nothing DA bytes derive to.
    */
   applyBatch(batch: Batch, options: ApplyOptions = {}): BatchResult {
     return this.run(batch, options, false).result;
@@ -402,26 +402,25 @@ export class Engine {
   }
 
   private run(batch: Batch, options: ApplyOptions, trace: boolean, settle = true): { result: BatchResult; steps: Hex[] } {
-    if (Array.isArray(batch?.feeSlots) && batch.feeSlots.length > MAX_FEE_SLOTS) {
-      throw new InvalidArgumentError(`batch.feeSlots: at most ${MAX_FEE_SLOTS} fee slots per batch, got ${batch.feeSlots.length}`);
-    }
+    if (batch === null || typeof batch !== "object") throw new InvalidArgumentError("batch must be an object");
+    const pairs = checkFeePairs(batch.feePairs);
     const handle = this.live();
     const signers = options.signers ?? this.recoverSigners(batch);
     const input = encodeBatchInput(batch, signers, this.separator, trace, settle);
     const entries = batch.l1Messages.length + batch.txs.length;
-    // exactly one call into the core: it checks the fee slots, computes the pre-state root,
+    // exactly one call into the core: it computes the pre-state root,
     // applies every entry and writes receipts, roots and withdrawals to one output region
     const decoded = this.instance.call((x) => {
       const ptr = this.instance.reserveInput(input.length);
       this.instance.bytes().set(input, ptr);
       const out = x.engineApplyBatch(handle, ptr);
       if (out === APPLY_REFUSED) return APPLY_REFUSED;
-      return out !== 0 ? decodeBatchOutput(this.instance.bytes(), out, entries, batch.feeSlots.length, trace) : null;
+      return out !== 0 ? decodeBatchOutput(this.instance.bytes(), out, entries, pairs.length, trace) : null;
     });
     if (decoded === APPLY_REFUSED) {
       throw new CapacityError(`batch: the output and bookkeeping of ${entries} entries do not fit in the core's memory`);
     }
-    if (decoded === null) throw new InvalidArgumentError(`batch.feeSlots: at most ${MAX_FEE_SLOTS} fee slots per batch`);
+    if (decoded === null) throw new InvalidArgumentError(`batch.feePairs: at most ${MAX_FEE_SLOTS} fee pairs per batch`);
     return { steps: decoded.steps, result: {
       preStateRoot: decoded.preStateRoot,
       postStateRoot: decoded.stateRoot,
@@ -431,6 +430,7 @@ export class Engine {
       withdrawals: decoded.withdrawals,
       withdrawalsRoot: decoded.withdrawalsRoot,
       fees: decoded.fees,
+      feesCredited: decoded.feesCredited,
     } };
   }
 

@@ -6,7 +6,7 @@ import { toHex } from "../protocol/bytes.js";
 import { InvalidArgumentError } from "../protocol/errors.js";
 import { addressBytes, checkBig, checkU32 } from "../protocol/slot-encoding.js";
 import {
-  MAX_U128, MAX_U64, type Batch, type Hex, type L1Message, type Receipt, type ReasonCode, type SignedTx, type Slot,
+  MAX_FEE_PAIRS, MAX_U128, MAX_U64, type Batch, type FeePair, type Hex, type L1Message, type Receipt, type ReasonCode, type SignedTx, type Slot,
   type Tx, type Withdrawal,
 } from "../protocol/types.js";
 
@@ -140,8 +140,30 @@ function writeTx(view: DataView, bytes: Uint8Array, at: number, tx: Tx, signer: 
   }
 }
 
-/** Bytes before the fee slots: four u32 counts and flags, then the 32-byte domain separator. */
+/** Bytes before the fee pairs: four u32 counts and flags, then the 32-byte domain separator. */
 export const BATCH_HEADER_BYTES = 48;
+/** One fee pair in the loop's input: u32 token ‖ u32 slot. */
+export const FEE_PAIR_BYTES = 8;
+/** The settlement flags after the owed fees in the trailer: one byte per pair, room for 16. */
+export const FEE_CREDITED_BYTES = 16;
+
+/**
+ * A batch's fee pairs as the protocol allows them (SPEC §5.1): an array of at most MAX_FEE_PAIRS
+ * `{ token, slot }` of u32s, tokens strictly increasing. Throws InvalidArgumentError naming the pair.
+ */
+export function checkFeePairs(pairs: unknown, what = "batch.feePairs"): FeePair[] {
+  if (!Array.isArray(pairs)) throw new InvalidArgumentError(`${what} must be an array of { token, slot }`);
+  if (pairs.length > MAX_FEE_PAIRS) throw new InvalidArgumentError(`${what}: at most ${MAX_FEE_PAIRS} fee pairs per batch, got ${pairs.length}`);
+  return pairs.map((p: unknown, k) => {
+    if (p === null || typeof p !== "object") throw new InvalidArgumentError(`${what}[${k}] must be { token, slot }`);
+    const token = checkU32((p as FeePair).token, `${what}[${k}].token`);
+    const slot = checkU32((p as FeePair).slot, `${what}[${k}].slot`);
+    if (k > 0 && token <= (pairs[k - 1] as FeePair).token) {
+      throw new InvalidArgumentError(`${what}[${k}].token must be greater than ${what}[${k - 1}].token (one pair per token, ascending)`);
+    }
+    return { token, slot };
+  });
+}
 
 /**
  * Encodes a batch and its recovered signers into the loop's input buffer; `domainSeparator` is
@@ -149,23 +171,25 @@ export const BATCH_HEADER_BYTES = 48;
  */
 export function encodeBatchInput(batch: Batch, signers: readonly (Hex | null)[], domainSeparator: Uint8Array, trace = false, settle = true): Uint8Array {
   if (batch === null || typeof batch !== "object") throw new InvalidArgumentError("batch must be an object");
-  const { feeSlots, l1Messages, txs } = batch;
-  if (!Array.isArray(feeSlots) || !Array.isArray(l1Messages) || !Array.isArray(txs)) {
-    throw new InvalidArgumentError("batch needs feeSlots, l1Messages and txs arrays");
-  }
+  const { l1Messages, txs } = batch;
+  if (!Array.isArray(l1Messages) || !Array.isArray(txs)) throw new InvalidArgumentError("batch needs feePairs, l1Messages and txs arrays");
+  const pairs = checkFeePairs(batch.feePairs);
   if (l1Messages.length + txs.length > MAX_BATCH_ENTRIES) {
     throw new InvalidArgumentError(`a batch holds at most ${MAX_BATCH_ENTRIES} entries`);
   }
   if (signers.length !== txs.length) throw new InvalidArgumentError("one signer (or null) per transaction");
-  const headerBytes = (BATCH_HEADER_BYTES + feeSlots.length * 4 + 7) & ~7;
+  const headerBytes = BATCH_HEADER_BYTES + pairs.length * FEE_PAIR_BYTES;
   const out = new Uint8Array(headerBytes + l1Messages.length * L1_RECORD_BYTES + txs.length * TX_RECORD_BYTES);
   const view = new DataView(out.buffer);
-  view.setUint32(0, feeSlots.length, true);
+  view.setUint32(0, pairs.length, true);
   view.setUint32(4, l1Messages.length, true);
   view.setUint32(8, txs.length, true);
   view.setUint32(12, (trace ? 1 : 0) | (settle ? 0 : 2), true);
   out.set(domainSeparator, 16);
-  feeSlots.forEach((s, i) => view.setUint32(BATCH_HEADER_BYTES + i * 4, checkU32(s, `feeSlots[${i}]`), true));
+  pairs.forEach((p, i) => {
+    view.setUint32(BATCH_HEADER_BYTES + i * FEE_PAIR_BYTES, p.token, true);
+    view.setUint32(BATCH_HEADER_BYTES + i * FEE_PAIR_BYTES + 4, p.slot, true);
+  });
   let at = headerBytes;
   l1Messages.forEach((m, i) => {
     writeL1(view, out, at, m, i);
@@ -187,6 +211,7 @@ export interface DecodedOutput {
   slotCount: number;
   receipts: Receipt[];
   fees: bigint[];
+  feesCredited: bigint[];
   withdrawals: Withdrawal[];
   /** Step commitments (entries + 2) when the batch was traced, else empty. */
   steps: Hex[];
@@ -214,9 +239,13 @@ export function decodeBatchOutput(mem: Uint8Array, ptr: number, entries: number,
   const hex = (at: number): Hex => `0x${toHex(mem.subarray(at, at + 32))}`;
   const withdrawalCount = view.getUint32(t + 132, true);
   const fees: bigint[] = [];
-  for (let k = 0; k < feeCount; k++) fees.push(get128(view, t + TRAILER_BYTES + k * 16));
+  const feesCredited: bigint[] = [];
+  for (let k = 0; k < feeCount; k++) {
+    fees.push(get128(view, t + TRAILER_BYTES + k * 16));
+    feesCredited.push(view.getUint8(t + TRAILER_BYTES + feeCount * 16 + k) === 1 ? fees[k]! : 0n);
+  }
   const withdrawals: Withdrawal[] = [];
-  const w0 = t + TRAILER_BYTES + feeCount * 16;
+  const w0 = t + TRAILER_BYTES + feeCount * 16 + FEE_CREDITED_BYTES;
   for (let k = 0; k < withdrawalCount; k++) {
     const w = w0 + k * WITHDRAWAL_RECORD_BYTES;
     withdrawals.push({
@@ -239,6 +268,7 @@ export function decodeBatchOutput(mem: Uint8Array, ptr: number, entries: number,
     slotCount: view.getUint32(t + 128, true),
     receipts,
     fees,
+    feesCredited,
     withdrawals,
   };
 }

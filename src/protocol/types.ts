@@ -93,10 +93,25 @@ export function authorizingSlot(tx: Tx): number {
   }
 }
 
+/**
+ * Where a batch's fees in one token go (SPEC §5.1): fees paid in `token` are owed to the pair and
+ * credited to `slot` at settlement, or burned when that slot cannot take them.
+ */
+export interface FeePair {
+  token: number;
+  slot: number;
+}
+
+/** Most fee pairs one batch may list. */
+export const MAX_FEE_PAIRS = 16;
+
 /** What the sequencer puts in a batch. */
 export interface Batch {
-  /** Slots that receive this batch's fees, at most one per token (settled after the last tx). */
-  feeSlots: number[];
+  /**
+   * Fee pairs, at most {@link MAX_FEE_PAIRS}, tokens strictly increasing (one pair per token).
+   * Fees are owed during the batch and settled after the last transaction (SPEC §5.1).
+   */
+  feePairs: FeePair[];
   /** L1 inbox messages consumed by this batch, applied first, in inbox order. */
   l1Messages: L1Message[];
   /** Signed L2 transactions, applied in order after the L1 messages. */
@@ -165,8 +180,13 @@ export interface BatchResult {
   receipts: Receipt[];
   withdrawals: Withdrawal[];
   withdrawalsRoot: Hex;
-  /** Fees credited to each fee slot at the end of the batch, in `feeSlots` order. */
+  /** Fees owed to each fee pair by the end of the batch, in `feePairs` order. */
   fees: bigint[];
+  /**
+   * What settlement credited to each pair's slot, in `feePairs` order: its owed fee, or 0 when the
+   * fee was burned (the slot did not exist, held another token, was pool-owned or had no room).
+   */
+  feesCredited: bigint[];
 }
 
 /** What a step commitment commits to (SPEC §11.1). */
@@ -176,10 +196,10 @@ export interface StepParts {
   /** Root of the batch's withdrawals so far, §5.2. */
   withdrawalsRoot: Hex;
   withdrawalCount: number;
-  /** Slots before the batch's first entry: which listed fee slots are active depends on it (§5.1). */
+  /** Slots before the batch's first entry (§11.1). */
   baseSlotCount: number;
-  /** The batch's fee slots as listed (active or not). */
-  feeSlots: readonly number[];
-  /** Fees owed to each listed fee slot so far. */
+  /** The batch's fee pairs as listed (§5.1). */
+  feePairs: readonly FeePair[];
+  /** Fees owed to each fee pair so far. */
   owedFees: readonly bigint[];
 }

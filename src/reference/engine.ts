@@ -11,14 +11,14 @@ import {
 } from "../protocol/slot-encoding.js";
 import {
   MAX_POOL_FEE_BPS, MAX_RESERVE, MAX_SLOTS, MAX_U128, MAX_U64, MINIMUM_LIQUIDITY, NEW_SLOT, Reason,
-  type Batch, type BatchResult, type Hex, type L1Message, type Receipt, type ReasonCode, type Slot, type Tx,
+  type Batch, type BatchResult, type FeePair, type Hex, type L1Message, type Receipt, type ReasonCode, type Slot, type Tx,
   type Withdrawal,
 } from "../protocol/types.js";
 import { ReferenceMerkleTree, concat } from "./tree.js";
 import { STATE_TREE_SHAPE } from "../protocol/shape.js";
 
-/** Most fee slots one batch may name. */
-export const MAX_FEE_SLOTS = 16;
+/** Most fee pairs one batch may list. */
+export const MAX_FEE_PAIRS = 16;
 
 /** floor(sqrt(n)) for n ≥ 0 (Newton's method on bigints). */
 export function isqrt(n: bigint): bigint {
@@ -95,10 +95,10 @@ export class ReferenceEngine {
     if (options.trace && options.domain === undefined) throw new InvalidArgumentError("a trace needs the batch's EIP-712 domain");
     const separator = options.trace ? domainSeparator(options.domain!) : new Uint8Array(32);
     const preStateRoot = this.stateRoot();
-    const feeSlots = this.checkFeeSlots(batch.feeSlots);
+    const pairs = checkFeePairs(batch.feePairs);
     if (signers.length !== batch.txs.length) throw new InvalidArgumentError("one signer per transaction");
     const baseSlotCount = this.slots.length;
-    const run = new BatchRun(this.slots, feeSlots, this.activeFeeSlots(feeSlots));
+    const run = new BatchRun(this.slots, pairs);
     const wtree = new ReferenceMerkleTree(STATE_TREE_SHAPE);
     let inTree = 0;
     const flush = () => {
@@ -107,14 +107,14 @@ export class ReferenceEngine {
       for (; inTree < run.withdrawals.length; inTree++) wtree.set(inTree, keccak_256(encodeWithdrawal(run.withdrawals[inTree]!)));
     };
     // SPEC §11.1: keccak256(stateRoot ‖ withdrawalsRoot ‖ u32 withdrawalCount ‖ contextHash), where
-    // contextHash = keccak256(domainSeparator ‖ u32 baseSlotCount ‖ per listed fee slot: u32 slot ‖ u128 owed)
+    // contextHash = keccak256(domainSeparator ‖ u32 baseSlotCount ‖ per fee pair: u32 token ‖ u32 slot ‖ u128 owed)
     const steps: Hex[] = [];
     const u32be = (v: number) => { const b = new Uint8Array(4); new DataView(b.buffer).setUint32(0, v); return b; };
     const u128be = (f: bigint) => { const b = new Uint8Array(16); let v = f; for (let i = 15; i >= 0; i--) { b[i] = Number(v & 0xffn); v >>= 8n; } return b; };
     const step = () => {
       if (!options.trace) return;
       flush();
-      const fees = concat([separator, u32be(baseSlotCount), ...run.owed().flatMap((f, k) => [u32be(feeSlots[k]!), u128be(f)])]);
+      const fees = concat([separator, u32be(baseSlotCount), ...run.owed().flatMap((f, k) => [u32be(pairs[k]!.token), u32be(pairs[k]!.slot), u128be(f)])]);
       steps.push(hex(keccak_256(concat([fromHexBytes(this.stateRoot()), wtree.root(), u32be(inTree), keccak_256(fees)]))));
     };
     const receipts: Receipt[] = [];
@@ -127,7 +127,7 @@ export class ReferenceEngine {
       receipts.push(run.entry(() => run.tx(tx, signers[i] ?? null)));
       step();
     });
-    const fees = run.settle();
+    const credited = run.settle();
     step();
     flush();
     return {
@@ -139,34 +139,28 @@ export class ReferenceEngine {
       receipts,
       withdrawals: run.withdrawals,
       withdrawalsRoot: hex(wtree.root()),
-      fees: [...fees],
+      fees: [...run.owed()],
+      feesCredited: credited,
     };
   }
+}
 
-  /** At most MAX_FEE_SLOTS u32 indices; whether each is usable is decided per batch (activeFeeSlots). */
-  private checkFeeSlots(feeSlots: readonly number[]): number[] {
-    if (!Array.isArray(feeSlots) || feeSlots.length > MAX_FEE_SLOTS) {
-      throw new InvalidArgumentError(`feeSlots must be an array of at most ${MAX_FEE_SLOTS} slot indices`);
+/**
+ * At most MAX_FEE_PAIRS pairs of u32s with strictly increasing tokens (SPEC §5.1); nothing about
+ * the state is checked: settlement decides per pair whether its slot can take the fees.
+ */
+function checkFeePairs(pairs: readonly FeePair[]): FeePair[] {
+  if (!Array.isArray(pairs) || pairs.length > MAX_FEE_PAIRS) {
+    throw new InvalidArgumentError(`feePairs must be an array of at most ${MAX_FEE_PAIRS} pairs`);
+  }
+  const u32 = (v: unknown) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 0xffffffff;
+  return pairs.map((p, k) => {
+    if (p === null || typeof p !== "object" || !u32(p.token) || !u32(p.slot)) {
+      throw new InvalidArgumentError(`feePairs[${k}] must be { token, slot } with u32 values`);
     }
-    feeSlots.forEach((s, k) => {
-      if (!Number.isInteger(s) || s < 0 || s > 0xffffffff) throw new InvalidArgumentError(`feeSlots[${k}] must be a u32`);
-    });
-    return [...feeSlots];
-  }
-
-  /**
-   * SPEC §5.1: a listed fee slot is active when it exists before the batch, is not pool-owned, and
-   * no earlier active fee slot has its token; the others are ignored for the whole batch.
-   */
-  private activeFeeSlots(feeSlots: readonly number[]): boolean[] {
-    const tokens = new Set<number>();
-    return feeSlots.map((s) => {
-      const slot = this.slots[s];
-      if (slot === undefined || isReservedOwner(slot.owner) || tokens.has(slot.token)) return false;
-      tokens.add(slot.token);
-      return true;
-    });
-  }
+    if (k > 0 && p.token <= pairs[k - 1]!.token) throw new InvalidArgumentError(`feePairs[${k}].token must be greater than the one before`);
+    return { token: p.token, slot: p.slot };
+  });
 }
 
 /** A deposit that failed: its refund was appended to the withdrawals. */
@@ -191,10 +185,9 @@ class BatchRun {
 
   constructor(
     private readonly slots: Slot[],
-    private readonly feeSlots: number[],
-    private readonly active: boolean[],
+    private readonly pairs: readonly FeePair[],
   ) {
-    this.pending = feeSlots.map(() => 0n);
+    this.pending = pairs.map(() => 0n);
   }
 
   entry(apply: () => [bigint, bigint] | void): Receipt {
@@ -208,35 +201,40 @@ class BatchRun {
       const out: [bigint, bigint] = e instanceof RefundFailure ? [e.withdrawalIndex, e.amount] : [0n, 0n];
       receipt = { status: e.code, touched: this.touched, out };
     }
-    // every slot an entry can write is touched, or a fee slot (SPEC §6)
+    // every slot an entry can write is touched (SPEC §6)
     for (const i of this.touched) if (this.exists(i)) this.checkInvariant(i);
-    this.feeSlots.forEach((i, k) => this.active[k] && this.checkInvariant(i));
     return receipt;
   }
 
-  /** SPEC §5.1: balance + fees owed ≤ 2^128 − 1 for every slot at all times, so settlement fits. */
+  /** Balances stay u128 and nonces u64 at all times. */
   private checkInvariant(i: number): void {
     const s = this.slot(i);
-    if (s.balance < 0n || s.balance + this.pendingFor(i) > MAX_U128) {
-      throw new ReferenceInvariantError(`slot ${i}: balance ${s.balance} + owed ${this.pendingFor(i)} is outside u128`);
-    }
+    if (s.balance < 0n || s.balance > MAX_U128) throw new ReferenceInvariantError(`slot ${i}: balance ${s.balance} is outside u128`);
+    this.pending.forEach((f, k) => {
+      if (f < 0n || f > MAX_U128) throw new ReferenceInvariantError(`fee pair ${k}: owed ${f} is outside u128`);
+    });
     if (s.nonce < 0n || s.nonce > MAX_U64) throw new ReferenceInvariantError(`slot ${i}: nonce ${s.nonce} is outside u64`);
   }
 
-  /** The fees owed so far, in fee-slot order. */
+  /** The fees owed so far, in fee-pair order. */
   owed(): bigint[] {
     return this.pending;
   }
 
+  /**
+   * SPEC §5.1 settlement: each pair's owed fee is credited to its slot when that slot exists now,
+   * holds the pair's token, is not pool-owned and has room; otherwise it is burned. Returns what
+   * each pair's slot was credited.
+   */
   settle(): bigint[] {
-    this.feeSlots.forEach((s, i) => {
-      if (!this.active[i]) return;
-      const slot = this.slots[s]!;
-      slot.balance += this.pending[i]!;
-      if (slot.balance > MAX_U128) throw new ReferenceInvariantError(`fee slot ${s}: settlement leaves ${slot.balance}, above 2^128 − 1`);
+    return this.pairs.map(({ token, slot: s }, k) => {
+      const owed = this.pending[k]!;
+      const slot = this.slots[s];
+      if (owed === 0n || slot === undefined || slot.token !== token || isReservedOwner(slot.owner) || slot.balance + owed > MAX_U128) return 0n;
+      slot.balance += owed;
       this.dirty.add(s);
+      return owed;
     });
-    return this.pending;
   }
 
   // ---- helpers ----
@@ -253,34 +251,21 @@ class BatchRun {
     return this.slots[i]!;
   }
 
-  /** Index of the active fee slot for `token`, or -1. */
-  private feeIndex(token: number): number {
-    return this.feeSlots.findIndex((s, k) => this.active[k] && this.slots[s]!.token === token);
-  }
-
-  /** Fees already owed to slot `i` in this batch (0 unless it is an active fee slot). */
-  private pendingFor(i: number): bigint {
-    const k = this.feeSlots.findIndex((s, j) => this.active[j] && s === i);
-    return k < 0 ? 0n : this.pending[k]!;
-  }
-
-  /** A credit of `amount` to slot `i` must leave room for the fees it will still receive. */
+  /** A credit of `amount` to slot `i` fits in u128 (owed fees are not counted: SPEC §5.1). */
   private fits(i: number, amount: bigint): boolean {
-    return this.slot(i).balance + amount + this.pendingFor(i) <= MAX_U128;
+    return this.slot(i).balance + amount <= MAX_U128;
   }
 
+  /** The fee pair for `token`, from the batch's list alone (SPEC §5.1); NO_FEE_SLOT for a fee without one. */
   private checkFee(token: number, fee: bigint): number {
-    const k = this.feeIndex(token);
+    const k = this.pairs.findIndex((p) => p.token === token);
     if (fee > 0n && k < 0) fail(Reason.NO_FEE_SLOT);
     return k;
   }
 
-  /**
-   * The fee fits fee slot k: balance + owed + credited + fee ≤ 2^128 − 1, where `credited` is what
-   * the same entry credits to that slot (a transfer to the fee slot itself), SPEC §5.1.
-   */
-  private checkFeeFits(k: number, fee: bigint, credited = 0n): void {
-    if (k >= 0 && this.slot(this.feeSlots[k]!).balance + this.pending[k]! + credited + fee > MAX_U128) fail(Reason.OVERFLOW);
+  /** The fee fits what pair k is owed: owed + fee ≤ 2^128 − 1 (SPEC §5.1). */
+  private checkFeeFits(k: number, fee: bigint): void {
+    if (k >= 0 && this.pending[k]! + fee > MAX_U128) fail(Reason.OVERFLOW);
   }
 
   /** The nonce check; once it passes, slot i's nonce is consumed whatever follows (SPEC §6). */
@@ -391,7 +376,7 @@ class BatchRun {
         if (tx.amount + tx.fee > from.balance) fail(Reason.INSUFFICIENT_BALANCE);
         if (tx.to !== tx.from && !this.fits(tx.to, tx.amount)) fail(Reason.OVERFLOW);
         // `to` may be the fee slot itself: then its balance takes the amount and its owed fees the fee
-        this.checkFeeFits(k, tx.fee, k >= 0 && tx.to !== tx.from && this.feeSlots[k] === tx.to ? tx.amount : 0n);
+        this.checkFeeFits(k, tx.fee);
         from.balance -= tx.amount + tx.fee;
         to.balance += tx.amount;
         if (k >= 0) this.pending[k]! += tx.fee;

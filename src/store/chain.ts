@@ -5,7 +5,8 @@
 import { Engine, type ApplyOptions, type EngineOptions } from "../engine/engine.js";
 import { ChainError, InvalidArgumentError, L2EngineError, StoreError } from "../protocol/errors.js";
 import { normalizeAddress } from "../protocol/slot-encoding.js";
-import { MAX_U64, type Batch, type BatchResult, type Hex, type Slot } from "../protocol/types.js";
+import { MAX_U64, type Batch, type BatchResult, type FeePair, type Hex, type Slot } from "../protocol/types.js";
+import type { InboxRange } from "../da/codec.js";
 import {
   PAGE_SLOTS, STORE_FORMAT, decodeStoredBatch, encodeStoredBatch,
   type StateStore, type StoreHead, type StoredBatch,
@@ -29,16 +30,12 @@ export interface ChainOptions extends Omit<EngineOptions, "genesis"> {
   verify?: "leaves" | "full";
 }
 
-/** A range of L1 inbox messages: indices start … start + count − 1 (u64), as DA bytes name it. */
-export interface InboxRange {
-  start: bigint;
-  count: number;
-}
+export type { InboxRange } from "../da/codec.js";
 
 /**
- * A batch as a chain applies it: its L1 messages with the inbox range they were read from
- * (`inbox.count` = `l1Messages.length`). The range must start at the chain's next inbox index,
- * which is how a replayed or out-of-order batch is refused.
+ * A batch as a chain applies it: its L1 messages with the inbox range they were read from — the
+ * range its header names (SPEC §13.2), `inbox.count` = `l1Messages.length`. The range must start
+ * at the chain's next inbox index, which is how a replayed or out-of-order batch is refused.
  */
 export interface ChainBatch extends Batch {
   inbox: InboxRange;
@@ -150,8 +147,9 @@ export class Chain {
       nextInbox: inbox.start + BigInt(inbox.count),
     };
     try {
-      const record = encodeStoredBatch({ number, feeSlots: [...batch.feeSlots], inboxStart: inbox.start, l1MessageCount: inbox.count, txCount: batch.txs.length, result });
-      const pages = pagesOf(this.engine, changedPages(result, batch.feeSlots, before));
+      const feePairs = batch.feePairs.map((p) => ({ token: p.token, slot: p.slot }));
+      const record = encodeStoredBatch({ number, feePairs, inboxStart: inbox.start, l1MessageCount: inbox.count, txCount: batch.txs.length, result });
+      const pages = pagesOf(this.engine, changedPages(result, feePairs, before));
       this.store.commit({ parent: this.current, head, pages, batch: { number, record } });
     } catch (e) {
       // the engine is ahead of the store: put it back where the store is, or, when the store no
@@ -238,11 +236,14 @@ function checkInbox(batch: ChainBatch, next: bigint): InboxRange {
   return { start, count };
 }
 
-/** Pages holding a slot that the batch may have written: every touched slot, the fee slots and new slots. */
-export function changedPages(result: BatchResult, feeSlots: readonly number[], slotCountBefore: number): number[] {
+/** Pages holding a slot that the batch may have written: every touched slot, credited fee slots and new slots. */
+export function changedPages(result: BatchResult, feePairs: readonly FeePair[], slotCountBefore: number): number[] {
   const pages = new Set<number>();
   for (const r of result.receipts) for (const s of r.touched) pages.add(Math.floor(s / PAGE_SLOTS));
-  for (const s of feeSlots) pages.add(Math.floor(s / PAGE_SLOTS));
+  // settlement writes only the slots it credited (SPEC §5.1)
+  feePairs.forEach((p, k) => {
+    if ((result.feesCredited[k] ?? 0n) > 0n) pages.add(Math.floor(p.slot / PAGE_SLOTS));
+  });
   if (result.slotCount > slotCountBefore) {
     for (let p = Math.floor(slotCountBefore / PAGE_SLOTS); p <= Math.floor((result.slotCount - 1) / PAGE_SLOTS); p++) pages.add(p);
   }

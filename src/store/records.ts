@@ -1,5 +1,5 @@
-// msgpackr records for structured data that is not DA: batch results and receipts now, step
-// proofs later. A small schema checks every decoded record: unknown fields, missing fields and
+// msgpackr records for structured data that no contract reads: batch results and receipts (step
+// proofs are flat binary, src/dispute/proof-codec.ts). A small schema checks every decoded record: unknown fields, missing fields and
 // wrong types are a DecodeError, so a record that decodes is exactly the typed value.
 // u128 values travel as minimal 0x-hex strings (msgpack integers stop at 64 bits).
 
@@ -139,6 +139,7 @@ export const BATCH_RESULT_SCHEMA: Schema = {
   withdrawals: { array: { record: WITHDRAWAL_SCHEMA }, max: 1 << 20 },
   withdrawalsRoot: "hash",
   fees: { array: "u128", max: 16 },
+  feesCredited: { array: "u128", max: 16 },
 };
 
 export function encodeBatchResult(result: BatchResult): Uint8Array {
@@ -150,46 +151,3 @@ export function decodeBatchResult(bytes: Uint8Array): BatchResult {
 }
 
 export type { Receipt, Withdrawal, Hex };
-
-// ---- step proofs (SPEC §11.5) ----
-
-import type { StepProof } from "../dispute/step-proof.js";
-
-const SLOT_SCHEMA: Schema = { owner: "address", token: "u32", balance: "u128", nonce: "u128" };
-/** A witness entry: `exists` 0 (not yet created: slot fields all zero) or 1. */
-const WITNESS_SCHEMA: Schema = { index: "u32", exists: "u8", slot: { record: SLOT_SCHEMA } };
-export const STEP_PROOF_SCHEMA: Schema = {
-  treeRoot: "hash",
-  slotCount: "u32",
-  withdrawalsRoot: "hash",
-  withdrawalCount: "u32",
-  baseSlotCount: "u32",
-  feeSlots: { array: "u32", max: 16 },
-  owedFees: { array: "u128", max: 16 },
-  witness: { array: { record: WITNESS_SCHEMA }, max: 23 },
-  slotProof: "bytes",
-  withdrawalProof: "bytes",
-};
-const EMPTY_SLOT = { owner: `0x${"00".repeat(20)}` as Hex, token: 0, balance: 0n, nonce: 0n };
-
-/** A step proof as canonical msgpack bytes (one encoding per proof). */
-export function encodeStepProof(p: StepProof): Uint8Array {
-  return packRecord(STEP_PROOF_SCHEMA, {
-    ...p,
-    witness: p.witness.map((w) => ({ index: w.index, exists: w.slot ? 1 : 0, slot: w.slot ?? EMPTY_SLOT })),
-  });
-}
-
-/** Decodes and schema-checks a step proof; DecodeError on anything malformed. */
-export function decodeStepProof(bytes: Uint8Array): StepProof {
-  const raw = unpackRecord<Record<string, unknown>>(STEP_PROOF_SCHEMA, bytes);
-  const witness = (raw.witness as { index: number; exists: number; slot: StepProof["witness"][number]["slot"] }[]).map((w, i) => {
-    if (w.exists > 1) throw new DecodeError("SCHEMA", 0, `record.witness[${i}].exists: not 0 or 1`);
-    if (w.exists === 0 && JSON.stringify(w.slot, (_k, v) => (typeof v === "bigint" ? v.toString() : v)) !== JSON.stringify(EMPTY_SLOT, (_k, v) => (typeof v === "bigint" ? v.toString() : v))) {
-      throw new DecodeError("SCHEMA", 0, `record.witness[${i}]: a missing slot must be all zeros`);
-    }
-    if (w.slot && w.slot.nonce > (1n << 64n) - 1n) throw new DecodeError("SCHEMA", 0, `record.witness[${i}].slot.nonce exceeds u64`);
-    return { index: w.index, slot: w.exists ? w.slot : null };
-  });
-  return { ...(raw as unknown as StepProof), witness };
-}

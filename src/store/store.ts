@@ -8,7 +8,7 @@
 import { Unpackr } from "msgpackr";
 import { StoreError } from "../protocol/errors.js";
 import { BATCH_RESULT_SCHEMA, packRecord, unpackRecord, type Schema } from "./records.js";
-import { MAX_U64, type BatchResult, type Hex } from "../protocol/types.js";
+import { MAX_U64, type BatchResult, type FeePair, type Hex } from "../protocol/types.js";
 
 /**
  * Slots per stored page: 48 × (48 + 32) B = 3,840 B, which fills one 4 KiB LMDB overflow page
@@ -17,9 +17,10 @@ import { MAX_U64, type BatchResult, type Hex } from "../protocol/types.js";
 export const PAGE_SLOTS = 48;
 /**
  * Version of the stored layout; a store of another version is refused (StoreError FORMAT), not
- * misread. 2 added the inbox position and the genesis root to the head (docs/DECISIONS.md D20).
+ * misread. 2 added the inbox position and the genesis root to the head (docs/DECISIONS.md D20);
+ * 3 stores fee pairs instead of fee slots and the batch result's credited fees (D30).
  */
-export const STORE_FORMAT = 2;
+export const STORE_FORMAT = 3;
 
 /** The committed tip of a chain: enough to restore and check its state. */
 export interface StoreHead {
@@ -44,7 +45,7 @@ export interface StoreHead {
 export interface StoredBatch {
   /** 1 for the first batch after genesis. */
   number: number;
-  feeSlots: number[];
+  feePairs: FeePair[];
   /** First inbox index the batch consumed (its range is inboxStart … inboxStart + l1MessageCount − 1). */
   inboxStart: bigint;
   l1MessageCount: number;
@@ -102,7 +103,7 @@ const HEAD_SCHEMA: Schema = {
 };
 const STORED_BATCH_SCHEMA: Schema = {
   number: "u32",
-  feeSlots: { array: "u32", max: 16 },
+  feePairs: { array: { record: { token: "u32", slot: "u32" } }, max: 16 },
   inboxStart: "u128", // u64, checked on decode
   l1MessageCount: "u32",
   txCount: "u32",
