@@ -25,11 +25,11 @@ function genesisFor(seed: number): Slot[] {
   return Array.from({ length: 16 }, (_, i) => ({ owner: OWNERS[i % 4]!, token: 1 + (i % 3), balance: rng.big(10n ** 24n), nonce: 0n }));
 }
 
-/** A random signed batch; some batches also list fee slots that are invalid for the state. */
+/** A random signed batch; some batches also list a fee pair whose slot does not exist. */
 function signedBatch(seed: number, engine: Engine, size: number): Batch {
   const batch = signedWorkload(seed, engine, size, KEYS, OWNERS, domain);
-  const feeSlots = seed % 3 === 0 ? [engine.slotCount() + 2, ...batch.feeSlots, ...batch.feeSlots.slice(0, 1)] : batch.feeSlots;
-  return { ...batch, feeSlots };
+  const feePairs = seed % 3 === 0 ? [...batch.feePairs, { token: 1000, slot: engine.slotCount() + 2 }] : batch.feePairs;
+  return { ...batch, feePairs };
 }
 
 /** One signed transfer of 5 from slot 0 to slot 1, traced and proved. */
@@ -63,24 +63,32 @@ function mutations(p: StepProof, pre: ReturnType<typeof preStateOf>, neighbours:
   const add = (name: string, m: Partial<StepProof>) => out.push([name, { ...p, ...m }]);
   const ix = p.witness.map((w) => w.index);
   const count = p.slotCount;
-  // fee slots: which slots fees are owed to, re-witnessed honestly
-  if (p.feeSlots.length > 1) add("fee slots reversed", { feeSlots: [...p.feeSlots].reverse(), owedFees: [...p.owedFees].reverse() });
-  if (p.feeSlots.length > 0) {
-    const other = (p.feeSlots[0]! + 1) % count;
-    add("fee slot replaced", { feeSlots: [other, ...p.feeSlots.slice(1)], ...pre.witnessOf([...ix, other]) });
-    add("fee slot dropped", { feeSlots: p.feeSlots.slice(1), owedFees: p.owedFees.slice(1) });
-    p.owedFees.forEach((_, k) => add(`owed fee ${k} + 1`, { owedFees: p.owedFees.map((f, i) => (i === k ? f + 1n : f)) }));
+  // fee pairs: to whom fees are owed, and how much, re-witnessed honestly where a forger could
+  const fees = p.fees;
+  if (fees.length > 1) add("fee pairs reversed", { fees: [...fees].reverse() });
+  if (fees.length > 0) {
+    const other = (fees[0]!.slot + 1) % count;
+    add("fee pair's slot replaced", { fees: [{ ...fees[0]!, slot: other }, ...fees.slice(1)] });
+    add("fee pair's slot replaced, witness re-made", { fees: [{ ...fees[0]!, slot: other }, ...fees.slice(1)], ...pre.witnessOf([...ix, other]) });
+    add("fee pair's token replaced", { fees: [{ ...fees[0]!, token: fees[0]!.token + 7 }, ...fees.slice(1)].sort((a, b) => a.token - b.token) });
+    add("fee pair dropped", { fees: fees.slice(1) });
+    fees.forEach((_, k) => add(`owed fee ${k} + 1`, { fees: fees.map((f, i) => (i === k ? { ...f, owed: f.owed + 1n } : f)) }));
+    if (fees[0]!.slot < count && !ix.includes(fees[0]!.slot)) add("fee pair's slot witnessed", pre.witnessOf([...ix, fees[0]!.slot]));
   }
-  add("fee slot added", { feeSlots: [...p.feeSlots, 0], owedFees: [...p.owedFees, 0n], ...pre.witnessOf([...ix, 0]) });
+  add("fee pair added", { fees: [...fees, { token: (fees[fees.length - 1]?.token ?? 0) + 1, slot: 0, owed: 0n }] });
   for (const b of [0, p.baseSlotCount - 1, p.baseSlotCount + 1, count]) if (b >= 0 && b !== p.baseSlotCount) add(`baseSlotCount ${b}`, { baseSlotCount: b });
   // counts and roots
   add("slotCount + 1", { slotCount: count + 1 });
   if (count > 0) add("slotCount - 1", { slotCount: count - 1, baseSlotCount: Math.min(p.baseSlotCount, count - 1) });
-  add("withdrawalCount + 1, proof re-made", { withdrawalCount: p.withdrawalCount + 1, withdrawalProof: pre.withdrawalProofAt(p.withdrawalCount + 1) });
+  const remade = (position: number) => (p.withdrawalProof === null ? null : pre.withdrawalProofAt(position));
+  add("withdrawalCount + 1, proof re-made", { withdrawalCount: p.withdrawalCount + 1, withdrawalProof: remade(p.withdrawalCount + 1) });
   if (p.withdrawalCount > 0) {
-    add("withdrawalCount - 1", { withdrawalCount: p.withdrawalCount - 1, withdrawalProof: pre.withdrawalProofAt(p.withdrawalCount - 1) });
+    add("withdrawalCount - 1", { withdrawalCount: p.withdrawalCount - 1, withdrawalProof: remade(p.withdrawalCount - 1) });
     add("withdrawals root emptied", { withdrawalsRoot: EMPTY_TREE_ROOT });
   }
+  // the withdrawal proof is there exactly when the step appends a withdrawal
+  if (p.withdrawalProof === null) add("withdrawal proof added", { withdrawalProof: pre.withdrawalProofAt(p.withdrawalCount) });
+  else add("withdrawal proof dropped", { withdrawalProof: null });
   // membership: drop or add witness slots, re-proved honestly
   ix.forEach((i) => add(`witness ${i} dropped`, pre.witnessOf(ix.filter((x) => x !== i))));
   add("extra witness slot", pre.witnessOf([...ix, rng.int(count + 3)]));
@@ -101,7 +109,7 @@ function mutations(p: StepProof, pre: ReturnType<typeof preStateOf>, neighbours:
   // the proofs of the neighbouring steps: the right state, the wrong moment
   neighbours.forEach((n, k) => out.push([`proof of a neighbouring step ${k}`, n]));
   // ranges and sizes: refused before anything reaches the core
-  add("owed fee negative", { owedFees: p.owedFees.map(() => -1n), feeSlots: p.feeSlots });
+  add("owed fee negative", { fees: [{ token: 1, slot: 0, owed: -1n }] });
   add("witness index 2^32", { witness: [...p.witness, { index: 2 ** 32, slot: null }] });
   add("witness too long", { witness: Array.from({ length: MAX_WITNESS_SLOTS + 1 }, (_, i) => ({ index: count + i, slot: null })) });
   add("slot proof 4 MiB", { slotProof: new Uint8Array(4 << 20) });
@@ -161,8 +169,8 @@ describe("the referee against forged step proofs", () => {
     for (const fault of ["FIELD", "TOO_LARGE", "WITNESS", "NOT_AGREED"]) expect(outcomes.get(`rejected ${fault}`) ?? 0, fault).toBeGreaterThan(0);
   }, 300_000);
 
-  it("binds the fee slots: permuting them, with the witness re-made, no longer starts at the agreed C_j", () => {
-    // on the earlier protocol C_j hashed only the owed amounts: this forgery kept pre == C_j and moved the fees
+  it("binds the fee pairs: swapping their slots, with the witness re-made, no longer starts at the agreed C_j", () => {
+    // on an earlier protocol C_j hashed only the owed amounts: this forgery kept pre == C_j and moved the fees
     const g: Slot[] = [
       { owner: OWNERS[0]!, token: 1, balance: 10n ** 20n, nonce: 0n },
       { owner: OWNERS[1]!, token: 1, balance: 0n, nonce: 0n },
@@ -170,11 +178,14 @@ describe("the referee against forged step proofs", () => {
     ];
     const engine = Engine.create({ genesis: g, ...domain });
     const tx = signTransaction({ type: "transfer", from: 0, to: 1, amount: 5n, fee: 3n, nonce: 0n }, KEYS[0]!, domain) as SignedTx;
-    const batch: Batch = { feeSlots: [1, 2], l1Messages: [], txs: [tx] };
+    const batch: Batch = { feePairs: [{ token: 1, slot: 1 }, { token: 2, slot: 2 }], l1Messages: [], txs: [tx] };
     const { steps } = engine.fork().traceBatch(batch);
     const settle = proveStep(engine, batch, 1);
-    expect(settle.owedFees).toEqual([3n, 0n]);
-    const forged = { ...settle, feeSlots: [2, 1] };
+    expect(settle.fees.map((f) => f.owed)).toEqual([3n, 0n]);
+    expect(settle.witness.map((w) => w.index)).toEqual([1]); // only the slot that is owed something
+    const { fork, witnessOf } = preStateOf(engine, batch, 1);
+    const forged = { ...settle, fees: [{ token: 1, slot: 2, owed: 3n }, { token: 2, slot: 1, owed: 0n }], ...witnessOf([2]) };
+    fork.dispose();
     expect(() => referee.judgeStep({ batch, step: 1, agreed: steps[1]!, claimed: steps[2]!, proof: forged })).toThrow(expect.objectContaining({ fault: "NOT_AGREED" }));
     expect(referee.judgeStep({ batch, step: 1, agreed: steps[1]!, claimed: steps[2]!, proof: settle }).convicted).toBe(false);
   });

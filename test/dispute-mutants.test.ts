@@ -28,7 +28,7 @@ const B = addressOf(KEY_B);
 const core = WasmCore.createSync();
 const HUGE = 1n << 70n; // above 2^64: exercises the hi/lo halves of every u128 the proof carries
 
-/** Slot 0: A's token 1 (rich), slot 1: B's token 1 (the fee slot), slot 2: B's token 2. */
+/** Slot 0: A's token 1 (rich), slot 1: B's token 1 (token 1's fee pair), slot 2: B's token 2. */
 const genesis: Slot[] = [
   { owner: A, token: 1, balance: 1n << 100n, nonce: 0n },
   { owner: B, token: 1, balance: 0n, nonce: 0n },
@@ -40,12 +40,12 @@ const txs: SignedTx[] = [
   signTransaction({ type: "transferToNew", from: 0, toOwner: B, amount: 4n, fee: 0n, nonce: 2n }, KEY_A, domain) as SignedTx,
 ];
 /**
- * Entries: deposit, forced exit, transfer, withdraw, transferToNew; then settlement (step 5). Fee
- * slot 3 is listed first but created by the transferToNew: inactive (not below the base slot
- * count), so the fees go to slot 1.
+ * Entries: deposit, forced exit, transfer, withdraw, transferToNew; then settlement (step 5).
+ * Token 1's fees go to slot 1; token 2's pair names slot 3, which the transferToNew creates, and is
+ * owed nothing (no step pays a fee in token 2), so settlement reads only slot 1.
  */
 const batch: Batch = {
-  feeSlots: [3, 1],
+  feePairs: [{ token: 1, slot: 1 }, { token: 2, slot: 3 }],
   l1Messages: [
     { kind: "deposit", owner: B, token: 2, amount: HUGE, slot: 2 },
     { kind: "forcedExit", owner: B, slot: 2 },
@@ -92,9 +92,10 @@ const hex = (byte: string) => `0x${byte.repeat(32)}` as Hex;
 describe("a batch with amounts above 2^64", () => {
   it("the trace is what the test expects: fees owed and a withdrawal above 2^64", () => {
     expect(traced.result.receipts.map((r) => r.status)).toEqual([0, 0, 0, 0, 0]);
-    expect(traced.result.fees).toEqual([0n, HUGE + 1n]);
+    expect(traced.result.fees).toEqual([HUGE + 1n, 0n]);
+    expect(traced.result.feesCredited).toEqual([HUGE + 1n, 0n]);
     expect(traced.result.withdrawals.map((w) => w.amount)).toEqual([HUGE + 9n, HUGE + 3n]);
-    expect(proofs[ENTRIES]!.owedFees).toEqual([0n, HUGE + 1n]);
+    expect(proofs[ENTRIES]!.fees.map((f) => f.owed)).toEqual([HUGE + 1n, 0n]);
   });
 
   it("every step verifies from C_j onto C_{j+1}, and the referee convicts exactly the wrong claims", () => {
@@ -109,33 +110,38 @@ describe("a batch with amounts above 2^64", () => {
   });
 
   it("the commitments a referee computes itself match the trace", () => {
-    expect(startCommitment(pre, batch.feeSlots, domain)).toBe(steps[0]);
+    expect(startCommitment(pre, batch.feePairs, domain)).toBe(steps[0]);
     expect(referee.agreedStart(batch, pre)).toBe(steps[0]);
     expect(traced.result.withdrawalsRoot).not.toBe(EMPTY_TREE_ROOT);
     const empty = engine.fork().traceBatch({ feePairs: [], l1Messages: [], txs: [] });
     expect(empty.result.withdrawalsRoot).toBe(EMPTY_TREE_ROOT);
     const claim = makeClaim(batch, traced, pre.slotCount, domain);
     expect(claim.finalCommitment).toBe(steps[ENTRIES + 1]);
-    expect(claim.contextHash).toBe(`0x${toHex(contextHash(domain, pre.slotCount, batch.feeSlots, [0n, HUGE + 1n]))}`);
+    expect(claim.contextHash).toBe(`0x${toHex(contextHash(domain, pre.slotCount, batch.feePairs, [HUGE + 1n, 0n]))}`);
     const last = proofs[ENTRIES]!;
     const stateRoot = stateRootOf(last.treeRoot, last.slotCount);
-    expect(stepCommitment({ ...last, stateRoot }, domain)).toBe(steps[ENTRIES]);
-    expect(commitmentOf(fromHex(stateRoot), fromHex(last.withdrawalsRoot), last.withdrawalCount, contextHash(domain, last.baseSlotCount, last.feeSlots, last.owedFees))).toBe(steps[ENTRIES]);
+    const feePairs = last.fees.map((f) => ({ token: f.token, slot: f.slot }));
+    const owedFees = last.fees.map((f) => f.owed);
+    expect(stepCommitment({ ...last, stateRoot, feePairs, owedFees }, domain)).toBe(steps[ENTRIES]);
+    expect(commitmentOf(fromHex(stateRoot), fromHex(last.withdrawalsRoot), last.withdrawalCount, contextHash(domain, last.baseSlotCount, feePairs, owedFees))).toBe(steps[ENTRIES]);
   });
 });
 
 describe("proveStep", () => {
-  it("witnesses exactly the touched slots and the fee slots that existed before the batch", () => {
-    const touched = (j: number) => (j < ENTRIES ? traced.result.receipts[j]!.touched : []);
+  it("witnesses exactly the touched slots, never a fee slot; settlement the pairs' slots it credits", () => {
+    // settlement: token 1's pair (slot 1) is owed something, token 2's (slot 3) nothing
+    const touched = (j: number) => (j < ENTRIES ? traced.result.receipts[j]!.touched : [1]);
     for (let j = 0; j <= ENTRIES; j++) {
-      const want = [...new Set([...touched(j), 1])].sort((a, b) => a - b); // fee slot 3 is created in the batch
+      const want = [...new Set(touched(j))].sort((a, b) => a - b);
       expect(proofs[j]!.witness.map((w) => w.index), `step ${j}`).toEqual(want);
       for (const w of proofs[j]!.witness) expect(w.slot === null, `step ${j} slot ${w.index}`).toBe(w.index >= proofs[j]!.slotCount);
     }
     // the transferToNew creates slot 3: its step witnesses it as not yet created
     expect(proofs[4]!.witness.find((w) => w.index === 3)).toEqual({ index: 3, slot: null });
-    expect(proofs[ENTRIES]!.feeSlots).toEqual([3, 1]);
+    expect(proofs[ENTRIES]!.fees.map((f) => ({ token: f.token, slot: f.slot }))).toEqual(batch.feePairs);
     expect(proofs[ENTRIES]!.witness.map((w) => w.index)).toEqual([1]);
+    // the withdrawal multiproof is there exactly for the steps that append one
+    expect(proofs.map((p) => p.withdrawalProof !== null)).toEqual([false, true, false, true, false, false]);
   });
 
   it("proves a step without witnesses with an empty slot proof, which verifies", () => {
@@ -146,7 +152,9 @@ describe("proveStep", () => {
     const t = engine.fork().traceBatch(empty);
     const v = verifyStep(p, null, domain, { core });
     expect([v.pre, v.post]).toEqual([t.steps[0], t.steps[1]]);
-    // a withdrawal proof is still required, and still checked
+    // no withdrawal is appended, so no withdrawal proof: one that is there, even a valid one, is refused
+    expect(p.withdrawalProof).toBeNull();
+    refuses(() => verifyStep({ ...p, withdrawalProof: proofs[1]!.withdrawalProof }, null, domain, { core }), "WITNESS", /^the proof has a withdrawal multiproof but the step appends no withdrawal$/);
     refuses(() => verifyStep({ ...p, withdrawalProof: new Uint8Array(0) }, null, domain, { core }), "WITNESS", /withdrawal proof is not for the next position/);
   });
 
@@ -157,7 +165,8 @@ describe("proveStep", () => {
     expect(fake.result.receipts.slice(2).map((r) => r.status)).not.toContain(0);
     for (let j = 0; j <= ENTRIES; j++) {
       const p = proveStep(engine, batch, j, { signers });
-      const want = [...new Set([...(j < ENTRIES ? fake.result.receipts[j]!.touched : []), 1])].sort((a, b) => a - b);
+      // the transactions all fail, so nothing is owed and settlement reads no slot
+      const want = [...new Set(j < ENTRIES ? fake.result.receipts[j]!.touched : [])].sort((a, b) => a - b);
       expect(p.witness.map((w) => w.index), `step ${j}`).toEqual(want);
       expect(verify(p, j).pre, `step ${j}`).toBe(fake.steps[j]);
     }
@@ -196,7 +205,7 @@ describe("entryAt and kindOf", () => {
 });
 
 describe("checkStepProof: every field at its bound", () => {
-  const p = proofs[3]!; // the withdrawal: witness [0, 1], one withdrawal before it
+  const p = proofs[2]!; // the transfer: witness [0, 1], one withdrawal before it
   const nulls = (from: number, n: number) => Array.from({ length: n }, (_, i) => ({ index: from + i, slot: null }));
   const ok = (m: Partial<StepProof>) => checkStepProof({ ...p, ...m });
   const bad = (m: Partial<StepProof>, fault: string, message: RegExp) => refuses(() => checkStepProof({ ...p, ...m }), fault, message);
@@ -222,7 +231,7 @@ describe("checkStepProof: every field at its bound", () => {
   it("the counts", () => {
     for (const slotCount of [-1, 1.5, MAX_SLOTS + 1, "5"]) bad({ slotCount: slotCount as number }, "FIELD", /^proof\.slotCount must be an integer in \[0, 16777216\]$/);
     expect(ok({ slotCount: MAX_SLOTS })).toEqual([0, 1]);
-    expect(checkStepProof({ ...p, slotCount: 0, baseSlotCount: 0, feePairs: [], owedFees: [], witness: nulls(0, 2) })).toEqual([0, 1]);
+    expect(checkStepProof({ ...p, slotCount: 0, baseSlotCount: 0, fees: [], witness: nulls(0, 2) })).toEqual([0, 1]);
     for (const baseSlotCount of [-1, p.slotCount + 1, 0.5]) bad({ baseSlotCount }, "FIELD", /^proof\.baseSlotCount must be an integer in \[0, slotCount\]$/);
     expect(ok({ baseSlotCount: p.slotCount })).toEqual([0, 1]);
     expect(ok({ baseSlotCount: 0 })).toEqual([0, 1]);
@@ -231,22 +240,25 @@ describe("checkStepProof: every field at its bound", () => {
     expect(ok({ withdrawalCount: 0 })).toEqual([0, 1]);
   });
 
-  it("the fee slots and fees owed", () => {
-    const many = (n: number) => ({ feeSlots: Array.from({ length: n }, (_, i) => 100 + i), owedFees: Array.from({ length: n }, () => 0n) });
-    bad(many(MAX_FEE_SLOTS + 1), "TOO_LARGE", /^proof\.feeSlots must be an array of at most 16$/);
-    bad({ feeSlots: "1" as never }, "TOO_LARGE", /^proof\.feeSlots must be an array of at most 16$/);
+  it("the fee pairs and fees owed", () => {
+    const many = (n: number) => ({ fees: Array.from({ length: n }, (_, i) => ({ token: i, slot: 100 + i, owed: 0n })) });
+    const two = (second: Record<string, unknown>) => ({ fees: [{ token: 1, slot: 1, owed: 0n }, { token: 2, slot: 3, owed: 0n, ...second }] as StepProof["fees"] });
+    bad(many(MAX_FEE_SLOTS + 1), "TOO_LARGE", /^proof\.fees must be an array of at most 16 fee pairs$/);
+    bad({ fees: "1" as never }, "TOO_LARGE", /^proof\.fees must be an array of at most 16 fee pairs$/);
     expect(ok(many(MAX_FEE_SLOTS))).toEqual([0, 1]);
-    bad({ owedFees: [0n] }, "FIELD", /^proof\.owedFees must hold one owed fee per fee slot$/);
-    bad({ owedFees: { length: 2 } as never }, "FIELD", /^proof\.owedFees must hold one owed fee per fee slot$/);
-    for (const f of [-1, 2 ** 32, 0.5]) bad({ feeSlots: [1, f] }, "FIELD", /^proof\.feeSlots\[1\] must be a u32$/);
-    expect(ok({ feeSlots: [1, 2 ** 32 - 1] })).toEqual([0, 1]);
-    for (const owed of [-1n, MAX_U128 + 1n, 0]) bad({ owedFees: [0n, owed as bigint] }, "FIELD", /^proof\.owedFees\[1\] must be a u128 bigint$/);
-    expect(ok({ owedFees: [0n, MAX_U128] })).toEqual([0, 1]);
+    bad({ fees: [{ token: 1, slot: 1, owed: 0n }, null as never] }, "FIELD", /^proof\.fees\[1\] must be \{ token, slot, owed \}$/);
+    for (const token of [-1, 2 ** 32, 0.5]) bad(two({ token }), "FIELD", /^proof\.fees\[1\]\.token must be a u32$/);
+    for (const token of [1, 0]) bad(two({ token }), "FIELD", /^proof\.fees\[1\]\.token must be greater than the one before/);
+    expect(ok(two({ token: 2 ** 32 - 1 }))).toEqual([0, 1]);
+    for (const slot of [-1, 2 ** 32, 0.5]) bad(two({ slot }), "FIELD", /^proof\.fees\[1\]\.slot must be a u32$/);
+    expect(ok(two({ slot: 2 ** 32 - 1 }))).toEqual([0, 1]);
+    for (const owed of [-1n, MAX_U128 + 1n, 0]) bad(two({ owed }), "FIELD", /^proof\.fees\[1\]\.owed must be a u128 bigint$/);
+    expect(ok(two({ owed: MAX_U128 }))).toEqual([0, 1]);
   });
 
   it("the witness list", () => {
-    bad({ witness: "w" as never }, "TOO_LARGE", /^proof\.witness must be an array of at most 23 entries$/);
-    bad({ witness: [...p.witness, ...nulls(p.slotCount, MAX_WITNESS_SLOTS - 1)] }, "TOO_LARGE", /^proof\.witness must be an array of at most 23 entries$/);
+    bad({ witness: "w" as never }, "TOO_LARGE", /^proof\.witness must be an array of at most 16 entries$/);
+    bad({ witness: [...p.witness, ...nulls(p.slotCount, MAX_WITNESS_SLOTS - 1)] }, "TOO_LARGE", /^proof\.witness must be an array of at most 16 entries$/);
     expect(ok({ witness: [...p.witness, ...nulls(p.slotCount, MAX_WITNESS_SLOTS - 2)] })).toHaveLength(MAX_WITNESS_SLOTS);
     bad({ witness: [p.witness[0]!, null as never] }, "FIELD", /^proof\.witness\[1\] must be an object$/);
     bad({ witness: [p.witness[0]!, 7 as never] }, "FIELD", /^proof\.witness\[1\] must be an object$/);
@@ -271,24 +283,24 @@ describe("checkStepProof: every field at its bound", () => {
     expect(ok(withSlot0({ token: 0, balance: 0n, nonce: 0n }))).toEqual([0, 1]);
   });
 
-  it("the fee slots that existed before the batch must be witnessed", () => {
-    refuses(() => checkStepProof({ ...p, witness: [p.witness[0]!] }), "WITNESS", /^fee slot 1 existed before the batch and is missing from the witness$/);
-    // a fee slot at or past the base slot count is not yet created: no witness needed
-    expect(ok({ baseSlotCount: 1, witness: [p.witness[0]!] })).toEqual([0]);
-    expect(ok({ baseSlotCount: 2, feeSlots: [2, 4], witness: [p.witness[0]!] })).toEqual([0]);
-    refuses(() => checkStepProof({ ...p, baseSlotCount: 3, feeSlots: [2, 4], witness: [p.witness[0]!] }), "WITNESS", /^fee slot 2 existed/);
+  it("the slot proof is empty exactly when the witness is", () => {
+    bad({ slotProof: new Uint8Array(0) }, "FIELD", /^proof\.slotProof must be empty exactly when the witness is$/);
+    bad({ witness: [] }, "FIELD", /^proof\.slotProof must be empty exactly when the witness is$/);
+    expect(ok({ witness: [], slotProof: new Uint8Array(0) })).toEqual([]);
   });
 
   it("the proofs' types and sizes", () => {
     bad({ slotProof: [1, 2] as never }, "FIELD", /^proof\.slotProof must be a Uint8Array$/);
-    bad({ withdrawalProof: "00" as never }, "FIELD", /^proof\.withdrawalProof must be a Uint8Array$/);
+    bad({ withdrawalProof: "00" as never }, "FIELD", /^proof\.withdrawalProof must be a Uint8Array or null$/);
+    bad({ withdrawalProof: undefined as never }, "FIELD", /^proof\.withdrawalProof must be a Uint8Array or null$/);
+    expect(ok({ withdrawalProof: null })).toEqual([0, 1]);
     const limit2 = maxMultiproofBytes(2);
     expect(ok({ slotProof: new Uint8Array(limit2) })).toEqual([0, 1]);
     bad({ slotProof: new Uint8Array(limit2 + 1) }, "TOO_LARGE", new RegExp(`^proof\\.slotProof is ${limit2 + 1} bytes, more than any proof of 2 slots$`));
     const one = maxMultiproofBytes(1);
-    const noWitness = { baseSlotCount: 0, witness: [] };
-    expect(ok({ ...noWitness, slotProof: new Uint8Array(one) })).toEqual([]);
-    bad({ ...noWitness, slotProof: new Uint8Array(one + 1) }, "TOO_LARGE", /more than any proof of 0 slots$/);
+    const oneWitness = { witness: [p.witness[0]!] };
+    expect(ok({ ...oneWitness, slotProof: new Uint8Array(one) })).toEqual([0]);
+    bad({ ...oneWitness, slotProof: new Uint8Array(one + 1) }, "TOO_LARGE", /more than any proof of 1 slots$/);
     expect(ok({ withdrawalProof: new Uint8Array(one) })).toEqual([0, 1]);
     bad({ withdrawalProof: new Uint8Array(one + 1) }, "TOO_LARGE", new RegExp(`^proof\\.withdrawalProof is ${one + 1} bytes, more than any proof of one position$`));
   });
@@ -301,21 +313,20 @@ describe("checkStepProof: every field at its bound", () => {
 });
 
 describe("verifyStep: the hashes a proof must check against", () => {
-  const j = 3; // the withdrawal: witness [0, 1], withdrawal position 1
+  const j = 3; // the withdrawal: witness [0], withdrawal position 1
   const p = proofs[j]!;
   const fork = engine.fork();
   fork.applyPrefix(batch, j);
 
   it("the slot proof must name exactly the witness indices, and hash them to the tree root", () => {
     refuses(() => verify({ ...p, slotProof: fork.proveSlots([0, 2]) }, j), "WITNESS", /^the slot proof does not name exactly the witness indices$/);
-    refuses(() => verify({ ...p, slotProof: fork.proveSlots([0]) }, j), "WITNESS", /^the slot proof does not name exactly the witness indices$/);
+    refuses(() => verify({ ...p, slotProof: fork.proveSlots([1]) }, j), "WITNESS", /^the slot proof does not name exactly the witness indices$/);
     // names the witness indices first, and one more: the count decides
-    refuses(() => verify({ ...p, slotProof: fork.proveSlots([0, 1, 2]) }, j), "WITNESS", /^the slot proof does not name exactly the witness indices$/);
-    refuses(() => verify({ ...p, slotProof: p.slotProof.subarray(0, 8) }, j), "WITNESS", /^the slot proof does not name exactly the witness indices$/);
+    refuses(() => verify({ ...p, slotProof: fork.proveSlots([0, 1]) }, j), "WITNESS", /^the slot proof does not name exactly the witness indices$/);
+    refuses(() => verify({ ...p, slotProof: p.slotProof.subarray(0, 6) }, j), "WITNESS", /^the slot proof does not name exactly the witness indices$/);
     // a header that names the indices and nothing after it reaches the core, which refuses it
-    const header = new Uint8Array(12);
-    new DataView(header.buffer).setUint32(0, 2, true);
-    new DataView(header.buffer).setUint32(8, 1, true);
+    const header = new Uint8Array(8);
+    new DataView(header.buffer).setUint32(0, 1, true);
     refuses(() => verify({ ...p, slotProof: header }, j), "WITNESS", /^slot proof: /);
     // named right, at an offset into a larger buffer (the proof is read through its own view)
     const padded = new Uint8Array(p.slotProof.length + 3);
@@ -330,25 +341,30 @@ describe("verifyStep: the hashes a proof must check against", () => {
     const prefix = wtree.applyPrefix(batch, j);
     expect(prefix.withdrawalCount).toBe(1);
     refuses(() => verify({ ...p, withdrawalProof: proofs[1]!.withdrawalProof }, j), "WITNESS", /^the withdrawal proof is not for the next position alone$/);
-    refuses(() => verify({ ...p, withdrawalProof: p.withdrawalProof.subarray(0, 4) }, j), "WITNESS", /^the withdrawal proof is not for the next position alone$/);
+    refuses(() => verify({ ...p, withdrawalProof: p.withdrawalProof!.subarray(0, 4) }, j), "WITNESS", /^the withdrawal proof is not for the next position alone$/);
     refuses(() => verify({ ...p, withdrawalsRoot: EMPTY_TREE_ROOT }, j), "WITNESS", /^the withdrawal position does not check against the withdrawals root$/);
-    refuses(() => verify({ ...p, withdrawalProof: p.withdrawalProof.subarray(0, 9) }, j), "WITNESS", /^withdrawal proof: /);
+    refuses(() => verify({ ...p, withdrawalProof: p.withdrawalProof!.subarray(0, 9) }, j), "WITNESS", /^withdrawal proof: /);
+    // the step appends a withdrawal: without the proof there is no post-state to compute
+    refuses(() => verify({ ...p, withdrawalProof: null }, j), "WITNESS", /^the step appends a withdrawal but the proof has no withdrawal multiproof$/);
     wtree.dispose();
   });
 
-  it("a step that reads a slot outside the witness is a refused proof, not a verdict", () => {
-    // the withdrawal reads slot 0; a witness of the fee slot alone, honestly proved, is short of it
-    refuses(() => verify({ ...p, witness: [p.witness[1]!], slotProof: fork.proveSlots([1]) }, j), "WITNESS", /^the step reads a slot the witness does not include$/);
+  it("a witness that is not exactly what the step touches is a refused proof, not a verdict", () => {
+    // the withdrawal reads slot 0; a witness of slot 1 alone, honestly proved, is short of it
+    const slot1 = { index: 1, slot: fork.getSlot(1) };
+    refuses(() => verify({ ...p, witness: [slot1], slotProof: fork.proveSlots([1]) }, j), "WITNESS", /^the step reads a slot the witness does not include$/);
+    // and one more slot than it touches (the old fee-slot witness), honestly proved, is refused too
+    refuses(() => verify({ ...p, witness: [p.witness[0]!, slot1], slotProof: fork.proveSlots([0, 1]) }, j), "WITNESS", /^the witness holds slots \[0, 1\] but the step touches \[0\]$/);
   });
 
   it("re-execution runs the entry from the batch in the step's kind", () => {
-    // the same proof under another entry of another kind: a verdict from another step, never this one's
-    const v = verifyStep(p, null, domain, { core });
+    // the same proof under another entry of another kind: refused (its witness and withdrawal
+    // proof are this step's), never this step's verdict
+    refuses(() => verifyStep(p, null, domain, { core }), "WITNESS", /^the step reads a slot the witness does not include$/);
+    refuses(() => verifyStep(p, { kind: "deposit", owner: A, token: 1, amount: 1n, slot: 0 }, domain, { core }), "WITNESS", /^the proof has a withdrawal multiproof but the step appends no withdrawal$/);
+    const v = verifyStep({ ...p, withdrawalProof: null }, { kind: "deposit", owner: A, token: 1, amount: 1n, slot: 0 }, domain, { core });
     expect(v.pre).toBe(steps[j]);
     expect(v.post).not.toBe(steps[j + 1]);
-    const asDeposit = verifyStep(p, { kind: "deposit", owner: A, token: 1, amount: 1n, slot: 0 }, domain, { core });
-    expect(asDeposit.post).not.toBe(steps[j + 1]);
-    expect(asDeposit.post).not.toBe(v.post);
     // the default core and recovery give the same verdict as a dedicated one
     expect(verifyStep(p, entryAt(batch, j).entry, domain)).toEqual(verify(p, j));
   });
@@ -359,17 +375,23 @@ describe("the commitment helpers refuse out-of-range parts, naming them", () => 
   it("contextHash", () => {
     for (const b of [-1, MAX_SLOTS + 1, 0.5]) refuses(() => contextHash(domain, b, [], none), "FIELD", /^baseSlotCount must be an integer in \[0, 16777216\]$/);
     expect(contextHash(domain, MAX_SLOTS, [], none)).toHaveLength(32);
-    const fees = (n: number) => Array.from({ length: n }, (_, i) => i);
-    refuses(() => contextHash(domain, 0, fees(MAX_FEE_SLOTS + 1), fees(MAX_FEE_SLOTS + 1).map(() => 0n)), "FIELD", /^feeSlots must be an array of at most 16 slot indices$/);
-    refuses(() => contextHash(domain, 0, "12" as never, none), "FIELD", /^feeSlots must be an array/);
+    const fees = (n: number) => Array.from({ length: n }, (_, i) => ({ token: i, slot: i }));
+    const pair = (token: number, slot: number) => [{ token: 0, slot: 0 }, { token, slot }];
+    refuses(() => contextHash(domain, 0, fees(MAX_FEE_SLOTS + 1), fees(MAX_FEE_SLOTS + 1).map(() => 0n)), "FIELD", /^feePairs must be an array of at most 16 fee pairs$/);
+    refuses(() => contextHash(domain, 0, "12" as never, none), "FIELD", /^feePairs must be an array/);
     expect(contextHash(domain, 0, fees(MAX_FEE_SLOTS), fees(MAX_FEE_SLOTS).map(() => 0n))).toHaveLength(32);
-    refuses(() => contextHash(domain, 0, [1], none), "FIELD", /^owedFees must hold one owed fee per fee slot$/);
-    refuses(() => contextHash(domain, 0, [], { length: 0 } as never), "FIELD", /^owedFees must hold one owed fee per fee slot$/);
-    refuses(() => contextHash(domain, 0, [0, -1], [0n, 0n]), "FIELD", /^feeSlots\[1\] must be a u32$/);
-    for (const owed of [-1n, MAX_U128 + 1n, 1]) refuses(() => contextHash(domain, 0, [0, 1], [0n, owed as bigint]), "FIELD", /^owedFees\[1\] must be a u128 bigint$/);
-    // the 128-bit fee is hashed whole: its high and low halves both count
-    const at = (owed: bigint) => toHex(contextHash(domain, 0, [1], [owed]));
+    refuses(() => contextHash(domain, 0, fees(1), none), "FIELD", /^owedFees must hold one owed fee per fee pair$/);
+    refuses(() => contextHash(domain, 0, [], { length: 0 } as never), "FIELD", /^owedFees must hold one owed fee per fee pair$/);
+    for (const [token, slot] of [[-1, 1], [1, -1], [2 ** 32, 1], [1, 0.5]] as const) {
+      refuses(() => contextHash(domain, 0, pair(token, slot), [0n, 0n]), "FIELD", /^feePairs\[1\] must be \{ token, slot \} with u32 values$/);
+    }
+    refuses(() => contextHash(domain, 0, [{ token: 0, slot: 0 }, null as never], [0n, 0n]), "FIELD", /^feePairs\[1\] must be/);
+    for (const owed of [-1n, MAX_U128 + 1n, 1]) refuses(() => contextHash(domain, 0, fees(2), [0n, owed as bigint]), "FIELD", /^owedFees\[1\] must be a u128 bigint$/);
+    // the 128-bit fee is hashed whole: its high and low halves both count; token and slot both count
+    const at = (owed: bigint) => toHex(contextHash(domain, 0, [{ token: 1, slot: 1 }], [owed]));
     expect(new Set([at(0n), at(1n), at(1n << 64n), at(MAX_U128), at(MAX_U64)]).size).toBe(5);
+    const of = (token: number, slot: number) => toHex(contextHash(domain, 0, [{ token, slot }], [0n]));
+    expect(new Set([of(1, 2), of(2, 1), of(1, 1), of(2, 2)]).size).toBe(4);
   });
 
   it("commitmentOf, stateRootOf and stepCommitment", () => {
@@ -379,7 +401,7 @@ describe("the commitment helpers refuse out-of-range parts, naming them", () => 
     refuses(() => stateRootOf("0x12" as Hex, 0), "FIELD", /^treeRoot must be a 0x-prefixed 32-byte hex string$/);
     for (const n of [-1, MAX_SLOTS + 1]) refuses(() => stateRootOf(EMPTY_TREE_ROOT, n), "FIELD", /^slotCount must be an integer in \[0, 16777216\]$/);
     expect(stateRootOf(EMPTY_TREE_ROOT, MAX_SLOTS)).not.toBe(stateRootOf(EMPTY_TREE_ROOT, 0));
-    const parts = { stateRoot: pre.stateRoot, withdrawalsRoot: EMPTY_TREE_ROOT, withdrawalCount: 0, baseSlotCount: 3, feeSlots: batch.feeSlots, owedFees: [0n, 0n] };
+    const parts = { stateRoot: pre.stateRoot, withdrawalsRoot: EMPTY_TREE_ROOT, withdrawalCount: 0, baseSlotCount: 3, feePairs: batch.feePairs, owedFees: [0n, 0n] };
     expect(stepCommitment(parts, domain)).toBe(steps[0]);
     refuses(() => stepCommitment({ ...parts, stateRoot: "0x" as Hex }, domain), "FIELD", /^stateRoot must be/);
     refuses(() => stepCommitment({ ...parts, withdrawalsRoot: "0x" as Hex }, domain), "FIELD", /^withdrawalsRoot must be/);
@@ -531,12 +553,13 @@ describe("the bisection game's refusals", () => {
     expect(traceRoot(tcore, trace)).toBe(proposer.root);
   });
 
-  it("the batch-level check compares every derived field", () => {
-    const bytes = encodeBatch({ feeSlots: [1], inbox: { start: 5n, count: 2 }, txs });
-    expect(checkDerivation(bytes, { txCount: 3, inbox: { start: 5n, count: 2 } })).toBe(true);
-    expect(checkDerivation(bytes, { txCount: 2, inbox: { start: 5n, count: 2 } })).toBe(false);
-    expect(checkDerivation(bytes, { txCount: 3, inbox: { start: 6n, count: 2 } })).toBe(false);
-    expect(checkDerivation(bytes, { txCount: 3, inbox: { start: 5n, count: 1 } })).toBe(false);
+  it("the batch-level check: the claim's step count is the header's inbox count + the derived transactions + 1", () => {
+    const bytes = encodeBatch({ feePairs: [{ token: 1, slot: 1 }], txs });
+    expect(checkDerivation(bytes, { start: 5n, count: 2 }, { stepCount: 6 })).toBe(true);
+    expect(checkDerivation(bytes, { start: 5n, count: 2 }, { stepCount: 5 })).toBe(false);
+    expect(checkDerivation(bytes, { start: 5n, count: 2 }, { stepCount: 7 })).toBe(false);
+    expect(checkDerivation(bytes, { start: 5n, count: 1 }, { stepCount: 5 })).toBe(true);
+    expect(() => checkDerivation(bytes, { start: -1n, count: 1 }, { stepCount: 5 })).toThrow(InvalidArgumentError);
   });
 });
 
@@ -548,7 +571,7 @@ describe("the referee's own checks", () => {
     expect(() => checkClaim(claim)).not.toThrow();
     expect(() => checkClaim({ ...claim, finalCommitment: upper(claim.finalCommitment), postStateRoot: upper(claim.postStateRoot) })).not.toThrow();
     for (const bad of [null, "claim"]) expect(() => checkClaim(bad as never)).toThrow(/^claim must be an object$/);
-    for (const key of ["traceRoot", "finalCommitment", "postStateRoot", "withdrawalsRoot", "contextHash"] as const) {
+    for (const key of ["traceRoot", "headerHash", "parentClaimHash", "finalCommitment", "postStateRoot", "withdrawalsRoot", "contextHash"] as const) {
       let caught: unknown;
       try {
         checkClaim({ ...claim, [key]: "0x1234" });
@@ -562,6 +585,11 @@ describe("the referee's own checks", () => {
       bisectionFault(() => checkClaim({ ...claim, withdrawalCount }), "BAD_CLAIM", /^claim\.withdrawalCount must be an integer in \[0, 1048576\]$/);
     }
     bisectionFault(() => checkClaim({ ...claim, withdrawalCount: 3 }), "BAD_CLAIM", /^the claim's post-state root, withdrawals root, count and context hash do not open its final commitment$/);
+    // where the claim sits on L1: a u64 batch index, a step count of 1 to 2^20 + 1
+    for (const batchIndex of [-1n, 1n << 64n, 5 as never]) bisectionFault(() => checkClaim({ ...claim, batchIndex }), "BAD_CLAIM", /^claim\.batchIndex must be a u64 bigint$/);
+    expect(() => checkClaim({ ...claim, batchIndex: (1n << 64n) - 1n })).not.toThrow();
+    for (const stepCount of [0, MAX_BATCH_ENTRIES + 2, 1.5]) bisectionFault(() => checkClaim({ ...claim, stepCount }), "BAD_CLAIM", /^claim\.stepCount must be an integer in \[1, 1048577\]$/);
+    for (const stepCount of [1, MAX_BATCH_ENTRIES + 1]) expect(() => checkClaim({ ...claim, stepCount })).not.toThrow();
   });
 
   it("agreedStart: the opening must hash to the trusted state root", () => {
@@ -578,8 +606,8 @@ describe("the referee's own checks", () => {
     expect([g.commitments, g.proposerRoot, g.agreedStart, g.finalCommitment]).toEqual([ENTRIES + 2, claim.traceRoot, steps[0], claim.finalCommitment]);
     bisectionFault(() => referee.openDispute(batch, pre, { ...claim, withdrawalCount: 0 }), "BAD_CLAIM");
     // a posted batch of 2^20 entries is the largest (sparse arrays: only the lengths are read)
-    const sized = (n: number): Batch => ({ feeSlots: batch.feeSlots, l1Messages: new Array(n - 1), txs: new Array(1) });
-    expect(referee.openDispute(sized(MAX_BATCH_ENTRIES), pre, claim).commitments).toBe(MAX_BATCH_ENTRIES + 2);
+    const sized = (n: number): Batch => ({ feePairs: batch.feePairs, l1Messages: new Array(n - 1), txs: new Array(1) });
+    expect(referee.openDispute(sized(MAX_BATCH_ENTRIES), pre, { ...claim, stepCount: MAX_BATCH_ENTRIES + 1 }).commitments).toBe(MAX_BATCH_ENTRIES + 2);
     expect(() => referee.openDispute(sized(MAX_BATCH_ENTRIES + 1), pre, claim)).toThrow(/^a batch holds at most 1048576 entries$/);
     // and the whole dispute, played on it, ends at a step the referee can judge
     // a proposer whose trace leaves the honest one after step 3 and posts made-up (but opening) roots
