@@ -7,7 +7,7 @@ export default {
   testRunner: "vitest",
   vitest: { configFile: "vitest.mutate.config.ts", related: false },
   plugins: ["@stryker-mutator/vitest-runner"],
-  mutate: ["src/dispute/step-proof.ts", "src/dispute/bisection.ts", "src/dispute/referee.ts"],
+  mutate: ["src/dispute/step-proof.ts", "src/dispute/proof-codec.ts", "src/dispute/commitment.ts", "src/dispute/bisection.ts", "src/dispute/referee.ts"],
   coverageAnalysis: "perTest",
   concurrency: 2,
   // a mutant that loops is cut off at 1.5× its tests' dry-run time plus 5 s (the slowest test,

@@ -1,8 +1,9 @@
 // `npm run bench` (full) and `npm run bench:ci` (quick, for CI): runs every suite with benchmark.js,
-// writes bench/results.json, and fails when a speed ratio falls below its floor in
-// bench/floors.json. Ratios, never absolute times: both sides are measured in the same run.
+// writes bench/results.json (full) or .scratch/bench-quick.json (quick: a CI run must not rewrite
+// the committed results), and fails when a speed ratio falls below its floor in bench/floors.json.
+// Ratios, never absolute times: both sides are measured in the same run.
 
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { keccakSuites } from "./keccak.js";
 import { proofSizes, treeSuites } from "./tree.js";
 import { engineSuites, recoverySuites } from "./engine.js";
@@ -69,8 +70,10 @@ const report = {
   store: store.store,
   extras,
 };
-writeFileSync(new URL("./results.json", import.meta.url), JSON.stringify(report, null, 2) + "\n");
-console.log(`\nwrote bench/results.json (${report.seconds} s)`);
+const out = quick ? new URL("../.scratch/bench-quick.json", import.meta.url) : new URL("./results.json", import.meta.url);
+mkdirSync(new URL(".", out), { recursive: true });
+writeFileSync(out, JSON.stringify(report, null, 2) + "\n");
+console.log(`\nwrote ${quick ? ".scratch/bench-quick.json" : "bench/results.json"} (${report.seconds} s)`);
 if (failures.length > 0) {
   for (const [k, floor] of failures) console.error(`bench guard: ${k} = ${ratios[k]?.toFixed(2)}x is below its floor ${floor}x`);
   process.exitCode = 1;

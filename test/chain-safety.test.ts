@@ -153,17 +153,18 @@ describe("store format", () => {
     Chain.open({ store, genesis: w.genesis, ...DOMAIN }).close();
     const head = store.readHead()!;
     expect(head.format).toBe(STORE_FORMAT);
-    expect(STORE_FORMAT).toBe(2);
+    expect(STORE_FORMAT).toBe(3);
     // format 1: the same head without the inbox position and the genesis root
     const v1 = packRecord(
       { format: "u32", chainId: "u128", verifyingContract: "address", batchCount: "u32", stateRoot: "hash", treeRoot: "hash", slotCount: "u32" },
       { ...head, format: 1 },
     );
-    for (const bytes of [v1, encodeHead({ ...head, format: 3 })]) {
+    // format 2: stored fee slots instead of fee pairs (D30); format 4: a later layout
+    for (const bytes of [v1, encodeHead({ ...head, format: 2 }), encodeHead({ ...head, format: 4 })]) {
       const err = caught(() => decodeHead(bytes));
       expect(err).toBeInstanceOf(StoreError);
       expect((err as StoreError).fault).toBe("FORMAT");
-      expect(err.message).toMatch(/layout format [13]; this version reads format 2/);
+      expect(err.message).toMatch(/layout format [124]; this version reads format 3/);
     }
     const old: StateStore = { ...store, readHead: () => decodeHead(v1), readPage: (i) => store.readPage(i), readBatch: (n) => store.readBatch(n), commit: () => {}, close: () => {} };
     expect(caught(() => Chain.open({ store: old, ...DOMAIN }))).toMatchObject({ fault: "FORMAT" });
@@ -244,7 +245,7 @@ describe("an unusable data directory is a StoreError, never a crash", () => {
   it("a regular file, a file named like one, a directory for data.mdb, a data.mdb that is not LMDB", () => {
     const dir = tempDir();
     const cases: [string, RegExp][] = [];
-    writeFileSync(join(dir, "batch.json"), '{"feeSlots":[]}\n');
+    writeFileSync(join(dir, "batch.json"), '{"feePairs":[]}\n');
     cases.push([join(dir, "batch.json"), /^StoreError IO the store path .*batch\.json is not a directory/]);
     writeFileSync(join(dir, "plain"), "x");
     cases.push([join(dir, "plain"), /^StoreError IO .*is not a directory/]);

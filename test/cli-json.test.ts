@@ -85,7 +85,7 @@ describe("parseJson accepts what JSON.parse accepts, with the same values", () =
 
 describe("numbers JSON.parse would round are refused, naming the file and the field", () => {
   it("a u128 above 2^53 written as a number (the issue's example)", () => {
-    const e = errorOf('{"feeSlots": [0], "txs": [{}, {}, {}, {"type": "transfer", "amount": 340282366920938463463374607431768211455}]}');
+    const e = errorOf('{"feePairs": [], "txs": [{}, {}, {}, {"type": "transfer", "amount": 340282366920938463463374607431768211455}]}');
     expect(e.message).toMatch(/^batch\.json: txs\[3\]\.amount: a u128 must be a decimal string/);
     expect(e.path).toBe("txs[3].amount");
     expect(e.file).toBe("batch.json");
@@ -99,7 +99,7 @@ describe("numbers JSON.parse would round are refused, naming the file and the fi
   });
 
   it("any other field: the first unsafe number anywhere", () => {
-    expect(errorOf('{"feeSlots": [1, 9007199254740993]}').message).toBe("batch.json: feeSlots[1]: the JSON number 9007199254740993 is above 2^53 − 1 and would be rounded");
+    expect(errorOf('{"feePairs": [1, 9007199254740993]}').message).toBe("batch.json: feePairs[1]: the JSON number 9007199254740993 is above 2^53 − 1 and would be rounded");
     expect(errorOf('[[1], {"odd key": 1e400}]').message).toMatch(/^batch\.json: \[1\]\["odd key"\]: the JSON number 1e400/);
     expect(errorOf("9007199254740992").message).toMatch(/^batch\.json: the JSON number/);
   });

@@ -2,7 +2,7 @@
 // size, help, the file commands (apply, trace, prove-step, verify-step, inspect, encode, decode)
 // checked against the library, and the README's exit codes on every command's error paths:
 // 0 ok · 1 invalid input content · 2 bad usage · 3 convicted · 4 internal error (never expected).
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
 
 const cli = new URL("../dist/cli.js", import.meta.url).pathname;
@@ -43,11 +43,12 @@ describe("l2engine CLI", () => {
 });
 
 describe("l2engine encode / decode", async () => {
-  const { mkdtempSync, writeFileSync, readFileSync } = await import("node:fs");
+  const { mkdtempSync, rmSync, writeFileSync, readFileSync } = await import("node:fs");
   const { tmpdir } = await import("node:os");
   const { join } = await import("node:path");
   const { signTransaction } = await import("../src/protocol/signatures.js");
   const dir = mkdtempSync(join(tmpdir(), "l2engine-cli-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const key = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80" as const;
   const domain = { chainId: 1n, verifyingContract: "0x5fbdb2315678afecb367f032d93f642f64180aa3" as const };
   const tx = signTransaction({ type: "transfer", from: 3, to: 9, amount: 25n * 10n ** 17n, fee: 10n ** 14n, nonce: 4n }, key, domain);
@@ -57,7 +58,7 @@ describe("l2engine encode / decode", async () => {
     writeFileSync(join(dir, "batch.json"), JSON.stringify(batch));
     const e = run("encode", join(dir, "batch.json"), join(dir, "batch.bin"));
     expect(e.status).toBe(0);
-    expect(e.stdout).toMatch(/^77 bytes written/); // 5 header + 2 types + 2 slots + 3 amounts + 1 nonce + 64
+    expect(e.stdout).toMatch(/^77 bytes written/); // 5 header (version, 1 pair: token 1 → slot 0, n) + 2 types + 2 slots + 3 amounts + 1 nonce + 64
     const d = run("decode", join(dir, "batch.bin"));
     expect(d.status).toBe(0);
     expect(JSON.parse(d.stdout)).toEqual(batch);
@@ -93,6 +94,7 @@ describe("l2engine encode / decode", async () => {
     expect(run("encode", join(dir, "exact.json"), join(dir, "exact.bin")).status).toBe(0);
     const d = run("decode", join(dir, "exact.bin"));
     expect(JSON.parse(d.stdout).txs[0]).toMatchObject({ amount: "1152921504606846977", fee: "100000000000000", nonce: "4" });
+    expect(JSON.parse(d.stdout).feePairs).toEqual([{ token: 1, slot: 0 }]); // u32s stay numbers; u64/u128 are always strings
   });
 
   it("encode, decode, help, tree-demo and unknown commands: every error path has its exit code", () => {
@@ -117,7 +119,7 @@ describe("l2engine encode / decode", async () => {
 });
 
 describe("l2engine apply / trace / prove-step / verify-step / inspect", async () => {
-  const { mkdtempSync, writeFileSync, readFileSync } = await import("node:fs");
+  const { mkdtempSync, rmSync, writeFileSync, readFileSync } = await import("node:fs");
   const { tmpdir } = await import("node:os");
   const { join } = await import("node:path");
   const { addressOf, signTransaction } = await import("../src/protocol/signatures.js");
@@ -126,6 +128,7 @@ describe("l2engine apply / trace / prove-step / verify-step / inspect", async ()
   const { proveStep } = await import("../src/dispute/step-proof.js");
   const { encodeStepProof } = await import("../src/dispute/step-proof.js");
   const dir = mkdtempSync(join(tmpdir(), "l2engine-cli-chain-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const data = join(dir, "chain");
   const file = (name: string) => join(dir, name);
   const keys = ["0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80", "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"] as const;
@@ -178,6 +181,10 @@ describe("l2engine apply / trace / prove-step / verify-step / inspect", async ()
     const r = run("apply", file("bad.json"), "--data-dir", data);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/^l2engine: INVALID_ARGUMENT: batch.feePairs: at most 16 fee pairs/);
+    writeFileSync(file("bad.json"), json({ ...batch2, feePairs: [{ token: 2, slot: 1 }, { token: 1, slot: 1 }] }));
+    const order = run("apply", file("bad.json"), "--data-dir", data);
+    expect(order.status).toBe(1);
+    expect(order.stderr).toMatch(/^l2engine: INVALID_ARGUMENT: batch.feePairs\[1\].token must be greater than batch.feePairs\[0\].token/);
     expect(JSON.parse(run("inspect", "--data-dir", data).stdout).batchCount).toBe(1);
   });
 
@@ -188,23 +195,23 @@ describe("l2engine apply / trace / prove-step / verify-step / inspect", async ()
     expect(trace.traceRoot).toBe(t2.traceRoot);
     expect(trace.steps).toEqual(t2.steps);
     expect(JSON.parse(run("inspect", "--data-dir", data).stdout).batchCount).toBe(1); // not committed
-    const p = run("prove-step", file("batch2.json"), "--data-dir", data, "--step", "1", "--out", file("p.msgpack"));
+    const p = run("prove-step", file("batch2.json"), "--data-dir", data, "--step", "1", "--out", file("p.bin"));
     expect(p.status).toBe(0);
     expect(p.stdout).toMatch(/step 1 \(tx\) of batch 2: \d+-byte proof/);
-    const args = [file("p.msgpack"), file("batch2.json"), "--chain-id", "1", "--contract", domain.verifyingContract, "--step", "1", "--agreed", t2.steps[1]!];
+    const args = [file("p.bin"), file("batch2.json"), "--chain-id", "1", "--contract", domain.verifyingContract, "--step", "1", "--agreed", t2.steps[1]!];
     const v = run("verify-step", ...args, "--claimed", t2.steps[2]!);
     expect(v.status).toBe(0);
     expect(JSON.parse(v.stdout)).toMatchObject({ step: 1, kind: "tx", status: "OK", pre: t2.steps[1], post: t2.steps[2] });
     const wrong = run("verify-step", ...args, "--claimed", t2.steps[3]!);
     expect(wrong.status).toBe(3);
     expect(wrong.stderr).toMatch(/CONVICTED/);
-    const info = JSON.parse(run("inspect", file("p.msgpack")).stdout);
-    expect(info).toMatchObject({ format: "step proof", witness: [1] }); // the withdrawal from slot 1 (also the fee slot)
+    const info = JSON.parse(run("inspect", file("p.bin")).stdout);
+    expect(info).toMatchObject({ format: "step proof", witness: [1] }); // the withdrawal touches slot 1 alone (no fee slot in a witness)
     // a damaged proof is a typed error, never a verdict
-    const bytes = readFileSync(file("p.msgpack"));
+    const bytes = readFileSync(file("p.bin"));
     bytes[bytes.length - 5] = bytes[bytes.length - 5]! ^ 0x40;
-    writeFileSync(file("bad.msgpack"), bytes);
-    const bad = run("verify-step", file("bad.msgpack"), ...args.slice(1), "--claimed", t2.steps[3]!);
+    writeFileSync(file("bad.bin"), bytes);
+    const bad = run("verify-step", file("bad.bin"), ...args.slice(1), "--claimed", t2.steps[3]!);
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/^l2engine: (PROOF_INVALID|DECODE_FAILED): /);
     expect(run("verify-step", ...args.slice(0, 2), "--contract", domain.verifyingContract, "--step", "1", "--agreed", t2.steps[1]!).status).toBe(2); // no --chain-id
@@ -214,25 +221,25 @@ describe("l2engine apply / trace / prove-step / verify-step / inspect", async ()
     const args = [file("batch2.json"), "--chain-id", "1", "--contract", domain.verifyingContract, "--step", "1"];
     // a proof of the same step built on another state (the genesis, before batch 1) — honest for that state
     const other = Engine.create({ genesis: slots, ...domain });
-    writeFileSync(file("invented.msgpack"), encodeStepProof(proveStep(other, batch2, 1)));
+    writeFileSync(file("invented.bin"), encodeStepProof(proveStep(other, batch2, 1)));
     other.dispose();
     for (const claimed of [t2.steps[2]!, t2.steps[3]!]) {
-      const r = run("verify-step", file("invented.msgpack"), ...args, "--agreed", t2.steps[1]!, "--claimed", claimed);
+      const r = run("verify-step", file("invented.bin"), ...args, "--agreed", t2.steps[1]!, "--claimed", claimed);
       expect(r.status, claimed).toBe(1);
       expect(r.stderr).toMatch(/PROOF_INVALID: the proof starts at/);
     }
     // a referee for another chain id refuses instead of convicting the honest proposer
     const chain7 = ["--chain-id", "7", ...args.slice(3)];
-    const w = run("verify-step", file("p.msgpack"), file("batch2.json"), ...chain7, "--agreed", t2.steps[1]!, "--claimed", t2.steps[2]!);
+    const w = run("verify-step", file("p.bin"), file("batch2.json"), ...chain7, "--agreed", t2.steps[1]!, "--claimed", t2.steps[2]!);
     expect(w.status).toBe(1);
     expect(w.stderr).not.toMatch(/CONVICTED/);
     // malformed commitments are bad usage, not a conviction
     for (const bad of [["--claimed", "0x1234"], ["--agreed", "zz"]]) {
-      const r = run("verify-step", file("p.msgpack"), ...args, "--agreed", t2.steps[1]!, "--claimed", t2.steps[2]!, ...bad);
+      const r = run("verify-step", file("p.bin"), ...args, "--agreed", t2.steps[1]!, "--claimed", t2.steps[2]!, ...bad);
       expect(r.status, bad.join(" ")).toBe(2);
       expect(r.stderr).not.toMatch(/CONVICTED/);
     }
-    expect(run("verify-step", file("p.msgpack"), ...args).status).toBe(2); // no --agreed
+    expect(run("verify-step", file("p.bin"), ...args).status).toBe(2); // no --agreed
   });
 
   it("applies DA bytes and inspects them", () => {

@@ -1,7 +1,7 @@
 // Runs every ```js block of README.md against the built package (npm test builds it first), so
 // the examples a newcomer copies keep working.
-import { describe, expect, it } from "vitest";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { afterAll, describe, expect, it } from "vitest";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 
 const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
@@ -10,6 +10,7 @@ const blocks = [...readme.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]!);
 const dir = new URL("./.tmp/", import.meta.url);
 
 describe("README examples", () => {
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   it("has examples", () => expect(blocks.length).toBe(7));
   blocks.forEach((code, i) => {
     it(`example ${i + 1} runs`, () => {

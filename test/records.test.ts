@@ -17,6 +17,7 @@ const result: BatchResult = {
   withdrawals: [{ owner: `0x${"ab".repeat(20)}`, token: 7, amount: 10n ** 30n }],
   withdrawalsRoot: h("4"),
   fees: [3n, 0n],
+  feesCredited: [0n, 0n],
 };
 const raw = new Packr({ useRecords: false, mapsAsObjects: true });
 

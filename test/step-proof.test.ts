@@ -159,3 +159,29 @@ describe("step proofs as bytes", async () => {
     expect(v.post).not.toBe(dispute.proposerPost); // the proposer's post-root is convicted
   });
 });
+
+describe("proof size on a 2^20-slot state (D30)", async () => {
+  const { encodeStepProof } = await import("../src/dispute/step-proof.js");
+  const { signTransaction } = await import("../src/protocol/signatures.js");
+
+  it("a transfer's flat proof is at most 2,048 bytes: its witness is the two touched slots, no fee slot", () => {
+    const slots = 1 << 20;
+    const owners = OWNERS.slice(0, 4);
+    const big = Engine.create({ genesis: Array.from({ length: slots }, (_, i) => ({ owner: owners[i % 4]!, token: 1 + (i % 2), balance: 10n ** 24n, nonce: 0n })), ...domain });
+    const sizes: number[] = [];
+    for (let k = 0; k < 5; k++) {
+      // same token (even slots), random far-apart slots
+      const from = 8 * ((k * 104729 + 4001) % (slots / 8));
+      const to = 8 * ((k * 7919 * 31 + 50_001) % (slots / 8)) + 4;
+      const tx = signTransaction({ type: "transfer", from, to, amount: 1000n, fee: 1n, nonce: 0n }, KEYS[from % 4]!, domain);
+      const batch: Batch = { feePairs: [{ token: 1, slot: 0 }, { token: 2, slot: 1 }], l1Messages: [], txs: [tx] };
+      const proof = proveStep(big, batch, 0);
+      expect(proof.witness.map((w) => w.index)).toEqual([from, to].sort((a, b) => a - b));
+      const bytes = encodeStepProof(proof);
+      expect(verifyStep(bytes, entryAt(batch, 0).entry, domain, { core: big.core }).status).toBe(0);
+      sizes.push(bytes.length);
+    }
+    big.dispose();
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(2048);
+  }, 120_000);
+});

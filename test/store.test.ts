@@ -103,7 +103,7 @@ describe.each(stores)("Chain on a %s", (_name, makeStore) => {
     const chain = Chain.open({ store: where.open(), genesis: w.genesis, ...DOMAIN });
     chain.applyBatch(w.batches[0]!.batch, { signers: w.batches[0]!.signers });
     const head = { ...chain.head };
-    const bad: ChainBatch = { ...w.batches[1]!.batch, feeSlots: new Array<number>(17).fill(0) }; // more than MAX_FEE_SLOTS
+    const bad: ChainBatch = { ...w.batches[1]!.batch, feePairs: Array.from({ length: 17 }, (_, token) => ({ token, slot: 0 })) }; // more than 16 pairs
     expect(() => chain.applyBatch(bad, { signers: w.batches[1]!.signers })).toThrow(InvalidArgumentError);
     expect(chain.head).toEqual(head);
     expect(chain.state.stateRoot()).toBe(head.stateRoot);
@@ -225,11 +225,13 @@ describe("Chain failure paths", () => {
     engine.dispose();
   });
 
-  it("changedPages covers touched slots, fee slots and every new slot", () => {
+  it("changedPages covers touched slots, the fee slots settlement credited and every new slot", () => {
     expect(PAGE_SLOTS).toBe(48);
-    const result = { receipts: [{ status: 0, touched: [3, 100], out: [0n, 0n] }], slotCount: 300 } as never;
-    expect(changedPages(result, [48], 200)).toEqual([0, 1, 2, 4, 5, 6]); // 200..299 are new: pages 4-6
-    expect(changedPages(result, [], 300)).toEqual([0, 2]);
+    const result = (feesCredited: bigint[]) => ({ receipts: [{ status: 0, touched: [3, 100], out: [0n, 0n] }], slotCount: 300, feesCredited }) as never;
+    const pairs = [{ token: 1, slot: 48 }, { token: 2, slot: 150 }];
+    expect(changedPages(result([5n, 0n]), pairs, 200)).toEqual([0, 1, 2, 4, 5, 6]); // 200..299 are new: pages 4-6
+    expect(changedPages(result([0n, 5n]), pairs, 300)).toEqual([0, 2, 3]); // a burned fee writes no slot
+    expect(changedPages(result([]), [], 300)).toEqual([0, 2]);
   });
 });
 

@@ -1,6 +1,7 @@
 // `l2engine apply | trace | prove-step | verify-step | inspect`: the engine on files, in the spirit
 // of go-ethereum's `evm t8n`. State lives in an LMDB data directory; batches come as JSON (or DA
-// bytes without L1 messages); proofs and results go out as msgpack for machines or JSON for people.
+// bytes without L1 messages); proofs go out as their flat binary (SPEC §11.5), results as msgpack for
+// machines or JSON for people.
 
 import { existsSync } from "node:fs";
 import { Chain, type ChainBatch, type InboxRange } from "../store/chain.js";

@@ -112,7 +112,7 @@ const FILES = `files: a <batch> is JSON { feePairs: [{ token, slot }], inbox?: {
 or DA bytes when it has no L1 messages (told apart by content). In every JSON file read or written, u64/u128 fields (amounts, fees,
 balances, nonces, inbox start, chainId, minShares, …) are decimal strings; a JSON number above
 2^53 − 1 anywhere is refused, since JSON readers round it. Results and traces are JSON (results
-also msgpack); step proofs are binary (SPEC §11.5).`;
+also msgpack); step proofs are the flat binary an L1 verifier reads (SPEC §11.5).`;
 
 const indent = (text: string, by: string) => text.split("\n").map((l) => (l === "" ? l : by + l)).join("\n");
 

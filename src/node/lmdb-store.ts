@@ -9,8 +9,9 @@
 // transaction, that the stored head is still the one the chain built on (StoreCommit.parent).
 
 import { closeSync, linkSync, mkdirSync, openSync, readFileSync, readSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync, type Stats } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
-import { open, type Database, type RootDatabase } from "lmdb";
+import type { Database, RootDatabase } from "lmdb";
 import { StoreError } from "../protocol/errors.js";
 import { checkParent, decodeHead, encodeHead, type StateStore, type StoreCommit, type StoreHead } from "../store/store.js";
 
@@ -32,6 +33,22 @@ const LMDB_MAGIC = [0xde, 0xc0, 0xef, 0xbe];
 const held = new Map<string, string>();
 let exitHookInstalled = false;
 
+type Lmdb = typeof import("lmdb");
+let lmdb: Lmdb | undefined;
+
+/**
+ * The `lmdb` package, loaded at the first open: it is an optional dependency (native binaries a
+ * browser install skips, docs/DECISIONS.md D33), so importing l2engine/node must not need it.
+ */
+function loadLmdb(): Lmdb {
+  try {
+    lmdb ??= createRequire(import.meta.url)("lmdb") as Lmdb;
+    return lmdb;
+  } catch (e) {
+    throw new StoreError("UNAVAILABLE", `LmdbStore needs the optional dependency lmdb, which did not load here (${(e as Error).message.split("\n")[0]}); install it with \`npm install lmdb\``, e);
+  }
+}
+
 /** A chain's state in an LMDB environment (a directory). Open it with `LmdbStore.open(dir)`. */
 export class LmdbStore implements StateStore {
   private closed = false;
@@ -48,10 +65,12 @@ export class LmdbStore implements StateStore {
    * Opens (creating if needed) the store in directory `path` and takes its writer lock until
    * {@link LmdbStore.close}. StoreError IO if `path` is not a usable directory (checked before
    * LMDB sees it: LMDB crashes the process on some files), CORRUPT if its data file is not an
-   * LMDB file, LOCKED if another live process or another LmdbStore in this process holds it.
+   * LMDB file, LOCKED if another live process or another LmdbStore in this process holds it,
+   * UNAVAILABLE if the optional `lmdb` package is not installed (or its native binary does not load).
    */
   static open(path: string, options: LmdbStoreOptions = {}): LmdbStore {
     if (typeof path !== "string" || path.length === 0) throw new StoreError("IO", "the store path must be a non-empty string");
+    const { open } = loadLmdb();
     const dir = prepareDirectory(path);
     acquireLock(dir, path);
     try {

@@ -73,6 +73,7 @@ export type StoreFault =
   | "DOMAIN_MISMATCH" // the store belongs to another chain id or L1 contract
   | "CLOSED" // the store or chain was closed
   | "IO" // the database itself failed (disk full, permissions, not a directory, …)
+  | "UNAVAILABLE" // the store's backend cannot load here (LmdbStore without the optional lmdb package)
   | "FORMAT" // the store was written in another layout version (STORE_FORMAT)
   | "GENESIS_MISMATCH" // the genesis given to open a store is not the one it was created from
   | "LOCKED" // another writer (process, or LmdbStore in this process) holds the store
