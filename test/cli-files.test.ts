@@ -17,7 +17,11 @@ const examples = new URL("../examples/", import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), "l2engine-cli-files-"));
 const file = (name: string) => join(dir, name);
 const json = (v: unknown) => JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? x.toString() : x), 2);
-const KEYS = ["0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80", "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d", "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a"] as const;
+const KEYS = [
+  "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
+  "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
+  "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
+] as const;
 const CAROL_KEY = "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6";
 const [alice, bob, seq] = KEYS.map(addressOf) as [Hex, Hex, Hex];
 const carol = addressOf(CAROL_KEY);
@@ -26,8 +30,28 @@ describe("l2engine init", () => {
   it("writes the genesis apply reads: defaults, one slot per key, filler up to --slots", () => {
     const plain = run("init", "--out", file("g0.json"));
     expect(plain.status).toBe(0);
-    expect(JSON.parse(readFileSync(file("g0.json"), "utf8"))).toEqual({ chainId: "31337", verifyingContract: "0x5fbdb2315678afecb367f032d93f642f64180aa3", slots: [] });
-    const r = run("init", "--out", file("g.json"), "--keys", join(examples, "keys.json"), "--slots", "5", "--token", "7", "--balance", "340282366920938463463374607431768211455", "--chain-id", "18446744073709551617", "--contract", "0x00000000000000000000000000000000000000AA");
+    expect(JSON.parse(readFileSync(file("g0.json"), "utf8"))).toEqual({
+      chainId: "31337",
+      verifyingContract: "0x5fbdb2315678afecb367f032d93f642f64180aa3",
+      slots: [],
+    });
+    const r = run(
+      "init",
+      "--out",
+      file("g.json"),
+      "--keys",
+      join(examples, "keys.json"),
+      "--slots",
+      "5",
+      "--token",
+      "7",
+      "--balance",
+      "340282366920938463463374607431768211455",
+      "--chain-id",
+      "18446744073709551617",
+      "--contract",
+      "0x00000000000000000000000000000000000000AA",
+    );
     expect(r.status, r.stderr).toBe(0);
     const g = parseJson(readFileSync(file("g.json"), "utf8"), "g.json") as { chainId: bigint; verifyingContract: string; slots: Slot[] };
     expect(g.chainId).toBe(2n ** 64n + 1n);
@@ -44,11 +68,23 @@ describe("l2engine init", () => {
   });
 
   it("bad options are usage errors (2); a bad keys file is invalid input (1) naming the entry", () => {
-    writeFileSync(file("badkeys.json"), json({ keys: [{ address: alice, privateKey: KEYS[0] }, { address: alice, privateKey: KEYS[1] }] }));
+    writeFileSync(
+      file("badkeys.json"),
+      json({
+        keys: [
+          { address: alice, privateKey: KEYS[0] },
+          { address: alice, privateKey: KEYS[1] },
+        ],
+      }),
+    );
     const cases: Array<[string[], number, RegExp]> = [
       [["init"], 2, /init needs --out/],
       [["init", "--out", file("x.json"), "--keys", join(examples, "keys.json"), "--slots", "2"], 2, /--slots 2 is fewer than the 3 addresses/],
-      [["init", "--out", file("x.json"), "--balance", "340282366920938463463374607431768211456"], 2, /--balance must be a decimal integer from 0 to 340282366920938463463374607431768211455/],
+      [
+        ["init", "--out", file("x.json"), "--balance", "340282366920938463463374607431768211456"],
+        2,
+        /--balance must be a decimal integer from 0 to 340282366920938463463374607431768211455/,
+      ],
       [["init", "--out", file("x.json"), "--token", "2147483648"], 2, /--token must be an L1 token/],
       [["init", "--out", file("x.json"), "--contract", "0x12"], 2, /--contract/],
       [["init", "--out", file("x.json"), "--slots", "16777217"], 2, /--slots must be at most 16777216/],
@@ -83,7 +119,8 @@ describe("l2engine keys new", () => {
     expect(again.status).toBe(2);
     expect(again.stderr).toMatch(/k\.json exists: keys new never overwrites a keys file/);
     expect(JSON.parse(readFileSync(file("k.json"), "utf8"))).toEqual(k);
-    for (const args of [["keys"], ["keys", "old"], ["keys", "new"], ["keys", "new", "--out", file("k2.json"), "--count", "0"]]) expect(run(...args).status, args.join(" ")).toBe(2);
+    for (const args of [["keys"], ["keys", "old"], ["keys", "new"], ["keys", "new", "--out", file("k2.json"), "--count", "0"]])
+      expect(run(...args).status, args.join(" ")).toBe(2);
   });
 });
 
@@ -127,7 +164,16 @@ describe("l2engine sign", () => {
   it("on a chain (--data-dir) the nonces continue from its head", () => {
     const data = file("sign-chain");
     expect(run("apply", file("signed.json"), "--data-dir", data, "--genesis", genesisFile).status).toBe(0);
-    writeFileSync(file("next.json"), json({ feePairs: [{ token: 1, slot: 2 }], txs: [{ type: "transfer", from: 0, to: 1, amount: "1", fee: "0" }, { type: "withdraw", from: 3, amount: "1", fee: "0" }] }));
+    writeFileSync(
+      file("next.json"),
+      json({
+        feePairs: [{ token: 1, slot: 2 }],
+        txs: [
+          { type: "transfer", from: 0, to: 1, amount: "1", fee: "0" },
+          { type: "withdraw", from: 3, amount: "1", fee: "0" },
+        ],
+      }),
+    );
     const r = run("sign", file("next.json"), "--keys", keysFile, "--data-dir", data, "--out", file("next-signed.json"));
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/\(batch 2, chain id 5\)/);
@@ -147,7 +193,11 @@ describe("l2engine sign", () => {
     write("badtype.json", [{ type: "mint", from: 0 }]);
     write("signednononce.json", [{ ...unsigned.txs[0], signature: `0x${"11".repeat(65)}` }]);
     const cases: Array<[string, string, RegExp]> = [
-      ["nokey.json", onlyAlice, /nokey\.json: txs\[2\]: no key in .*alice-keys\.json for 0x70997970c51812dc3a010c7d01b50e0d17dc79c8, the owner of its authorizing slot 1 \(from\)/],
+      [
+        "nokey.json",
+        onlyAlice,
+        /nokey\.json: txs\[2\]: no key in .*alice-keys\.json for 0x70997970c51812dc3a010c7d01b50e0d17dc79c8, the owner of its authorizing slot 1 \(from\)/,
+      ],
       ["noslot.json", keysFile, /noslot\.json: txs\[1\]\.from: slot 9 does not exist when this transaction runs \(the state has 3 slots then\)/],
       ["badfield.json", keysFile, /badfield\.json: txs\[2\]\.fee: must be/],
       ["badtype.json", keysFile, /badtype\.json: txs\[0\]\.type: must be one of transfer, /],
@@ -164,7 +214,9 @@ describe("l2engine sign", () => {
     write("forged.json", [{ ...unsigned.txs[0], nonce: "0", signature: `0x${"11".repeat(32)}${"22".repeat(32)}1b` }]);
     const forged = run("sign", file("forged.json"), "--keys", keysFile, "--genesis", genesisFile, "--out", file("forged-out.json"));
     expect(forged.status).toBe(0);
-    expect(forged.stderr).toMatch(/warning: .*forged\.json: txs\[0\]: its signature is not by 0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266, the owner of slot 0; kept/);
+    expect(forged.stderr).toMatch(
+      /warning: .*forged\.json: txs\[0\]: its signature is not by 0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266, the owner of slot 0; kept/,
+    );
     const usage = [
       ["sign", file("unsigned.json"), "--keys", keysFile, "--out", file("x.json")],
       ["sign", file("unsigned.json"), "--keys", keysFile, "--genesis", genesisFile, "--data-dir", file("sign-chain"), "--out", file("x.json")],

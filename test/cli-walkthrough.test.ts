@@ -20,7 +20,10 @@ function walkthrough(): { line: string; exit: number }[] {
   const section = /### CLI walkthrough\n([\s\S]*?)(?=\n## )/.exec(readme)?.[1];
   const block = section && /```sh\n([\s\S]*?)```/.exec(section)?.[1];
   if (!block) throw new Error("README has no CLI walkthrough block");
-  return block.split("\n").filter((l) => l.trim() !== "").map((line) => ({ line, exit: Number(/#\s*exit (\d)/.exec(line)?.[1] ?? 0) }));
+  return block
+    .split("\n")
+    .filter((l) => l.trim() !== "")
+    .map((line) => ({ line, exit: Number(/#\s*exit (\d)/.exec(line)?.[1] ?? 0) }));
 }
 
 describe("README CLI walkthrough", () => {
@@ -39,7 +42,12 @@ describe("README CLI walkthrough", () => {
     const out: string[] = [];
     for (const { line, exit } of lines) {
       expect(line.startsWith("l2engine "), line).toBe(true);
-      const r = spawnSync("bash", ["-c", line], { cwd: dir, encoding: "utf8", timeout: 120_000, env: { ...process.env, PATH: `${join(dir, "bin")}:${process.env.PATH}` } });
+      const r = spawnSync("bash", ["-c", line], {
+        cwd: dir,
+        encoding: "utf8",
+        timeout: 120_000,
+        env: { ...process.env, PATH: `${join(dir, "bin")}:${process.env.PATH}` },
+      });
       expect(r.status, `${line}\n${r.stderr}`).toBe(exit);
       expect(r.stderr, line).not.toMatch(/internal error|\n\s+at /);
       out.push(r.stdout + r.stderr);
@@ -55,16 +63,24 @@ describe("README CLI walkthrough", () => {
     expect(at("verify-step", 0)).toMatch(/the claimed post-commitment is correct/);
     expect(at("verify-step", 1)).toMatch(/CONVICTED/);
     const trace = JSON.parse(readFileSync(join(dir, "trace.json"), "utf8"));
-    expect(JSON.parse(at("verify-step", 0).replace(/\n[^\n]*correct\n$/, ""))).toMatchObject({ step: 1, status: "OK", pre: trace.steps[1], post: trace.steps[2] });
+    expect(JSON.parse(at("verify-step", 0).replace(/\n[^\n]*correct\n$/, ""))).toMatchObject({
+      step: 1,
+      status: "OK",
+      pre: trace.steps[1],
+      post: trace.steps[2],
+    });
   }, 180_000);
 
   it("the README's exit-code table is the CLI's, row for row", () => {
     const table = /\| exit code \| meaning \|\n\|---\|---\|\n((?:\|.*\|\n)+)/.exec(readme)?.[1];
     expect(table).toBeDefined();
-    const rows = table!.trim().split("\n").map((row) => {
-      const m = /^\| (\d) \| (.*) \|$/.exec(row)!;
-      return [Number(m[1]), m[2]] as const;
-    });
+    const rows = table!
+      .trim()
+      .split("\n")
+      .map((row) => {
+        const m = /^\| (\d) \| (.*) \|$/.exec(row)!;
+        return [Number(m[1]), m[2]] as const;
+      });
     expect(rows).toEqual(EXIT_CODE_TABLE.map(([c, m]) => [c, m]));
     const help = run("help").stdout.replace(/\s+/g, " ");
     for (const [code, meaning] of EXIT_CODE_TABLE) expect(help).toContain(`${code} ${meaning}`);
@@ -101,7 +117,10 @@ describe("--version and --help", () => {
 
 describe("the demo on a terminal", () => {
   it("numbers batches as the chain does, its totals add up, and every progress bar ends at 100% with a newline", () => {
-    const r = spawnSync("script", ["-qec", `"${process.execPath}" "${cli}" demo --slots 5000 --batches 2 --batch-size 200`, "/dev/null"], { encoding: "utf8", timeout: 120_000 });
+    const r = spawnSync("script", ["-qec", `"${process.execPath}" "${cli}" demo --slots 5000 --batches 2 --batch-size 200`, "/dev/null"], {
+      encoding: "utf8",
+      timeout: 120_000,
+    });
     expect(r.status).toBe(0);
     const text = r.stdout.replace(/\r\n/g, "\n");
     // progress bars: the last frame of each bar (after its last \r) is complete and ends its line

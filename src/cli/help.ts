@@ -114,7 +114,11 @@ balances, nonces, inbox start, chainId, minShares, …) are decimal strings; a J
 2^53 − 1 anywhere is refused, since JSON readers round it. Results and traces are JSON (results
 also msgpack); step proofs are the flat binary an L1 verifier reads (SPEC §11.5).`;
 
-const indent = (text: string, by: string) => text.split("\n").map((l) => (l === "" ? l : by + l)).join("\n");
+const indent = (text: string, by: string) =>
+  text
+    .split("\n")
+    .map((l) => (l === "" ? l : by + l))
+    .join("\n");
 
 function exitCodes(): string {
   return `exit codes:\n${EXIT_CODE_TABLE.map(([code, meaning]) => `  ${code}  ${wrap(meaning, 92).join("\n     ")}`).join("\n")}\n`;

@@ -22,7 +22,8 @@ function fillerOwner(i: number): Hex {
 
 function decimalOption(value: string | undefined, name: string, max: bigint, fallback: bigint): bigint {
   if (value === undefined) return fallback;
-  if (!/^[0-9]+$/.test(value) || value.length > 80 || BigInt(value) > max) throw new UsageError(`--${name} must be a decimal integer from 0 to ${max}, got ${value}`);
+  if (!/^[0-9]+$/.test(value) || value.length > 80 || BigInt(value) > max)
+    throw new UsageError(`--${name} must be a decimal integer from 0 to ${max}, got ${value}`);
   return BigInt(value);
 }
 
@@ -48,14 +49,16 @@ export function initCommand(args: string[]): number {
   const token = p.numbers.token!;
   if (token > 0xffffffff || isLpToken(token)) throw new UsageError(`--token must be an L1 token, from 0 to ${0x7fffffff}, got ${token}`);
   const balance = decimalOption(p.strings.balance, "balance", MAX_U128, DEFAULT_BALANCE);
-  const owners = p.strings.keys === undefined ? [] : [...readKeys(p.strings.keys).keys()] as Hex[];
+  const owners = p.strings.keys === undefined ? [] : ([...readKeys(p.strings.keys).keys()] as Hex[]);
   const count = p.numbers.slots ?? owners.length;
   if (count < owners.length) throw new UsageError(`--slots ${count} is fewer than the ${owners.length} addresses of ${p.strings.keys}`);
   if (count > MAX_SLOTS) throw new UsageError(`--slots must be at most ${MAX_SLOTS}`);
   const slots: Slot[] = new Array(count);
   for (let i = 0; i < count; i++) slots[i] = { owner: i < owners.length ? owners[i]! : fillerOwner(i), token, balance, nonce: 0n };
   writeFile(out, `${toJson({ chainId, verifyingContract, slots })}\n`);
-  process.stdout.write(`${out}: chain id ${chainId}, contract ${verifyingContract}, ${count} slots of token ${token}` +
-    `${owners.length > 0 ? ` (slots 0 to ${owners.length - 1} owned by the ${owners.length} addresses of ${p.strings.keys})` : ""}\n`);
+  process.stdout.write(
+    `${out}: chain id ${chainId}, contract ${verifyingContract}, ${count} slots of token ${token}` +
+      `${owners.length > 0 ? ` (slots 0 to ${owners.length - 1} owned by the ${owners.length} addresses of ${p.strings.keys})` : ""}\n`,
+  );
   return 0;
 }

@@ -33,7 +33,10 @@ function randomKey(): Hex {
  */
 export function keysCommand(args: string[]): number {
   const [sub, ...rest] = args;
-  if (sub !== "new") throw new UsageError(sub === undefined ? "keys needs a subcommand: keys new --out keys.json [--count N]" : `unknown keys subcommand ${sub} (there is: keys new)`);
+  if (sub !== "new")
+    throw new UsageError(
+      sub === undefined ? "keys needs a subcommand: keys new --out keys.json [--count N]" : `unknown keys subcommand ${sub} (there is: keys new)`,
+    );
   const p = parseArgs("keys new", rest, { strings: { out: undefined }, numbers: { count: 1 } });
   const out = required(p, "keys new", "out");
   const count = p.numbers.count!;
@@ -47,10 +50,14 @@ export function keysCommand(args: string[]): number {
     writeFileSync(out, `${JSON.stringify({ warning: KEYS_WARNING, keys }, null, 2)}\n`, { flag: "wx", mode: 0o600 });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(code === "EEXIST" ? `${out} exists: keys new never overwrites a keys file (choose another --out)` : `cannot write ${out}: ${(e as Error).message}`);
+    throw new UsageError(
+      code === "EEXIST" ? `${out} exists: keys new never overwrites a keys file (choose another --out)` : `cannot write ${out}: ${(e as Error).message}`,
+    );
   }
   for (const k of keys) process.stdout.write(`${k.address}\n`);
-  process.stderr.write(`${out} holds ${count} private key${count === 1 ? "" : "s"}: keep it secret — anyone who reads it can sign for ${count === 1 ? "this address" : "these addresses"}\n`);
+  process.stderr.write(
+    `${out} holds ${count} private key${count === 1 ? "" : "s"}: keep it secret — anyone who reads it can sign for ${count === 1 ? "this address" : "these addresses"}\n`,
+  );
   return 0;
 }
 

@@ -41,20 +41,40 @@ export function signCommand(args: string[]): number {
       const tx = value as Record<string, unknown>;
       if (typeof tx.type !== "string" || !TX_TYPES.has(tx.type)) throw new FileInputError(file, `${at}.type`, `must be one of ${[...TX_TYPES].join(", ")}`);
       const slot = authorizingSlot(tx as unknown as Tx);
-      const field = { transfer: "from", transferToNew: "from", withdraw: "from", swap: "from", createPool: "fromA", addLiquidity: "fromA", removeLiquidity: "lpSlot" }[tx.type as Tx["type"]];
+      const field = {
+        transfer: "from",
+        transferToNew: "from",
+        withdraw: "from",
+        swap: "from",
+        createPool: "fromA",
+        addLiquidity: "fromA",
+        removeLiquidity: "lpSlot",
+      }[tx.type as Tx["type"]];
       if (!Number.isInteger(slot) || slot < 0) throw new FileInputError(file, `${at}.${field}`, "must be a slot number");
       const count = sim.slotCount();
-      if (slot >= count) throw new FileInputError(file, `${at}.${field}`, `slot ${slot} does not exist when this transaction runs (the state has ${count} slots then), so no key can sign it`);
+      if (slot >= count)
+        throw new FileInputError(
+          file,
+          `${at}.${field}`,
+          `slot ${slot} does not exist when this transaction runs (the state has ${count} slots then), so no key can sign it`,
+        );
       const owner = sim.getSlot(slot).owner.toLowerCase() as Hex;
       let done: SignedTx;
       let signer: Hex | null = owner;
       if (tx.signature !== undefined) {
-        if (tx.nonce === undefined) throw new FileInputError(file, `${at}.nonce`, "is missing but the transaction is signed: a signature covers the nonce (delete the signature to sign it again)");
+        if (tx.nonce === undefined)
+          throw new FileInputError(
+            file,
+            `${at}.nonce`,
+            "is missing but the transaction is signed: a signature covers the nonce (delete the signature to sign it again)",
+          );
         done = tx as unknown as SignedTx;
         kept++;
         signer = withPath(file, at, tx.type as string, () => recoverTransactionSigner(done, pre.domain));
         if (signer !== owner) {
-          process.stderr.write(`warning: ${file}: ${at}: its signature is not by ${owner}, the owner of slot ${slot}; kept as it is (it will fail with BAD_SIGNATURE): delete it to sign again\n`);
+          process.stderr.write(
+            `warning: ${file}: ${at}: its signature is not by ${owner}, the owner of slot ${slot}; kept as it is (it will fail with BAD_SIGNATURE): delete it to sign again\n`,
+          );
         }
       } else {
         const key = keys.get(owner);
@@ -71,8 +91,10 @@ export function signCommand(args: string[]): number {
     pre.close();
   }
   writeFile(out, `${toJson({ ...raw, txs: signed })}\n`);
-  process.stdout.write(`${out}: ${signed.length - kept} of ${signed.length} transactions signed with the keys of ${keysFile}` +
-    `${filled > 0 ? `, ${filled} nonces filled in` : ""}${kept > 0 ? `, ${kept} signatures kept` : ""} (batch ${pre.batchNumber}, chain id ${pre.domain.chainId})\n`);
+  process.stdout.write(
+    `${out}: ${signed.length - kept} of ${signed.length} transactions signed with the keys of ${keysFile}` +
+      `${filled > 0 ? `, ${filled} nonces filled in` : ""}${kept > 0 ? `, ${kept} signatures kept` : ""} (batch ${pre.batchNumber}, chain id ${pre.domain.chainId})\n`,
+  );
   return 0;
 }
 
