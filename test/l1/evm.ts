@@ -115,6 +115,20 @@ export interface CallResult<T> {
   gas: bigint;
 }
 
+/**
+ * Each call starts with the warm set a transaction to `to` has (EIP-2929): `to`, the caller and
+ * the precompiles. ethereumjs keeps the journal's warm addresses from one runCall to the next, so
+ * without this a contract the previous call touched (OneStepProver's StepVerifier) or ECRECOVER
+ * after the first call would be priced warm, 2,500 gas under a real transaction (anvil's receipt).
+ */
+function freshAccessList(evm: EVM, to: string): void {
+  const journal = (evm as unknown as { journal: { cleanJournal(): void; addAlwaysWarmAddress(address: string): void } }).journal;
+  journal.cleanJournal();
+  journal.addAlwaysWarmAddress(to);
+  journal.addAlwaysWarmAddress(`0x${"00".repeat(20)}`); // runCall's default caller
+  for (let i = 1; i <= 0x11; i++) journal.addAlwaysWarmAddress(`0x${i.toString(16).padStart(40, "0")}`); // Prague's precompiles
+}
+
 export class Deployed {
   constructor(
     private readonly evm: EVM,
@@ -124,6 +138,7 @@ export class Deployed {
 
   async call<T>(functionName: string, args: readonly unknown[]): Promise<CallResult<T>> {
     const data = encodeFunctionData({ abi: this.abi, functionName, args } as never);
+    freshAccessList(this.evm, this.address.toString());
     const r = await this.evm.runCall({ to: this.address, data: hexToBytes(data), gasLimit: 30_000_000n });
     const out = `0x${Buffer.from(r.execResult.returnValue).toString("hex")}` as Hex;
     if (r.execResult.exceptionError) return { ok: false, data, revert: out, gas: r.execResult.executionGasUsed };

@@ -4,8 +4,11 @@
 import { keccak_256 } from "@noble/hashes/sha3.js";
 import type { Hex } from "viem";
 import {
-  deriveBatch, encodeBatch, encodeL1Message, inboxRecord, type Batch, type BatchHeader, type L1Message,
+  Engine, WasmCore, addressOf, deriveBatch, encodeBatch, encodeL1Message, encodeStepProof, entryAt, inboxRecord, proveSteps, verifyStep,
+  type Batch, type BatchHeader, type BatchResult, type L1Message, type SignedTx,
 } from "../../src/index.js";
+import { nodeRecovery } from "../../src/node.js";
+import { Rng, signedWorkload } from "../workload.js";
 import { be, concat, hex } from "./step-builder.js";
 
 export const ZERO32 = `0x${"00".repeat(32)}` as Hex;
@@ -77,4 +80,71 @@ export function verifyStepArgs(ds: Uint8Array, pre: Hex, p: PostedBatch, j: numb
 /** The arguments of OneStepProver.startCommitment for a parent state opening. */
 export function startArgs(ds: Uint8Array, parent: { treeRoot: Hex; slotCount: number; stateRoot: Hex }, p: PostedBatch): readonly unknown[] {
   return [hex(ds), parent.treeRoot, parent.slotCount, parent.stateRoot, hex(p.da), headerArg(p.header)];
+}
+
+/** One step of a posted random batch, with everything a verifier is given and what it must return. */
+export interface StepCase {
+  posted: PostedBatch;
+  j: number;
+  pre: Hex;
+  post: Hex;
+  proof: Uint8Array;
+  /** deposit, forcedExit, a transaction type, or settle. */
+  kind: string;
+  /** The WASM verifier's reason (0 for settlement). */
+  reason: number;
+  entry: L1Message | SignedTx | null;
+}
+
+export interface PostedRun {
+  posted: PostedBatch;
+  parent: { treeRoot: Hex; slotCount: number; stateRoot: Hex };
+  result: BatchResult;
+  steps: StepCase[];
+}
+
+export const TEST_DOMAIN = { chainId: 1n, verifyingContract: "0x5fbdb2315678afecb367f032d93f642f64180aa3" as Hex };
+export const TEST_KEYS = Array.from({ length: 5 }, (_, i) => `0x${(i + 11).toString(16).padStart(64, "0")}` as Hex);
+
+/**
+ * Random batches (test/workload.ts) on an 18-slot genesis, posted on L1 one after the other, each
+ * with every step proven (proveSteps) and verified by the WASM core. `undecodable(b)` posts batch b
+ * with DA bytes that do not decode (a trailing zero byte): its messages and settlement only.
+ */
+export function* postedRuns(seed: number, batches: number, entries: number, undecodable: (b: number) => boolean = () => false): Generator<PostedRun> {
+  const owners = TEST_KEYS.map(addressOf);
+  const rng = new Rng(seed);
+  const genesis = Array.from({ length: 18 }, (_, i) => ({ owner: owners[i % 4]!, token: 1 + (i % 3), balance: rng.big(10n ** 24n), nonce: 0n }));
+  const engine = Engine.create({ genesis, ...TEST_DOMAIN, recovery: nodeRecovery });
+  const core = WasmCore.createSync();
+  try {
+    let inboxStart = 0n;
+    for (let b = 0; b < batches; b++) {
+      const workload = signedWorkload(seed * 100 + b, engine, entries, TEST_KEYS, owners, TEST_DOMAIN);
+      const da = undecodable(b) ? concat(encodeBatch({ feePairs: workload.feePairs, txs: workload.txs }), new Uint8Array([0])) : undefined;
+      const posted = postBatch(workload, { index: BigInt(b + 1), inboxStart, da });
+      inboxStart += BigInt(workload.l1Messages.length);
+      const batch = posted.derived;
+      const signers = engine.recoverSigners(batch);
+      const tracer = engine.fork();
+      const { steps: trace, result } = tracer.traceBatch(batch, { signers });
+      tracer.dispose();
+      const parent = { treeRoot: engine.treeRoot(), slotCount: engine.slotCount(), stateRoot: engine.stateRoot() };
+      const steps: StepCase[] = [];
+      let j = 0;
+      for (const p of proveSteps(engine, batch, { signers })) {
+        const proof = encodeStepProof(p);
+        const entry = entryAt(batch, j).entry;
+        const v = verifyStep(proof, entry, TEST_DOMAIN, { core, recovery: nodeRecovery });
+        if (v.pre !== trace[j] || v.post !== trace[j + 1]) throw new Error(`postedRuns: step ${j} does not verify onto the trace`);
+        const kind = entry === null ? "settle" : "kind" in entry ? entry.kind : entry.type;
+        steps.push({ posted, j, pre: trace[j]!, post: trace[j + 1]!, proof, kind, reason: v.status, entry });
+        j++;
+      }
+      yield { posted, parent, result, steps };
+      engine.applyBatch(batch, { signers });
+    }
+  } finally {
+    engine.dispose();
+  }
 }
