@@ -2,9 +2,9 @@
 // in-process Prague EVM: hand-computed post-commitments for each transfer reason, a withdrawal,
 // deposits, a forced exit and a settlement that burns pairs; every class of malformed proof
 // reverting with its typed error; the gas per entry type on a 2^20-slot state; and the
-// differential: on every step of random batches (every entry type, fee pairs), the contract and
-// the WASM verifyStep give the same post-commitment and reason from the same flat proof, and both
-// reject every tampered proof.
+// differential: every step of random batches posted on L1 (v1 DA bytes, header, inbox records;
+// some undecodable) gives the same post through OneStepProver.verifyStep as from the WASM
+// verifyStep, StepVerifier's reason matches the core's, and both reject every tampered proof.
 import { describe, expect, it } from "vitest";
 import { decodeErrorResult, type Hex } from "viem";
 import { keccak_256 } from "@noble/hashes/sha3.js";
