@@ -67,7 +67,7 @@ describe("proveStep / verifyStep", () => {
     expect(reasons).toBeGreaterThanOrEqual(11);
   }, 180_000);
 
-  it("proveSteps walks a batch once and gives proveStep's proof of every step, byte for byte", () => {
+  it("proveSteps walks a batch once and gives proveStep's proof of every step, byte for byte", async () => {
     let steps = 0;
     for (let seed = 1; seed <= 3; seed++) {
       const engine = Engine.create({ genesis: genesisFor(seed), ...domain });
@@ -79,6 +79,8 @@ describe("proveStep / verifyStep", () => {
         all.forEach((p, j) => expect(encodeStepProof(p), `seed ${seed} batch ${b} step ${j}`).toEqual(encodeStepProof(proveStep(engine, batch, j, { signers }))));
         steps += all.length;
         engine.applyBatch(batch);
+        // synchronous work: let vitest's worker RPC breathe between batches
+        await new Promise((resolve) => setImmediate(resolve));
       }
       engine.dispose();
     }
