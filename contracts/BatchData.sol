@@ -47,11 +47,25 @@ library BatchData {
         pure
         returns (bool ok, uint256 n, Entry memory e)
     {
+        bool found;
+        (ok, n, found, e) = tryDecode(da, inboxCount, i);
+        if (ok && !found) revert EntryOutOfRange(i, n);
+    }
+
+    /// @notice Like `decode`, but for any `i`: `found` is false (and `e` empty) when the bytes do
+    /// not decode or `i ≥ n`. One walk serves a step that does not yet know whether it is a
+    /// transaction (i < n), settlement (i = n) or out of range (OneStepProver.verifyStep).
+    function tryDecode(bytes calldata da, uint256 inboxCount, uint256 i)
+        internal
+        pure
+        returns (bool ok, uint256 n, bool found, Entry memory e)
+    {
         Cursor memory c;
         (ok, n) = _walk(da, inboxCount, i, c);
-        if (!ok) return (false, 0, e);
-        if (i >= n) revert EntryOutOfRange(i, n);
-        e = _entry(da, c);
+        if (ok && i < n) {
+            found = true;
+            e = _entry(da, c);
+        }
     }
 
     /// @notice Whether `da` decodes (see `decode`) and how many transactions it holds.

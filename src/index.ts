@@ -55,7 +55,7 @@ export {
   type Reveal, type BisectionFault,
 } from "./dispute/bisection.js";
 export {
-  stepCommitment, startCommitment, stateRootOf, contextHash, commitmentOf, checkStepProof, maxMultiproofBytes, proveStep, verifyStep,
+  stepCommitment, startCommitment, stateRootOf, contextHash, commitmentOf, checkStepProof, maxMultiproofBytes, proveStep, proveSteps, verifyStep,
   entryAt, kindOf, EMPTY_TREE_ROOT, MAX_WITNESS_SLOTS, MAX_TOUCHED_SLOTS, encodeStepProof, decodeStepProof, multiproofLength,
   MAX_STEP_PROOF_BYTES, STEP_PROOF_VERSION,
   type StepProof, type StepFee, type StepVerdict, type StepKind,

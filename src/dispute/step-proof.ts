@@ -7,7 +7,7 @@
 import { keccak_256 } from "@noble/hashes/sha3.js";
 import { fromHex, toHex } from "../protocol/bytes.js";
 import { InvalidArgumentError, ProofError } from "../protocol/errors.js";
-import { MAX_U64, type Batch, type Hex, type L1Message, type ReasonCode, type SignedTx, type Slot } from "../protocol/types.js";
+import { MAX_U128, MAX_U64, type Batch, type BatchResult, type Hex, type L1Message, type ReasonCode, type SignedTx, type Slot } from "../protocol/types.js";
 import { WasmCore } from "../core/wasm-core.js";
 import { Engine, withLeafTree, withdrawalLeaves } from "../engine/engine.js";
 import { checkFeePairs, encodeEntryRecord, readSlotRecord, writeSlotRecord, RECEIPT_BYTES } from "../engine/flat.js";
@@ -117,6 +117,88 @@ export function proveStep(engine: Pick<Engine, "fork" | "recoverSigners" | "core
     }));
   } finally {
     pre.dispose();
+  }
+}
+
+/**
+ * Every step proof of `batch` in step order — `E + 1` of them, the last for settlement — each the
+ * same proof {@link proveStep} builds, in time linear in the batch: one fork of `engine` walks the
+ * batch an entry at a time, where proving every step with proveStep replays each prefix (O(E²)).
+ * A generator: each proof is built when asked for; stopping early (`break`) frees the fork.
+ *
+ * An entry is applied alone on the walking fork, with the fees owed so far carried here. The one
+ * rule that reads them (a fee is owed only while `owed + fee ≤ 2^128 − 1`, SPEC §5.1) is checked
+ * against the batch's own outcome of that entry; where they differ the fork is rebuilt from the
+ * prefix, so the proofs are exact in every case.
+ *
+ * @throws InvalidArgumentError for a malformed batch or a signer list of the wrong length.
+ */
+export function* proveSteps(
+  engine: Pick<Engine, "fork" | "recoverSigners" | "core">,
+  batch: Batch,
+  options: { signers?: (Hex | null)[] } = {},
+): Generator<StepProof, void, undefined> {
+  const pairs = checkFeePairs(batch.feePairs);
+  const l1 = batch.l1Messages.length;
+  const entries = l1 + batch.txs.length;
+  const signers = options.signers ?? engine.recoverSigners(batch);
+  if (!Array.isArray(signers) || signers.length !== batch.txs.length) throw new InvalidArgumentError("options.signers must hold one signer (or null) per transaction");
+  const core = engine.core;
+  // every entry's outcome in the batch's own order: the witness of step j is receipt j's touched set
+  const full = engine.fork();
+  let receipts: BatchResult["receipts"];
+  try {
+    receipts = full.applyPrefix(batch, entries, { signers }).receipts;
+  } finally {
+    full.dispose();
+  }
+  let walker = engine.fork();
+  let wtree = core.createTree(STATE_TREE_SHAPE);
+  try {
+    const baseSlotCount = walker.slotCount();
+    let owed = pairs.map(() => 0n);
+    let withdrawalCount = 0;
+    for (let j = 0; j <= entries; j++) {
+      const slotCount = walker.slotCount();
+      const fees = pairs.map((p, k) => ({ token: p.token, slot: p.slot, owed: owed[k]! }));
+      const entry = j < entries ? entryAt(batch, j).entry! : null;
+      const indices = entry !== null ? [...new Set(receipts[j]!.touched)].sort((a, b) => a - b) : settlementReads(fees, slotCount);
+      const withdraws = entry !== null && appendsWithdrawal(entry, receipts[j]!.status);
+      yield {
+        treeRoot: walker.treeRoot(),
+        slotCount,
+        withdrawalsRoot: `0x${toHex(wtree.root())}` as Hex,
+        withdrawalCount,
+        baseSlotCount,
+        fees,
+        witness: indices.map((index) => ({ index, slot: index < slotCount ? walker.getSlot(index) : null })),
+        slotProof: indices.length > 0 ? walker.proveSlots(indices) : new Uint8Array(0),
+        withdrawalProof: withdraws ? wtree.prove([withdrawalCount]) : null,
+      };
+      if (entry === null) break;
+      const one: Batch = j < l1
+        ? { feePairs: batch.feePairs, l1Messages: [batch.l1Messages[j]!], txs: [] }
+        : { feePairs: batch.feePairs, l1Messages: [], txs: [batch.txs[j - l1]!] };
+      const step = walker.applyPrefix(one, 1, { signers: j < l1 ? [] : [signers[j - l1]!] });
+      if (step.receipts[0]!.status === receipts[j]!.status && step.owedFees.every((f, k) => owed[k]! + f <= MAX_U128)) {
+        owed = owed.map((o, k) => o + step.owedFees[k]!);
+        for (const leaf of withdrawalLeaves(core, step.withdrawals)) wtree.set(withdrawalCount++, leaf);
+        continue;
+      }
+      // the fee headroom decided entry j differently alone: rebuild the walk from the prefix
+      walker.dispose();
+      walker = engine.fork();
+      const prefix = walker.applyPrefix(batch, j + 1, { signers });
+      owed = [...prefix.owedFees];
+      wtree.dispose();
+      wtree = core.createTree(STATE_TREE_SHAPE);
+      const leaves = withdrawalLeaves(core, prefix.withdrawals);
+      if (leaves.length > 0) wtree.setMany(leaves.map((_, i) => i), leaves);
+      withdrawalCount = leaves.length;
+    }
+  } finally {
+    walker.dispose();
+    wtree.dispose();
   }
 }
 
