@@ -115,9 +115,9 @@ const l1 = [];
 const x = results.extras ?? {};
 if (x["l1.stepGas.transfer.execution"] !== undefined) {
   const types = ["deposit", "forcedExit", "transfer", "transferToNew", "withdraw", "createPool", "addLiquidity", "removeLiquidity", "swap", "settlement"];
-  l1.push(`In-process Prague EVM (${results.date.slice(0, 10)}, ${results.mode} mode): one step through \`OneStepProver.verifyStep\` on a ${Number(x["l1.stepGas.stateSlots"]).toLocaleString("en-US")}-slot state, the step the only entry of its batch (so its DA binding is the smallest); "whole transaction" adds 21,000 and EIP-7623 calldata. A transaction step of a large batch adds the binding below.`);
-  l1.push("", "| step | execution gas | whole transaction | proof bytes |", "|---|---:|---:|---:|");
-  for (const k of types) l1.push(`| ${k} | ${fmt(x[`l1.stepGas.${k}.execution`])} | ${fmt(x[`l1.stepGas.${k}.total`])} | ${x[`l1.stepProofBytes.${k}`]} |`);
+  l1.push(`In-process Prague EVM (${results.date.slice(0, 10)}, ${results.mode} mode), on a ${Number(x["l1.stepGas.stateSlots"]).toLocaleString("en-US")}-slot state, the step the only entry of its batch. "Step alone" is StepVerifier given the entry (issue 11's budget, which does not count the binding: ≤ 60,000 execution and ≤ 200,000 whole transaction for a transfer); "bound" is the same step through \`OneStepProver.verifyStep\`, which also checks the DA bytes against the header and decodes the entry (here a one-transaction batch, the smallest binding; the largest batch adds the binding below). Whole transaction = 21,000 + EIP-7623 calldata.`);
+  l1.push("", "| step | step alone: execution | whole transaction | bound: execution | whole transaction | proof bytes |", "|---|---:|---:|---:|---:|---:|");
+  for (const k of types) l1.push(`| ${k} | ${fmt(x[`l1.stepGas.${k}.execution`])} | ${fmt(x[`l1.stepGas.${k}.total`])} | ${fmt(x[`l1.stepGasBound.${k}.execution`])} | ${fmt(x[`l1.stepGasBound.${k}.total`])} | ${x[`l1.stepProofBytes.${k}`]} |`);
   l1.push("", "| binding and anchors | gas |", "|---|---:|");
   l1.push(`| binding the last transaction of a 120,000-byte batch (hash + canonical walk + entry), execution, worst shape (\`l1.bindGas.max.execution\`) | ${fmt(x["l1.bindGas.max.execution"])} |`);
   l1.push(`| the same as a whole transaction, calldata included (\`l1.bindGas.max\`) | ${fmt(x["l1.bindGas.max"])} |`);
