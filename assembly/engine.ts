@@ -13,61 +13,38 @@
 // whatever follows, so a failed transaction cannot be replayed in a later batch. applyTx bumps it
 // after the entry ran; the apply* functions never do.
 //
-// Input (all little-endian), built by src/engine/flat.ts:
-//   u32 feePairCount | u32 l1Count | u32 txCount | u32 flags | 32-byte EIP-712 domain separator |
-//   feePairCount × (u32 token | u32 slot) |
-//   l1Count × 64-byte L1 record | txCount × 128-byte tx record
-// Output: (l1Count + txCount) × 64-byte receipt | trailer (see writeTrailer).
+// Input (all little-endian), built by src/engine/flat.ts, in the layouts of the one table
+// (scripts/layout-table.mjs, generated into ./generated/constants.ts; docs/DECISIONS.md D36):
+//   batch header | feePairCount × fee pair | l1Count × L1 record | txCount × tx record
+// Output: (l1Count + txCount) × receipt | trailer (see applyBatch).
 
 import { HASH_BYTES, copyHash, hashEquals } from "./common";
 import { keccak256 } from "./keccak";
 import { Tree, treeNew, treeFree, ensureLeafStored, writeLeaf, commit } from "./tree";
 import { u32ListNew, u32ListReserve } from "./buffers";
 import {
-  State, SLOT_BYTES, S_BALANCE, S_NONCE, S_TOKEN, S_OWNER, MAX_FEE_SLOTS, slotPtr, reserveSlots, markDirty, appendSlot,
-  flushDirtySlots,
+  State, SLOT_BYTES, S_BALANCE, S_NONCE, S_TOKEN, S_OWNER, slotPtr, reserveSlots, markDirty, appendSlot, flushDirtySlots,
 } from "./slots";
 import {
   lo, hi, set128, copy128, isZero128, lt128, add128, sub128, mulSmall128, mulDiv, isqrtProduct,
 } from "./u128";
-
-// ---- record layouts ----
-export const L1_RECORD_BYTES: usize = 64;
-export const TX_RECORD_BYTES: usize = 128;
-export const RECEIPT_BYTES: usize = 64;
-export const WITHDRAWAL_RECORD_BYTES: usize = 48;
-export const TRAILER_BYTES: usize = 144;
-export const BATCH_HEADER_BYTES: usize = 48;
-
-const L1_KIND: usize = 0, L1_HAS_SLOT: usize = 1, L1_SLOT: usize = 4, L1_TOKEN: usize = 8, L1_OWNER: usize = 12;
-const L1_AMOUNT: usize = 32;
-const TX_TYPE: usize = 0, TX_SIGNER_OK: usize = 1, TX_FEE_BPS: usize = 2;
-const TX_F0: usize = 4, TX_F1: usize = 8, TX_F2: usize = 12, TX_F3: usize = 16, TX_NONCE: usize = 24;
-const TX_X: usize = 32, TX_Y: usize = 48, TX_Z: usize = 64, TX_TO_OWNER: usize = 80, TX_SIGNER: usize = 100;
-const R_STATUS: usize = 0, R_TOUCHED_COUNT: usize = 1, R_TOUCHED: usize = 4, R_OUT0: usize = 32, R_OUT1: usize = 48;
-const MAX_TOUCHED: u32 = 7;
-
-// ---- protocol constants (SPEC §4–6) ----
-const NEW_SLOT: u32 = 0xffffffff;
-const NO_SLOT: u32 = 0xffffffff;
-const LP_TOKEN_FLAG: u32 = 0x80000000;
-const MAX_POOL_FEE_BPS: u32 = 1000;
-const MIN_LIQUIDITY: u64 = 1000;
-
-// reasons (SPEC §7); mirrored by src/protocol/types.ts
-const OK: u8 = 0, UNKNOWN_SLOT: u8 = 1, BAD_SIGNATURE: u8 = 2, OWNER_MISMATCH: u8 = 3, BAD_NONCE: u8 = 4;
-const TOKEN_MISMATCH: u8 = 5, INVALID_TOKEN: u8 = 6, NOT_A_POOL: u8 = 7, INVALID_POOL_PARAMS: u8 = 8;
-const RESERVED_OWNER: u8 = 9, NO_FEE_SLOT: u8 = 10, INSUFFICIENT_BALANCE: u8 = 11, OVERFLOW: u8 = 12;
-const SLIPPAGE: u8 = 13, INSUFFICIENT_OUTPUT: u8 = 14, CAPACITY: u8 = 15;
-
-export const ERR_BAD_FEE_SLOTS: i32 = -8;
-/** The batch's withdrawal tree could not be reserved: refused, state untouched. */
-export const ERR_NO_MEMORY: i32 = -9;
+import { ERR_BAD_FEE_SLOTS, ERR_NO_MEMORY } from "./status";
+import {
+  Reason, TxType, L1Kind, StepKind, MAX_FEE_PAIRS, MAX_TOUCHED_SLOTS, NEW_SLOT, NO_SLOT, LP_TOKEN_FLAG, MAX_POOL_FEE_BPS,
+  MINIMUM_LIQUIDITY, MAX_RESERVE_LO, MAX_RESERVE_HI, BPS_DENOMINATOR, BATCH_HEADER_BYTES, BATCH_FEE_PAIR_COUNT, BATCH_L1_COUNT,
+  BATCH_TX_COUNT, BATCH_FLAGS, BATCH_DOMAIN_SEPARATOR, BATCH_FLAG_TRACE, BATCH_FLAG_NO_SETTLE, FEE_PAIR_BYTES, FEE_PAIR_SLOT,
+  L1_RECORD_BYTES, L1_KIND, L1_HAS_SLOT, L1_SLOT, L1_TOKEN, L1_OWNER, L1_AMOUNT, TX_RECORD_BYTES, TX_TYPE, TX_SIGNER_OK,
+  TX_FEE_BPS, TX_F0, TX_F1, TX_F2, TX_F3, TX_NONCE, TX_X, TX_Y, TX_Z, TX_TO_OWNER, TX_SIGNER, RECEIPT_BYTES, R_STATUS,
+  R_TOUCHED_COUNT, R_TOUCHED, R_OUT0, R_OUT1, TRAILER_BYTES, T_STATE_ROOT, T_TREE_ROOT, T_WITHDRAWALS_ROOT, T_SLOT_COUNT,
+  T_WITHDRAWAL_COUNT, FEE_CREDITED_BYTES, WITHDRAWAL_RECORD_BYTES, W_TOKEN, W_AMOUNT, WITHDRAWAL_LEAF_BYTES, WL_TOKEN,
+  WL_AMOUNT, VERIFY_HEADER_BYTES, V_KIND, V_SLOT_COUNT, V_FEE_COUNT, V_WITHDRAWAL_COUNT, V_BASE_SLOT_COUNT, VO_SLOT_COUNT,
+  VO_MISSING, VO_WITHDREW, VO_WITHDRAWAL, VO_CREDITED, VERIFY_OUTPUT_BYTES,
+} from "./generated/constants";
 
 // ---- static registers (u128 values) ----
 const MAX_U128: usize = memory.data<u64>([0xffffffffffffffff, 0xffffffffffffffff]);
-const MAX_RESERVE: usize = memory.data<u64>([0xffffffffffffffff, 0x0000ffffffffffff]);
-const MIN_LIQ: usize = memory.data<u64>([MIN_LIQUIDITY, 0]);
+const MAX_RESERVE: usize = memory.data<u64>([MAX_RESERVE_LO, MAX_RESERVE_HI]);
+const MIN_LIQ: usize = memory.data<u64>([MINIMUM_LIQUIDITY, 0]);
 const A: usize = memory.data(16, 8);
 const B: usize = memory.data(16, 8);
 const C: usize = memory.data(16, 8);
@@ -75,7 +52,7 @@ const D: usize = memory.data(16, 8);
 const E: usize = memory.data(16, 8);
 const F: usize = memory.data(16, 8);
 const POOL_OWNER: usize = memory.data(20, 8);
-const WLEAF_INPUT: usize = memory.data(40, 8);
+const WLEAF_INPUT: usize = memory.data(<i32>WITHDRAWAL_LEAF_BYTES, 8);
 const HASH_OUT: usize = memory.data(32, 8);
 const STATE_INPUT: usize = memory.data(36, 8);
 
@@ -102,9 +79,7 @@ class Run {
   nonceSlot: u32 = 0;
 }
 
-const PENDING: usize = memory.data(16 * 16, 8); // MAX_FEE_SLOTS × u128
-/** Bytes of one fee pair in the input: u32 token ‖ u32 slot. */
-const FEE_PAIR_BYTES: usize = 8;
+const PENDING: usize = memory.data(<i32>MAX_FEE_PAIRS << 4, 8); // MAX_FEE_PAIRS × u128
 const RUN: usize = memory.data(64, 8);
 
 // ---- helpers ----
@@ -146,7 +121,7 @@ function touch(r: Run, i: u32): void {
   const rc = r.receipt;
   const n = <u32>load<u8>(rc + R_TOUCHED_COUNT);
   for (let k: u32 = 0; k < n; k++) if (load<u32>(rc + R_TOUCHED + (<usize>k << 2)) == i) return;
-  if (n < MAX_TOUCHED) {
+  if (n < MAX_TOUCHED_SLOTS) {
     store<u32>(rc + R_TOUCHED + (<usize>n << 2), i);
     store<u8>(rc + R_TOUCHED_COUNT, <u8>(n + 1));
   }
@@ -179,7 +154,7 @@ function markPool(r: Run, pool: u32): void {
 }
 
 @inline function pairSlot(r: Run, k: u32): u32 {
-  return load<u32>(r.feePairs + (<usize>k << 3), 4);
+  return load<u32>(r.feePairs + (<usize>k << 3), FEE_PAIR_SLOT);
 }
 
 /**
@@ -263,14 +238,14 @@ function setPoolOwner(pool: u32): void {
 function appendWithdrawal(r: Run, owner: usize, token: u32, amount: usize): void {
   const w = r.withdrawals + <usize>(r.withdrawalCount - r.withdrawalBase) * WITHDRAWAL_RECORD_BYTES;
   memory.copy(w, owner, 20);
-  store<u32>(w, token, 20);
-  copy128(w + 24, amount);
+  store<u32>(w, token, W_TOKEN);
+  copy128(w + W_AMOUNT, amount);
   // leaf = keccak256(owner ‖ token ‖ amount), big-endian (SPEC §5.2)
   memory.copy(WLEAF_INPUT, owner, 20);
-  store<u32>(WLEAF_INPUT, bswap<u32>(token), 20);
-  store<u64>(WLEAF_INPUT, bswap<u64>(hi(amount)), 24);
-  store<u64>(WLEAF_INPUT, bswap<u64>(lo(amount)), 32);
-  keccak256(WLEAF_INPUT, 40, HASH_OUT);
+  store<u32>(WLEAF_INPUT, bswap<u32>(token), WL_TOKEN);
+  store<u64>(WLEAF_INPUT, bswap<u64>(hi(amount)), WL_AMOUNT);
+  store<u64>(WLEAF_INPUT, bswap<u64>(lo(amount)), WL_AMOUNT + 8);
+  keccak256(WLEAF_INPUT, WITHDRAWAL_LEAF_BYTES, HASH_OUT);
   if (changetype<usize>(r.wtree) != 0) {
     ensureLeafStored(r.wtree, r.withdrawalCount);
     writeLeaf(r.wtree, r.withdrawalCount, HASH_OUT);
@@ -287,40 +262,40 @@ function applyL1(r: Run, m: usize): u8 {
   const token = load<u32>(m + L1_TOKEN);
   const amount = m + L1_AMOUNT;
   const slot = load<u32>(m + L1_SLOT);
-  if (load<u8>(m + L1_KIND) == 0) {
+  if (load<u8>(m + L1_KIND) == L1Kind.DEPOSIT) {
     // room first: a deposit may create a slot (see the note at the top on slot pointers)
     const room = reserveSlots(r.s, 1);
     const named = load<u8>(m + L1_HAS_SLOT) != 0;
     if (named) touch(r, slot);
-    let reason = OK;
-    if (isLp(token)) reason = INVALID_TOKEN;
-    else if (isReserved(owner)) reason = RESERVED_OWNER;
-    if (reason == OK) {
+    let reason = Reason.OK;
+    if (isLp(token)) reason = Reason.INVALID_TOKEN;
+    else if (isReserved(owner)) reason = Reason.RESERVED_OWNER;
+    if (reason == Reason.OK) {
       if (named && exists(r, slot) && sameOwner(ownerOf(r, slot), owner) && tokenOf(r, slot) == token && fits(r, slot, amount)) {
         credit(r, slot, amount);
         mark(r, slot);
-        return OK;
+        return Reason.OK;
       }
-      if (!room) reason = CAPACITY;
+      if (!room) reason = Reason.CAPACITY;
     }
-    if (reason != OK) {
+    if (reason != Reason.OK) {
       appendWithdrawal(r, owner, token, amount); // the refund makes a failed deposit lose nothing
       return reason;
     }
     touch(r, appendSlot(r.s, owner, token, lo(amount), hi(amount), 0));
-    return OK;
+    return Reason.OK;
   }
   // forced exit: a pool's reserves leave only through the AMM (SPEC §4.2)
   touch(r, slot);
-  if (isReserved(owner)) return RESERVED_OWNER;
-  if (!exists(r, slot)) return UNKNOWN_SLOT;
-  if (!sameOwner(ownerOf(r, slot), owner)) return OWNER_MISMATCH;
-  if (isLp(tokenOf(r, slot))) return INVALID_TOKEN;
+  if (isReserved(owner)) return Reason.RESERVED_OWNER;
+  if (!exists(r, slot)) return Reason.UNKNOWN_SLOT;
+  if (!sameOwner(ownerOf(r, slot), owner)) return Reason.OWNER_MISMATCH;
+  if (isLp(tokenOf(r, slot))) return Reason.INVALID_TOKEN;
   copy128(A, bal(r, slot));
   set128(bal(r, slot), 0, 0);
   mark(r, slot);
   appendWithdrawal(r, ownerOf(r, slot), tokenOf(r, slot), A);
-  return OK;
+  return Reason.OK;
 }
 
 // ---- L2 transactions (SPEC §6.2–6.5) ----
@@ -330,23 +305,23 @@ function applyTransfer(r: Run, tx: usize): u8 {
   const amount = tx + TX_X, fee = tx + TX_Y;
   touch(r, from);
   touch(r, to);
-  if (!exists(r, from) || !exists(r, to)) return UNKNOWN_SLOT;
-  if (!signerIs(tx, ownerOf(r, from))) return BAD_SIGNATURE;
-  if (!nonceOk(r, from, load<u64>(tx + TX_NONCE))) return BAD_NONCE;
+  if (!exists(r, from) || !exists(r, to)) return Reason.UNKNOWN_SLOT;
+  if (!signerIs(tx, ownerOf(r, from))) return Reason.BAD_SIGNATURE;
+  if (!nonceOk(r, from, load<u64>(tx + TX_NONCE))) return Reason.BAD_NONCE;
   const token = tokenOf(r, from);
-  if (tokenOf(r, to) != token) return TOKEN_MISMATCH;
-  if (isReserved(ownerOf(r, to))) return RESERVED_OWNER;
+  if (tokenOf(r, to) != token) return Reason.TOKEN_MISMATCH;
+  if (isReserved(ownerOf(r, to))) return Reason.RESERVED_OWNER;
   const k = feeIndexOfToken(r, token);
-  if (k < 0 && !isZero128(fee)) return NO_FEE_SLOT;
-  if (add128(A, amount, fee) || lt128(bal(r, from), A)) return INSUFFICIENT_BALANCE;
-  if (to != from && !fits(r, to, amount)) return OVERFLOW;
-  if (!feeFits(r, k, fee)) return OVERFLOW;
+  if (k < 0 && !isZero128(fee)) return Reason.NO_FEE_SLOT;
+  if (add128(A, amount, fee) || lt128(bal(r, from), A)) return Reason.INSUFFICIENT_BALANCE;
+  if (to != from && !fits(r, to, amount)) return Reason.OVERFLOW;
+  if (!feeFits(r, k, fee)) return Reason.OVERFLOW;
   debit(r, from, A);
   credit(r, to, amount);
   if (k >= 0) add128(pendingPtr(r, k), pendingPtr(r, k), fee);
   mark(r, from);
   mark(r, to);
-  return OK;
+  return Reason.OK;
 }
 
 function applyTransferToNew(r: Run, tx: usize): u8 {
@@ -354,41 +329,41 @@ function applyTransferToNew(r: Run, tx: usize): u8 {
   const amount = tx + TX_X, fee = tx + TX_Y, toOwner = tx + TX_TO_OWNER;
   const room = reserveSlots(r.s, 1); // before any slot pointer (see the note at the top)
   touch(r, from);
-  if (!exists(r, from)) return UNKNOWN_SLOT;
-  if (!signerIs(tx, ownerOf(r, from))) return BAD_SIGNATURE;
-  if (!nonceOk(r, from, load<u64>(tx + TX_NONCE))) return BAD_NONCE;
-  if (isReserved(toOwner)) return RESERVED_OWNER;
+  if (!exists(r, from)) return Reason.UNKNOWN_SLOT;
+  if (!signerIs(tx, ownerOf(r, from))) return Reason.BAD_SIGNATURE;
+  if (!nonceOk(r, from, load<u64>(tx + TX_NONCE))) return Reason.BAD_NONCE;
+  if (isReserved(toOwner)) return Reason.RESERVED_OWNER;
   const token = tokenOf(r, from);
   const k = feeIndexOfToken(r, token);
-  if (k < 0 && !isZero128(fee)) return NO_FEE_SLOT;
-  if (add128(A, amount, fee) || lt128(bal(r, from), A)) return INSUFFICIENT_BALANCE;
-  if (!feeFits(r, k, fee)) return OVERFLOW;
-  if (!room) return CAPACITY;
+  if (k < 0 && !isZero128(fee)) return Reason.NO_FEE_SLOT;
+  if (add128(A, amount, fee) || lt128(bal(r, from), A)) return Reason.INSUFFICIENT_BALANCE;
+  if (!feeFits(r, k, fee)) return Reason.OVERFLOW;
+  if (!room) return Reason.CAPACITY;
   debit(r, from, A);
   if (k >= 0) add128(pendingPtr(r, k), pendingPtr(r, k), fee);
   mark(r, from);
   touch(r, appendSlot(r.s, toOwner, token, lo(amount), hi(amount), 0));
-  return OK;
+  return Reason.OK;
 }
 
 function applyWithdraw(r: Run, tx: usize): u8 {
   const from = load<u32>(tx + TX_F0);
   const amount = tx + TX_X, fee = tx + TX_Y;
   touch(r, from);
-  if (!exists(r, from)) return UNKNOWN_SLOT;
-  if (!signerIs(tx, ownerOf(r, from))) return BAD_SIGNATURE;
-  if (!nonceOk(r, from, load<u64>(tx + TX_NONCE))) return BAD_NONCE;
+  if (!exists(r, from)) return Reason.UNKNOWN_SLOT;
+  if (!signerIs(tx, ownerOf(r, from))) return Reason.BAD_SIGNATURE;
+  if (!nonceOk(r, from, load<u64>(tx + TX_NONCE))) return Reason.BAD_NONCE;
   const token = tokenOf(r, from);
-  if (isLp(token)) return INVALID_TOKEN;
+  if (isLp(token)) return Reason.INVALID_TOKEN;
   const k = feeIndexOfToken(r, token);
-  if (k < 0 && !isZero128(fee)) return NO_FEE_SLOT;
-  if (add128(A, amount, fee) || lt128(bal(r, from), A)) return INSUFFICIENT_BALANCE;
-  if (!feeFits(r, k, fee)) return OVERFLOW;
+  if (k < 0 && !isZero128(fee)) return Reason.NO_FEE_SLOT;
+  if (add128(A, amount, fee) || lt128(bal(r, from), A)) return Reason.INSUFFICIENT_BALANCE;
+  if (!feeFits(r, k, fee)) return Reason.OVERFLOW;
   debit(r, from, A);
   if (k >= 0) add128(pendingPtr(r, k), pendingPtr(r, k), fee);
   mark(r, from);
   appendWithdrawal(r, ownerOf(r, from), token, amount);
-  return OK;
+  return Reason.OK;
 }
 
 function applyCreatePool(r: Run, tx: usize): u8 {
@@ -398,18 +373,18 @@ function applyCreatePool(r: Run, tx: usize): u8 {
   const room = reserveSlots(r.s, 4); // before any slot pointer (see the note at the top)
   touch(r, fa);
   touch(r, fb);
-  if (!exists(r, fa) || !exists(r, fb)) return UNKNOWN_SLOT;
-  if (!signerIs(tx, ownerOf(r, fa))) return BAD_SIGNATURE;
-  if (!sameOwner(ownerOf(r, fb), ownerOf(r, fa))) return OWNER_MISMATCH;
-  if (!nonceOk(r, fa, load<u64>(tx + TX_NONCE))) return BAD_NONCE;
+  if (!exists(r, fa) || !exists(r, fb)) return Reason.UNKNOWN_SLOT;
+  if (!signerIs(tx, ownerOf(r, fa))) return Reason.BAD_SIGNATURE;
+  if (!sameOwner(ownerOf(r, fb), ownerOf(r, fa))) return Reason.OWNER_MISMATCH;
+  if (!nonceOk(r, fa, load<u64>(tx + TX_NONCE))) return Reason.BAD_NONCE;
   const ta = tokenOf(r, fa), tb = tokenOf(r, fb);
-  if (isLp(ta) || isLp(tb)) return INVALID_TOKEN;
-  if (ta == tb || feeBps > MAX_POOL_FEE_BPS || isZero128(amountA) || isZero128(amountB)) return INVALID_POOL_PARAMS;
-  if (lt128(bal(r, fa), amountA) || lt128(bal(r, fb), amountB)) return INSUFFICIENT_BALANCE;
-  if (lt128(MAX_RESERVE, amountA) || lt128(MAX_RESERVE, amountB)) return OVERFLOW;
+  if (isLp(ta) || isLp(tb)) return Reason.INVALID_TOKEN;
+  if (ta == tb || feeBps > MAX_POOL_FEE_BPS || isZero128(amountA) || isZero128(amountB)) return Reason.INVALID_POOL_PARAMS;
+  if (lt128(bal(r, fa), amountA) || lt128(bal(r, fb), amountB)) return Reason.INSUFFICIENT_BALANCE;
+  if (lt128(MAX_RESERVE, amountA) || lt128(MAX_RESERVE, amountB)) return Reason.OVERFLOW;
   isqrtProduct(A, amountA, amountB);
-  if (!lt128(MIN_LIQ, A)) return INSUFFICIENT_OUTPUT;
-  if (!room) return CAPACITY;
+  if (!lt128(MIN_LIQ, A)) return Reason.INSUFFICIENT_OUTPUT;
+  if (!room) return Reason.CAPACITY;
   debit(r, fa, amountA);
   debit(r, fb, amountB);
   mark(r, fa);
@@ -423,7 +398,7 @@ function applyCreatePool(r: Run, tx: usize): u8 {
   sub128(B, A, MIN_LIQ);
   touch(r, appendSlot(r.s, ownerOf(r, fa), lp, lo(B), hi(B), 0));
   copy128(r.receipt + R_OUT0, B);
-  return OK;
+  return Reason.OK;
 }
 
 /** NOT_A_POOL unless slot `pool` is owned by the pool address of `pool` (SPEC §6.5). */
@@ -444,17 +419,17 @@ function applyAddLiquidity(r: Run, tx: usize): u8 {
   if (!newLp) touch(r, lpSlot);
   touchPool(r, pool);
   if (!exists(r, fa) || !exists(r, fb) || (!newLp && !exists(r, lpSlot)) || <u64>pool + 2 >= <u64>r.s.slotCount) {
-    return UNKNOWN_SLOT;
+    return Reason.UNKNOWN_SLOT;
   }
-  if (!signerIs(tx, ownerOf(r, fa))) return BAD_SIGNATURE;
+  if (!signerIs(tx, ownerOf(r, fa))) return Reason.BAD_SIGNATURE;
   if (!sameOwner(ownerOf(r, fb), ownerOf(r, fa)) || (!newLp && !sameOwner(ownerOf(r, lpSlot), ownerOf(r, fa)))) {
-    return OWNER_MISMATCH;
+    return Reason.OWNER_MISMATCH;
   }
-  if (!nonceOk(r, fa, load<u64>(tx + TX_NONCE))) return BAD_NONCE;
-  if (!isPool(r, pool)) return NOT_A_POOL;
+  if (!nonceOk(r, fa, load<u64>(tx + TX_NONCE))) return Reason.BAD_NONCE;
+  if (!isPool(r, pool)) return Reason.NOT_A_POOL;
   const lpToken = LP_TOKEN_FLAG | pool;
   if (tokenOf(r, fa) != tokenOf(r, pool) || tokenOf(r, fb) != tokenOf(r, pool + 1) || (!newLp && tokenOf(r, lpSlot) != lpToken)) {
-    return TOKEN_MISMATCH;
+    return Reason.TOKEN_MISMATCH;
   }
   const rA = bal(r, pool), rB = bal(r, pool + 1), supply = bal(r, pool + 2);
   // amounts in the pool's ratio: all of amountA if amountB covers it, else all of amountB
@@ -468,15 +443,15 @@ function applyAddLiquidity(r: Run, tx: usize): u8 {
   const okB = mulDiv(D, B, supply, rB);
   if (!okA || (okB && lt128(D, C))) copy128(C, D);
   const sharesFit = okA || okB;
-  if (lt128(bal(r, fa), A) || lt128(bal(r, fb), B)) return INSUFFICIENT_BALANCE;
+  if (lt128(bal(r, fa), A) || lt128(bal(r, fb), B)) return Reason.INSUFFICIENT_BALANCE;
   if (!sharesFit || add128(E, rA, A) || lt128(MAX_RESERVE, E) || add128(E, rB, B) || lt128(MAX_RESERVE, E) ||
       add128(E, supply, C)) {
-    return OVERFLOW;
+    return Reason.OVERFLOW;
   }
-  if (!newLp && !fits(r, lpSlot, C)) return OVERFLOW;
-  if (lt128(C, minShares)) return SLIPPAGE;
-  if (isZero128(C)) return INSUFFICIENT_OUTPUT;
-  if (!room) return CAPACITY;
+  if (!newLp && !fits(r, lpSlot, C)) return Reason.OVERFLOW;
+  if (lt128(C, minShares)) return Reason.SLIPPAGE;
+  if (isZero128(C)) return Reason.INSUFFICIENT_OUTPUT;
+  if (!room) return Reason.CAPACITY;
   debit(r, fa, A);
   debit(r, fb, B);
   add128(rA, rA, A);
@@ -492,7 +467,7 @@ function applyAddLiquidity(r: Run, tx: usize): u8 {
     mark(r, lpSlot);
   }
   copy128(r.receipt + R_OUT0, C);
-  return OK;
+  return Reason.OK;
 }
 
 function applyRemoveLiquidity(r: Run, tx: usize): u8 {
@@ -503,21 +478,21 @@ function applyRemoveLiquidity(r: Run, tx: usize): u8 {
   touch(r, ta);
   touch(r, tb);
   touchPool(r, pool);
-  if (!exists(r, lpSlot) || !exists(r, ta) || !exists(r, tb) || <u64>pool + 2 >= <u64>r.s.slotCount) return UNKNOWN_SLOT;
-  if (!signerIs(tx, ownerOf(r, lpSlot))) return BAD_SIGNATURE;
-  if (!sameOwner(ownerOf(r, ta), ownerOf(r, lpSlot)) || !sameOwner(ownerOf(r, tb), ownerOf(r, lpSlot))) return OWNER_MISMATCH;
-  if (!nonceOk(r, lpSlot, load<u64>(tx + TX_NONCE))) return BAD_NONCE;
-  if (!isPool(r, pool)) return NOT_A_POOL;
+  if (!exists(r, lpSlot) || !exists(r, ta) || !exists(r, tb) || <u64>pool + 2 >= <u64>r.s.slotCount) return Reason.UNKNOWN_SLOT;
+  if (!signerIs(tx, ownerOf(r, lpSlot))) return Reason.BAD_SIGNATURE;
+  if (!sameOwner(ownerOf(r, ta), ownerOf(r, lpSlot)) || !sameOwner(ownerOf(r, tb), ownerOf(r, lpSlot))) return Reason.OWNER_MISMATCH;
+  if (!nonceOk(r, lpSlot, load<u64>(tx + TX_NONCE))) return Reason.BAD_NONCE;
+  if (!isPool(r, pool)) return Reason.NOT_A_POOL;
   if (tokenOf(r, lpSlot) != (LP_TOKEN_FLAG | pool) || tokenOf(r, ta) != tokenOf(r, pool) || tokenOf(r, tb) != tokenOf(r, pool + 1)) {
-    return TOKEN_MISMATCH;
+    return Reason.TOKEN_MISMATCH;
   }
-  if (lt128(bal(r, lpSlot), shares)) return INSUFFICIENT_BALANCE;
+  if (lt128(bal(r, lpSlot), shares)) return Reason.INSUFFICIENT_BALANCE;
   const rA = bal(r, pool), rB = bal(r, pool + 1), supply = bal(r, pool + 2);
   // shares ≤ supply, so both quotients are at most the reserves and always fit
   mulDiv(A, shares, rA, supply);
   mulDiv(B, shares, rB, supply);
-  if (!fits(r, ta, A) || !fits(r, tb, B)) return OVERFLOW;
-  if (lt128(A, minA) || lt128(B, minB)) return SLIPPAGE;
+  if (!fits(r, ta, A) || !fits(r, tb, B)) return Reason.OVERFLOW;
+  if (lt128(A, minA) || lt128(B, minB)) return Reason.SLIPPAGE;
   debit(r, lpSlot, shares);
   sub128(supply, supply, shares);
   sub128(rA, rA, A);
@@ -530,7 +505,7 @@ function applyRemoveLiquidity(r: Run, tx: usize): u8 {
   markPool(r, pool);
   copy128(r.receipt + R_OUT0, A);
   copy128(r.receipt + R_OUT1, B);
-  return OK;
+  return Reason.OK;
 }
 
 function applySwap(r: Run, tx: usize): u8 {
@@ -539,27 +514,27 @@ function applySwap(r: Run, tx: usize): u8 {
   touch(r, from);
   touch(r, to);
   touchPool(r, pool);
-  if (!exists(r, from) || !exists(r, to) || <u64>pool + 2 >= <u64>r.s.slotCount) return UNKNOWN_SLOT;
-  if (!signerIs(tx, ownerOf(r, from))) return BAD_SIGNATURE;
-  if (!sameOwner(ownerOf(r, to), ownerOf(r, from))) return OWNER_MISMATCH;
-  if (!nonceOk(r, from, load<u64>(tx + TX_NONCE))) return BAD_NONCE;
-  if (!isPool(r, pool)) return NOT_A_POOL;
+  if (!exists(r, from) || !exists(r, to) || <u64>pool + 2 >= <u64>r.s.slotCount) return Reason.UNKNOWN_SLOT;
+  if (!signerIs(tx, ownerOf(r, from))) return Reason.BAD_SIGNATURE;
+  if (!sameOwner(ownerOf(r, to), ownerOf(r, from))) return Reason.OWNER_MISMATCH;
+  if (!nonceOk(r, from, load<u64>(tx + TX_NONCE))) return Reason.BAD_NONCE;
+  if (!isPool(r, pool)) return Reason.NOT_A_POOL;
   const tokenA = tokenOf(r, pool), tokenB = tokenOf(r, pool + 1);
   const aToB = tokenOf(r, from) == tokenA;
-  if ((!aToB && tokenOf(r, from) != tokenB) || tokenOf(r, to) != (aToB ? tokenB : tokenA)) return TOKEN_MISMATCH;
-  if (lt128(bal(r, from), amountIn)) return INSUFFICIENT_BALANCE;
+  if ((!aToB && tokenOf(r, from) != tokenB) || tokenOf(r, to) != (aToB ? tokenB : tokenA)) return Reason.TOKEN_MISMATCH;
+  if (lt128(bal(r, from), amountIn)) return Reason.INSUFFICIENT_BALANCE;
   const inSlot = aToB ? pool : pool + 1, outSlot = aToB ? pool + 1 : pool;
   const rIn = bal(r, inSlot), rOut = bal(r, outSlot);
-  if (add128(E, rIn, amountIn) || lt128(MAX_RESERVE, E)) return OVERFLOW;
+  if (add128(E, rIn, amountIn) || lt128(MAX_RESERVE, E)) return Reason.OVERFLOW;
   // out = floor(in·(10000−fee)·rOut / (rIn·10000 + in·(10000−fee))); every term < 2^128 (SPEC §6.5)
   const feeBps = <u32>load<u64>(sp(r, pool), S_NONCE);
-  mulSmall128(A, amountIn, 10000 - feeBps);
-  mulSmall128(B, rIn, 10000);
+  mulSmall128(A, amountIn, BPS_DENOMINATOR - feeBps);
+  mulSmall128(B, rIn, BPS_DENOMINATOR);
   add128(B, B, A);
   mulDiv(C, A, rOut, B);
-  if (lt128(C, minOut)) return SLIPPAGE;
-  if (isZero128(C)) return INSUFFICIENT_OUTPUT;
-  if (!fits(r, to, C)) return OVERFLOW;
+  if (lt128(C, minOut)) return Reason.SLIPPAGE;
+  if (isZero128(C)) return Reason.INSUFFICIENT_OUTPUT;
+  if (!fits(r, to, C)) return Reason.OVERFLOW;
   debit(r, from, amountIn);
   add128(rIn, rIn, amountIn);
   sub128(rOut, rOut, C);
@@ -569,19 +544,19 @@ function applySwap(r: Run, tx: usize): u8 {
   mark(r, pool);
   mark(r, pool + 1);
   copy128(r.receipt + R_OUT0, C);
-  return OK;
+  return Reason.OK;
 }
 
 function dispatchTx(r: Run, tx: usize): u8 {
   switch (load<u8>(tx + TX_TYPE)) {
-    case 0: return applyTransfer(r, tx);
-    case 1: return applyTransferToNew(r, tx);
-    case 2: return applyWithdraw(r, tx);
-    case 3: return applyCreatePool(r, tx);
-    case 4: return applyAddLiquidity(r, tx);
-    case 5: return applyRemoveLiquidity(r, tx);
-    case 6: return applySwap(r, tx);
-    default: return INVALID_TOKEN; // unreachable: src/engine/flat.ts writes only types 0..6
+    case TxType.TRANSFER: return applyTransfer(r, tx);
+    case TxType.TRANSFER_TO_NEW: return applyTransferToNew(r, tx);
+    case TxType.WITHDRAW: return applyWithdraw(r, tx);
+    case TxType.CREATE_POOL: return applyCreatePool(r, tx);
+    case TxType.ADD_LIQUIDITY: return applyAddLiquidity(r, tx);
+    case TxType.REMOVE_LIQUIDITY: return applyRemoveLiquidity(r, tx);
+    case TxType.SWAP: return applySwap(r, tx);
+    default: return Reason.INVALID_TOKEN; // unreachable: src/engine/flat.ts writes only the table's types
   }
 }
 
@@ -596,7 +571,7 @@ function applyTx(r: Run, tx: usize): u8 {
   const i = r.nonceSlot;
   if (i != NO_SLOT) {
     bumpNonce(r, i);
-    if (status != OK) mark(r, i); // a success already marked its authorizing slot
+    if (status != Reason.OK) mark(r, i); // a success already marked its authorizing slot
   }
   return status;
 }
@@ -620,9 +595,7 @@ export function outputBytes(feeCount: u32, entries: u32, trace: bool): usize {
 const STEP_INPUT: usize = memory.data(100, 8);
 /** Bytes of one fee pair in the context hash: u32 token ‖ u32 slot ‖ u128 owed. */
 const FEE_ENTRY_BYTES: usize = 24;
-const CONTEXT_INPUT: usize = memory.data(32 + 4 + 16 * 24, 8);
-/** The settlement flags after the owed fees in the trailer: one byte per pair, room for 16. */
-const FEE_CREDITED_BYTES: usize = 16;
+const CONTEXT_INPUT: usize = memory.data(32 + 4 + <i32>MAX_FEE_PAIRS * <i32>FEE_ENTRY_BYTES, 8);
 
 /**
  * The commitment to the state between two steps (SPEC §11.1):
@@ -652,20 +625,21 @@ function stepCommitment(r: Run, out: usize): void {
 
 /**
  * Applies one batch from `input` and writes receipts and the trailer to `out`. Returns 0, or
- * ERR_BAD_FEE_SLOTS (more than MAX_FEE_SLOTS listed) with the state untouched. Trailer at out + entries·64:
+ * ERR_BAD_FEE_SLOTS (more than MAX_FEE_PAIRS listed) with the state untouched. Trailer at out + entries·64:
  *   preStateRoot 32 | stateRoot 32 | treeRoot 32 | withdrawalsRoot 32 | u32 slotCount |
  *   u32 withdrawalCount | 8 pad |
  *   feeCount × u128 owed | 16 × u8 credited (1) or burned / nothing owed (0) |
  *   withdrawalCount × 48-byte records (owner 20 | token u32 | amount u128)
  */
 export function applyBatch(s: State, input: usize, out: usize): i32 {
-  const feeCount = load<u32>(input, 0), l1Count = load<u32>(input, 4), txCount = load<u32>(input, 8);
-  const flags = load<u32>(input, 12);
-  const tracing = (flags & 1) != 0;
+  const feeCount = load<u32>(input, BATCH_FEE_PAIR_COUNT), l1Count = load<u32>(input, BATCH_L1_COUNT);
+  const txCount = load<u32>(input, BATCH_TX_COUNT);
+  const flags = load<u32>(input, BATCH_FLAGS);
+  const tracing = (flags & BATCH_FLAG_TRACE) != 0;
   // a prefix of a batch (replaying up to a disputed step): its fees stay owed, not settled
-  const settle = (flags & 2) == 0;
+  const settle = (flags & BATCH_FLAG_NO_SETTLE) == 0;
   const feePairs = input + BATCH_HEADER_BYTES;
-  if (feeCount > MAX_FEE_SLOTS) return ERR_BAD_FEE_SLOTS;
+  if (feeCount > MAX_FEE_PAIRS) return ERR_BAD_FEE_SLOTS;
   const l1Records = feePairs + <usize>feeCount * FEE_PAIR_BYTES;
   const txRecords = l1Records + <usize>l1Count * L1_RECORD_BYTES;
   const entries = l1Count + txCount;
@@ -691,13 +665,13 @@ export function applyBatch(s: State, input: usize, out: usize): i32 {
   // withdraw transaction once), taken before the first entry: running out of memory is then a
   // refusal with the state untouched, never a trap halfway through the batch
   let maxWithdrawals: u32 = l1Count;
-  for (let i: u32 = 0; i < txCount; i++) if (load<u8>(txRecords + <usize>i * TX_RECORD_BYTES + TX_TYPE) == 2) maxWithdrawals++;
+  for (let i: u32 = 0; i < txCount; i++) if (load<u8>(txRecords + <usize>i * TX_RECORD_BYTES + TX_TYPE) == TxType.WITHDRAW) maxWithdrawals++;
   if (maxWithdrawals > 0 && (ensureLeafStored(r.wtree, maxWithdrawals - 1) != 0 || !u32ListReserve(r.wtree.dirty, maxWithdrawals))) {
     treeFree(r.wtree);
     return ERR_NO_MEMORY;
   }
   r.baseSlotCount = s.slotCount;
-  r.domainSeparator = input + 16;
+  r.domainSeparator = input + BATCH_DOMAIN_SEPARATOR;
 
   memory.fill(out, 0, <usize>entries * RECEIPT_BYTES);
   // the trace (only when asked: every step commitment re-hashes the changed paths)
@@ -709,7 +683,7 @@ export function applyBatch(s: State, input: usize, out: usize): i32 {
       ? applyL1(r, l1Records + <usize>i * L1_RECORD_BYTES)
       : applyTx(r, txRecords + <usize>(i - l1Count) * TX_RECORD_BYTES);
     store<u8>(r.receipt + R_STATUS, status);
-    if (status != OK && i >= l1Count) {
+    if (status != Reason.OK && i >= l1Count) {
       // only a refunded deposit reports outputs on failure
       memory.fill(r.receipt + R_OUT0, 0, 32);
     }
@@ -721,11 +695,11 @@ export function applyBatch(s: State, input: usize, out: usize): i32 {
   if (tracing && settle) stepCommitment(r, trace + ((<usize>entries + 1) << 5));
   flushDirtySlots(s);
   const treeRoot = commit(s.tree);
-  stateRoot(s, treeRoot, trailer + 32);
-  copyHash(trailer + 64, treeRoot);
-  copyHash(trailer + 96, commit(r.wtree));
-  store<u32>(trailer + 128, s.slotCount);
-  store<u32>(trailer + 132, r.withdrawalCount);
+  stateRoot(s, treeRoot, trailer + T_STATE_ROOT);
+  copyHash(trailer + T_TREE_ROOT, treeRoot);
+  copyHash(trailer + T_WITHDRAWALS_ROOT, commit(r.wtree));
+  store<u32>(trailer + T_SLOT_COUNT, s.slotCount);
+  store<u32>(trailer + T_WITHDRAWAL_COUNT, r.withdrawalCount);
   treeFree(r.wtree);
   return 0;
 }
@@ -733,7 +707,6 @@ export function applyBatch(s: State, input: usize, out: usize): i32 {
 // ---- stateless step check (SPEC §11.5) ----
 
 const VERIFY_STATE: usize = memory.data(64, 8);
-const VERIFY_HEADER_BYTES: usize = 24;
 
 /**
  * Re-executes one step against a witness instead of the state, with the very same entry code as
@@ -748,11 +721,11 @@ const VERIFY_HEADER_BYTES: usize = 24;
  * credited, for settlement).
  */
 export function verifyStep(input: usize, out: usize): void {
-  const kind = load<u32>(input, 0), slotCount = load<u32>(input, 4), feeCount = load<u32>(input, 8);
+  const kind = load<u32>(input, V_KIND), slotCount = load<u32>(input, V_SLOT_COUNT), feeCount = load<u32>(input, V_FEE_COUNT);
   const feePairs = input + VERIFY_HEADER_BYTES;
   const owed = feePairs + <usize>feeCount * FEE_PAIR_BYTES;
   const entry = owed + (<usize>feeCount << 4);
-  const witness = entry + (kind == 0 ? L1_RECORD_BYTES : kind == 1 ? TX_RECORD_BYTES : 0);
+  const witness = entry + (kind == StepKind.L1 ? L1_RECORD_BYTES : kind == StepKind.TX ? TX_RECORD_BYTES : 0);
 
   const s = changetype<State>(VERIFY_STATE);
   s.slotCount = slotCount;
@@ -767,23 +740,23 @@ export function verifyStep(input: usize, out: usize): void {
   r.feeCount = feeCount;
   r.pending = owed;
   r.receipt = out;
-  r.withdrawals = out + RECEIPT_BYTES + 16;
-  r.withdrawalBase = load<u32>(input, 12);
+  r.withdrawals = out + VO_WITHDRAWAL;
+  r.withdrawalBase = load<u32>(input, V_WITHDRAWAL_COUNT);
   r.withdrawalCount = r.withdrawalBase;
   r.wtree = changetype<Tree>(0);
-  r.baseSlotCount = load<u32>(input, 16);
-  memory.fill(out, 0, RECEIPT_BYTES + 16 + WITHDRAWAL_RECORD_BYTES + FEE_CREDITED_BYTES);
-  if (kind == 2) {
+  r.baseSlotCount = load<u32>(input, V_BASE_SLOT_COUNT);
+  memory.fill(out, 0, VERIFY_OUTPUT_BYTES);
+  if (kind == StepKind.SETTLE) {
     // the same rule as applyBatch; a slot it reads that the witness lacks sets the missing flag
-    settleFees(r, out + RECEIPT_BYTES + 16 + WITHDRAWAL_RECORD_BYTES);
+    settleFees(r, out + VO_CREDITED);
   } else {
-    const status = kind == 0 ? applyL1(r, entry) : applyTx(r, entry);
+    const status = kind == StepKind.L1 ? applyL1(r, entry) : applyTx(r, entry);
     store<u8>(out + R_STATUS, status);
-    if (status != OK && kind == 1) memory.fill(out + R_OUT0, 0, 32);
+    if (status != Reason.OK && kind == StepKind.TX) memory.fill(out + R_OUT0, 0, 32);
   }
-  store<u32>(out + RECEIPT_BYTES, s.slotCount);
-  store<u32>(out + RECEIPT_BYTES + 4, s.missing);
-  store<u32>(out + RECEIPT_BYTES + 8, r.withdrawalCount - r.withdrawalBase);
+  store<u32>(out + VO_SLOT_COUNT, s.slotCount);
+  store<u32>(out + VO_MISSING, s.missing);
+  store<u32>(out + VO_WITHDREW, r.withdrawalCount - r.withdrawalBase);
 }
 
 export { HASH_BYTES, hashEquals, SLOT_BYTES, S_BALANCE, S_NONCE, S_TOKEN, S_OWNER, ensureLeafStored, Tree };

@@ -3,13 +3,14 @@
 
 import { WASM_BASE64 } from "./wasm-binary.generated.js";
 import { CapacityError, InvalidArgumentError, WasmTrapError } from "../protocol/errors.js";
+import { MAX_ALLOC_BYTES } from "../protocol/constants.generated.js";
 
 /**
  * Largest region the core can allocate in one piece (assembly/common.ts MAX_ALLOC_BYTES: TLSF's
  * 2^30-byte block limit less one size class). Input regions above it are refused before any call
  * into WASM (docs/DECISIONS.md D23).
  */
-export const MAX_CORE_INPUT_BYTES = 2 ** 30 - 2 ** 25;
+export const MAX_CORE_INPUT_BYTES = MAX_ALLOC_BYTES;
 
 /** The raw exports of build/release.wasm (see assembly/index.ts). */
 export interface CoreExports {

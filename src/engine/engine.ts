@@ -14,9 +14,8 @@ import { MAX_FEE_PAIRS, MAX_SLOTS, authorizingSlot, type Batch, type BatchResult
 import { nobleRecovery, recoverTransactionSigners, type RecoveryBackend } from "../protocol/signatures.js";
 import { checkProofIndices, type WasmMerkleTree } from "../core/tree.js";
 import { STATE_TREE_SHAPE, resolveShape } from "../protocol/shape.js";
+import { APPLY_REFUSED } from "../protocol/constants.generated.js";
 
-/** engineApplyBatch's answer when a batch's bookkeeping does not fit in memory (assembly/index.ts). */
-const APPLY_REFUSED = 1;
 
 /** Most fee pairs a batch may list (SPEC §5.1). */
 export const MAX_FEE_SLOTS = MAX_FEE_PAIRS;
