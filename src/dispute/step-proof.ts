@@ -234,8 +234,7 @@ export function verifyStep(
   });
   const inst = core.instance;
   const { out, post } = inst.call((x) => {
-    const ptr = inst.reserveInput(input.length);
-    inst.bytes().set(input, ptr);
+    const ptr = inst.copyIn(input);
     const o = x.engineVerifyStep(ptr);
     const mem = inst.bytes();
     return { out: mem.slice(o, o + VO_WITHDRAWAL + WITHDRAWAL_RECORD_BYTES), post: mem.slice(ptr, ptr + input.length) };
