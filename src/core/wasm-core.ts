@@ -50,11 +50,9 @@ export class WasmCore {
     }
     const core = this.instance;
     return core.call((x) => {
-      const ptr = core.reserveInput(data.length + HASH_BYTES);
-      const mem = core.bytes();
-      mem.set(data, ptr);
+      const ptr = core.copyIn(data, HASH_BYTES);
       x.keccak256(ptr, data.length, ptr + data.length);
-      return mem.slice(ptr + data.length, ptr + data.length + HASH_BYTES);
+      return core.bytes().slice(ptr + data.length, ptr + data.length + HASH_BYTES);
     });
   }
 
@@ -73,11 +71,9 @@ export class WasmCore {
     }
     const core = this.instance;
     return core.call((x) => {
-      const ptr = core.reserveInput(data.length + count * HASH_BYTES);
-      const mem = core.bytes();
-      mem.set(data, ptr);
+      const ptr = core.copyIn(data, count * HASH_BYTES);
       x.keccak256Many(ptr, inputBytes, count, ptr + data.length);
-      return mem.slice(ptr + data.length, ptr + data.length + count * HASH_BYTES);
+      return core.bytes().slice(ptr + data.length, ptr + data.length + count * HASH_BYTES);
     });
   }
 
@@ -99,10 +95,7 @@ export class WasmCore {
     const flat = flattenLeaves(leaves, leafCount);
     const core = this.instance;
     const { status, root } = core.call((x) => {
-      const ptr = core.reserveInput(proof.length + flat.length + HASH_BYTES);
-      const mem = core.bytes();
-      mem.set(proof, ptr);
-      mem.set(flat, ptr + proof.length);
+      const ptr = core.copyIn([proof, flat], HASH_BYTES);
       const out = ptr + proof.length + flat.length;
       const st = x.proofComputeRoot(s.arityLog2, s.depth, ptr, proof.length, ptr + proof.length, leafCount, out);
       return { status: st, root: core.bytes().slice(out, out + HASH_BYTES) };

@@ -6,23 +6,19 @@
 import { InvalidArgumentError, L2EngineError } from "../protocol/errors.js";
 import { fromHex, toHex } from "../protocol/bytes.js";
 import { MAX_BATCH_ENTRIES } from "../engine/flat.js";
+import { MAX_DA_BYTES, MAX_L1_DA_BYTES, TX_TYPE_CODES, TX_TYPES } from "../protocol/constants.generated.js";
 import { addressBytes } from "../protocol/slot-encoding.js";
 import { MAX_FEE_PAIRS, MAX_U128, MAX_U64, NEW_SLOT, type FeePair, type Hex, type SignedTx, type TxType } from "../protocol/types.js";
 import { SECP256K1_HALF_N } from "../protocol/signatures.js";
 
 /** The only format version so far; decoders reject others (SPEC §9.1). */
 export const DA_VERSION = 0x01;
-/**
- * Largest input the bare codec ({@link decodeBatch}) accepts, for DA kept off L1 (SPEC §9.4). A
- * batch posted on L1 is capped at {@link MAX_L1_DA_BYTES}, which {@link deriveBatch} applies.
- */
-export const MAX_DA_BYTES = 1 << 24;
-/**
- * Largest DA payload of a batch posted on L1 (SPEC §9.4, §13): the batch contract refuses a longer
- * header, and the derivation treats longer bytes as undecodable. A one-step proof re-supplies the
- * whole batch, so this keeps batch + proof inside one L1 transaction.
- */
-export const MAX_L1_DA_BYTES = 120_000;
+// MAX_DA_BYTES: the largest input the bare codec (decodeBatch) accepts, for DA kept off L1 (SPEC
+// §9.4). MAX_L1_DA_BYTES: the largest DA payload of a batch posted on L1 (SPEC §9.4, §13), which
+// deriveBatch applies: the batch contract refuses a longer header, and the derivation treats
+// longer bytes as undecodable; a one-step proof re-supplies the whole batch, so this keeps batch +
+// proof inside one L1 transaction. Both are in the one table (scripts/layout-table.mjs).
+export { MAX_DA_BYTES, MAX_L1_DA_BYTES };
 /** Most fee pairs a batch may list (as the engine). */
 export const DA_MAX_FEE_PAIRS = MAX_FEE_PAIRS;
 /** Most entries one batch may hold, inbox messages included (SPEC §9.4). */
@@ -79,10 +75,8 @@ export class EncodeError extends L2EngineError {
   }
 }
 
-const TYPE_CODES: Record<TxType, number> = {
-  transfer: 0, transferToNew: 1, withdraw: 2, createPool: 3, addLiquidity: 4, removeLiquidity: 5, swap: 6,
-};
-const TYPES: TxType[] = ["transfer", "transferToNew", "withdraw", "createPool", "addLiquidity", "removeLiquidity", "swap"];
+const TYPE_CODES: Record<TxType, number> = TX_TYPE_CODES;
+const TYPES: readonly TxType[] = TX_TYPES;
 
 /** Which fields of each type go into which column, in order (SPEC §9.2). */
 const SLOT_FIELDS: Record<TxType, string[]> = {
@@ -535,12 +529,12 @@ export function decodeBatch(bytes: Uint8Array, options: { inboxCount?: number; m
     const nonce = nonces[i]!;
     const signature = signatures[i]!;
     switch (types[i]) {
-      case 0: txs[i] = { type: "transfer", from: slots[s]!, to: slots[s + 1]!, amount: amounts[a]!, fee: amounts[a + 1]!, nonce, signature }; break;
-      case 1: txs[i] = { type: "transferToNew", from: slots[s]!, toOwner: extras[i] as Hex, amount: amounts[a]!, fee: amounts[a + 1]!, nonce, signature }; break;
-      case 2: txs[i] = { type: "withdraw", from: slots[s]!, amount: amounts[a]!, fee: amounts[a + 1]!, nonce, signature }; break;
-      case 3: txs[i] = { type: "createPool", fromA: slots[s]!, fromB: slots[s + 1]!, amountA: amounts[a]!, amountB: amounts[a + 1]!, feeBps: extras[i] as number, nonce, signature }; break;
-      case 4: txs[i] = { type: "addLiquidity", pool: slots[s]!, fromA: slots[s + 1]!, fromB: slots[s + 2]!, lpSlot: slots[s + 3]!, amountA: amounts[a]!, amountB: amounts[a + 1]!, minShares: amounts[a + 2]!, nonce, signature }; break;
-      case 5: txs[i] = { type: "removeLiquidity", pool: slots[s]!, lpSlot: slots[s + 1]!, toA: slots[s + 2]!, toB: slots[s + 3]!, shares: amounts[a]!, minA: amounts[a + 1]!, minB: amounts[a + 2]!, nonce, signature }; break;
+      case TX_TYPE_CODES.transfer: txs[i] = { type: "transfer", from: slots[s]!, to: slots[s + 1]!, amount: amounts[a]!, fee: amounts[a + 1]!, nonce, signature }; break;
+      case TX_TYPE_CODES.transferToNew: txs[i] = { type: "transferToNew", from: slots[s]!, toOwner: extras[i] as Hex, amount: amounts[a]!, fee: amounts[a + 1]!, nonce, signature }; break;
+      case TX_TYPE_CODES.withdraw: txs[i] = { type: "withdraw", from: slots[s]!, amount: amounts[a]!, fee: amounts[a + 1]!, nonce, signature }; break;
+      case TX_TYPE_CODES.createPool: txs[i] = { type: "createPool", fromA: slots[s]!, fromB: slots[s + 1]!, amountA: amounts[a]!, amountB: amounts[a + 1]!, feeBps: extras[i] as number, nonce, signature }; break;
+      case TX_TYPE_CODES.addLiquidity: txs[i] = { type: "addLiquidity", pool: slots[s]!, fromA: slots[s + 1]!, fromB: slots[s + 2]!, lpSlot: slots[s + 3]!, amountA: amounts[a]!, amountB: amounts[a + 1]!, minShares: amounts[a + 2]!, nonce, signature }; break;
+      case TX_TYPE_CODES.removeLiquidity: txs[i] = { type: "removeLiquidity", pool: slots[s]!, lpSlot: slots[s + 1]!, toA: slots[s + 2]!, toB: slots[s + 3]!, shares: amounts[a]!, minA: amounts[a + 1]!, minB: amounts[a + 2]!, nonce, signature }; break;
       default: txs[i] = { type: "swap", pool: slots[s]!, from: slots[s + 1]!, to: slots[s + 2]!, amountIn: amounts[a]!, minOut: amounts[a + 1]!, nonce, signature }; break;
     }
   }

@@ -15,18 +15,12 @@ export interface Slot {
 
 export const MAX_U128 = (1n << 128n) - 1n;
 export const MAX_U64 = (1n << 64n) - 1n;
-/** Pool reserves and the amounts that reach them stay below 2^112 (as Uniswap v2's uint112). */
-export const MAX_RESERVE = (1n << 112n) - 1n;
-/** Slots the state may hold (docs/DECISIONS.md D2). */
-export const MAX_SLOTS = 1 << 24;
-/** Tokens with this bit set are LP shares of a pool; they exist only on L2. */
-export const LP_TOKEN_FLAG = 0x80000000;
-/** Shares locked forever in every pool at creation, so reserves never reach zero. */
-export const MINIMUM_LIQUIDITY = 1000n;
-/** Largest pool fee, in basis points (10%). */
-export const MAX_POOL_FEE_BPS = 1000;
-/** `lpSlot` value in AddLiquidity asking for a new LP slot. */
-export const NEW_SLOT = 0xffffffff;
+// The protocol's limits, codes and reasons are written once, in scripts/layout-table.mjs
+// (docs/DECISIONS.md D36), and generated for AssemblyScript, TypeScript and Solidity.
+export {
+  MAX_RESERVE, MAX_SLOTS, LP_TOKEN_FLAG, MINIMUM_LIQUIDITY, MAX_POOL_FEE_BPS, NEW_SLOT, MAX_FEE_PAIRS, Reason,
+} from "./constants.generated.js";
+import { Reason } from "./constants.generated.js";
 
 /** Messages from the L1 inbox: no signature; the L1 contract authenticated them. */
 export type L1Message =
@@ -102,9 +96,6 @@ export interface FeePair {
   slot: number;
 }
 
-/** Most fee pairs one batch may list. */
-export const MAX_FEE_PAIRS = 16;
-
 /** What the sequencer puts in a batch. */
 export interface Batch {
   /**
@@ -118,25 +109,6 @@ export interface Batch {
   txs: SignedTx[];
 }
 
-/** Why an entry of a batch did nothing. Codes are part of the protocol (docs/SPEC.md §7). */
-export const Reason = {
-  OK: 0,
-  UNKNOWN_SLOT: 1,
-  BAD_SIGNATURE: 2,
-  OWNER_MISMATCH: 3,
-  BAD_NONCE: 4,
-  TOKEN_MISMATCH: 5,
-  INVALID_TOKEN: 6,
-  NOT_A_POOL: 7,
-  INVALID_POOL_PARAMS: 8,
-  RESERVED_OWNER: 9,
-  NO_FEE_SLOT: 10,
-  INSUFFICIENT_BALANCE: 11,
-  OVERFLOW: 12,
-  SLIPPAGE: 13,
-  INSUFFICIENT_OUTPUT: 14,
-  CAPACITY: 15,
-} as const;
 export type ReasonName = keyof typeof Reason;
 export type ReasonCode = (typeof Reason)[ReasonName];
 

@@ -10,15 +10,18 @@ import {
   checkSlot, encodeSlot, encodeStateCommitment, encodeWithdrawal, isLpToken, isReservedOwner, lpToken, poolAddress,
 } from "../protocol/slot-encoding.js";
 import {
-  MAX_POOL_FEE_BPS, MAX_RESERVE, MAX_SLOTS, MAX_U128, MAX_U64, MINIMUM_LIQUIDITY, NEW_SLOT, Reason,
+  MAX_FEE_PAIRS, MAX_POOL_FEE_BPS, MAX_RESERVE, MAX_SLOTS, MAX_U128, MAX_U64, MINIMUM_LIQUIDITY, NEW_SLOT, Reason,
   type Batch, type BatchResult, type FeePair, type Hex, type L1Message, type Receipt, type ReasonCode, type Slot, type Tx,
   type Withdrawal,
 } from "../protocol/types.js";
 import { ReferenceMerkleTree, concat } from "./tree.js";
 import { STATE_TREE_SHAPE } from "../protocol/shape.js";
+import { BPS_DENOMINATOR } from "../protocol/constants.generated.js";
 
-/** Most fee pairs one batch may list. */
-export const MAX_FEE_PAIRS = 16;
+/** Most fee pairs one batch may list (the protocol's, SPEC §5.1). */
+export { MAX_FEE_PAIRS };
+/** Basis points in one, for the swap rule (SPEC §6.5). */
+const BPS = BigInt(BPS_DENOMINATOR);
 
 /** floor(sqrt(n)) for n ≥ 0 (Newton's method on bigints). */
 export function isqrt(n: bigint): bigint {
@@ -540,8 +543,8 @@ class BatchRun {
         const rIn = aToB ? pool.a : pool.b;
         const rOut = aToB ? pool.b : pool.a;
         if (rIn.balance + tx.amountIn > MAX_RESERVE) fail(Reason.OVERFLOW);
-        const inWithFee = tx.amountIn * (10000n - pool.feeBps);
-        const out = div(inWithFee * rOut.balance, rIn.balance * 10000n + inWithFee, `pool ${tx.pool} input reserve`);
+        const inWithFee = tx.amountIn * (BPS - pool.feeBps);
+        const out = div(inWithFee * rOut.balance, rIn.balance * BPS + inWithFee, `pool ${tx.pool} input reserve`);
         if (out < tx.minOut) fail(Reason.SLIPPAGE);
         if (out === 0n) fail(Reason.INSUFFICIENT_OUTPUT);
         if (!this.fits(tx.to, out)) fail(Reason.OVERFLOW);
