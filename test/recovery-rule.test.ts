@@ -30,8 +30,8 @@ const TX: Tx = { type: "transfer", from: 0, to: 1, amount: 10n ** 18n, fee: 1n, 
 const SIGNED = signTransaction(TX, KEY, DOMAIN);
 const DIGEST = txDigest(TX, DOMAIN);
 const good = fromHex(SIGNED.signature);
-const R = BigInt(`0x${toHex(good.subarray(0, 32))}`);
-const S = BigInt(`0x${toHex(good.subarray(32, 64))}`);
+const R = BigInt(toHex(good.subarray(0, 32)));
+const S = BigInt(toHex(good.subarray(32, 64)));
 const V = good[64]!;
 
 const word = (x: bigint) => x.toString(16).padStart(64, "0");

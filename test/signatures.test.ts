@@ -30,7 +30,7 @@ import {
 } from "../src/protocol/signatures.js";
 
 const MAX_U32 = 0xffffffff;
-const hex = (b: Uint8Array): Hex => `0x${toHex(b)}`;
+const hex = (b: Uint8Array): Hex => toHex(b);
 
 // Hardhat/Anvil account #0: a well-known test key, never used for anything of value.
 const ANVIL_PK: Hex = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
@@ -221,7 +221,7 @@ describe("txDigest agrees with viem and ethers on random transactions", () => {
   // Random letter case: the protocol ignores it, and no checksum is required.
   const address = fc
     .tuple(fc.uint8Array({ minLength: 20, maxLength: 20 }), fc.array(fc.boolean(), { minLength: 40, maxLength: 40 }))
-    .map(([b, upper]) => `0x${[...toHex(b)].map((c, i) => (upper[i] ? c.toUpperCase() : c)).join("")}` as Hex);
+    .map(([b, upper]) => `0x${[...toHex(b).slice(2)].map((c, i) => (upper[i] ? c.toUpperCase() : c)).join("")}` as Hex);
   const chainId = fc.oneof(
     fc.constantFrom<bigint | number>(0, 1, 31337, Number.MAX_SAFE_INTEGER, (1n << 256n) - 1n),
     fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),

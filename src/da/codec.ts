@@ -3,7 +3,7 @@
 // every count is checked against the bytes left before anything is allocated, so decoding costs
 // time and memory linear in the input, and any malformed input ends in a DecodeError.
 
-import { InvalidArgumentError, L2EngineError } from "../protocol/errors.js";
+import { DecodeError, EncodeError, InvalidArgumentError } from "../protocol/errors.js";
 import { fromHex, toHex } from "../protocol/bytes.js";
 import { MAX_BATCH_ENTRIES } from "../engine/flat.js";
 import { addressBytes } from "../protocol/slot-encoding.js";
@@ -49,35 +49,7 @@ export interface DerivedBatch extends DaBatch {
   inbox: InboxRange;
 }
 
-export type DecodeFault =
-  | "EMPTY"
-  | "VERSION"
-  | "TRUNCATED"
-  | "TRAILING_BYTES"
-  | "VARINT"
-  | "NONCANONICAL"
-  | "RANGE"
-  | "LIMIT"
-  | "TX_TYPE"
-  | "SCHEMA";
-
-/** The DA bytes do not decode; by the derivation rule the batch is empty (SPEC §9.4). */
-export class DecodeError extends L2EngineError {
-  readonly fault: DecodeFault;
-  readonly offset: number;
-  constructor(fault: DecodeFault, offset: number, message: string) {
-    super("DECODE_FAILED", `${message} (at byte ${offset})`);
-    this.fault = fault;
-    this.offset = offset;
-  }
-}
-
-/** A batch that cannot be encoded (a signature with no compact form, a field out of range). */
-export class EncodeError extends L2EngineError {
-  constructor(message: string) {
-    super("ENCODE_FAILED", message);
-  }
-}
+export { DecodeError, EncodeError, type DecodeFault } from "../protocol/errors.js";
 
 const TYPE_CODES: Record<TxType, number> = {
   transfer: 0, transferToNew: 1, withdraw: 2, createPool: 3, addLiquidity: 4, removeLiquidity: 5, swap: 6,
@@ -205,7 +177,7 @@ function compactSignature(sig: unknown, what: string): Uint8Array {
   const v = b[64]!;
   const parity = v === 27 || v === 0 ? 0 : v === 28 || v === 1 ? 1 : -1;
   if (parity < 0) throw new EncodeError(`${what} has v = ${v}; expected 27, 28, 0 or 1`);
-  const s = BigInt(`0x${toHex(b.subarray(32, 64))}`);
+  const s = BigInt(toHex(b.subarray(32, 64)));
   // only a low-s signature has a free top bit for the parity (and only those can be valid)
   if (s > SECP256K1_HALF_N) throw new EncodeError(`${what} has a high s (EIP-2): it can never be valid`);
   const out = b.slice(0, 64);

@@ -6,32 +6,14 @@
 import { fromHex, isHash32Hex } from "../protocol/bytes.js";
 import { WasmCore } from "../core/wasm-core.js";
 import { proveTraceSteps, traceRoot } from "../engine/engine.js";
-import { L2EngineError } from "../protocol/errors.js";
+import { BisectionError, L2EngineError } from "../protocol/errors.js";
 import { deriveBatch, type InboxRange } from "../da/codec.js";
 import { MAX_BATCH_ENTRIES } from "../engine/flat.js";
 import { maxMultiproofBytes } from "./step-proof.js";
 import { STATE_TREE_SHAPE } from "../protocol/shape.js";
 import type { Hex } from "../protocol/types.js";
 
-export type BisectionFault =
-  | "BAD_PROOF"
-  | "WRONG_INDEX"
-  | "NOT_AGREED_START"
-  | "NOT_CLAIMED_FINAL" // the revealed final commitment is not the one the claim posted
-  | "BAD_CLAIM" // the claim's posted roots do not open from its final commitment
-  | "BAD_PRESTATE" // the pre-state opening does not hash to the agreed state root
-  | "FINISHED"
-  | "NOT_STARTED"
-  | "NO_DISPUTE";
-
-/** A move that breaks the rules: the party that made it loses the dispute. */
-export class BisectionError extends L2EngineError {
-  readonly fault: BisectionFault;
-  constructor(fault: BisectionFault, message: string) {
-    super("BISECTION_FAULT", message);
-    this.fault = fault;
-  }
-}
+export { BisectionError, type BisectionFault } from "../protocol/errors.js";
 
 /** The proposer reveals step commitment `index` of its posted trace, with a multiproof. */
 export interface Reveal {

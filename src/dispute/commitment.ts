@@ -65,7 +65,7 @@ export function commitmentOf(stateRoot: Uint8Array, withdrawalsRoot: Uint8Array,
   input.set(withdrawalsRoot, 32);
   new DataView(input.buffer).setUint32(64, withdrawalCount);
   input.set(context, 68);
-  return `0x${toHex(keccak_256(input))}`;
+  return toHex(keccak_256(input));
 }
 
 /**
@@ -88,7 +88,7 @@ export function stepCommitment(parts: StepParts, domain: Eip712Domain): Hex {
 export function stateRootOf(treeRoot: Hex, slotCount: number): Hex {
   const root = hash32(treeRoot, "treeRoot");
   field(isU32(slotCount) && slotCount <= MAX_SLOTS, "slotCount", `must be an integer in [0, ${MAX_SLOTS}]`);
-  return `0x${toHex(keccak_256(encodeStateCommitment(root, slotCount)))}`;
+  return toHex(keccak_256(encodeStateCommitment(root, slotCount)));
 }
 
 /** Root of the empty 4-ary depth-16 tree: the withdrawals root before a batch's first withdrawal. */
@@ -99,7 +99,7 @@ export const EMPTY_TREE_ROOT: Hex = (() => {
     for (let c = 0; c < 4; c++) four.set(node, 32 * c);
     node = keccak_256(four);
   }
-  return `0x${toHex(node)}` as Hex;
+  return toHex(node);
 })();
 
 /**

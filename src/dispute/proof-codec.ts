@@ -243,7 +243,7 @@ export function decodeStepProof(bytes: Uint8Array): StepProof {
   field(bytes.length >= FIXED_BYTES - 1, "proof", `is truncated (${bytes.length} bytes, the fixed part alone is ${FIXED_BYTES - 1})`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   field(bytes[0] === STEP_PROOF_VERSION, "proof.version", `must be ${STEP_PROOF_VERSION}, got ${bytes[0]}`);
-  const hex = (at: number): Hex => `0x${toHex(bytes.subarray(at, at + 32))}`;
+  const hex = (at: number): Hex => toHex(bytes.subarray(at, at + 32));
   const slotCount = view.getUint32(33);
   const withdrawalCount = view.getUint32(69);
   const baseSlotCount = view.getUint32(73);
@@ -290,7 +290,7 @@ export function decodeStepProof(bytes: Uint8Array): StepProof {
     }
     field(!zero, what, `must be slot ${index} as it is, not all zero bytes: it exists (slot count ${slotCount})`);
     const slot: Slot = {
-      owner: `0x${toHex(s.subarray(0, 20))}`,
+      owner: toHex(s.subarray(0, 20)),
       token: Number(readUint(s, 20, 4)),
       balance: readUint(s, 24, 16),
       nonce: readUint(s, 40, 8),

@@ -97,7 +97,7 @@ export function makeClaim(
     postStateRoot: traced.result.postStateRoot,
     withdrawalsRoot: traced.result.withdrawalsRoot,
     withdrawalCount: traced.result.withdrawals.length,
-    contextHash: `0x${toHex(contextHash(domain, preSlotCount, checkFeePairs(batch.feePairs), traced.result.fees))}`,
+    contextHash: toHex(contextHash(domain, preSlotCount, checkFeePairs(batch.feePairs), traced.result.fees)),
   };
 }
 

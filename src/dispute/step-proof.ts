@@ -259,7 +259,7 @@ export function verifyStep(
   if (wproof !== null) {
     const w = out.subarray(RECEIPT_BYTES + 16, RECEIPT_BYTES + 64);
     const wv = new DataView(w.buffer, w.byteOffset, w.byteLength);
-    const record = { owner: `0x${toHex(w.subarray(0, 20))}` as Hex, token: wv.getUint32(20, true), amount: wv.getBigUint64(24, true) | (wv.getBigUint64(32, true) << 64n) };
+    const record = { owner: toHex(w.subarray(0, 20)), token: wv.getUint32(20, true), amount: wv.getBigUint64(24, true) | (wv.getBigUint64(32, true) << 64n) };
     withdrawalsRoot = core.computeProofRoot(STATE_TREE_SHAPE, wproof, [keccak_256(encodeWithdrawal(record))]);
     withdrawalCount++;
   }

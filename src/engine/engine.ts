@@ -289,8 +289,8 @@ export class Engine {
       x.engineRoots(handle, out);
       const mem = this.instance.bytes();
       return {
-        stateRoot: `0x${toHex(mem.subarray(out, out + 32))}` as Hex,
-        treeRoot: `0x${toHex(mem.subarray(out + 32, out + 64))}` as Hex,
+        stateRoot: toHex(mem.subarray(out, out + 32)),
+        treeRoot: toHex(mem.subarray(out + 32, out + 64)),
       };
     });
   }
@@ -370,7 +370,7 @@ export class Engine {
     }
     const leaves = withdrawalLeaves(this.core, withdrawals);
     return withLeafTree(this.core, leaves, (tree) => ({
-      root: `0x${toHex(tree.root())}` as Hex,
+      root: toHex(tree.root()),
       proof: tree.prove(indices),
       leaves: indices.map((i) => leaves[i]!),
     }));
@@ -487,7 +487,7 @@ export function withdrawalLeaves(core: WasmCore, withdrawals: readonly Withdrawa
 
 /** Root of the 4-ary depth-16 tree whose leaf i is step commitment i (SPEC §11.2). */
 export function traceRoot(core: WasmCore, steps: readonly Hex[]): Hex {
-  return withLeafTree(core, steps.map(fromHex), (tree) => `0x${toHex(tree.root())}` as Hex);
+  return withLeafTree(core, steps.map(fromHex), (tree) => toHex(tree.root()));
 }
 
 /** A multiproof that `steps[indices[k]]` are leaves of the trace tree (for bisection moves). */

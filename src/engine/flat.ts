@@ -61,7 +61,7 @@ export function readSlotRecord(bytes: Uint8Array, offset: number): Slot {
     balance: get128(view, 0),
     nonce: view.getBigUint64(16, true),
     token: view.getUint32(24, true),
-    owner: `0x${toHex(bytes.subarray(offset + 28, offset + 48))}`,
+    owner: toHex(bytes.subarray(offset + 28, offset + 48)),
   };
 }
 
@@ -236,7 +236,7 @@ export function decodeBatchOutput(mem: Uint8Array, ptr: number, entries: number,
     });
   }
   const t = ptr + entries * RECEIPT_BYTES;
-  const hex = (at: number): Hex => `0x${toHex(mem.subarray(at, at + 32))}`;
+  const hex = (at: number): Hex => toHex(mem.subarray(at, at + 32));
   const withdrawalCount = view.getUint32(t + 132, true);
   const fees: bigint[] = [];
   const feesCredited: bigint[] = [];
@@ -249,7 +249,7 @@ export function decodeBatchOutput(mem: Uint8Array, ptr: number, entries: number,
   for (let k = 0; k < withdrawalCount; k++) {
     const w = w0 + k * WITHDRAWAL_RECORD_BYTES;
     withdrawals.push({
-      owner: `0x${toHex(mem.subarray(w, w + 20))}`,
+      owner: toHex(mem.subarray(w, w + 20)),
       token: view.getUint32(w + 20, true),
       amount: get128(view, w + 24),
     });

@@ -13,7 +13,12 @@ export type L2EngineErrorCode =
   | "STORE_FAILED"
   | "CHAIN_REJECTED";
 
+/**
+ * The base class of every error the library throws on purpose. Branch on `code` (stable across
+ * releases) or on the subclass; the message is for people and may change.
+ */
 export class L2EngineError extends Error {
+  /** Which kind of failure this is; each subclass has one. */
   readonly code: L2EngineErrorCode;
   constructor(code: L2EngineErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -105,5 +110,80 @@ export class ChainError extends L2EngineError {
   constructor(fault: ChainFault, message: string) {
     super("CHAIN_REJECTED", message);
     this.fault = fault;
+  }
+}
+
+/** Why DA bytes did not decode (SPEC §9.4). */
+export type DecodeFault =
+  | "EMPTY"
+  | "VERSION"
+  | "TRUNCATED"
+  | "TRAILING_BYTES"
+  | "VARINT"
+  | "NONCANONICAL"
+  | "RANGE"
+  | "LIMIT"
+  | "TX_TYPE"
+  | "SCHEMA";
+
+/** The DA bytes do not decode; by the derivation rule the batch is empty (SPEC §9.4). */
+export class DecodeError extends L2EngineError {
+  /** Which rule the bytes broke. */
+  readonly fault: DecodeFault;
+  /** Byte offset in the input where decoding stopped. */
+  readonly offset: number;
+  constructor(fault: DecodeFault, offset: number, message: string) {
+    super("DECODE_FAILED", `${message} (at byte ${offset})`);
+    this.fault = fault;
+    this.offset = offset;
+  }
+}
+
+/** A batch that cannot be encoded (a signature with no compact form, a field out of range). */
+export class EncodeError extends L2EngineError {
+  constructor(message: string) {
+    super("ENCODE_FAILED", message);
+  }
+}
+
+/** Which bisection rule a move broke (SPEC §11.3). */
+export type BisectionFault =
+  | "BAD_PROOF"
+  | "WRONG_INDEX"
+  | "NOT_AGREED_START"
+  | "NOT_CLAIMED_FINAL" // the revealed final commitment is not the one the claim posted
+  | "BAD_CLAIM" // the claim's posted roots do not open from its final commitment
+  | "BAD_PRESTATE" // the pre-state opening does not hash to the agreed state root
+  | "FINISHED"
+  | "NOT_STARTED"
+  | "NO_DISPUTE";
+
+/** A move that breaks the rules: the party that made it loses the dispute. */
+export class BisectionError extends L2EngineError {
+  /** Which rule the move broke. */
+  readonly fault: BisectionFault;
+  constructor(fault: BisectionFault, message: string) {
+    super("BISECTION_FAULT", message);
+    this.fault = fault;
+  }
+}
+
+/**
+ * JSON text that is not what the reader expects: malformed JSON (`path` is "" and the message
+ * gives line and column), a number JSON would round, or a u64/u128 field that is not a decimal
+ * integer in range (`path` names the field, as `txs[3].amount`). Nothing was returned.
+ */
+export class JsonInputError extends InvalidArgumentError {
+  /** What the text came from (a file name, or what the caller passed as its source). */
+  readonly source: string;
+  /** The field's path from the root, as `txs[3].amount`; "" for a syntax error. */
+  readonly path: string;
+  /** The message without the source and path. */
+  readonly detail: string;
+  constructor(source: string, path: string, detail: string) {
+    super(`${source}: ${path === "" ? "" : `${path}: `}${detail}`);
+    this.source = source;
+    this.path = path;
+    this.detail = detail;
   }
 }

@@ -38,7 +38,7 @@ export const FORCED_EXIT_MESSAGE_BYTES = 25;
 /** A deposit's slot field when the depositor named no slot. */
 export const NO_DEPOSIT_SLOT = 0xffffffff;
 
-const hex = (b: Uint8Array): Hex => `0x${toHex(b)}`;
+const hex = toHex;
 
 function hash32(v: unknown, what: string): Uint8Array {
   if (!isHash32Hex(v)) throw new InvalidArgumentError(`${what} must be a 0x-prefixed 32-byte hex string`);

@@ -43,11 +43,11 @@ export const nobleRecovery: RecoveryBackend = Object.freeze({
 });
 
 function bigintOf(bytes: Uint8Array): bigint {
-  return bytes.length === 0 ? 0n : BigInt("0x" + toHex(bytes));
+  return bytes.length === 0 ? 0n : BigInt(toHex(bytes));
 }
 
 function addressOfPublicKeyXY(xy: Uint8Array): Hex {
-  return `0x${toHex(keccak_256(xy).subarray(12))}`;
+  return toHex(keccak_256(xy).subarray(12));
 }
 
 const SIGNATURE_HEX = /^0x[0-9a-fA-F]{130}$/;
@@ -136,7 +136,7 @@ export function signDigest(digest: Uint8Array, privateKey: Uint8Array | Hex): He
   const out = new Uint8Array(SIGNATURE_BYTES);
   out.set(rec.subarray(1, 65), 0);
   out[64] = 27 + recovery;
-  return `0x${toHex(out)}`;
+  return toHex(out);
 }
 
 /**

@@ -35,7 +35,7 @@ export function addressBytes(address: string, what = "address"): Uint8Array {
 }
 
 export function normalizeAddress(address: string, what = "address"): Hex {
-  return `0x${toHex(addressBytes(address, what))}`;
+  return toHex(addressBytes(address, what));
 }
 
 /** owner (20) ‖ token (u32) ‖ balance (u128) ‖ nonce (u64) = 48 bytes. */

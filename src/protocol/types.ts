@@ -2,8 +2,10 @@
 // batches and receipts. Amounts are bigint (u128), slot indices and tokens are numbers (u32),
 // addresses are 0x-prefixed hex strings.
 
-/** 0x-prefixed hex. Addresses are 20 bytes; compared case-insensitively. */
-export type Hex = `0x${string}`;
+import { InvalidArgumentError } from "./errors.js";
+
+import type { Hex } from "./bytes.js";
+export type { Hex } from "./bytes.js";
 
 /** One state slot: an owner's balance of one token. Leaf = keccak256(encodeSlot(slot)). */
 export interface Slot {
@@ -140,9 +142,13 @@ export const Reason = {
 export type ReasonName = keyof typeof Reason;
 export type ReasonCode = (typeof Reason)[ReasonName];
 
+/**
+ * The name of a reason code, as `"BAD_NONCE"` for 4.
+ * @throws InvalidArgumentError if `code` is not one of {@link Reason}'s codes.
+ */
 export function reasonName(code: number): ReasonName {
   const entry = Object.entries(Reason).find(([, v]) => v === code);
-  if (!entry) throw new RangeError(`unknown reason code ${code}`);
+  if (!entry) throw new InvalidArgumentError(`unknown reason code ${String(code)}`);
   return entry[0] as ReasonName;
 }
 

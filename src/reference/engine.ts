@@ -32,7 +32,7 @@ export function isqrt(n: bigint): bigint {
   return x;
 }
 
-const hex = (b: Uint8Array): Hex => `0x${toHex(b)}`;
+const hex = toHex;
 const sameAddress = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 /**
