@@ -15,12 +15,18 @@ export {
   WasmTrapError,
   StoreError,
   ChainError,
+  DecodeError,
+  EncodeError,
+  BisectionError,
+  JsonInputError,
   type L2EngineErrorCode,
   type ProofFault,
   type StoreFault,
   type ChainFault,
+  type DecodeFault,
+  type BisectionFault,
 } from "./protocol/errors.js";
-export { toHex, fromHex, HASH_BYTES } from "./protocol/bytes.js";
+export { toHex, fromHex, HASH_BYTES, type HashInput } from "./protocol/bytes.js";
 
 // ---- the engine and the protocol (docs/SPEC.md §4–7) ----
 export { Engine, createEngine, traceRoot, proveTraceSteps, MAX_FEE_SLOTS, type EngineOptions, type ApplyOptions } from "./engine/engine.js";
@@ -31,7 +37,7 @@ export {
   type Hex, type FeePair, type Slot, type L1Message, type Tx, type TxType, type SignedTx, type Batch, type Receipt, type ReasonName,
   type ReasonCode, type Withdrawal, type BatchResult, type StepParts,
 } from "./protocol/types.js";
-export { encodeSlot, encodeWithdrawal, poolAddress, lpToken, isLpToken, isReservedOwner } from "./protocol/slot-encoding.js";
+export { encodeSlot, encodeWithdrawal, checksumAddress, poolAddress, lpToken, isLpToken, isReservedOwner } from "./protocol/slot-encoding.js";
 export {
   typedDataFor, txDigest, domainSeparator, EIP712_TYPES, PRIMARY_TYPES, DOMAIN_NAME, DOMAIN_VERSION,
   type Eip712Domain,
@@ -41,8 +47,8 @@ export { nobleRecovery, type RecoveryBackend } from "./protocol/signatures.js";
 
 // ---- the DA codec and records (docs/SPEC.md §9–10) ----
 export {
-  encodeBatch, decodeBatch, deriveBatch, checkInboxRange, DecodeError, EncodeError, DA_VERSION, MAX_DA_BYTES,
-  MAX_L1_DA_BYTES, type DaBatch, type DerivedBatch, type DecodeFault,
+  encodeBatch, decodeBatch, deriveBatch, checkInboxRange, DA_VERSION, MAX_DA_BYTES,
+  MAX_L1_DA_BYTES, type DaBatch, type DerivedBatch,
 } from "./da/codec.js";
 export {
   packRecord, unpackRecord, encodeBatchResult, decodeBatchResult,
@@ -51,8 +57,8 @@ export {
 
 // ---- fraud proofs (docs/SPEC.md §11) ----
 export {
-  BisectionGame, BisectionError, Proposer, Challenger, runBisection, playBisection, checkDerivation,
-  type Reveal, type BisectionFault,
+  BisectionGame, Proposer, Challenger, runBisection, playBisection, checkDerivation,
+  type Reveal,
 } from "./dispute/bisection.js";
 export {
   stepCommitment, startCommitment, stateRootOf, contextHash, commitmentOf, checkStepProof, maxMultiproofBytes, proveStep, verifyStep,

@@ -4,7 +4,7 @@
 
 import { toHex } from "../protocol/bytes.js";
 import { InvalidArgumentError } from "../protocol/errors.js";
-import { addressBytes, checkBig, checkU32 } from "../protocol/slot-encoding.js";
+import { addressBytes, checkBig, checkU32, checksumAddressOf } from "../protocol/slot-encoding.js";
 import {
   MAX_FEE_PAIRS, MAX_U128, MAX_U64, type Batch, type FeePair, type Hex, type L1Message, type Receipt, type ReasonCode, type SignedTx, type Slot,
   type Tx, type Withdrawal,
@@ -61,7 +61,7 @@ export function readSlotRecord(bytes: Uint8Array, offset: number): Slot {
     balance: get128(view, 0),
     nonce: view.getBigUint64(16, true),
     token: view.getUint32(24, true),
-    owner: toHex(bytes.subarray(offset + 28, offset + 48)),
+    owner: checksumAddressOf(bytes.subarray(offset + 28, offset + 48)),
   };
 }
 
@@ -249,7 +249,7 @@ export function decodeBatchOutput(mem: Uint8Array, ptr: number, entries: number,
   for (let k = 0; k < withdrawalCount; k++) {
     const w = w0 + k * WITHDRAWAL_RECORD_BYTES;
     withdrawals.push({
-      owner: toHex(mem.subarray(w, w + 20)),
+      owner: checksumAddressOf(mem.subarray(w, w + 20)),
       token: view.getUint32(w + 20, true),
       amount: get128(view, w + 24),
     });

@@ -1,6 +1,7 @@
 // Byte encodings that commitments hash (docs/SPEC.md §4–5). Big-endian, as Solidity's
 // abi.encodePacked, so an L1 contract recomputes them without conversions.
 
+import { keccak_256 } from "@noble/hashes/sha3.js";
 import { InvalidArgumentError } from "./errors.js";
 import { fromHex, toHex } from "./bytes.js";
 import { LP_TOKEN_FLAG, MAX_U128, MAX_U64, type Hex, type Slot, type Withdrawal } from "./types.js";
@@ -34,8 +35,40 @@ export function addressBytes(address: string, what = "address"): Uint8Array {
   }
 }
 
+/**
+ * The address in lowercase: the library's canonical form for comparing and storing (a store's
+ * head, the EIP-712 domain). Outputs meant for people and wallets use {@link checksumAddress}.
+ * @throws InvalidArgumentError naming `what` unless it is `0x` and 40 hex digits (any case).
+ */
 export function normalizeAddress(address: string, what = "address"): Hex {
   return toHex(addressBytes(address, what));
+}
+
+const ASCII = new TextEncoder();
+
+/** The EIP-55 form of 20 address bytes (the caller guarantees the length). */
+export function checksumAddressOf(bytes: Uint8Array): Hex {
+  const lower = toHex(bytes).slice(2);
+  const hash = keccak_256(ASCII.encode(lower));
+  let out = "0x";
+  for (let i = 0; i < 40; i++) {
+    const c = lower[i]!;
+    // a letter is uppercase when the matching nibble of keccak256(lowercase hex) is 8 or more
+    const nibble = i % 2 === 0 ? hash[i >> 1]! >> 4 : hash[i >> 1]! & 15;
+    out += nibble >= 8 && c > "9" ? c.toUpperCase() : c;
+  }
+  return out as Hex;
+}
+
+/**
+ * `address` in its EIP-55 mixed-case checksum form, as viem's `getAddress` and ethers'
+ * `getAddress` write it: the form every address the library outputs takes (slot owners,
+ * withdrawals, recovered signers, {@link addressOf}). Inputs may be in any case; the checksum of
+ * a mixed-case input is not checked (the protocol compares the 20 bytes).
+ * @throws InvalidArgumentError unless `address` is `0x` and 40 hex digits.
+ */
+export function checksumAddress(address: string): Hex {
+  return checksumAddressOf(addressBytes(address));
 }
 
 /** owner (20) ‖ token (u32) ‖ balance (u128) ‖ nonce (u64) = 48 bytes. */
@@ -65,9 +98,14 @@ export function encodeStateCommitment(treeRoot: Uint8Array, slotCount: number): 
   return out;
 }
 
-/** Pools own their slots through a reserved address: 16 zero bytes ‖ u32 index of the pool. */
+/**
+ * The reserved owner of a pool's slots: 16 zero bytes ‖ u32 index of the pool (checksummed, as
+ * every address the library outputs).
+ * @throws InvalidArgumentError if `poolSlot` is not a u32.
+ */
 export function poolAddress(poolSlot: number): Hex {
-  return `0x${"00".repeat(16)}${poolSlot.toString(16).padStart(8, "0")}`;
+  checkU32(poolSlot, "poolSlot");
+  return checksumAddress(`0x${"00".repeat(16)}${poolSlot.toString(16).padStart(8, "0")}`);
 }
 
 /** Owners whose first 16 bytes are zero are reserved for pools: no key can sign for them. */

@@ -6,6 +6,7 @@
 import { Packr } from "msgpackr";
 import { DecodeError } from "../da/codec.js";
 import { EncodeError } from "../da/codec.js";
+import { checksumAddress } from "../protocol/slot-encoding.js";
 import { MAX_U128, type BatchResult, type Hex, type Receipt, type Withdrawal } from "../protocol/types.js";
 
 export type FieldType =
@@ -43,8 +44,9 @@ function toWire(type: FieldType, v: unknown, path: string): unknown {
         if (typeof v !== "string" || !/^0x[0-9a-f]{64}$/.test(v)) throw new EncodeError(`${path} must be a lowercase 32-byte hex`);
         return v;
       case "address":
-        if (typeof v !== "string" || !/^0x[0-9a-f]{40}$/.test(v)) throw new EncodeError(`${path} must be a lowercase address`);
-        return v;
+        // stored lowercase whatever the case given (outputs are checksummed, D37): the bytes stay those of format 3
+        if (typeof v !== "string" || !/^0x[0-9a-fA-F]{40}$/.test(v)) throw new EncodeError(`${path} must be a 20-byte hex address`);
+        return v.toLowerCase();
       case "bytes":
         if (!(v instanceof Uint8Array)) throw new EncodeError(`${path} must be a Uint8Array`);
         return v;
@@ -147,7 +149,10 @@ export function encodeBatchResult(result: BatchResult): Uint8Array {
 }
 
 export function decodeBatchResult(bytes: Uint8Array): BatchResult {
-  return unpackRecord<BatchResult>(BATCH_RESULT_SCHEMA, bytes);
+  const result = unpackRecord<BatchResult>(BATCH_RESULT_SCHEMA, bytes);
+  // withdrawal owners come out checksummed, as from applyBatch (the record keeps them lowercase)
+  for (const w of result.withdrawals) w.owner = checksumAddress(w.owner);
+  return result;
 }
 
 export type { Receipt, Withdrawal, Hex };
