@@ -4,7 +4,7 @@
  * reference implementation used as the test oracle (deprecated here: import it from
  * l2engine/reference).
  */
-export { WasmCore, MAX_HASH_INPUT_BYTES } from "./core/wasm-core.js";
+export { WasmCore, defaultCore, MAX_HASH_INPUT_BYTES } from "./core/wasm-core.js";
 export { WasmMerkleTree, MAX_PROOF_LEAVES, type MerkleTree } from "./core/tree.js";
 export { STATE_TREE_SHAPE, MAX_LEAVES_IN_MEMORY, resolveShape, type TreeShape, type ResolvedShape } from "./protocol/shape.js";
 export {
@@ -34,7 +34,9 @@ export { MAX_BATCH_ENTRIES } from "./engine/flat.js";
 export {
   Reason, reasonName, authorizingSlot, MAX_U128, MAX_U64, MAX_RESERVE, MAX_SLOTS, LP_TOKEN_FLAG, MINIMUM_LIQUIDITY,
   MAX_POOL_FEE_BPS, NEW_SLOT, MAX_FEE_PAIRS,
-  type Hex, type FeePair, type Slot, type L1Message, type Tx, type TxType, type SignedTx, type Batch, type Receipt, type ReasonName,
+  type Hex, type FeePair, type Slot, type L1Message, type DepositMessage, type ForcedExitMessage, type Tx, type TxType, type TxOfType,
+  type TxDraft, type TransferTx, type TransferToNewTx, type WithdrawTx, type CreatePoolTx, type AddLiquidityTx, type RemoveLiquidityTx,
+  type SwapTx, type SignedTx, type Batch, type Receipt, type ReasonName,
   type ReasonCode, type Withdrawal, type BatchResult, type StepParts,
 } from "./protocol/types.js";
 export { encodeSlot, encodeWithdrawal, checksumAddress, poolAddress, lpToken, isLpToken, isReservedOwner } from "./protocol/slot-encoding.js";

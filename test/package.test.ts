@@ -12,7 +12,7 @@ const npm = process.platform === "win32" ? "npm.cmd" : "npm";
 const consumer = (importLine: string) => `${importLine}
 const key = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 const domain = { chainId: 1n, verifyingContract: "0x5fbdb2315678afecb367f032d93f642f64180aa3" };
-const engine = l2.createEngine({ ...domain, genesis: [
+const engine = l2.Engine.create({ ...domain, genesis: [
   { owner: l2.addressOf(key), token: 1, balance: 100n, nonce: 0n },
   { owner: l2.addressOf(key), token: 1, balance: 0n, nonce: 0n },
 ] });
@@ -105,7 +105,7 @@ console.log(String(ref.isqrt(17n)), ${JSON.stringify(names)}.every((n) => typeof
   renameSync(join(project, "node_modules/lmdb"), join(project, "node_modules/lmdb-hidden"));
   writeFileSync(join(project, "no-lmdb.mjs"), `import * as l2 from "l2engine";
 import { LmdbStore, MemoryStore, StoreError } from "l2engine/node";
-try { LmdbStore.open("./state2"); } catch (e) { console.log(typeof l2.createEngine, typeof MemoryStore, e instanceof StoreError, e.fault, /npm install lmdb/.test(e.message)); }
+try { LmdbStore.open("./state2"); } catch (e) { console.log(typeof l2.Engine, typeof MemoryStore, e instanceof StoreError, e.fault, /npm install lmdb/.test(e.message)); }
 `);
   const m = spawnSync(process.execPath, ["no-lmdb.mjs"], { cwd: project, encoding: "utf8" });
   expect(m.stderr).toBe("");

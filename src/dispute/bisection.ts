@@ -4,7 +4,7 @@
 // Transport-free: the parties and the referee exchange plain values; every move is checked.
 
 import { fromHex, isHash32Hex } from "../protocol/bytes.js";
-import { WasmCore } from "../core/wasm-core.js";
+import { defaultCore, type WasmCore } from "../core/wasm-core.js";
 import { proveTraceSteps, traceRoot } from "../engine/engine.js";
 import { BisectionError, L2EngineError } from "../protocol/errors.js";
 import { deriveBatch, type InboxRange } from "../da/codec.js";
@@ -30,8 +30,9 @@ const MAX_REVEAL_PROOF_BYTES = maxMultiproofBytes(1);
  * (entries + 2, known to everyone from the batch); `proposerRoot` the trace root the proposer
  * posted; `agreedStart` the commitment C_0 the referee computed from what it trusts
  * ({@link startCommitment}); `finalCommitment`, when given, the C_{E+1} the claim posted — the
- * opening reveal must match it. Reveals are hostile input: the game keeps them out of any core
- * whose state matters (pass a dedicated core, or let it create one).
+ * opening reveal must match it. Reveals are hostile input: each is bounded before it reaches
+ * `core` (by default the shared {@link defaultCore}) and touches only its transient input there;
+ * {@link StepReferee} opens games in a core of its own.
  *
  * Protocol: the proposer first reveals commitment 0 (it must equal `agreedStart`) and its final
  * commitment (which the challenger disputes); then, while more than one step separates the last
@@ -53,7 +54,7 @@ export class BisectionGame {
     readonly commitments: number,
     readonly proposerRoot: Hex,
     readonly agreedStart: Hex,
-    core: WasmCore = WasmCore.createSync(),
+    core: WasmCore = defaultCore(),
     readonly finalCommitment?: Hex,
   ) {
     if (!Number.isInteger(commitments) || commitments < 2 || commitments > MAX_BATCH_ENTRIES + 2) {
@@ -143,7 +144,7 @@ export class Proposer {
   readonly root: Hex;
   constructor(
     readonly steps: readonly Hex[],
-    private readonly core: WasmCore = WasmCore.createSync(),
+    private readonly core: WasmCore = defaultCore(),
   ) {
     this.root = traceRoot(core, steps);
   }
@@ -167,7 +168,7 @@ export class Challenger {
 export function runBisection(
   proposerSteps: readonly Hex[],
   challengerSteps: readonly Hex[],
-  core: WasmCore = WasmCore.createSync(),
+  core: WasmCore = defaultCore(),
 ): { step: number; rounds: number; pre: Hex; proposerPost: Hex; challengerPost: Hex } {
   const proposer = new Proposer(proposerSteps, core);
   const challenger = new Challenger(challengerSteps);

@@ -8,7 +8,7 @@ import { keccak_256 } from "@noble/hashes/sha3.js";
 import { fromHex, toHex } from "../protocol/bytes.js";
 import { InvalidArgumentError, ProofError } from "../protocol/errors.js";
 import { MAX_U64, type Batch, type Hex, type L1Message, type ReasonCode, type SignedTx, type Slot } from "../protocol/types.js";
-import { WasmCore } from "../core/wasm-core.js";
+import { defaultCore, type WasmCore } from "../core/wasm-core.js";
 import { Engine, withLeafTree, withdrawalLeaves } from "../engine/engine.js";
 import { checkFeePairs, encodeEntryRecord, readSlotRecord, writeSlotRecord, RECEIPT_BYTES } from "../engine/flat.js";
 import { encodeSlot, encodeStateCommitment, encodeWithdrawal } from "../protocol/slot-encoding.js";
@@ -158,8 +158,10 @@ const WITNESS_ENTRY_BYTES = 72;
  * is the step's L1 message or transaction as posted — the referee takes it, and so the step's
  * kind, from the batch — or null for fee settlement.
  *
- * Run it in a core whose state does not matter (the default is a fresh one; {@link StepReferee}
- * keeps its own): the proof is hostile input.
+ * The proof is hostile input: it is bounded and checked field by field before it reaches
+ * `options.core` (by default the shared {@link defaultCore}), where it uses only transient memory.
+ * A node that checks proofs from strangers beside a state it keeps should still pass a core of
+ * its own (as {@link StepReferee} does), so that a trap — a bug — cannot take that state with it.
  *
  * @throws ProofError (FIELD, TOO_LARGE, WITNESS) when the proof is malformed, a hash does not
  *   check, or its witness is not exactly the slots the step reads and writes.
@@ -178,7 +180,7 @@ export function verifyStep(
   if (kind !== "settle" && indices.length > MAX_TOUCHED_SLOTS) {
     throw new ProofError("TOO_LARGE", `proof.witness has ${indices.length} slots; an entry step touches at most ${MAX_TOUCHED_SLOTS}`);
   }
-  const core = options.core ?? WasmCore.createSync();
+  const core = options.core ?? defaultCore();
   const pairs = proof.fees.map((f) => ({ token: f.token, slot: f.slot }));
   const k = pairs.length;
   // 1. the pre-state parts and their commitment

@@ -1,7 +1,7 @@
 // The engine API: a rollup state in one WASM core, advanced one batch per call.
 
 import { fromHex, toHex, HASH_BYTES } from "../protocol/bytes.js";
-import { WasmCore } from "../core/wasm-core.js";
+import { WasmCore, defaultCore } from "../core/wasm-core.js";
 import { CoreInstance } from "../core/instance.js";
 import { statusError } from "../core/status.js";
 import { CapacityError, InvalidArgumentError } from "../protocol/errors.js";
@@ -10,7 +10,7 @@ import {
 } from "./flat.js";
 import { addressBytes, checkSlot, encodeWithdrawal, isLpToken, isReservedOwner, normalizeAddress } from "../protocol/slot-encoding.js";
 import { domainSeparator, type Eip712Domain } from "../protocol/eip712.js";
-import { MAX_FEE_PAIRS, MAX_SLOTS, authorizingSlot, type Batch, type BatchResult, type Hex, type Slot, type Tx, type Withdrawal, type StepParts } from "../protocol/types.js";
+import { MAX_FEE_PAIRS, MAX_SLOTS, authorizingSlot, type Batch, type BatchResult, type Hex, type Slot, type Tx, type TxDraft, type TxOfType, type Withdrawal, type StepParts } from "../protocol/types.js";
 import { nobleRecovery, recoverTransactionSigners, type RecoveryBackend } from "../protocol/signatures.js";
 import { checkProofIndices, type WasmMerkleTree } from "../core/tree.js";
 import { STATE_TREE_SHAPE, resolveShape } from "../protocol/shape.js";
@@ -21,13 +21,19 @@ const APPLY_REFUSED = 1;
 /** Most fee pairs a batch may list (SPEC §5.1). */
 export const MAX_FEE_SLOTS = MAX_FEE_PAIRS;
 
-export interface EngineOptions {
+/**
+ * What {@link Engine.create} takes: the EIP-712 domain the transactions are signed for (chain id,
+ * the rollup's L1 contract, and optionally the deployment's domain `name` and `version`), the
+ * genesis, and where and how to run.
+ */
+export interface EngineOptions extends Eip712Domain {
   /** Slots of the genesis state, created in order as slots 0, 1, 2, … */
   genesis?: readonly Slot[];
-  /** EIP-712 domain the transactions are signed for (chain id and the rollup's L1 contract). */
-  chainId: bigint | number;
-  verifyingContract: Hex;
-  /** Run in an existing core (several engines may share one); a new core by default. */
+  /**
+   * The core the state lives in (several engines may share one). By default the shared
+   * {@link defaultCore}: pass a core of your own to keep a state apart from every other engine's
+   * memory (the 2^24-slot capacity and a trap are per core).
+   */
   core?: WasmCore;
   /**
    * How signatures are recovered when applyBatch is not given signers: @noble/curves by default
@@ -59,8 +65,13 @@ export class Engine {
 
   private constructor(options: EngineOptions, forkOf?: number) {
     if (options === null || typeof options !== "object") throw new InvalidArgumentError("engine options must be an object");
-    this.domain = { chainId: options.chainId, verifyingContract: normalizeAddress(options.verifyingContract, "verifyingContract") };
-    this.core = options.core ?? WasmCore.createSync();
+    this.domain = {
+      chainId: options.chainId,
+      verifyingContract: normalizeAddress(options.verifyingContract, "verifyingContract"),
+      ...(options.name === undefined ? {} : { name: options.name }),
+      ...(options.version === undefined ? {} : { version: options.version }),
+    };
+    this.core = options.core ?? defaultCore();
     this.recovery = options.recovery ?? nobleRecovery;
     this.separator = domainSeparator(this.domain);
     this.instance = this.core.instance;
@@ -277,7 +288,13 @@ export class Engine {
     };
   }
 
-  /** Creates an engine over `genesis` (synchronous: the core is instantiated in place). */
+  /**
+   * Creates an engine over `options.genesis` (slots 0, 1, 2, … in order; none by default) in
+   * `options.core`, by default the shared {@link defaultCore}. Synchronous.
+   * @throws InvalidArgumentError if the options, the domain or a genesis slot is malformed (a
+   *   genesis slot may not have a reserved pool owner or an LP token).
+   * @throws CapacityError if the genesis holds more than 2^24 slots or does not fit in the core.
+   */
   static create(options: EngineOptions): Engine {
     return new Engine(options);
   }
@@ -443,13 +460,18 @@ export class Engine {
 
   /**
    * Fills in `nonce` from the authorizing slot's current nonce: what a client needs before
-   * signing. (For several transactions from one slot in a batch, increment it yourself.)
+   * signing. `{ type: "transfer", from, to, amount, fee }` gives a {@link TransferTx}. (For several
+   * transactions from one slot in a batch, increment it yourself.)
+   * @throws InvalidArgumentError if the engine was disposed, the type is unknown or the
+   *   authorizing slot does not exist.
    */
-  buildTransaction<T extends Tx>(tx: Omit<T, "nonce"> & { nonce?: bigint }): T {
+  buildTransaction<const D extends TxDraft>(tx: D): TxOfType<D["type"]> {
     this.live();
-    const probe = { ...tx, nonce: 0n } as unknown as T;
+    if (tx === null || typeof tx !== "object") throw new InvalidArgumentError("tx must be an object");
+    const probe = { ...tx, nonce: 0n } as Tx;
     const slot = authorizingSlot(probe);
-    return { ...tx, nonce: tx.nonce ?? this.getSlot(slot).nonce } as unknown as T;
+    if (slot === undefined) throw new InvalidArgumentError(`unknown transaction type ${String((tx as { type?: unknown }).type)}`);
+    return { ...tx, nonce: tx.nonce ?? this.getSlot(slot).nonce } as unknown as TxOfType<D["type"]>;
   }
 
   /**
@@ -495,7 +517,12 @@ export function proveTraceSteps(core: WasmCore, steps: readonly Hex[], indices: 
   return withLeafTree(core, steps.map(fromHex), (tree) => tree.prove(indices));
 }
 
-/** Creates an engine (the same as {@link Engine.create}). */
+/**
+ * Creates an engine: the same as {@link Engine.create}.
+ * @deprecated use `Engine.create(options)`, the one factory (D37); this alias goes in the next
+ * breaking release.
+ * @throws as {@link Engine.create}.
+ */
 export function createEngine(options: EngineOptions): Engine {
   return Engine.create(options);
 }

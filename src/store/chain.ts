@@ -85,7 +85,11 @@ export class Chain {
   private static openIn(store: StateStore, options: ChainOptions): Chain {
     const chainId = BigInt(options.chainId);
     const verifyingContract = normalizeAddress(options.verifyingContract, "verifyingContract");
-    const engineOptions = { chainId: options.chainId, verifyingContract, core: options.core, recovery: options.recovery };
+    const engineOptions = {
+      chainId: options.chainId, verifyingContract, core: options.core, recovery: options.recovery,
+      ...(options.name === undefined ? {} : { name: options.name }),
+      ...(options.version === undefined ? {} : { version: options.version }),
+    };
     const stored = store.readHead();
     if (stored === undefined) {
       const engine = Engine.create({ ...engineOptions, genesis: options.genesis ?? [] });
