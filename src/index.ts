@@ -47,6 +47,9 @@ export {
 export { recoverSigner, recoverTransactionSigner, recoverTransactionSigners, signDigest, signTransaction, addressOf } from "./protocol/signatures.js";
 export { nobleRecovery, type RecoveryBackend } from "./protocol/signatures.js";
 
+// ---- JSON with bigints as decimal strings (the CLI's files) ----
+export { toJson, fromJson, batchFromJson, batchResultFromJson } from "./protocol/json.js";
+
 // ---- the DA codec and records (docs/SPEC.md §9–10) ----
 export {
   encodeBatch, decodeBatch, deriveBatch, checkInboxRange, DA_VERSION, MAX_DA_BYTES,

@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 import { getAddress } from "viem";
 import {
   DOMAIN_NAME, DOMAIN_VERSION, Engine, InvalidArgumentError, WasmCore, WasmTrapError, addressOf, checksumAddress, createEngine, defaultCore,
-  domainSeparator, reasonName, recoverTransactionSigner, signTransaction, toHex, txDigest, typedDataFor, type Hex,
+  JsonInputError, batchFromJson, batchResultFromJson, domainSeparator, fromJson, reasonName, recoverTransactionSigner, signTransaction, toHex, toJson,
+  txDigest, typedDataFor, type Hex,
 } from "../src/index.js";
 
 const KEY: Hex = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
@@ -113,5 +114,43 @@ describe("buildTransaction", () => {
     expect(engine.buildTransaction({ type: "withdraw", from: 0, amount: 1n, fee: 0n, nonce: 9n }).nonce).toBe(9n);
     expect(() => engine.buildTransaction({ type: "bogus" } as never)).toThrow(InvalidArgumentError);
     expect(() => engine.buildTransaction({ type: "transfer", from: 7, to: 1, amount: 1n, fee: 0n })).toThrow(InvalidArgumentError);
+  });
+});
+
+describe("toJson / batchFromJson / batchResultFromJson", () => {
+  it("round-trip a batch and its result, u64/u128 as decimal strings", () => {
+    const engine = Engine.create({ ...DOMAIN, genesis: genesis() });
+    const batch = {
+      feePairs: [{ token: 1, slot: 1 }],
+      inbox: { start: 2n ** 63n, count: 1 },
+      l1Messages: [{ kind: "deposit" as const, owner: addressOf(KEY), token: 1, amount: 2n ** 127n, slot: 1 }],
+      txs: [signTransaction({ type: "transfer", from: 0, to: 1, amount: 40n, fee: 3n, nonce: 0n }, KEY, DOMAIN)],
+    };
+    const text = toJson(batch);
+    expect(text).toContain('"amount": "170141183460469231731687303715884105728"');
+    expect(text).toContain('"start": "9223372036854775808"');
+    expect(batchFromJson(text)).toEqual(batch);
+    const result = engine.applyBatch(batch);
+    expect(result.fees).toEqual([3n]);
+    const back = batchResultFromJson(toJson(result));
+    expect(back).toEqual(result);
+    expect(typeof back.receipts[0]!.out[0]).toBe("bigint");
+  });
+
+  it("refuse a number JSON would round and a mistyped field, naming it", () => {
+    const err = (() => {
+      try {
+        batchFromJson('{"feePairs": [], "txs": [{"amount": 12345678901234567890}]}', "b.json");
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(err).toBeInstanceOf(JsonInputError);
+    expect(err).toBeInstanceOf(InvalidArgumentError);
+    expect((err as JsonInputError).path).toBe("txs[0].amount");
+    expect((err as JsonInputError).source).toBe("b.json");
+    expect(() => batchResultFromJson('{"preStateRoot": "0x00"}')).toThrow(JsonInputError);
+    expect(() => fromJson("{ nope")).toThrow(/line 1, column 3/);
+    expect(() => toJson({ balance: 2 ** 60, x: 2 ** 60 })).toThrow(InvalidArgumentError);
   });
 });
