@@ -6,6 +6,7 @@
  */
 export { WasmCore, defaultCore, MAX_HASH_INPUT_BYTES } from "./core/wasm-core.js";
 export { WasmMerkleTree, MAX_PROOF_LEAVES, type MerkleTree } from "./core/tree.js";
+export { verifySlotProof, type SlotOpening } from "./core/slot-proof.js";
 export { STATE_TREE_SHAPE, MAX_LEAVES_IN_MEMORY, resolveShape, type TreeShape, type ResolvedShape } from "./protocol/shape.js";
 export {
   L2EngineError,

@@ -2,10 +2,11 @@
 // one shared default core, a configurable EIP-712 domain name and version.
 import { describe, expect, it } from "vitest";
 import { getAddress } from "viem";
+import { keccak_256 } from "@noble/hashes/sha3.js";
 import {
   DOMAIN_NAME, DOMAIN_VERSION, Engine, InvalidArgumentError, WasmCore, WasmTrapError, addressOf, checksumAddress, createEngine, defaultCore,
   JsonInputError, batchFromJson, batchResultFromJson, domainSeparator, fromJson, reasonName, recoverTransactionSigner, signTransaction, toHex, toJson,
-  txDigest, typedDataFor, type Hex,
+  txDigest, typedDataFor, verifySlotProof, ProofError, StepReferee, stateRootOf, STATE_TREE_SHAPE, encodeSlot, fromHex, type Hex,
 } from "../src/index.js";
 
 const KEY: Hex = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
@@ -152,5 +153,61 @@ describe("toJson / batchFromJson / batchResultFromJson", () => {
     expect(() => batchResultFromJson('{"preStateRoot": "0x00"}')).toThrow(JsonInputError);
     expect(() => fromJson("{ nope")).toThrow(/line 1, column 3/);
     expect(() => toJson({ balance: 2 ** 60, x: 2 ** 60 })).toThrow(InvalidArgumentError);
+  });
+});
+
+describe("verifySlotProof (SPEC §4.3)", () => {
+  // its own core: the default-core test above traps the shared one
+  const engine = Engine.create({ ...DOMAIN, core: WasmCore.createSync(), genesis: [...genesis(), { owner: addressOf(KEY), token: 2, balance: 7n, nonce: 3n }] });
+  const stateRoot = engine.stateRoot();
+  const count = engine.slotCount();
+  const open = (indices: number[]) => indices.map((index) => ({ index, slot: index < count ? engine.getSlot(index) : null }));
+
+  it("accepts the slots a proof opens, the root as hex or bytes, an index past the count as a zero leaf", () => {
+    expect(verifySlotProof(stateRoot, count, engine.proveSlots([0, 2]), open([0, 2]))).toBe(true);
+    expect(verifySlotProof(fromHex(stateRoot), count, engine.proveSlots([1]), open([1]))).toBe(true);
+    expect(verifySlotProof(stateRoot, count, engine.proveSlots([1, 3, 4000]), open([1, 3, 4000]))).toBe(true);
+    // the tree root alone, as bytes or hex, in the core's own check
+    expect(engine.core.verifyMultiproof(STATE_TREE_SHAPE, engine.treeRoot(), engine.proveSlots([0]), [keccak_256(encodeSlot(engine.getSlot(0)))])).toBe(true);
+  });
+
+  const fault = (run: () => unknown) => {
+    try {
+      run();
+    } catch (e) {
+      expect(e).toBeInstanceOf(ProofError);
+      return (e as ProofError).fault;
+    }
+    return "verified";
+  };
+
+  it("refuses a tampered slot, a wrong count, a wrong root, other indices, and a slot at or past the count", () => {
+    const proof = engine.proveSlots([0, 2]);
+    const tampered = open([0, 2]);
+    tampered[1] = { index: 2, slot: { ...tampered[1]!.slot!, balance: 8n } };
+    expect(fault(() => verifySlotProof(stateRoot, count, proof, tampered))).toBe("WITNESS");
+    expect(fault(() => verifySlotProof(stateRoot, count + 1, proof, open([0, 2])))).toBe("WITNESS");
+    expect(fault(() => verifySlotProof(engine.treeRoot(), count, proof, open([0, 2])))).toBe("WITNESS");
+    expect(fault(() => verifySlotProof(stateRoot, count, proof, open([0, 1])))).toBe("FORMAT");
+    expect(fault(() => verifySlotProof(stateRoot, count, proof, open([0])))).toBe("FORMAT");
+    // index 3 is past the count (3 slots): only a zero leaf may stand there, and slot 2 must be given
+    const past = engine.proveSlots([3]);
+    expect(fault(() => verifySlotProof(stateRoot, count, past, [{ index: 3, slot: engine.getSlot(2) }]))).toBe("FIELD");
+    expect(fault(() => verifySlotProof(stateRoot, count, engine.proveSlots([2]), [{ index: 2, slot: null }]))).toBe("FIELD");
+    expect(fault(() => verifySlotProof(stateRoot, 2 ** 24 + 1, proof, open([0, 2])))).toBe("FIELD");
+    expect(() => verifySlotProof("0x1234", count, proof, open([0, 2]))).toThrow(InvalidArgumentError);
+  });
+});
+
+describe("roots as hex or bytes", () => {
+  it("the referee's pre-state and stateRootOf take either", () => {
+    const engine = Engine.create({ ...DOMAIN, core: WasmCore.createSync(), genesis: genesis() });
+    const batch = { feePairs: [], l1Messages: [], txs: [] };
+    const hex = { stateRoot: engine.stateRoot(), treeRoot: engine.treeRoot(), slotCount: engine.slotCount() };
+    const bytes = { stateRoot: fromHex(hex.stateRoot), treeRoot: fromHex(hex.treeRoot), slotCount: hex.slotCount };
+    const referee = new StepReferee(DOMAIN);
+    expect(referee.agreedStart(batch, bytes)).toBe(referee.agreedStart(batch, hex));
+    expect(stateRootOf(bytes.treeRoot, 2)).toBe(hex.stateRoot);
+    expect(() => referee.agreedStart(batch, { ...bytes, stateRoot: new Uint8Array(31) })).toThrow(InvalidArgumentError);
   });
 });

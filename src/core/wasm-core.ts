@@ -1,4 +1,4 @@
-import { checkBytes, flattenLeaves, HASH_BYTES } from "../protocol/bytes.js";
+import { flattenLeaves, hashBytes, HASH_BYTES, type HashInput } from "../protocol/bytes.js";
 import { CoreInstance } from "./instance.js";
 import { statusError, STATUS_OK } from "./status.js";
 import { InvalidArgumentError } from "../protocol/errors.js";
@@ -142,17 +142,22 @@ export class WasmCore {
     return root;
   }
 
-  /** True when `proof` proves `leaves` under `root`; throws ProofError on malformed bytes. */
+  /**
+   * True when `proof` proves `leaves` (in the proof's index order) under `root`, given as 32 bytes
+   * or 0x hex; false when the hashes differ.
+   * @throws ProofError when the proof's bytes are malformed (SPEC §3.4).
+   * @throws InvalidArgumentError when `root`, the shape or the leaves are malformed.
+   */
   verifyMultiproof(
     shape: Partial<TreeShape>,
-    root: Uint8Array,
+    root: HashInput,
     proof: Uint8Array,
     leaves: Uint8Array | readonly Uint8Array[],
   ): boolean {
-    checkBytes(root, HASH_BYTES, "root");
+    const expected = hashBytes(root, "root");
     const computed = this.computeProofRoot(shape, proof, leaves);
     let diff = 0;
-    for (let i = 0; i < HASH_BYTES; i++) diff |= computed[i]! ^ root[i]!;
+    for (let i = 0; i < HASH_BYTES; i++) diff |= computed[i]! ^ expected[i]!;
     return diff === 0;
   }
 

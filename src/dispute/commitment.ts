@@ -4,7 +4,7 @@
 // fee pairs with what each is owed.
 
 import { keccak_256 } from "@noble/hashes/sha3.js";
-import { fromHex, isHash32Hex, toHex } from "../protocol/bytes.js";
+import { fromHex, isHash32Hex, toHex, type HashInput } from "../protocol/bytes.js";
 import { ProofError } from "../protocol/errors.js";
 import { MAX_FEE_PAIRS, MAX_SLOTS, MAX_U128, MAX_U64, type FeePair, type Hex, type StepParts } from "../protocol/types.js";
 import { MAX_BATCH_ENTRIES } from "../engine/flat.js";
@@ -24,6 +24,11 @@ export function isU32(v: unknown): v is number {
 export function hash32(v: unknown, what: string): Uint8Array {
   field(isHash32Hex(v), what, "must be a 0x-prefixed 32-byte hex string");
   return fromHex(v as string);
+}
+
+/** A root the API takes as 0x hex or 32 bytes (step-proof fields stay hex strings). */
+function root32(v: unknown, what: string): Uint8Array {
+  return v instanceof Uint8Array && v.length === 32 ? v : hash32(v, what);
 }
 
 /** Bytes of one fee pair in the context hash: u32 token ‖ u32 slot ‖ u128 owed. */
@@ -81,12 +86,12 @@ export function stepCommitment(parts: StepParts, domain: Eip712Domain): Hex {
 }
 
 /**
- * keccak256(treeRoot ‖ u32be slotCount): the state root of §4.3.
+ * keccak256(treeRoot ‖ u32be slotCount): the state root of §4.3. `treeRoot` is 0x hex or 32 bytes.
  *
  * @throws ProofError (FIELD) for a malformed root or a slot count above 2^24.
  */
-export function stateRootOf(treeRoot: Hex, slotCount: number): Hex {
-  const root = hash32(treeRoot, "treeRoot");
+export function stateRootOf(treeRoot: HashInput, slotCount: number): Hex {
+  const root = root32(treeRoot, "treeRoot");
   field(isU32(slotCount) && slotCount <= MAX_SLOTS, "slotCount", `must be an integer in [0, ${MAX_SLOTS}]`);
   return toHex(keccak_256(encodeStateCommitment(root, slotCount)));
 }
@@ -108,7 +113,7 @@ export const EMPTY_TREE_ROOT: Hex = (() => {
  *
  * @throws ProofError (FIELD) for a malformed opening or fee pair.
  */
-export function startCommitment(pre: { treeRoot: Hex; slotCount: number }, feePairs: readonly FeePair[], domain: Eip712Domain): Hex {
+export function startCommitment(pre: { treeRoot: HashInput; slotCount: number }, feePairs: readonly FeePair[], domain: Eip712Domain): Hex {
   return stepCommitment({
     stateRoot: stateRootOf(pre.treeRoot, pre.slotCount),
     withdrawalsRoot: EMPTY_TREE_ROOT,
