@@ -185,7 +185,10 @@ function compactSignature(sig: unknown, what: string): Uint8Array {
   return out;
 }
 
-/** Encodes a batch as DA bytes (SPEC §9). Throws EncodeError if it cannot be represented. */
+/**
+ * Encodes a batch as DA bytes (SPEC §9).
+ * @throws EncodeError if it cannot be represented (a signature with no compact form, a field out of range).
+ */
 export function encodeBatch(batch: DaBatch): Uint8Array {
   if (batch === null || typeof batch !== "object") throw new EncodeError("batch must be an object");
   const { feePairs, txs } = batch;
@@ -410,6 +413,7 @@ function decodeAmount(r: Reader, what: string): bigint {
  * Decodes DA bytes (SPEC §9) of up to {@link MAX_DA_BYTES}. Throws DecodeError for anything that
  * is not a canonical encoding. `inboxCount` (default 0) is the number of inbox messages the batch
  * consumes besides: with it the batch may hold at most 2^20 entries in all (fault `LIMIT`).
+ * @throws DecodeError for bytes that are not one canonical encoding, with the fault and offset.
  */
 export function decodeBatch(bytes: Uint8Array, options: { inboxCount?: number; maxBytes?: number } = {}): DaBatch {
   const inboxCount = options.inboxCount ?? 0;
@@ -522,7 +526,8 @@ export function decodeBatch(bytes: Uint8Array, options: { inboxCount?: number; m
 
 /**
  * The header's inbox range, checked: start a u64, count a u32 and the range within the u64
- * indices. Throws InvalidArgumentError: no header the batch contract stores holds anything else.
+ * indices.
+ * @throws InvalidArgumentError otherwise: no header the batch contract stores holds anything else.
  */
 export function checkInboxRange(inbox: unknown, what = "inbox"): InboxRange {
   const r = inbox as Partial<InboxRange> | null;

@@ -163,7 +163,9 @@ export class Challenger {
 
 /**
  * Plays a whole dispute between an honest challenger's trace and a proposer's trace of the same
- * batch; returns the disputed step and how many rounds it took (⌈log2(steps)⌉).
+ * batch; returns the disputed step and how many rounds it took (⌈log2(steps)⌉). Runs in `core`,
+ * by default the shared {@link defaultCore}.
+ * @throws BisectionError (NO_DISPUTE) when the traces agree on the outcome, or as {@link BisectionGame}.
  */
 export function runBisection(
   proposerSteps: readonly Hex[],
@@ -179,6 +181,8 @@ export function runBisection(
 /**
  * Plays `game` (opened by a referee, e.g. {@link StepReferee.openDispute}) to its end between a
  * proposer and an honest challenger whose trace has as many commitments as the game.
+ * @throws BisectionError — NOT_STARTED: the challenger's trace is not of this batch; NO_DISPUTE:
+ *   it agrees with the proposer's outcome; or the fault of the proposer's first bad move.
  */
 export function playBisection(
   game: BisectionGame,

@@ -62,7 +62,10 @@ export function contextHash(domain: Eip712Domain, baseSlotCount: number, feePair
   return keccak_256(bytes);
 }
 
-/** The commitment of the parts after the state root: what a claim's posted roots open with. */
+/**
+ * The commitment of the parts after the state root: what a claim's posted roots open with.
+ * @throws ProofError (FIELD) for a withdrawal count above 2^20.
+ */
 export function commitmentOf(stateRoot: Uint8Array, withdrawalsRoot: Uint8Array, withdrawalCount: number, context: Uint8Array): Hex {
   field(isU32(withdrawalCount) && withdrawalCount <= MAX_BATCH_ENTRIES, "withdrawalCount", `must be an integer in [0, ${MAX_BATCH_ENTRIES}]`);
   const input = new Uint8Array(100);

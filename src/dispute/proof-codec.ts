@@ -58,7 +58,7 @@ const DEPTH = 16;
 /**
  * The largest canonical multiproof of `leaves` leaves in the 4-ary depth-16 tree (SPEC §3.3):
  * at most 3 sibling positions per leaf per level, every one sent. Sizes are checked against it
- * before a proof reaches the core.
+ * before a proof reaches the core. Never throws (a count outside 1…2^20 gives a bound no proof meets).
  */
 export function maxMultiproofBytes(leaves: number): number {
   const positions = leaves * (ARITY - 1) * DEPTH;

@@ -81,6 +81,8 @@ export function checkClaim(claim: Claim): void {
 /**
  * The claim an honest proposer posts for a traced batch (`engine.traceBatch(batch)`), whose
  * pre-state had `preSlotCount` slots; `link` places it on L1 (batch 0 on genesis by default).
+ * @throws InvalidArgumentError for malformed fee pairs or domain; ProofError (FIELD) for a slot
+ *   count or owed fee out of range.
  */
 export function makeClaim(
   batch: Batch,

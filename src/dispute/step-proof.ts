@@ -28,6 +28,7 @@ export {
 
 const ZERO_LEAF = new Uint8Array(32);
 
+/** What a step executes: an L1 message, a transaction, or fee settlement (the last step). */
 export type StepKind = "l1" | "tx" | "settle";
 
 /**
@@ -120,11 +121,13 @@ export function proveStep(engine: Pick<Engine, "fork" | "recoverSigners" | "core
   }
 }
 
+/** What {@link verifyStep} returns. */
 export interface StepVerdict {
   /** The commitment the proof starts from: must equal the agreed C_step. */
   pre: Hex;
   /** The commitment after the step, re-executed here: the honest C_{step+1}. */
   post: Hex;
+  /** The step's reason code (0 for settlement). */
   status: ReasonCode;
 }
 

@@ -42,6 +42,7 @@ export interface EngineOptions extends Eip712Domain {
   recovery?: RecoveryBackend;
 }
 
+/** Options of {@link Engine.applyBatch} and {@link Engine.traceBatch}. */
 export interface ApplyOptions {
   /**
    * The address recovered from each transaction's signature (null when it did not recover), e.g.
@@ -55,8 +56,11 @@ export interface ApplyOptions {
  * batch: the batch goes in as one flat buffer, receipts and roots come back as one.
  */
 export class Engine {
+  /** The EIP-712 domain transactions are checked under (verifyingContract lowercase). */
   readonly domain: Eip712Domain;
+  /** The core the state lives in (shared by its forks). */
   readonly core: WasmCore;
+  /** How signatures are recovered when applyBatch is not given signers. */
   readonly recovery: RecoveryBackend;
   private readonly instance: CoreInstance;
   private handle: number;
@@ -322,6 +326,7 @@ export class Engine {
     return this.roots().treeRoot;
   }
 
+  /** How many slots the state holds. */
   slotCount(): number {
     const handle = this.live();
     return this.instance.call((x) => x.engineSlotCount(handle));
@@ -507,12 +512,18 @@ export function withdrawalLeaves(core: WasmCore, withdrawals: readonly Withdrawa
   return withdrawals.map((w) => core.keccak256(encodeWithdrawal(w)));
 }
 
-/** Root of the 4-ary depth-16 tree whose leaf i is step commitment i (SPEC §11.2). */
+/**
+ * Root of the 4-ary depth-16 tree whose leaf i is step commitment i (SPEC §11.2).
+ * @throws InvalidArgumentError if a step is not hex; CapacityError past 2^24 steps.
+ */
 export function traceRoot(core: WasmCore, steps: readonly Hex[]): Hex {
   return withLeafTree(core, steps.map(fromHex), (tree) => toHex(tree.root()));
 }
 
-/** A multiproof that `steps[indices[k]]` are leaves of the trace tree (for bisection moves). */
+/**
+ * A multiproof that `steps[indices[k]]` are leaves of the trace tree (for bisection moves).
+ * @throws InvalidArgumentError if a step is not hex or the indices are not strictly increasing.
+ */
 export function proveTraceSteps(core: WasmCore, steps: readonly Hex[], indices: readonly number[]): Uint8Array {
   return withLeafTree(core, steps.map(fromHex), (tree) => tree.prove(indices));
 }

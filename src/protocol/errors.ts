@@ -55,6 +55,7 @@ export type ProofFault =
 
 /** A proof's bytes are malformed. Verification never returns true for such bytes. */
 export class ProofError extends L2EngineError {
+  /** Which rule the proof broke. */
   readonly fault: ProofFault;
   constructor(fault: ProofFault, message: string) {
     super("PROOF_INVALID", message);
@@ -89,6 +90,7 @@ export type StoreFault =
  * state at the last committed batch.
  */
 export class StoreError extends L2EngineError {
+  /** What went wrong. */
   readonly fault: StoreFault;
   constructor(fault: StoreFault, message: string, cause?: unknown) {
     super("STORE_FAILED", message, { cause });
@@ -106,6 +108,7 @@ export type ChainFault =
  * executed and nothing was committed.
  */
 export class ChainError extends L2EngineError {
+  /** Which rule the batch broke. */
   readonly fault: ChainFault;
   constructor(fault: ChainFault, message: string) {
     super("CHAIN_REJECTED", message);

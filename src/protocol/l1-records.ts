@@ -10,6 +10,7 @@ import { MAX_U128, MAX_U64, type Hex, type L1Message } from "./types.js";
 
 /** How a batch's DA bytes are made available (SPEC §13.2). */
 export const DA_KIND = { calldata: 0, blobs: 1, committee: 2 } as const;
+/** How a batch's DA bytes were posted (a value of {@link DA_KIND}). */
 export type DaKind = (typeof DA_KIND)[keyof typeof DA_KIND];
 
 /** A batch header as the batch contract stores it (SPEC §13.2): one storage hash. */
@@ -32,8 +33,9 @@ export interface BatchHeader {
 export const HEADER_BYTES = 105;
 /** Bytes of an encoded claim. */
 export const CLAIM_BYTES = 240;
-/** Bytes of an encoded deposit / forced exit message. */
+/** Bytes of an encoded deposit message (SPEC §13.1). */
 export const DEPOSIT_MESSAGE_BYTES = 45;
+/** Bytes of an encoded forced-exit message (SPEC §13.1). */
 export const FORCED_EXIT_MESSAGE_BYTES = 25;
 /** A deposit's slot field when the depositor named no slot. */
 export const NO_DEPOSIT_SLOT = 0xffffffff;
@@ -72,7 +74,10 @@ export function encodeHeader(h: BatchHeader): Uint8Array {
   return out;
 }
 
-/** keccak256(encodeHeader(h)): what the batch contract stores per batch. */
+/**
+ * keccak256(encodeHeader(h)): what the batch contract stores per batch.
+ * @throws InvalidArgumentError as {@link encodeHeader}.
+ */
 export function headerHash(h: BatchHeader): Hex {
   return hex(keccak_256(encodeHeader(h)));
 }
@@ -122,7 +127,10 @@ export function encodeClaim(c: Claim): Uint8Array {
   return out;
 }
 
-/** keccak256(encodeClaim(c)): what the claim contract stores per claim. */
+/**
+ * keccak256(encodeClaim(c)): what the claim contract stores per claim.
+ * @throws InvalidArgumentError as {@link encodeClaim}.
+ */
 export function claimHash(c: Claim): Hex {
   return hex(keccak_256(encodeClaim(c)));
 }

@@ -71,7 +71,10 @@ export function checksumAddress(address: string): Hex {
   return checksumAddressOf(addressBytes(address));
 }
 
-/** owner (20) ‖ token (u32) ‖ balance (u128) ‖ nonce (u64) = 48 bytes. */
+/**
+ * owner (20) ‖ token (u32) ‖ balance (u128) ‖ nonce (u64) = 48 bytes, big-endian (SPEC §4.1).
+ * @throws InvalidArgumentError if the owner is not a 20-byte hex address.
+ */
 export function encodeSlot(slot: Slot): Uint8Array {
   const out = new Uint8Array(SLOT_BYTES);
   out.set(addressBytes(slot.owner, "slot owner"), 0);
@@ -81,7 +84,10 @@ export function encodeSlot(slot: Slot): Uint8Array {
   return out;
 }
 
-/** owner (20) ‖ token (u32) ‖ amount (u128) = 40 bytes. */
+/**
+ * owner (20) ‖ token (u32) ‖ amount (u128) = 40 bytes, big-endian (SPEC §5.2).
+ * @throws InvalidArgumentError if the owner is not a 20-byte hex address.
+ */
 export function encodeWithdrawal(w: Withdrawal): Uint8Array {
   const out = new Uint8Array(WITHDRAWAL_BYTES);
   out.set(addressBytes(w.owner, "withdrawal owner"), 0);
@@ -113,10 +119,12 @@ export function isReservedOwner(owner: string): boolean {
   return /^0x0{32}/i.test(owner);
 }
 
+/** The token id of the LP shares of the pool whose first slot is `poolSlot`: bit 31 set. */
 export function lpToken(poolSlot: number): number {
   return (LP_TOKEN_FLAG | poolSlot) >>> 0;
 }
 
+/** True for an LP-share token id (bit 31 set): such tokens exist only on L2. */
 export function isLpToken(token: number): boolean {
   return token >= LP_TOKEN_FLAG;
 }

@@ -9,13 +9,19 @@ export type { Hex } from "./bytes.js";
 
 /** One state slot: an owner's balance of one token. Leaf = keccak256(encodeSlot(slot)). */
 export interface Slot {
+  /** The owner's address: any case in, EIP-55 checksummed out (D37). */
   owner: Hex;
+  /** The token id (u32); ids with bit 31 set are a pool's LP shares. */
   token: number;
+  /** u128, in the token's smallest unit. */
   balance: bigint;
+  /** u64: transactions this slot has authorized (a pool's first slot keeps its fee in bps here). */
   nonce: bigint;
 }
 
+/** Largest u128: balances, amounts and fees. */
 export const MAX_U128 = (1n << 128n) - 1n;
+/** Largest u64: nonces and inbox indices. */
 export const MAX_U64 = (1n << 64n) - 1n;
 /** Pool reserves and the amounts that reach them stay below 2^112 (as Uniswap v2's uint112). */
 export const MAX_RESERVE = (1n << 112n) - 1n;
@@ -35,6 +41,7 @@ export const NEW_SLOT = 0xffffffff;
  * otherwise creates a slot; refunded as a withdrawal when it can do neither.
  */
 export type DepositMessage = {
+  /** The message kind. */
   kind: "deposit";
   /** Who receives the tokens (any letter case). */
   owner: Hex;
@@ -48,6 +55,7 @@ export type DepositMessage = {
 
 /** An L1 forced exit (SPEC §5): withdraws the whole balance of `slot` to its owner; the sequencer cannot skip it. */
 export type ForcedExitMessage = {
+  /** The message kind. */
   kind: "forcedExit";
   /** Must be the slot's owner (any letter case). */
   owner: Hex;
@@ -70,6 +78,7 @@ export type TxType =
 
 /** Moves `amount` of the sender's token from slot `from` to the existing slot `to` (same token). */
 export type TransferTx = {
+  /** The transaction type (selects the EIP-712 primary type). */
   type: "transfer";
   /** The sender's slot (u32): its owner signs, its nonce is used. */
   from: number;
@@ -85,6 +94,7 @@ export type TransferTx = {
 
 /** Moves `amount` from slot `from` into a new slot owned by `toOwner`. */
 export type TransferToNewTx = {
+  /** The transaction type (selects the EIP-712 primary type). */
   type: "transferToNew";
   /** The sender's slot (u32). */
   from: number;
@@ -100,6 +110,7 @@ export type TransferToNewTx = {
 
 /** Takes `amount` out of slot `from` into the batch's withdrawal tree, claimable on L1. */
 export type WithdrawTx = {
+  /** The transaction type (selects the EIP-712 primary type). */
   type: "withdraw";
   /** The slot to withdraw from (u32). */
   from: number;
@@ -113,6 +124,7 @@ export type WithdrawTx = {
 
 /** Creates a constant-product pool from two of the signer's slots (SPEC §4.2). */
 export type CreatePoolTx = {
+  /** The transaction type (selects the EIP-712 primary type). */
   type: "createPool";
   /** The signer's slot of token A (u32): it authorizes and its nonce is used. */
   fromA: number;
@@ -130,6 +142,7 @@ export type CreatePoolTx = {
 
 /** Adds liquidity to `pool` for LP shares. */
 export type AddLiquidityTx = {
+  /** The transaction type (selects the EIP-712 primary type). */
   type: "addLiquidity";
   /** The pool's first slot (u32). */
   pool: number;
@@ -151,6 +164,7 @@ export type AddLiquidityTx = {
 
 /** Burns LP shares for the pool's tokens. */
 export type RemoveLiquidityTx = {
+  /** The transaction type (selects the EIP-712 primary type). */
   type: "removeLiquidity";
   /** The pool's first slot (u32). */
   pool: number;
@@ -172,6 +186,7 @@ export type RemoveLiquidityTx = {
 
 /** Swaps `amountIn` of one pool token for the other. */
 export type SwapTx = {
+  /** The transaction type (selects the EIP-712 primary type). */
   type: "swap";
   /** The pool's first slot (u32). */
   pool: number;
@@ -207,7 +222,7 @@ export type SignedTx = Tx & {
   signature: Hex;
 };
 
-/** The slot whose owner must sign `tx` and whose nonce it uses. */
+/** The slot whose owner must sign `tx` and whose nonce it uses. Never throws (the type selects the field). */
 export function authorizingSlot(tx: Tx): number {
   switch (tx.type) {
     case "transfer":
@@ -228,7 +243,9 @@ export function authorizingSlot(tx: Tx): number {
  * credited to `slot` at settlement, or burned when that slot cannot take them.
  */
 export interface FeePair {
+  /** The token whose fees this pair collects (u32). */
   token: number;
+  /** The slot credited at settlement (u32). */
   slot: number;
 }
 
@@ -250,24 +267,42 @@ export interface Batch {
 
 /** Why an entry of a batch did nothing. Codes are part of the protocol (docs/SPEC.md §7). */
 export const Reason = {
+  /** Applied. */
   OK: 0,
+  /** A named slot does not exist. */
   UNKNOWN_SLOT: 1,
+  /** The signature does not recover to the authorizing slot's owner (or that owner is a pool). */
   BAD_SIGNATURE: 2,
+  /** Slots that must share an owner do not. */
   OWNER_MISMATCH: 3,
+  /** The nonce is not the authorizing slot's. */
   BAD_NONCE: 4,
+  /** Slots that must hold the same token do not. */
   TOKEN_MISMATCH: 5,
+  /** A token is not allowed here (an LP token on L1, say). */
   INVALID_TOKEN: 6,
+  /** The named pool slot is not a pool. */
   NOT_A_POOL: 7,
+  /** Pool parameters out of range (fee above 10%, a reserve above 2^112, the same token twice). */
   INVALID_POOL_PARAMS: 8,
+  /** A pool's reserved address where a user's is required. */
   RESERVED_OWNER: 9,
+  /** The batch lists no fee pair for the fee's token. */
   NO_FEE_SLOT: 10,
+  /** Not enough balance for the amount and fee. */
   INSUFFICIENT_BALANCE: 11,
+  /** A credit or an owed fee would pass 2^128 − 1 (or a reserve 2^112 − 1). */
   OVERFLOW: 12,
+  /** Fewer shares or tokens than the minimum asked. */
   SLIPPAGE: 13,
+  /** A swap would give less than minOut. */
   INSUFFICIENT_OUTPUT: 14,
+  /** The state holds 2^24 slots: no new slot fits. */
   CAPACITY: 15,
 } as const;
+/** The name of a reason, as `"BAD_NONCE"`. */
 export type ReasonName = keyof typeof Reason;
+/** A reason code, 0 (OK) to 15 (SPEC §7). */
 export type ReasonCode = (typeof Reason)[ReasonName];
 
 /**
@@ -299,20 +334,29 @@ export interface Receipt {
 
 /** A record in the batch's withdrawal tree, claimable on L1 with a Merkle proof. */
 export interface Withdrawal {
+  /** Who may claim it on L1 (EIP-55 checksummed when the library outputs it). */
   owner: Hex;
+  /** The L1 token id. */
   token: number;
+  /** u128. */
   amount: bigint;
 }
 
+/** What {@link Engine.applyBatch} returns: the roots before and after, a receipt per entry, the withdrawals and the fees. */
 export interface BatchResult {
+  /** The state root before the batch (SPEC §4.3). */
   preStateRoot: Hex;
+  /** The state root after fee settlement. */
   postStateRoot: Hex;
   /** Root of the 4-ary state tree of slots (the state root also commits to the slot count). */
   postTreeRoot: Hex;
+  /** Slots after the batch. */
   slotCount: number;
   /** One receipt per L1 message, then one per transaction. */
   receipts: Receipt[];
+  /** The batch's withdrawal records, in order: leaf i of the withdrawal tree (SPEC §5.2). */
   withdrawals: Withdrawal[];
+  /** Root of the batch's withdrawal tree: what an L1 bridge proves a claim against. */
   withdrawalsRoot: Hex;
   /** Fees owed to each fee pair by the end of the batch, in `feePairs` order. */
   fees: bigint[];
