@@ -11,7 +11,8 @@ export type L2EngineErrorCode =
   | "ENCODE_FAILED"
   | "BISECTION_FAULT"
   | "STORE_FAILED"
-  | "CHAIN_REJECTED";
+  | "CHAIN_REJECTED"
+  | "INVARIANT_BROKEN"; // the reference engine (l2engine/reference) met a state the rules exclude: a bug
 
 /**
  * The base class of every error the library throws on purpose. Branch on `code` (stable across

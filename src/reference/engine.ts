@@ -4,7 +4,7 @@
 
 import { keccak_256 } from "@noble/hashes/sha3.js";
 import { fromHex as fromHexBytes, toHex } from "../protocol/bytes.js";
-import { InvalidArgumentError } from "../protocol/errors.js";
+import { InvalidArgumentError, L2EngineError } from "../protocol/errors.js";
 import { domainSeparator, type Eip712Domain } from "../protocol/eip712.js";
 import {
   checkSlot, checksumAddress, encodeSlot, encodeStateCommitment, encodeWithdrawal, isLpToken, isReservedOwner, lpToken, poolAddress,
@@ -40,10 +40,9 @@ const sameAddress = (a: string, b: string) => a.toLowerCase() === b.toLowerCase(
  * reserve): a bug in the reference or in the rules, never a property of the input. It is thrown
  * instead of computing on, so a differential test cannot pass over such a state silently.
  */
-export class ReferenceInvariantError extends Error {
+export class ReferenceInvariantError extends L2EngineError {
   constructor(message: string) {
-    super(message);
-    this.name = "ReferenceInvariantError";
+    super("INVARIANT_BROKEN", message);
   }
 }
 
