@@ -44,20 +44,23 @@ export function normalizeAddress(address: string, what = "address"): Hex {
   return toHex(addressBytes(address, what));
 }
 
-const ASCII = new TextEncoder();
+// ASCII codes of the lowercase hex digits
+const HEX_CODES = Uint8Array.from("0123456789abcdef", (c) => c.charCodeAt(0));
 
 /** The EIP-55 form of 20 address bytes (the caller guarantees the length). */
 export function checksumAddressOf(bytes: Uint8Array): Hex {
-  const lower = toHex(bytes).slice(2);
-  const hash = keccak_256(ASCII.encode(lower));
-  let out = "0x";
-  for (let i = 0; i < 40; i++) {
-    const c = lower[i]!;
-    // a letter is uppercase when the matching nibble of keccak256(lowercase hex) is 8 or more
-    const nibble = i % 2 === 0 ? hash[i >> 1]! >> 4 : hash[i >> 1]! & 15;
-    out += nibble >= 8 && c > "9" ? c.toUpperCase() : c;
+  const ascii = new Uint8Array(40);
+  for (let i = 0; i < 20; i++) {
+    ascii[2 * i] = HEX_CODES[bytes[i]! >> 4]!;
+    ascii[2 * i + 1] = HEX_CODES[bytes[i]! & 15]!;
   }
-  return out as Hex;
+  const hash = keccak_256(ascii);
+  // a letter is uppercase when the matching nibble of keccak256(lowercase hex) is 8 or more
+  for (let i = 0; i < 40; i++) {
+    const nibble = i % 2 === 0 ? hash[i >> 1]! >> 4 : hash[i >> 1]! & 15;
+    if (nibble >= 8 && ascii[i]! > 57) ascii[i] = ascii[i]! - 32;
+  }
+  return `0x${String.fromCharCode(...ascii)}` as Hex;
 }
 
 /**
