@@ -14,7 +14,7 @@ const ownerOf = (slot) => Math.floor(slot / 2) % OWNERS;
 
 function sign(tx) {
   const { signature, recoveryId } = signRecoverable(txDigest(tx, DOMAIN), fromHex(KEYS[ownerOf(tx.from ?? tx.fromA)]));
-  return { ...tx, signature: `0x${toHex(signature)}${(27 + recoveryId).toString(16)}` };
+  return { ...tx, signature: `${toHex(signature)}${(27 + recoveryId).toString(16)}` };
 }
 
 export function proofSuites({ quick }, wasm, pools) {

@@ -64,13 +64,13 @@ export async function rollupDemo(o: DemoOptions, progress: Progress): Promise<vo
   line(`l2engine demo: ${o.slots} slots, ${USERS} users with real secp256k1 keys, ${o.batches} traffic batch${o.batches === 1 ? "" : "es"} × ${o.batchSize} entries, ${o.threads} recovery threads`);
 
   // ---- genesis: every user (and the sequencer, user USERS) holds one slot per token, spread over the state
-  const keys = Array.from({ length: USERS + 1 }, (_, i) => `0x${toHex(keccak_256(new TextEncoder().encode(`l2engine demo key ${o.seed} ${i}`)))}` as Hex);
+  const keys = Array.from({ length: USERS + 1 }, (_, i) => toHex(keccak_256(new TextEncoder().encode(`l2engine demo key ${o.seed} ${i}`))));
   const owners = keys.map(addressOf);
   const stride = Math.floor(o.slots / ((USERS + 1) * TOKENS.length));
   const slotOf = (user: number, t: number) => (user * TOKENS.length + t) * stride;
   const genesis: Slot[] = new Array(o.slots);
   for (let i = 0; i < o.slots; i++) {
-    genesis[i] = { owner: `0x${toHex(keccak_256(new Uint8Array([i & 255, (i >> 8) & 255, i >> 16, 7])).subarray(12))}`, token: TOKENS[i % 3]!, balance: BigInt(1 + rng.int(1e9)), nonce: 0n };
+    genesis[i] = { owner: toHex(keccak_256(new Uint8Array([i & 255, (i >> 8) & 255, i >> 16, 7])).subarray(12)), token: TOKENS[i % 3]!, balance: BigInt(1 + rng.int(1e9)), nonce: 0n };
   }
   for (let u = 0; u <= USERS; u++) {
     for (let t = 0; t < TOKENS.length; t++) genesis[slotOf(u, t)] = { owner: owners[u]!, token: TOKENS[t]!, balance: 10n ** 26n, nonce: 0n };

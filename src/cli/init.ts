@@ -17,7 +17,7 @@ const DEFAULT_BALANCE = 10n ** 21n;
 
 /** The owner of filler slot `i`: an address no one holds a key for (a hash, never reserved). */
 function fillerOwner(i: number): Hex {
-  return `0x${toHex(keccak_256(new TextEncoder().encode(`l2engine init filler ${i}`)).subarray(12))}`;
+  return toHex(keccak_256(new TextEncoder().encode(`l2engine init filler ${i}`)).subarray(12));
 }
 
 function decimalOption(value: string | undefined, name: string, max: bigint, fallback: bigint): bigint {

@@ -23,7 +23,7 @@ function randomKey(): Hex {
   for (;;) {
     const bytes = randomBytes(32);
     const k = BigInt(`0x${bytes.toString("hex")}`);
-    if (k > 0n && k < SECP256K1_N) return `0x${toHex(bytes)}`;
+    if (k > 0n && k < SECP256K1_N) return toHex(bytes);
   }
 }
 

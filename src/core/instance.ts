@@ -137,6 +137,11 @@ export class CoreInstance {
     return new CoreInstance(await moduleAsync());
   }
 
+  /** True once a trap has poisoned this instance: every call then fails with that trap. */
+  get trapped(): boolean {
+    return this.poisoned !== undefined;
+  }
+
   /** A byte view of linear memory, rebuilt when memory has grown (growth detaches the old buffer). */
   bytes(): Uint8Array {
     if (this.view.buffer !== this.exports.memory.buffer) this.view = new Uint8Array(this.exports.memory.buffer);

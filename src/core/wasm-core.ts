@@ -1,9 +1,32 @@
-import { checkBytes, flattenLeaves, HASH_BYTES } from "../protocol/bytes.js";
+import { flattenLeaves, hashBytes, HASH_BYTES, type HashInput } from "../protocol/bytes.js";
 import { CoreInstance } from "./instance.js";
 import { statusError, STATUS_OK } from "./status.js";
 import { InvalidArgumentError } from "../protocol/errors.js";
 import { resolveShape, type TreeShape } from "../protocol/shape.js";
 import { WasmMerkleTree } from "./tree.js";
+
+let shared: WasmCore | undefined;
+
+/**
+ * The shared core: what {@link Engine.create} (and so `Chain.open`), `verifyStep`,
+ * `BisectionGame`, `Proposer` and `runBisection` use when they are not given a `core`. One per
+ * JavaScript realm (a page, the main thread, each worker), created synchronously at the first call
+ * and returned by every later one, so engines created without a core share its memory: its 2^24
+ * leaves and 4 GiB are a budget for all of them together, and a disposed engine's memory is reused
+ * by the next. Dispose engines you no longer need. After a trap (the core then refuses every call)
+ * the next call returns a new core; engines on the old one stay unusable.
+ *
+ * Pass `core` explicitly to keep a state apart — a state near 2^24 slots, or one that must not
+ * share a trap with proofs checked from strangers ({@link StepReferee} always uses its own). In a
+ * browser's main thread create it with `await WasmCore.create()`: this function compiles
+ * synchronously.
+ * @throws the host's WebAssembly error (a `CompileError` or `RangeError`, not an L2EngineError)
+ * if this environment cannot compile or instantiate the module synchronously.
+ */
+export function defaultCore(): WasmCore {
+  if (shared === undefined || shared.trapped) shared = WasmCore.createSync();
+  return shared;
+}
 
 /** Largest input one keccak256 call accepts (bounds the core's input region). */
 export const MAX_HASH_INPUT_BYTES = 256 * 1024 * 1024;
@@ -40,6 +63,14 @@ export class WasmCore {
    */
   static createSync(): WasmCore {
     return new WasmCore(CoreInstance.createSync());
+  }
+
+  /**
+   * True once the core has trapped ({@link WasmTrapError}): it then refuses every call, and
+   * {@link defaultCore} replaces it.
+   */
+  get trapped(): boolean {
+    return this.instance.trapped;
   }
 
   /** keccak256 (Ethereum's, 0x01 padding) of `data`. */
@@ -104,17 +135,22 @@ export class WasmCore {
     return root;
   }
 
-  /** True when `proof` proves `leaves` under `root`; throws ProofError on malformed bytes. */
+  /**
+   * True when `proof` proves `leaves` (in the proof's index order) under `root`, given as 32 bytes
+   * or 0x hex; false when the hashes differ.
+   * @throws ProofError when the proof's bytes are malformed (SPEC §3.4).
+   * @throws InvalidArgumentError when `root`, the shape or the leaves are malformed.
+   */
   verifyMultiproof(
     shape: Partial<TreeShape>,
-    root: Uint8Array,
+    root: HashInput,
     proof: Uint8Array,
     leaves: Uint8Array | readonly Uint8Array[],
   ): boolean {
-    checkBytes(root, HASH_BYTES, "root");
+    const expected = hashBytes(root, "root");
     const computed = this.computeProofRoot(shape, proof, leaves);
     let diff = 0;
-    for (let i = 0; i < HASH_BYTES; i++) diff |= computed[i]! ^ root[i]!;
+    for (let i = 0; i < HASH_BYTES; i++) diff |= computed[i]! ^ expected[i]!;
     return diff === 0;
   }
 

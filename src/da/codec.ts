@@ -3,7 +3,7 @@
 // every count is checked against the bytes left before anything is allocated, so decoding costs
 // time and memory linear in the input, and any malformed input ends in a DecodeError.
 
-import { InvalidArgumentError, L2EngineError } from "../protocol/errors.js";
+import { DecodeError, EncodeError, InvalidArgumentError } from "../protocol/errors.js";
 import { fromHex, toHex } from "../protocol/bytes.js";
 import { MAX_BATCH_ENTRIES } from "../engine/flat.js";
 import { MAX_DA_BYTES, MAX_L1_DA_BYTES, TX_TYPE_CODES, TX_TYPES } from "../protocol/constants.generated.js";
@@ -45,35 +45,7 @@ export interface DerivedBatch extends DaBatch {
   inbox: InboxRange;
 }
 
-export type DecodeFault =
-  | "EMPTY"
-  | "VERSION"
-  | "TRUNCATED"
-  | "TRAILING_BYTES"
-  | "VARINT"
-  | "NONCANONICAL"
-  | "RANGE"
-  | "LIMIT"
-  | "TX_TYPE"
-  | "SCHEMA";
-
-/** The DA bytes do not decode; by the derivation rule the batch is empty (SPEC §9.4). */
-export class DecodeError extends L2EngineError {
-  readonly fault: DecodeFault;
-  readonly offset: number;
-  constructor(fault: DecodeFault, offset: number, message: string) {
-    super("DECODE_FAILED", `${message} (at byte ${offset})`);
-    this.fault = fault;
-    this.offset = offset;
-  }
-}
-
-/** A batch that cannot be encoded (a signature with no compact form, a field out of range). */
-export class EncodeError extends L2EngineError {
-  constructor(message: string) {
-    super("ENCODE_FAILED", message);
-  }
-}
+export { DecodeError, EncodeError, type DecodeFault } from "../protocol/errors.js";
 
 const TYPE_CODES: Record<TxType, number> = TX_TYPE_CODES;
 const TYPES: readonly TxType[] = TX_TYPES;
@@ -199,7 +171,7 @@ function compactSignature(sig: unknown, what: string): Uint8Array {
   const v = b[64]!;
   const parity = v === 27 || v === 0 ? 0 : v === 28 || v === 1 ? 1 : -1;
   if (parity < 0) throw new EncodeError(`${what} has v = ${v}; expected 27, 28, 0 or 1`);
-  const s = BigInt(`0x${toHex(b.subarray(32, 64))}`);
+  const s = BigInt(toHex(b.subarray(32, 64)));
   // only a low-s signature has a free top bit for the parity (and only those can be valid)
   if (s > SECP256K1_HALF_N) throw new EncodeError(`${what} has a high s (EIP-2): it can never be valid`);
   const out = b.slice(0, 64);
@@ -207,7 +179,10 @@ function compactSignature(sig: unknown, what: string): Uint8Array {
   return out;
 }
 
-/** Encodes a batch as DA bytes (SPEC §9). Throws EncodeError if it cannot be represented. */
+/**
+ * Encodes a batch as DA bytes (SPEC §9).
+ * @throws EncodeError if it cannot be represented (a signature with no compact form, a field out of range).
+ */
 export function encodeBatch(batch: DaBatch): Uint8Array {
   if (batch === null || typeof batch !== "object") throw new EncodeError("batch must be an object");
   const { feePairs, txs } = batch;
@@ -432,6 +407,7 @@ function decodeAmount(r: Reader, what: string): bigint {
  * Decodes DA bytes (SPEC §9) of up to {@link MAX_DA_BYTES}. Throws DecodeError for anything that
  * is not a canonical encoding. `inboxCount` (default 0) is the number of inbox messages the batch
  * consumes besides: with it the batch may hold at most 2^20 entries in all (fault `LIMIT`).
+ * @throws DecodeError for bytes that are not one canonical encoding, with the fault and offset.
  */
 export function decodeBatch(bytes: Uint8Array, options: { inboxCount?: number; maxBytes?: number } = {}): DaBatch {
   const inboxCount = options.inboxCount ?? 0;
@@ -544,7 +520,8 @@ export function decodeBatch(bytes: Uint8Array, options: { inboxCount?: number; m
 
 /**
  * The header's inbox range, checked: start a u64, count a u32 and the range within the u64
- * indices. Throws InvalidArgumentError: no header the batch contract stores holds anything else.
+ * indices.
+ * @throws InvalidArgumentError otherwise: no header the batch contract stores holds anything else.
  */
 export function checkInboxRange(inbox: unknown, what = "inbox"): InboxRange {
   const r = inbox as Partial<InboxRange> | null;

@@ -55,7 +55,7 @@ const DEPTH = 16;
 /**
  * The largest canonical multiproof of `leaves` leaves in the 4-ary depth-16 tree (SPEC §3.3):
  * at most 3 sibling positions per leaf per level, every one sent. Sizes are checked against it
- * before a proof reaches the core.
+ * before a proof reaches the core. Never throws (a count outside 1…2^20 gives a bound no proof meets).
  */
 export function maxMultiproofBytes(leaves: number): number {
   const positions = leaves * (ARITY - 1) * DEPTH;
@@ -240,7 +240,7 @@ export function decodeStepProof(bytes: Uint8Array): StepProof {
   field(bytes.length >= FIXED_BYTES - 1, "proof", `is truncated (${bytes.length} bytes, the fixed part alone is ${FIXED_BYTES - 1})`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   field(bytes[0] === STEP_PROOF_VERSION, "proof.version", `must be ${STEP_PROOF_VERSION}, got ${bytes[0]}`);
-  const hex = (at: number): Hex => `0x${toHex(bytes.subarray(at, at + 32))}`;
+  const hex = (at: number): Hex => toHex(bytes.subarray(at, at + 32));
   const slotCount = view.getUint32(33);
   const withdrawalCount = view.getUint32(69);
   const baseSlotCount = view.getUint32(73);
@@ -287,7 +287,7 @@ export function decodeStepProof(bytes: Uint8Array): StepProof {
     }
     field(!zero, what, `must be slot ${index} as it is, not all zero bytes: it exists (slot count ${slotCount})`);
     const slot: Slot = {
-      owner: `0x${toHex(s.subarray(0, 20))}`,
+      owner: toHex(s.subarray(0, 20)),
       token: Number(readUint(s, 20, 4)),
       balance: readUint(s, 24, 16),
       nonce: readUint(s, 40, 8),

@@ -8,7 +8,7 @@ import { keccak_256 } from "@noble/hashes/sha3.js";
 import { fromHex, toHex } from "../protocol/bytes.js";
 import { InvalidArgumentError, ProofError } from "../protocol/errors.js";
 import { MAX_U128, MAX_U64, type Batch, type BatchResult, type Hex, type L1Message, type ReasonCode, type SignedTx, type Slot } from "../protocol/types.js";
-import { WasmCore } from "../core/wasm-core.js";
+import { defaultCore, type WasmCore } from "../core/wasm-core.js";
 import { Engine, withLeafTree, withdrawalLeaves } from "../engine/engine.js";
 import { checkFeePairs, encodeEntryRecord, readSlotRecord, writeSlotRecord } from "../engine/flat.js";
 import { encodeSlot, encodeStateCommitment, encodeWithdrawal } from "../protocol/slot-encoding.js";
@@ -33,6 +33,7 @@ export {
 
 const ZERO_LEAF = new Uint8Array(32);
 
+/** What a step executes: an L1 message, a transaction, or fee settlement (the last step). */
 export type StepKind = "l1" | "tx" | "settle";
 
 /**
@@ -172,7 +173,7 @@ export function* proveSteps(
       yield {
         treeRoot: walker.treeRoot(),
         slotCount,
-        withdrawalsRoot: `0x${toHex(wtree.root())}` as Hex,
+        withdrawalsRoot: toHex(wtree.root()) as Hex,
         withdrawalCount,
         baseSlotCount,
         fees,
@@ -207,11 +208,13 @@ export function* proveSteps(
   }
 }
 
+/** What {@link verifyStep} returns. */
 export interface StepVerdict {
   /** The commitment the proof starts from: must equal the agreed C_step. */
   pre: Hex;
   /** The commitment after the step, re-executed here: the honest C_{step+1}. */
   post: Hex;
+  /** The step's reason code (0 for settlement). */
   status: ReasonCode;
 }
 
@@ -242,8 +245,10 @@ const sameList = (a: readonly number[], b: readonly number[]) => a.length === b.
  * is the step's L1 message or transaction as posted — the referee takes it, and so the step's
  * kind, from the batch — or null for fee settlement.
  *
- * Run it in a core whose state does not matter (the default is a fresh one; {@link StepReferee}
- * keeps its own): the proof is hostile input.
+ * The proof is hostile input: it is bounded and checked field by field before it reaches
+ * `options.core` (by default the shared {@link defaultCore}), where it uses only transient memory.
+ * A node that checks proofs from strangers beside a state it keeps should still pass a core of
+ * its own (as {@link StepReferee} does), so that a trap — a bug — cannot take that state with it.
  *
  * @throws ProofError (FIELD, TOO_LARGE, WITNESS) when the proof is malformed, a hash does not
  *   check, or its witness is not exactly the slots the step reads and writes.
@@ -262,7 +267,7 @@ export function verifyStep(
   if (kind !== "settle" && indices.length > MAX_TOUCHED_SLOTS) {
     throw new ProofError("TOO_LARGE", `proof.witness has ${indices.length} slots; an entry step touches at most ${MAX_TOUCHED_SLOTS}`);
   }
-  const core = options.core ?? WasmCore.createSync();
+  const core = options.core ?? defaultCore();
   const pairs = proof.fees.map((f) => ({ token: f.token, slot: f.slot }));
   const k = pairs.length;
   // 1. the pre-state parts and their commitment
@@ -343,7 +348,7 @@ export function verifyStep(
   if (wproof !== null) {
     const w = out.subarray(VO_WITHDRAWAL, VO_WITHDRAWAL + WITHDRAWAL_RECORD_BYTES);
     const wv = new DataView(w.buffer, w.byteOffset, w.byteLength);
-    const record = { owner: `0x${toHex(w.subarray(W_OWNER, W_OWNER + 20))}` as Hex, token: wv.getUint32(W_TOKEN, true), amount: wv.getBigUint64(W_AMOUNT, true) | (wv.getBigUint64(W_AMOUNT + 8, true) << 64n) };
+    const record = { owner: toHex(w.subarray(W_OWNER, W_OWNER + 20)), token: wv.getUint32(W_TOKEN, true), amount: wv.getBigUint64(W_AMOUNT, true) | (wv.getBigUint64(W_AMOUNT + 8, true) << 64n) };
     withdrawalsRoot = core.computeProofRoot(STATE_TREE_SHAPE, wproof, [keccak_256(encodeWithdrawal(record))]);
     withdrawalCount++;
   }

@@ -3,13 +3,13 @@
 // transaction building; the class delegates store page I/O to pages.ts, state reads to queries.ts
 // and proofs to proofs.ts, so that each job reads in one file (docs/DECISIONS.md D36).
 
-import { WasmCore } from "../core/wasm-core.js";
+import { WasmCore, defaultCore } from "../core/wasm-core.js";
 import { CoreInstance } from "../core/instance.js";
 import { CapacityError, InvalidArgumentError } from "../protocol/errors.js";
 import { checkFeePairs, decodeBatchOutput, encodeBatchInput, writeSlotRecord, L1_RECORD_BYTES, SLOT_RECORD_BYTES } from "./flat.js";
 import { checkSlot, isLpToken, isReservedOwner, normalizeAddress } from "../protocol/slot-encoding.js";
 import { domainSeparator, type Eip712Domain } from "../protocol/eip712.js";
-import { MAX_FEE_PAIRS, MAX_SLOTS, authorizingSlot, type Batch, type BatchResult, type Hex, type Slot, type Tx, type Withdrawal, type StepParts } from "../protocol/types.js";
+import { MAX_FEE_PAIRS, MAX_SLOTS, authorizingSlot, type Batch, type BatchResult, type Hex, type Slot, type Tx, type TxDraft, type TxOfType, type Withdrawal, type StepParts } from "../protocol/types.js";
 import { nobleRecovery, recoverTransactionSigners, type RecoveryBackend } from "../protocol/signatures.js";
 import { APPLY_REFUSED } from "../protocol/constants.generated.js";
 import { appendSlotRecords, checkPageLoad, loadSlotPages, readSlotPages, readSlotRecords, rehashLeaves } from "./pages.js";
@@ -22,13 +22,19 @@ export { withLeafTree, withdrawalLeaves, traceRoot, proveTraceSteps } from "./pr
 /** Most fee pairs a batch may list (SPEC §5.1). */
 export const MAX_FEE_SLOTS = MAX_FEE_PAIRS;
 
-export interface EngineOptions {
+/**
+ * What {@link Engine.create} takes: the EIP-712 domain the transactions are signed for (chain id,
+ * the rollup's L1 contract, and optionally the deployment's domain `name` and `version`), the
+ * genesis, and where and how to run.
+ */
+export interface EngineOptions extends Eip712Domain {
   /** Slots of the genesis state, created in order as slots 0, 1, 2, … */
   genesis?: readonly Slot[];
-  /** EIP-712 domain the transactions are signed for (chain id and the rollup's L1 contract). */
-  chainId: bigint | number;
-  verifyingContract: Hex;
-  /** Run in an existing core (several engines may share one); a new core by default. */
+  /**
+   * The core the state lives in (several engines may share one). By default the shared
+   * {@link defaultCore}: pass a core of your own to keep a state apart from every other engine's
+   * memory (the 2^24-slot capacity and a trap are per core).
+   */
   core?: WasmCore;
   /**
    * How signatures are recovered when applyBatch is not given signers: @noble/curves by default
@@ -37,6 +43,7 @@ export interface EngineOptions {
   recovery?: RecoveryBackend;
 }
 
+/** Options of {@link Engine.applyBatch} and {@link Engine.traceBatch}. */
 export interface ApplyOptions {
   /**
    * The address recovered from each transaction's signature (null when it did not recover), e.g.
@@ -50,8 +57,11 @@ export interface ApplyOptions {
  * batch: the batch goes in as one flat buffer, receipts and roots come back as one.
  */
 export class Engine {
+  /** The EIP-712 domain transactions are checked under (verifyingContract lowercase). */
   readonly domain: Eip712Domain;
+  /** The core the state lives in (shared by its forks). */
   readonly core: WasmCore;
+  /** How signatures are recovered when applyBatch is not given signers. */
   readonly recovery: RecoveryBackend;
   private readonly instance: CoreInstance;
   private handle: number;
@@ -60,8 +70,13 @@ export class Engine {
 
   private constructor(options: EngineOptions, forkOf?: number) {
     if (options === null || typeof options !== "object") throw new InvalidArgumentError("engine options must be an object");
-    this.domain = { chainId: options.chainId, verifyingContract: normalizeAddress(options.verifyingContract, "verifyingContract") };
-    this.core = options.core ?? WasmCore.createSync();
+    this.domain = {
+      chainId: options.chainId,
+      verifyingContract: normalizeAddress(options.verifyingContract, "verifyingContract"),
+      ...(options.name === undefined ? {} : { name: options.name }),
+      ...(options.version === undefined ? {} : { version: options.version }),
+    };
+    this.core = options.core ?? defaultCore();
     this.recovery = options.recovery ?? nobleRecovery;
     this.separator = domainSeparator(this.domain);
     this.instance = this.core.instance;
@@ -200,7 +215,13 @@ export class Engine {
     };
   }
 
-  /** Creates an engine over `genesis` (synchronous: the core is instantiated in place). */
+  /**
+   * Creates an engine over `options.genesis` (slots 0, 1, 2, … in order; none by default) in
+   * `options.core`, by default the shared {@link defaultCore}. Synchronous.
+   * @throws InvalidArgumentError if the options, the domain or a genesis slot is malformed (a
+   *   genesis slot may not have a reserved pool owner or an LP token).
+   * @throws CapacityError if the genesis holds more than 2^24 slots or does not fit in the core.
+   */
   static create(options: EngineOptions): Engine {
     return new Engine(options);
   }
@@ -219,6 +240,7 @@ export class Engine {
     return this.roots().treeRoot;
   }
 
+  /** How many slots the state holds. */
   slotCount(): number {
     return engineSlotCount(this.instance, this.live());
   }
@@ -316,13 +338,18 @@ export class Engine {
 
   /**
    * Fills in `nonce` from the authorizing slot's current nonce: what a client needs before
-   * signing. (For several transactions from one slot in a batch, increment it yourself.)
+   * signing. `{ type: "transfer", from, to, amount, fee }` gives a {@link TransferTx}. (For several
+   * transactions from one slot in a batch, increment it yourself.)
+   * @throws InvalidArgumentError if the engine was disposed, the type is unknown or the
+   *   authorizing slot does not exist.
    */
-  buildTransaction<T extends Tx>(tx: Omit<T, "nonce"> & { nonce?: bigint }): T {
+  buildTransaction<const D extends TxDraft>(tx: D): TxOfType<D["type"]> {
     this.live();
-    const probe = { ...tx, nonce: 0n } as unknown as T;
+    if (tx === null || typeof tx !== "object") throw new InvalidArgumentError("tx must be an object");
+    const probe = { ...tx, nonce: 0n } as Tx;
     const slot = authorizingSlot(probe);
-    return { ...tx, nonce: tx.nonce ?? this.getSlot(slot).nonce } as unknown as T;
+    if (slot === undefined) throw new InvalidArgumentError(`unknown transaction type ${String((tx as { type?: unknown }).type)}`);
+    return { ...tx, nonce: tx.nonce ?? this.getSlot(slot).nonce } as unknown as TxOfType<D["type"]>;
   }
 
   /**
@@ -339,7 +366,12 @@ export class Engine {
   }
 }
 
-/** Creates an engine (the same as {@link Engine.create}). */
+/**
+ * Creates an engine: the same as {@link Engine.create}.
+ * @deprecated use `Engine.create(options)`, the one factory (D37); this alias goes in the next
+ * breaking release.
+ * @throws as {@link Engine.create}.
+ */
 export function createEngine(options: EngineOptions): Engine {
   return Engine.create(options);
 }

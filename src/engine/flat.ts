@@ -5,7 +5,7 @@
 
 import { toHex } from "../protocol/bytes.js";
 import { InvalidArgumentError } from "../protocol/errors.js";
-import { addressBytes, checkBig, checkU32 } from "../protocol/slot-encoding.js";
+import { addressBytes, checkBig, checkU32, checksumAddressOf } from "../protocol/slot-encoding.js";
 import {
   MAX_FEE_PAIRS, MAX_U128, MAX_U64, type Batch, type FeePair, type Hex, type L1Message, type Receipt, type ReasonCode, type SignedTx, type Slot,
   type Tx, type Withdrawal,
@@ -57,7 +57,7 @@ export function readSlotRecord(bytes: Uint8Array, offset: number): Slot {
     balance: get128(view, S_BALANCE),
     nonce: view.getBigUint64(S_NONCE, true),
     token: view.getUint32(S_TOKEN, true),
-    owner: `0x${toHex(bytes.subarray(offset + S_OWNER, offset + S_OWNER + 20))}`,
+    owner: checksumAddressOf(bytes.subarray(offset + S_OWNER, offset + S_OWNER + 20)),
   };
 }
 
@@ -225,7 +225,7 @@ export function decodeBatchOutput(mem: Uint8Array, ptr: number, entries: number,
     });
   }
   const t = ptr + entries * RECEIPT_BYTES;
-  const hex = (at: number): Hex => `0x${toHex(mem.subarray(at, at + 32))}`;
+  const hex = (at: number): Hex => toHex(mem.subarray(at, at + 32));
   const withdrawalCount = view.getUint32(t + T_WITHDRAWAL_COUNT, true);
   const fees: bigint[] = [];
   const feesCredited: bigint[] = [];
@@ -238,7 +238,7 @@ export function decodeBatchOutput(mem: Uint8Array, ptr: number, entries: number,
   for (let k = 0; k < withdrawalCount; k++) {
     const w = w0 + k * WITHDRAWAL_RECORD_BYTES;
     withdrawals.push({
-      owner: `0x${toHex(mem.subarray(w + W_OWNER, w + W_OWNER + 20))}`,
+      owner: checksumAddressOf(mem.subarray(w + W_OWNER, w + W_OWNER + 20)),
       token: view.getUint32(w + W_TOKEN, true),
       amount: get128(view, w + W_AMOUNT),
     });

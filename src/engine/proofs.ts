@@ -33,7 +33,7 @@ export function withdrawalLeaves(core: WasmCore, withdrawals: readonly Withdrawa
 
 /** Root of the 4-ary depth-16 tree whose leaf i is step commitment i (SPEC §11.2). */
 export function traceRoot(core: WasmCore, steps: readonly Hex[]): Hex {
-  return withLeafTree(core, steps.map(fromHex), (tree) => `0x${toHex(tree.root())}` as Hex);
+  return withLeafTree(core, steps.map(fromHex), (tree) => toHex(tree.root()) as Hex);
 }
 
 /** A multiproof that `steps[indices[k]]` are leaves of the trace tree (for bisection moves). */
@@ -70,7 +70,7 @@ export function proveBatchWithdrawals(
   }
   const leaves = withdrawalLeaves(core, withdrawals);
   return withLeafTree(core, leaves, (tree) => ({
-    root: `0x${toHex(tree.root())}` as Hex,
+    root: toHex(tree.root()) as Hex,
     proof: tree.prove(indices),
     leaves: indices.map((i) => leaves[i]!),
   }));

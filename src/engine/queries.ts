@@ -18,8 +18,8 @@ export function engineRoots(instance: CoreInstance, handle: number): { stateRoot
     x.engineRoots(handle, out);
     const mem = instance.bytes();
     return {
-      stateRoot: `0x${toHex(mem.subarray(out, out + HASH_BYTES))}` as Hex,
-      treeRoot: `0x${toHex(mem.subarray(out + HASH_BYTES, out + 2 * HASH_BYTES))}` as Hex,
+      stateRoot: toHex(mem.subarray(out, out + HASH_BYTES)) as Hex,
+      treeRoot: toHex(mem.subarray(out + HASH_BYTES, out + 2 * HASH_BYTES)) as Hex,
     };
   });
 }

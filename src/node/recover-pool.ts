@@ -9,6 +9,7 @@ import type { Hex, SignedTx } from "../protocol/types.js";
 import { nobleRecovery, recoverTransactionSigners, type RecoveryBackend } from "../protocol/signatures.js";
 import { nodeBackend, type NodeBackendName } from "./secp256k1-native.js";
 
+/** How a {@link RecoverPool} recovers: the domain, the thread count and the backend. */
 export interface RecoverPoolOptions {
   /** The EIP-712 domain transactions are signed for (the engine's `domain`). */
   domain: Eip712Domain;

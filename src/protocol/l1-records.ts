@@ -11,6 +11,7 @@ import { DEPOSIT_MESSAGE_BYTES, FORCED_EXIT_MESSAGE_BYTES, L1_KIND_CODES, NO_SLO
 
 /** How a batch's DA bytes are made available (SPEC §13.2). */
 export const DA_KIND = { calldata: 0, blobs: 1, committee: 2 } as const;
+/** How a batch's DA bytes were posted (a value of {@link DA_KIND}). */
 export type DaKind = (typeof DA_KIND)[keyof typeof DA_KIND];
 
 /** A batch header as the batch contract stores it (SPEC §13.2): one storage hash. */
@@ -38,7 +39,7 @@ export { DEPOSIT_MESSAGE_BYTES, FORCED_EXIT_MESSAGE_BYTES };
 /** A deposit's slot field when the depositor named no slot. */
 export const NO_DEPOSIT_SLOT = NO_SLOT;
 
-const hex = (b: Uint8Array): Hex => `0x${toHex(b)}`;
+const hex = toHex;
 
 function hash32(v: unknown, what: string): Uint8Array {
   if (!isHash32Hex(v)) throw new InvalidArgumentError(`${what} must be a 0x-prefixed 32-byte hex string`);
@@ -72,7 +73,10 @@ export function encodeHeader(h: BatchHeader): Uint8Array {
   return out;
 }
 
-/** keccak256(encodeHeader(h)): what the batch contract stores per batch. */
+/**
+ * keccak256(encodeHeader(h)): what the batch contract stores per batch.
+ * @throws InvalidArgumentError as {@link encodeHeader}.
+ */
 export function headerHash(h: BatchHeader): Hex {
   return hex(keccak_256(encodeHeader(h)));
 }
@@ -122,7 +126,10 @@ export function encodeClaim(c: Claim): Uint8Array {
   return out;
 }
 
-/** keccak256(encodeClaim(c)): what the claim contract stores per claim. */
+/**
+ * keccak256(encodeClaim(c)): what the claim contract stores per claim.
+ * @throws InvalidArgumentError as {@link encodeClaim}.
+ */
 export function claimHash(c: Claim): Hex {
   return hex(keccak_256(encodeClaim(c)));
 }

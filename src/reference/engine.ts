@@ -4,10 +4,10 @@
 
 import { keccak_256 } from "@noble/hashes/sha3.js";
 import { fromHex as fromHexBytes, toHex } from "../protocol/bytes.js";
-import { InvalidArgumentError } from "../protocol/errors.js";
+import { InvalidArgumentError, L2EngineError } from "../protocol/errors.js";
 import { domainSeparator, type Eip712Domain } from "../protocol/eip712.js";
 import {
-  checkSlot, encodeSlot, encodeStateCommitment, encodeWithdrawal, isLpToken, isReservedOwner, lpToken, poolAddress,
+  checkSlot, checksumAddress, encodeSlot, encodeStateCommitment, encodeWithdrawal, isLpToken, isReservedOwner, lpToken, poolAddress,
 } from "../protocol/slot-encoding.js";
 import {
   MAX_FEE_PAIRS, MAX_POOL_FEE_BPS, MAX_RESERVE, MAX_SLOTS, MAX_U128, MAX_U64, MINIMUM_LIQUIDITY, NEW_SLOT, Reason,
@@ -35,7 +35,7 @@ export function isqrt(n: bigint): bigint {
   return x;
 }
 
-const hex = (b: Uint8Array): Hex => `0x${toHex(b)}`;
+const hex = toHex;
 const sameAddress = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 /**
@@ -43,10 +43,9 @@ const sameAddress = (a: string, b: string) => a.toLowerCase() === b.toLowerCase(
  * reserve): a bug in the reference or in the rules, never a property of the input. It is thrown
  * instead of computing on, so a differential test cannot pass over such a state silently.
  */
-export class ReferenceInvariantError extends Error {
+export class ReferenceInvariantError extends L2EngineError {
   constructor(message: string) {
-    super(message);
-    this.name = "ReferenceInvariantError";
+    super("INVARIANT_BROKEN", message);
   }
 }
 
@@ -72,7 +71,8 @@ export class ReferenceEngine {
   constructor(genesis: readonly Slot[] = []) {
     if (genesis.length > MAX_SLOTS) throw new InvalidArgumentError(`genesis may hold at most ${MAX_SLOTS} slots`);
     genesis.forEach((s, i) => {
-      const slot = checkSlot(s, `genesis[${i}]`);
+      // owners are kept checksummed, as the WASM engine outputs them (D37)
+      const slot = { ...checkSlot(s, `genesis[${i}]`), owner: checksumAddress(s.owner) };
       if (isReservedOwner(slot.owner)) throw new InvalidArgumentError(`genesis[${i}].owner is a reserved pool address`);
       if (isLpToken(slot.token)) throw new InvalidArgumentError(`genesis[${i}].token is an LP token id`);
       this.slots.push(slot);
@@ -284,14 +284,14 @@ class BatchRun {
 
   private create(slot: Slot): number {
     const index = this.slots.length;
-    this.slots.push(slot);
+    this.slots.push({ ...slot, owner: checksumAddress(slot.owner) });
     this.mark(index);
     this.touch(index);
     return index;
   }
 
   private withdraw(w: Withdrawal): [bigint, bigint] {
-    this.withdrawals.push(w);
+    this.withdrawals.push({ ...w, owner: checksumAddress(w.owner) });
     return [BigInt(this.withdrawals.length - 1), w.amount];
   }
 
@@ -315,7 +315,7 @@ class BatchRun {
       const named = msg.slot;
       if (named !== undefined) this.touch(named);
       const refund = (code: ReasonCode): never => {
-        this.withdrawals.push({ owner, token, amount });
+        this.withdrawals.push({ owner: checksumAddress(owner), token, amount });
         throw new RefundFailure(code, BigInt(this.withdrawals.length - 1), amount);
       };
       if (isLpToken(token)) refund(Reason.INVALID_TOKEN);

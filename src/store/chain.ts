@@ -12,6 +12,7 @@ import {
   type StateStore, type StoreHead, type StoredBatch,
 } from "./store.js";
 
+/** What {@link Chain.open} takes: the engine options (domain, core, recovery), the store, the genesis and how to verify. */
 export interface ChainOptions extends Omit<EngineOptions, "genesis"> {
   /** Where the state lives: an LmdbStore (l2engine/node) or a MemoryStore. */
   store: StateStore;
@@ -85,7 +86,11 @@ export class Chain {
   private static openIn(store: StateStore, options: ChainOptions): Chain {
     const chainId = BigInt(options.chainId);
     const verifyingContract = normalizeAddress(options.verifyingContract, "verifyingContract");
-    const engineOptions = { chainId: options.chainId, verifyingContract, core: options.core, recovery: options.recovery };
+    const engineOptions = {
+      chainId: options.chainId, verifyingContract, core: options.core, recovery: options.recovery,
+      ...(options.name === undefined ? {} : { name: options.name }),
+      ...(options.version === undefined ? {} : { version: options.version }),
+    };
     const stored = store.readHead();
     if (stored === undefined) {
       const engine = Engine.create({ ...engineOptions, genesis: options.genesis ?? [] });
@@ -236,7 +241,7 @@ function checkInbox(batch: ChainBatch, next: bigint): InboxRange {
   return { start, count };
 }
 
-/** Pages holding a slot that the batch may have written: every touched slot, credited fee slots and new slots. */
+/** Pages holding a slot that the batch may have written: every touched slot, credited fee slots and new slots. Never throws. */
 export function changedPages(result: BatchResult, feePairs: readonly FeePair[], slotCountBefore: number): number[] {
   const pages = new Set<number>();
   for (const r of result.receipts) for (const s of r.touched) pages.add(Math.floor(s / PAGE_SLOTS));
