@@ -35,9 +35,11 @@ export const HASH_BYTES: usize = 32;
 export const MAX_MEMORY_PAGES: u64 = 65536;
 /**
  * Largest single allocation: under TLSF's 2^30 − 4 bytes once rounded up to a whole size class
- * (32 MiB at the top; see roundLarge).
+ * (32 MiB at the top; see roundLarge). In the one table (scripts/layout-table.mjs): the TS side
+ * checks input sizes against the same number.
  */
-export const MAX_ALLOC_BYTES: usize = (1 << 30) - (1 << 25);
+import { MAX_ALLOC_BYTES as TABLE_MAX_ALLOC_BYTES } from "./generated/constants";
+export const MAX_ALLOC_BYTES: usize = TABLE_MAX_ALLOC_BYTES;
 
 // TLSF's layout constants for wasm32 (std/assembly/rt/tlsf.ts of the pinned assemblyscript).
 const AL_MASK: usize = 15;

@@ -8,7 +8,10 @@ import {
   readLeaf, commit, MAX_CAPACITY_LOG2, tryTreeClone, trimAfterCommit,
 } from "./tree";
 import { proofSize, proofWrite, proofComputeRoot as computeRoot } from "./multiproof";
-import { OK, ERR_BAD_SHAPE, ERR_CAPACITY, ERR_INDEX_RANGE, ERR_CORRUPT_SLOT } from "./status";
+import { OK, ERR_BAD_SHAPE, ERR_CAPACITY, ERR_INDEX_RANGE, ERR_BAD_FEE_SLOTS as BAD_FEE_SLOTS, ERR_NO_MEMORY, ERR_CORRUPT_SLOT } from "./status";
+import {
+  MAX_FEE_PAIRS, APPLY_REFUSED as REFUSED, APPLY_CORRUPT as CORRUPT, NO_CORRUPT_SLOT,
+} from "./generated/constants";
 import { copyHash, tryAlloc, MAX_ALLOC_BYTES } from "./common";
 
 const ioInput = new Scratch();
@@ -149,9 +152,7 @@ import {
   State, SLOT_BYTES, reserveSlots, reserveDirty, markDirty, slotPtr, flushDirtySlots, S_OWNER, tryStateNew, freeSlotChunks,
   trimIdle, chunkEntry, chunkCapacity, MAX_SLOT_CHUNKS, SLOT_CHUNK_LOG2, markUnchecked, clearUnchecked, checkSlot,
 } from "./slots";
-import {
-  applyBatch, outputBytes, stateRoot, firstTouch, ERR_BAD_FEE_SLOTS, ERR_NO_MEMORY, NO_CORRUPT_SLOT, verifyStep as verifyStepCore,
-} from "./engine";
+import { applyBatch, outputBytes, stateRoot, firstTouch, verifyStep as verifyStepCore } from "./engine";
 
 /** A new empty engine, or 0 when it does not fit in memory. */
 export function engineNew(): usize {
@@ -391,7 +392,7 @@ export function engineApplyBatch(engine: usize, input: usize): usize {
   const entries64 = <u64>load<u32>(input, 4) + <u64>load<u32>(input, 8);
   // Bound the output and the per-entry bookkeeping before anything is written: an entry marks at
   // most MAX_TOUCHED slots and its output (receipt, withdrawal, trace step) is under 160 bytes.
-  if (feeCount > 16 || entries64 > <u64>(MAX_ALLOC_BYTES / 160)) return APPLY_REFUSED;
+  if (feeCount > MAX_FEE_PAIRS || entries64 > <u64>(MAX_ALLOC_BYTES / 160)) return APPLY_REFUSED;
   const entries = <u32>entries64;
   const out = tryReserve(ioOutput, outputBytes(feeCount, entries, (load<u32>(input, 12) & 1) != 0));
   if (out == 0 || !reserveDirty(s, entries64 * 8 + feeCount)) return APPLY_REFUSED;
@@ -410,12 +411,12 @@ export function engineApplyBatch(engine: usize, input: usize): usize {
  * What engineApplyBatch returns when the batch's bookkeeping does not fit in memory (state
  * untouched). Never an output address: those are 8-byte aligned.
  */
-export const APPLY_REFUSED: usize = 1;
+export const APPLY_REFUSED: usize = REFUSED;
 /**
  * What engineApplyBatch returns when a slot the batch would read fails its first-touch check
  * (state untouched); engineCorruptSlot names the slot.
  */
-export const APPLY_CORRUPT: usize = 2;
+export const APPLY_CORRUPT: usize = CORRUPT;
 let corruptSlot: u32 = 0;
 
 /** The slot whose first-touch check failed in the last APPLY_CORRUPT answer. */
@@ -430,7 +431,8 @@ export function engineProve(engine: usize, indices: usize, count: u32): i32 {
   return treeProve(changetype<usize>(s.tree), indices, count);
 }
 
-export { ERR_BAD_FEE_SLOTS };
+// a module-level export of the entry is a WASM global, which an @inline constant cannot be
+export const ERR_BAD_FEE_SLOTS: i32 = BAD_FEE_SLOTS;
 
 /** Checks one step statelessly (see assembly/engine.ts verifyStep); results go to the output region. */
 export function engineVerifyStep(input: usize): usize {

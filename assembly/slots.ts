@@ -1,26 +1,23 @@
 // Slot storage and the per-batch bookkeeping around it: the slot array in linear memory, the
 // dirty list, leaf hashing, and the fee accumulators.
 //
-// A slot record is 48 bytes (stored 64 apart, one per cache line), native little-endian:
-//   +0 balance lo u64 | +8 balance hi u64 | +16 nonce u64 | +24 token u32 | +28 owner (20 bytes)
-// Its leaf is keccak256 of the big-endian encoding owner ‖ token ‖ balance ‖ nonce (SPEC §4.1).
+// A slot record is 48 bytes (stored 64 apart, one per cache line), native little-endian, in the
+// table's slot record layout (S_*: balance u128 | nonce u64 | token u32 | owner 20 bytes). Its leaf
+// is keccak256 of the big-endian slot leaf layout owner ‖ token ‖ balance ‖ nonce (SPEC §4.1).
 
 import { tryAlloc, freeBytes } from "./common";
 import { U32List, u32ListPush, u32ListReserve, u32ListTrim } from "./buffers";
 import { keccak256x48 } from "./keccak";
 import { Tree, ensureLeafStored, writeLeaf, readLeaf, radixSort, reserveSortScratch, trimAfterCommit } from "./tree";
 import { OK } from "./status";
+import {
+  SLOT_RECORD_BYTES, SLOT_STRIDE_BYTES, SLOT_LEAF_BYTES, SL_TOKEN, SL_BALANCE, SL_NONCE, WITNESS_ENTRY_BYTES, WE_RECORD,
+} from "./generated/constants";
+export { S_BALANCE, S_NONCE, S_TOKEN, S_OWNER, MAX_SLOTS } from "./generated/constants";
+import { S_BALANCE, S_NONCE, S_TOKEN, S_OWNER, MAX_SLOTS } from "./generated/constants";
 
 /** Bytes of a slot record as exchanged with JS. */
-export const SLOT_BYTES: usize = 48;
-/** Bytes between records in memory: one cache line each, so no record straddles two lines. */
-export const SLOT_STRIDE: usize = 64;
-export const S_BALANCE: usize = 0;
-export const S_NONCE: usize = 16;
-export const S_TOKEN: usize = 24;
-export const S_OWNER: usize = 28;
-export const MAX_SLOTS: u32 = 1 << 24;
-export const MAX_FEE_SLOTS: u32 = 16;
+export const SLOT_BYTES: usize = SLOT_RECORD_BYTES;
 
 // The slot array is split into chunks of 2^20 slots (64 MiB), never one block (D23): 2^24 slots
 // × 64 bytes is 1 GiB, more than one allocation may hold, and growing one block would need the
@@ -33,7 +30,7 @@ export const MAX_SLOT_CHUNKS: u32 = MAX_SLOTS >> SLOT_CHUNK_LOG2;
 /** Dirty lists above this many entries are freed once idle (they grew for a bulk load). */
 const KEEP_DIRTY: u32 = 1 << 18;
 
-const LEAF_INPUT: usize = memory.data(48, 8);
+const LEAF_INPUT: usize = memory.data(<i32>SLOT_LEAF_BYTES, 8);
 const LEAF: usize = memory.data(32, 8);
 
 @unmanaged
@@ -64,7 +61,7 @@ export class State {
 @inline export function slotPtr(s: State, index: u32): usize {
   if (s.sparse != 0) return sparseSlot(s, index);
   const chunk = load<usize>(s.chunks + (<usize>(index >> SLOT_CHUNK_LOG2) << alignof<usize>()));
-  return chunk + (<usize>(index & SLOT_CHUNK_MASK) << 6); // × SLOT_STRIDE
+  return chunk + (<usize>(index & SLOT_CHUNK_MASK) << 6); // × SLOT_STRIDE_BYTES: one cache line per record
 }
 
 /** Address of chunk `k`'s pointer in the chunk table. */
@@ -77,18 +74,17 @@ export class State {
   return k == 0 ? min<u32>(s.slotCapacity, SLOT_CHUNK_SLOTS) : SLOT_CHUNK_SLOTS;
 }
 
-const MISSING_SLOT: usize = memory.data(64, 8);
-export const WITNESS_ENTRY_BYTES: usize = 72;
+const MISSING_SLOT: usize = memory.data(<i32>SLOT_STRIDE_BYTES, 8);
 
 /** The witnessed record of `index`, or a zero scratch record (and the missing flag). */
 function sparseSlot(s: State, index: u32): usize {
   const n = load<u32>(s.sparse);
   for (let k: u32 = 0; k < n; k++) {
     const e = s.sparse + 8 + <usize>k * WITNESS_ENTRY_BYTES;
-    if (load<u32>(e) == index) return e + 8;
+    if (load<u32>(e) == index) return e + WE_RECORD;
   }
   s.missing = 1;
-  memory.fill(MISSING_SLOT, 0, 64);
+  memory.fill(MISSING_SLOT, 0, SLOT_STRIDE_BYTES);
   return MISSING_SLOT;
 }
 
@@ -251,10 +247,10 @@ export function appendSlot(s: State, owner: usize, token: u32, balLo: u64, balHi
 /** keccak256 of the slot's 48-byte big-endian encoding into `out`. */
 export function slotLeaf(p: usize, out: usize): void {
   memory.copy(LEAF_INPUT, p + S_OWNER, 20);
-  store<u32>(LEAF_INPUT, bswap<u32>(load<u32>(p, S_TOKEN)), 20);
-  store<u64>(LEAF_INPUT, bswap<u64>(load<u64>(p, S_BALANCE + 8)), 24);
-  store<u64>(LEAF_INPUT, bswap<u64>(load<u64>(p, S_BALANCE)), 32);
-  store<u64>(LEAF_INPUT, bswap<u64>(load<u64>(p, S_NONCE)), 40);
+  store<u32>(LEAF_INPUT, bswap<u32>(load<u32>(p, S_TOKEN)), SL_TOKEN);
+  store<u64>(LEAF_INPUT, bswap<u64>(load<u64>(p, S_BALANCE + 8)), SL_BALANCE);
+  store<u64>(LEAF_INPUT, bswap<u64>(load<u64>(p, S_BALANCE)), SL_BALANCE + 8);
+  store<u64>(LEAF_INPUT, bswap<u64>(load<u64>(p, S_NONCE)), SL_NONCE);
   keccak256x48(LEAF_INPUT, out);
 }
 

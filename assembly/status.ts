@@ -1,12 +1,7 @@
-// Status codes returned by exported functions (0 = ok). Mirrored in src/core/status.ts; a hostile
-// input must end in one of these, never in a trap.
-export const OK: i32 = 0;
-export const ERR_BAD_SHAPE: i32 = -1; // arity/depth not supported
-export const ERR_INDEX_RANGE: i32 = -2; // leaf index >= arity^depth
-export const ERR_CAPACITY: i32 = -3; // leaf index beyond the in-memory capacity limit
-export const ERR_PROOF_FORMAT: i32 = -4; // malformed proof bytes
-export const ERR_PROOF_ORDER: i32 = -5; // proof indices not strictly increasing
-export const ERR_PROOF_EMPTY: i32 = -6; // a proof must name at least one leaf
-export const ERR_PROOF_NONCANONICAL: i32 = -7; // explicit zero sibling or stray bitmap bits
-// (-8 and -9 are assembly/engine.ts's ERR_BAD_FEE_SLOTS and ERR_NO_MEMORY)
-export const ERR_CORRUPT_SLOT: i32 = -10; // a stored slot record does not hash to its stored leaf (D38)
+// Status codes returned by exported functions (0 = ok), from the one table
+// (scripts/layout-table.mjs, docs/DECISIONS.md D36); src/core/status.ts maps them to typed errors.
+// A hostile input must end in one of these, never in a trap.
+export {
+  OK, ERR_BAD_SHAPE, ERR_INDEX_RANGE, ERR_CAPACITY, ERR_PROOF_FORMAT, ERR_PROOF_ORDER, ERR_PROOF_EMPTY, ERR_PROOF_NONCANONICAL,
+  ERR_BAD_FEE_SLOTS, ERR_NO_MEMORY, ERR_CORRUPT_SLOT,
+} from "./generated/constants";

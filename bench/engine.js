@@ -33,7 +33,7 @@ function createPools(apply, first) {
 const KEY_BYTES = KEYS.map((k) => fromHex(k));
 function fastSign(tx, owner) {
   const { signature, recoveryId } = signRecoverable(txDigest(tx, DOMAIN), KEY_BYTES[owner]);
-  return { ...tx, signature: `0x${toHex(signature)}${(27 + recoveryId).toString(16)}` };
+  return { ...tx, signature: `${toHex(signature)}${(27 + recoveryId).toString(16)}` };
 }
 
 /** The first slot of `owner` holding `token` in the genesis layout. */

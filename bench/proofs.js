@@ -1,6 +1,7 @@
 // Step proofs on the engine state of bench/engine.js (2^20 slots in a full run): bytes of the flat
-// v1 encoding per step by entry type — what an L1 one-step verifier receives, reported in extras as
-// l1.stepProofBytes.* — proveStep time, verifyStep time (all hashes checked, signature recovered).
+// v1 encoding per step by entry type (the stepProofSizes table; the l1.stepProofBytes.* extras of
+// every type come from bench/l1.js), proveStep time, verifyStep time (all hashes checked,
+// signature recovered).
 
 import { entryAt, proveStep, verifyStep, encodeStepProof, decodeStepProof, secp256k1WasmRecovery, nobleRecovery, txDigest, fromHex, toHex, addressOf } from "../dist/node.js";
 import { signRecoverable } from "tiny-secp256k1";
@@ -13,7 +14,7 @@ const ownerOf = (slot) => Math.floor(slot / 2) % OWNERS;
 
 function sign(tx) {
   const { signature, recoveryId } = signRecoverable(txDigest(tx, DOMAIN), fromHex(KEYS[ownerOf(tx.from ?? tx.fromA)]));
-  return { ...tx, signature: `0x${toHex(signature)}${(27 + recoveryId).toString(16)}` };
+  return { ...tx, signature: `${toHex(signature)}${(27 + recoveryId).toString(16)}` };
 }
 
 export function proofSuites({ quick }, wasm, pools) {
@@ -32,8 +33,7 @@ export function proofSuites({ quick }, wasm, pools) {
     txs,
   };
   const names = ["deposit (L1)", "transfer", "swap", "withdraw", "fee settlement"];
-  const keys = ["deposit", "transfer", "swap", "withdraw", "settlement"];
-  const extras = { "l1.stepProofBytes.stateSlots": slots };
+  const extras = {};
   const sizes = [];
   const proofs = [];
   console.log(`\n## step proofs on ${slots} slots (bytes of the flat v1 encoding; witness = the slots the step touches)`);
@@ -45,7 +45,6 @@ export function proofSuites({ quick }, wasm, pools) {
     const v = verifyStep(decodeStepProof(bytes), entryAt(batch, j).entry, DOMAIN, { core: wasm.core });
     if (v.status !== 0) throw new Error(`step ${j} (${names[j]}) failed with status ${v.status}`);
     sizes.push({ step: names[j], bytes: bytes.length, witnessSlots: p.witness.length, proveMs: ms });
-    extras[`l1.stepProofBytes.${keys[j]}`] = bytes.length;
     proofs.push(bytes);
     console.log(`  ${names[j].padEnd(16)} ${String(bytes.length).padStart(5)} bytes, ${p.witness.length} witness slots, proveStep ${ms.toFixed(0)} ms`);
   }

@@ -110,7 +110,25 @@ if (existsSync(mutationUrl)) {
   t.push(`| 10 | mutation score of the dispute path ≥ 90%, every survivor explained | **${d.score.toFixed(2)}%** (${d.Survived + d.NoCoverage} survivors, D26) | ${verdict(d.score >= 90)} |`);
 }
 
+// ---- L1 (issue 11): one step through OneStepProver, the entry binding, DESIGN §7's anchors ----
+const l1 = [];
+const x = results.extras ?? {};
+if (x["l1.stepGas.transfer.execution"] !== undefined) {
+  const types = ["deposit", "forcedExit", "transfer", "transferToNew", "withdraw", "createPool", "addLiquidity", "removeLiquidity", "swap", "settlement"];
+  l1.push(`In-process Prague EVM (${results.date.slice(0, 10)}, ${results.mode} mode), on a ${Number(x["l1.stepGas.stateSlots"]).toLocaleString("en-US")}-slot state, the step the only entry of its batch. "Step alone" is StepVerifier given the entry (issue 11's budget, which does not count the binding: ≤ 60,000 execution and ≤ 200,000 whole transaction for a transfer); "bound" is the same step through \`OneStepProver.verifyStep\`, which also checks the DA bytes against the header and decodes the entry (here a one-transaction batch, the smallest binding; the largest batch adds the binding below). Whole transaction = 21,000 + EIP-7623 calldata.`);
+  l1.push("", "| step | step alone: execution | whole transaction | bound: execution | whole transaction | proof bytes |", "|---|---:|---:|---:|---:|---:|");
+  for (const k of types) l1.push(`| ${k} | ${fmt(x[`l1.stepGas.${k}.execution`])} | ${fmt(x[`l1.stepGas.${k}.total`])} | ${fmt(x[`l1.stepGasBound.${k}.execution`])} | ${fmt(x[`l1.stepGasBound.${k}.total`])} | ${x[`l1.stepProofBytes.${k}`]} |`);
+  l1.push("", "| binding and anchors | gas |", "|---|---:|");
+  l1.push(`| binding the last transaction of a 120,000-byte batch (hash + canonical walk + entry), execution, worst shape (\`l1.bindGas.max.execution\`) | ${fmt(x["l1.bindGas.max.execution"])} |`);
+  l1.push(`| the same as a whole transaction, calldata included (\`l1.bindGas.max\`) | ${fmt(x["l1.bindGas.max"])} |`);
+  l1.push(`| the walk alone, 120,000 bytes of realistic transfers | ${fmt(x["l1.bindGas.transfers.walk"])} |`);
+  l1.push("| anchor: Optimism cannon, one MIPS instruction, whole transaction (DESIGN §7) | ~100k |");
+  l1.push("| anchor: a naive Solidity walk of a 76 KB batch's DA columns to entry j (DESIGN §7) | 3.06–3.19M |");
+  l1.push("| anchor: one 4-ary Merkle level in assembly (DESIGN §7) | ~270 |");
+}
+
 let out = replaceBetween(replaceBetween(doc, "results", lines), "targets", t);
+if (l1.length > 0) out = replaceBetween(out, "l1", l1);
 if (mu.length > 0) out = replaceBetween(out, "mutation", mu);
 writeFileSync(docUrl, out);
 console.log("updated docs/BENCHMARKS.md from bench/results.json");

@@ -11,6 +11,7 @@ import { codecSuites } from "./codec.js";
 import { proofSuites } from "./proofs.js";
 import { storeSuites } from "./store.js";
 import { capacitySuites } from "./capacity.js";
+import { l1Suites } from "./l1.js";
 import { machine } from "./lib.js";
 
 const quick = process.argv.includes("--quick");
@@ -27,7 +28,8 @@ const codec = codecSuites({ quick });
 results.push(...codec.results);
 const store = await storeSuites({ quick });
 const capacity = capacitySuites({ quick });
-const extras = { ...engine.extras, ...recovery.extras, ...capacity.extras, ...stepProofs.extras, ...store.extras };
+const l1 = l1Suites({ quick });
+const extras = { ...engine.extras, ...recovery.extras, ...capacity.extras, ...stepProofs.extras, ...l1.extras, ...store.extras };
 
 const find = (suiteStart, name) => {
   const r = results.find((x) => x.suite.startsWith(suiteStart) && x.name === name);
@@ -67,6 +69,7 @@ const report = {
   proofSizes: proofs,
   daSizes: codec.sizes,
   stepProofSizes: stepProofs.sizes,
+  l1: { stateSlots: l1.steps.slots, steps: l1.steps.steps, bind: l1.bind },
   store: store.store,
   extras,
 };

@@ -17,7 +17,7 @@ import {
 const DOMAIN = { chainId: 1n, verifyingContract: "0x" + "22".repeat(20) };
 const OWNERS = 1000;
 const KEYS = Array.from({ length: OWNERS }, (_, i) => fromHex("0x" + (i + 1).toString(16).padStart(64, "0")));
-const ADDRS = KEYS.map((k) => addressOf(`0x${toHex(k)}`));
+const ADDRS = KEYS.map((k) => addressOf(toHex(k)));
 /** Slots 2k and 2k + 1 belong to owner k % OWNERS and hold tokens 1 and 2. */
 const ownerOf = (slot) => Math.floor(slot / 2) % OWNERS;
 
@@ -68,7 +68,7 @@ function transferBatches(slots, count, size) {
 /** Signs like signTransaction, with libsecp256k1 for speed (bench setup only): low-s, v = 27/28. */
 function fastSign(tx) {
   const { signature, recoveryId } = signRecoverable(txDigest(tx, DOMAIN), KEYS[ownerOf(tx.from)]);
-  return { ...tx, signature: `0x${toHex(signature)}${(27 + recoveryId).toString(16)}` };
+  return { ...tx, signature: `${toHex(signature)}${(27 + recoveryId).toString(16)}` };
 }
 
 function diskBytes(dir) {

@@ -2,6 +2,7 @@
 pragma solidity 0.8.37;
 
 import {Entry, Header} from "./L2Types.sol";
+import {Limits, TxType} from "./generated/Constants.sol";
 
 /// @title The DA bytes of a batch (docs/SPEC.md §9, protocol v1 §C), decoded canonically on L1.
 /// @notice Written from the spec, not from src/codec.ts. Bytes that are not exactly one canonical
@@ -12,10 +13,10 @@ import {Entry, Header} from "./L2Types.sol";
 /// 23–28 bytes per word (terminator counting and per-byte masks), amounts one varint at a time.
 library BatchData {
     /// Largest DA a batch posted on L1 may have; longer bytes are undecodable (protocol v1 §C).
-    uint256 internal constant MAX_L1_DA_BYTES = 120_000;
+    uint256 internal constant MAX_L1_DA_BYTES = Limits.MAX_L1_DA_BYTES;
     /// Most entries (inbox messages + transactions) one batch may hold (SPEC §9.4, `LIMIT`).
-    uint256 internal constant MAX_ENTRIES = 1 << 20;
-    uint256 internal constant MAX_FEE_PAIRS = 16;
+    uint256 internal constant MAX_ENTRIES = Limits.MAX_BATCH_ENTRIES;
+    uint256 internal constant MAX_FEE_PAIRS = Limits.MAX_FEE_PAIRS;
 
     /// Transaction `i` was asked of a decodable batch of `n` transactions.
     error EntryOutOfRange(uint256 i, uint256 n);
@@ -47,11 +48,25 @@ library BatchData {
         pure
         returns (bool ok, uint256 n, Entry memory e)
     {
+        bool found;
+        (ok, n, found, e) = tryDecode(da, inboxCount, i);
+        if (ok && !found) revert EntryOutOfRange(i, n);
+    }
+
+    /// @notice Like `decode`, but for any `i`: `found` is false (and `e` empty) when the bytes do
+    /// not decode or `i ≥ n`. One walk serves a step that does not yet know whether it is a
+    /// transaction (i < n), settlement (i = n) or out of range (OneStepProver.verifyStep).
+    function tryDecode(bytes calldata da, uint256 inboxCount, uint256 i)
+        internal
+        pure
+        returns (bool ok, uint256 n, bool found, Entry memory e)
+    {
         Cursor memory c;
         (ok, n) = _walk(da, inboxCount, i, c);
-        if (!ok) return (false, 0, e);
-        if (i >= n) revert EntryOutOfRange(i, n);
-        e = _entry(da, c);
+        if (ok && i < n) {
+            found = true;
+            e = _entry(da, c);
+        }
     }
 
     /// @notice Whether `da` decodes (see `decode`) and how many transactions it holds.
@@ -474,8 +489,8 @@ library BatchData {
         }
         // an lpSlot field (addLiquidity's 4th, removeLiquidity's 2nd) is written lpSlot′ = lpSlot + 1,
         // 0 for 0xffffffff (a new LP slot): SPEC §9.1 and its §9.5 vector
-        if (ty == 4) e.slot[3] = e.slot[3] == 0 ? type(uint32).max : e.slot[3] - 1;
-        if (ty == 5) e.slot[1] = e.slot[1] == 0 ? type(uint32).max : e.slot[1] - 1;
+        if (ty == TxType.ADD_LIQUIDITY) e.slot[3] = e.slot[3] == 0 ? type(uint32).max : e.slot[3] - 1;
+        if (ty == TxType.REMOVE_LIQUIDITY) e.slot[1] = e.slot[1] == 0 ? type(uint32).max : e.slot[1] - 1;
         p = c.amountAt;
         count = (AMOUNT_FIELDS >> (4 * ty)) & 0xf;
         for (uint256 k = 0; k < count; k++) {
@@ -485,8 +500,8 @@ library BatchData {
         }
         (uint256 nonce,) = _varint(da, c.nonceAt);
         e.nonce = uint64(nonce);
-        if (ty == 1) e.toOwner = address(bytes20(da[c.extraAt:c.extraAt + 20]));
-        if (ty == 3) {
+        if (ty == TxType.TRANSFER_TO_NEW) e.toOwner = address(bytes20(da[c.extraAt:c.extraAt + 20]));
+        if (ty == TxType.CREATE_POOL) {
             (uint256 feeBps,) = _varint(da, c.extraAt);
             e.feeBps = uint16(feeBps);
         }

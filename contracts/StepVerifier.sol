@@ -3,6 +3,7 @@ pragma solidity 0.8.37;
 
 import {Entry} from "./L2Types.sol";
 import {Multiproof} from "./Multiproof.sol";
+import {L1Kind, Limits, Reason, TxType} from "./generated/Constants.sol";
 
 /// @title The one-step verifier of protocol v1 (docs/SPEC.md §3–§7, §11; protocol v1 §A, §B, §D, §G).
 /// @notice Written from the spec, not from the AssemblyScript core: the second, independent verifier.
@@ -14,46 +15,30 @@ import {Multiproof} from "./Multiproof.sol";
 /// @dev Field numbers of {FieldOutOfRange}: see the F_* constants. Integers in the proof are
 /// big-endian (protocol v1), except inside the embedded §3.3 multiproofs.
 contract StepVerifier {
-    // ---- limits (SPEC §4–§6, protocol v1 §A, §G) ----
+    // ---- limits (SPEC §4–§6, protocol v1 §A, §G), from the one table (scripts/layout-table.mjs) ----
     uint256 internal constant MAX_U128 = type(uint128).max;
     uint256 internal constant MAX_U64 = type(uint64).max;
-    uint256 internal constant MAX_RESERVE = (1 << 112) - 1;
-    uint256 internal constant MAX_SLOTS = 1 << 24;
-    uint256 internal constant MAX_WITHDRAWALS = 1 << 20;
-    uint256 internal constant MAX_PAIRS = 16;
-    uint256 internal constant MAX_ENTRY_WITNESS = 7;
-    uint256 internal constant MAX_SETTLEMENT_WITNESS = 16;
-    uint256 internal constant LP_FLAG = 1 << 31;
-    uint256 internal constant MINIMUM_LIQUIDITY = 1000;
-    uint256 internal constant MAX_FEE_BPS = 1000;
-    uint256 internal constant NEW_SLOT = 0xffffffff;
+    uint256 internal constant MAX_RESERVE = Limits.MAX_RESERVE;
+    uint256 internal constant MAX_SLOTS = Limits.MAX_SLOTS;
+    uint256 internal constant MAX_WITHDRAWALS = Limits.MAX_BATCH_ENTRIES;
+    uint256 internal constant MAX_PAIRS = Limits.MAX_FEE_PAIRS;
+    uint256 internal constant MAX_ENTRY_WITNESS = Limits.MAX_TOUCHED_SLOTS;
+    uint256 internal constant MAX_SETTLEMENT_WITNESS = Limits.MAX_WITNESS_SLOTS;
+    uint256 internal constant LP_FLAG = Limits.LP_TOKEN_FLAG;
+    uint256 internal constant MINIMUM_LIQUIDITY = Limits.MINIMUM_LIQUIDITY;
+    uint256 internal constant MAX_FEE_BPS = Limits.MAX_POOL_FEE_BPS;
+    uint256 internal constant NEW_SLOT = Limits.NEW_SLOT;
     uint256 internal constant SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141;
     uint256 internal constant SECP256K1_HALF_N = SECP256K1_N >> 1;
     /// version ‖ treeRoot ‖ slotCount ‖ withdrawalsRoot ‖ withdrawalCount ‖ baseSlotCount ‖ pairCount
     uint256 internal constant FIXED_BYTES = 78;
     uint256 internal constant PAIR_BYTES = 24;
     uint256 internal constant SLOT_BYTES = 48;
-    uint256 internal constant DEPOSIT_BYTES = 45;
-    uint256 internal constant FORCED_EXIT_BYTES = 25;
+    uint256 internal constant DEPOSIT_BYTES = Limits.DEPOSIT_MESSAGE_BYTES;
+    uint256 internal constant FORCED_EXIT_BYTES = Limits.FORCED_EXIT_MESSAGE_BYTES;
     uint256 internal constant TIMESTAMP_BYTES = 8;
 
-    // ---- reasons (SPEC §7) ----
-    uint8 internal constant OK = 0;
-    uint8 internal constant UNKNOWN_SLOT = 1;
-    uint8 internal constant BAD_SIGNATURE = 2;
-    uint8 internal constant OWNER_MISMATCH = 3;
-    uint8 internal constant BAD_NONCE = 4;
-    uint8 internal constant TOKEN_MISMATCH = 5;
-    uint8 internal constant INVALID_TOKEN = 6;
-    uint8 internal constant NOT_A_POOL = 7;
-    uint8 internal constant INVALID_POOL_PARAMS = 8;
-    uint8 internal constant RESERVED_OWNER = 9;
-    uint8 internal constant NO_FEE_SLOT = 10;
-    uint8 internal constant INSUFFICIENT_BALANCE = 11;
-    uint8 internal constant OVERFLOW = 12;
-    uint8 internal constant SLIPPAGE = 13;
-    uint8 internal constant INSUFFICIENT_OUTPUT = 14;
-    uint8 internal constant CAPACITY = 15;
+    // reasons (SPEC §7) are the table's: Reason.* in ./generated/Constants.sol
 
     // ---- fields named by FieldOutOfRange(field, index) ----
     uint8 internal constant F_VERSION = 0; // index: the version byte
@@ -186,12 +171,12 @@ contract StepVerifier {
         _checkEntry(e);
         Step memory st = _open(domainSeparator, pre, proof, MAX_ENTRY_WITNESS);
         uint256 t = e.txType;
-        if (t == 0) reason = _transfer(st, domainSeparator, e);
-        else if (t == 1) reason = _transferToNew(st, domainSeparator, e);
-        else if (t == 2) reason = _withdraw(st, domainSeparator, e);
-        else if (t == 3) reason = _createPool(st, domainSeparator, e);
-        else if (t == 4) reason = _addLiquidity(st, domainSeparator, e);
-        else if (t == 5) reason = _removeLiquidity(st, domainSeparator, e);
+        if (t == TxType.TRANSFER) reason = _transfer(st, domainSeparator, e);
+        else if (t == TxType.TRANSFER_TO_NEW) reason = _transferToNew(st, domainSeparator, e);
+        else if (t == TxType.WITHDRAW) reason = _withdraw(st, domainSeparator, e);
+        else if (t == TxType.CREATE_POOL) reason = _createPool(st, domainSeparator, e);
+        else if (t == TxType.ADD_LIQUIDITY) reason = _addLiquidity(st, domainSeparator, e);
+        else if (t == TxType.REMOVE_LIQUIDITY) reason = _removeLiquidity(st, domainSeparator, e);
         else reason = _swap(st, domainSeparator, e);
         post = _close(st);
     }
@@ -211,8 +196,8 @@ contract StepVerifier {
         }
         uint256 length = messageAndTimestamp.length;
         uint256 kind = length == 0 ? 0xff : _be(m, 1);
-        if (!(kind == 0 && length == DEPOSIT_BYTES + TIMESTAMP_BYTES)
-            && !(kind == 1 && length == FORCED_EXIT_BYTES + TIMESTAMP_BYTES)) revert FieldOutOfRange(F_MESSAGE, length);
+        if (!(kind == L1Kind.DEPOSIT && length == DEPOSIT_BYTES + TIMESTAMP_BYTES)
+            && !(kind == L1Kind.FORCED_EXIT && length == FORCED_EXIT_BYTES + TIMESTAMP_BYTES)) revert FieldOutOfRange(F_MESSAGE, length);
         Step memory st = _open(domainSeparator, pre, proof, MAX_ENTRY_WITNESS);
         address owner = address(uint160(_be(m + 1, 20)));
         reason = kind == 0
@@ -229,20 +214,20 @@ contract StepVerifier {
     {
         bool named = i != NEW_SLOT;
         uint256 p = named ? _need(st, i) : 0;
-        if (token >= LP_FLAG) reason = INVALID_TOKEN;
-        else if (_reserved(owner)) reason = RESERVED_OWNER;
-        if (reason == OK) {
+        if (token >= LP_FLAG) reason = Reason.INVALID_TOKEN;
+        else if (_reserved(owner)) reason = Reason.RESERVED_OWNER;
+        if (reason == Reason.OK) {
             if (named && i < st.slotCount) {
                 Slot memory s = st.slot[p];
                 if (s.owner == owner && s.token == token && s.balance + amount <= MAX_U128) {
                     s.balance += amount;
                     _touch(st, i);
-                    return OK;
+                    return Reason.OK;
                 }
             }
-            if (st.slotCount + 1 > MAX_SLOTS) reason = CAPACITY;
+            if (st.slotCount + 1 > MAX_SLOTS) reason = Reason.CAPACITY;
         }
-        if (reason != OK) {
+        if (reason != Reason.OK) {
             _appendWithdrawal(st, owner, token, amount);
             return reason;
         }
@@ -252,15 +237,15 @@ contract StepVerifier {
     /// SPEC §6.1 forced exit: the whole balance leaves as a withdrawal.
     function _forcedExit(Step memory st, address owner, uint256 i) internal pure returns (uint8) {
         uint256 p = _need(st, i);
-        if (_reserved(owner)) return RESERVED_OWNER;
-        if (i >= st.slotCount) return UNKNOWN_SLOT;
+        if (_reserved(owner)) return Reason.RESERVED_OWNER;
+        if (i >= st.slotCount) return Reason.UNKNOWN_SLOT;
         Slot memory s = st.slot[p];
-        if (s.owner != owner) return OWNER_MISMATCH;
-        if (s.token >= LP_FLAG) return INVALID_TOKEN;
+        if (s.owner != owner) return Reason.OWNER_MISMATCH;
+        if (s.token >= LP_FLAG) return Reason.INVALID_TOKEN;
         _appendWithdrawal(st, owner, s.token, s.balance);
         s.balance = 0;
         _touch(st, i);
-        return OK;
+        return Reason.OK;
     }
 
     /// SPEC §6.2 with protocol v1 §A fees.
@@ -269,67 +254,67 @@ contract StepVerifier {
         uint256 to = e.slot[1];
         Slot memory a = st.slot[_need(st, from)];
         Slot memory b = st.slot[_need(st, to)];
-        if (from >= st.slotCount || to >= st.slotCount) return UNKNOWN_SLOT;
-        if (!_signedBy(ds, e, a.owner)) return BAD_SIGNATURE;
-        if (!_nonceOk(a, e.nonce)) return BAD_NONCE;
+        if (from >= st.slotCount || to >= st.slotCount) return Reason.UNKNOWN_SLOT;
+        if (!_signedBy(ds, e, a.owner)) return Reason.BAD_SIGNATURE;
+        if (!_nonceOk(a, e.nonce)) return Reason.BAD_NONCE;
         _consumeNonce(st, a, from);
         uint256 amount = e.amount[0];
         uint256 fee = e.amount[1];
-        if (a.token != b.token) return TOKEN_MISMATCH;
-        if (_reserved(b.owner)) return RESERVED_OWNER;
+        if (a.token != b.token) return Reason.TOKEN_MISMATCH;
+        if (_reserved(b.owner)) return Reason.RESERVED_OWNER;
         (bool paid, uint256 pair, uint256 owed) = _feePair(st, a.token, fee);
-        if (!paid) return NO_FEE_SLOT;
-        if (amount + fee > a.balance) return INSUFFICIENT_BALANCE;
-        if (to != from && b.balance + amount > MAX_U128) return OVERFLOW;
-        if (owed + fee > MAX_U128) return OVERFLOW;
+        if (!paid) return Reason.NO_FEE_SLOT;
+        if (amount + fee > a.balance) return Reason.INSUFFICIENT_BALANCE;
+        if (to != from && b.balance + amount > MAX_U128) return Reason.OVERFLOW;
+        if (owed + fee > MAX_U128) return Reason.OVERFLOW;
         a.balance -= amount + fee;
         b.balance += amount; // the same memory slot when to = from: a net debit of the fee
         _touch(st, to);
         _owe(st, pair, owed, fee);
-        return OK;
+        return Reason.OK;
     }
 
     /// SPEC §6.3 transferToNew.
     function _transferToNew(Step memory st, bytes32 ds, Entry calldata e) internal pure returns (uint8) {
         uint256 from = e.slot[0];
         Slot memory a = st.slot[_need(st, from)];
-        if (from >= st.slotCount) return UNKNOWN_SLOT;
-        if (!_signedBy(ds, e, a.owner)) return BAD_SIGNATURE;
-        if (!_nonceOk(a, e.nonce)) return BAD_NONCE;
+        if (from >= st.slotCount) return Reason.UNKNOWN_SLOT;
+        if (!_signedBy(ds, e, a.owner)) return Reason.BAD_SIGNATURE;
+        if (!_nonceOk(a, e.nonce)) return Reason.BAD_NONCE;
         _consumeNonce(st, a, from);
         uint256 amount = e.amount[0];
         uint256 fee = e.amount[1];
-        if (_reserved(e.toOwner)) return RESERVED_OWNER;
+        if (_reserved(e.toOwner)) return Reason.RESERVED_OWNER;
         (bool paid, uint256 pair, uint256 owed) = _feePair(st, a.token, fee);
-        if (!paid) return NO_FEE_SLOT;
-        if (amount + fee > a.balance) return INSUFFICIENT_BALANCE;
-        if (owed + fee > MAX_U128) return OVERFLOW;
-        if (st.slotCount + 1 > MAX_SLOTS) return CAPACITY;
+        if (!paid) return Reason.NO_FEE_SLOT;
+        if (amount + fee > a.balance) return Reason.INSUFFICIENT_BALANCE;
+        if (owed + fee > MAX_U128) return Reason.OVERFLOW;
+        if (st.slotCount + 1 > MAX_SLOTS) return Reason.CAPACITY;
         a.balance -= amount + fee;
         _owe(st, pair, owed, fee);
         _create(st, e.toOwner, a.token, amount, 0);
-        return OK;
+        return Reason.OK;
     }
 
     /// SPEC §6.3 withdraw.
     function _withdraw(Step memory st, bytes32 ds, Entry calldata e) internal pure returns (uint8) {
         uint256 from = e.slot[0];
         Slot memory a = st.slot[_need(st, from)];
-        if (from >= st.slotCount) return UNKNOWN_SLOT;
-        if (!_signedBy(ds, e, a.owner)) return BAD_SIGNATURE;
-        if (!_nonceOk(a, e.nonce)) return BAD_NONCE;
+        if (from >= st.slotCount) return Reason.UNKNOWN_SLOT;
+        if (!_signedBy(ds, e, a.owner)) return Reason.BAD_SIGNATURE;
+        if (!_nonceOk(a, e.nonce)) return Reason.BAD_NONCE;
         _consumeNonce(st, a, from);
         uint256 amount = e.amount[0];
         uint256 fee = e.amount[1];
-        if (a.token >= LP_FLAG) return INVALID_TOKEN;
+        if (a.token >= LP_FLAG) return Reason.INVALID_TOKEN;
         (bool paid, uint256 pair, uint256 owed) = _feePair(st, a.token, fee);
-        if (!paid) return NO_FEE_SLOT;
-        if (amount + fee > a.balance) return INSUFFICIENT_BALANCE;
-        if (owed + fee > MAX_U128) return OVERFLOW;
+        if (!paid) return Reason.NO_FEE_SLOT;
+        if (amount + fee > a.balance) return Reason.INSUFFICIENT_BALANCE;
+        if (owed + fee > MAX_U128) return Reason.OVERFLOW;
         a.balance -= amount + fee;
         _owe(st, pair, owed, fee);
         _appendWithdrawal(st, a.owner, a.token, amount);
-        return OK;
+        return Reason.OK;
     }
 
     /// SPEC §6.4 createPool: pool p = slotCount gets slots p … p + 3 (§4.2).
@@ -338,21 +323,21 @@ contract StepVerifier {
         uint256 fromB = e.slot[1];
         Slot memory a = st.slot[_need(st, fromA)];
         Slot memory b = st.slot[_need(st, fromB)];
-        if (fromA >= st.slotCount || fromB >= st.slotCount) return UNKNOWN_SLOT;
-        if (!_signedBy(ds, e, a.owner)) return BAD_SIGNATURE;
-        if (b.owner != a.owner) return OWNER_MISMATCH;
-        if (!_nonceOk(a, e.nonce)) return BAD_NONCE;
+        if (fromA >= st.slotCount || fromB >= st.slotCount) return Reason.UNKNOWN_SLOT;
+        if (!_signedBy(ds, e, a.owner)) return Reason.BAD_SIGNATURE;
+        if (b.owner != a.owner) return Reason.OWNER_MISMATCH;
+        if (!_nonceOk(a, e.nonce)) return Reason.BAD_NONCE;
         _consumeNonce(st, a, fromA);
         uint256 amountA = e.amount[0];
         uint256 amountB = e.amount[1];
         uint256 feeBps = e.feeBps;
-        if (a.token >= LP_FLAG || b.token >= LP_FLAG) return INVALID_TOKEN;
-        if (a.token == b.token || feeBps > MAX_FEE_BPS || amountA == 0 || amountB == 0) return INVALID_POOL_PARAMS;
-        if (amountA > a.balance || amountB > b.balance) return INSUFFICIENT_BALANCE;
-        if (amountA > MAX_RESERVE || amountB > MAX_RESERVE) return OVERFLOW;
+        if (a.token >= LP_FLAG || b.token >= LP_FLAG) return Reason.INVALID_TOKEN;
+        if (a.token == b.token || feeBps > MAX_FEE_BPS || amountA == 0 || amountB == 0) return Reason.INVALID_POOL_PARAMS;
+        if (amountA > a.balance || amountB > b.balance) return Reason.INSUFFICIENT_BALANCE;
+        if (amountA > MAX_RESERVE || amountB > MAX_RESERVE) return Reason.OVERFLOW;
         uint256 shares = _sqrt(amountA * amountB);
-        if (shares <= MINIMUM_LIQUIDITY) return INSUFFICIENT_OUTPUT;
-        if (st.slotCount + 4 > MAX_SLOTS) return CAPACITY;
+        if (shares <= MINIMUM_LIQUIDITY) return Reason.INSUFFICIENT_OUTPUT;
+        if (st.slotCount + 4 > MAX_SLOTS) return Reason.CAPACITY;
         a.balance -= amountA;
         b.balance -= amountB;
         _touch(st, fromB);
@@ -362,7 +347,7 @@ contract StepVerifier {
         _create(st, pool, b.token, amountB, 0);
         _create(st, pool, LP_FLAG + p, shares, 0);
         _create(st, a.owner, LP_FLAG + p, shares - MINIMUM_LIQUIDITY, 0);
-        return OK;
+        return Reason.OK;
     }
 
     /// SPEC §6.5 addLiquidity (pool, fromA, fromB, lpSlot; amountA, amountB, minShares).
@@ -374,14 +359,14 @@ contract StepVerifier {
         Slot memory b = st.slot[_need(st, e.slot[2])];
         Slot memory lp = newLp ? a : st.slot[_need(st, e.slot[3])];
         if (!live || e.slot[1] >= st.slotCount || e.slot[2] >= st.slotCount || (!newLp && e.slot[3] >= st.slotCount)) {
-            return UNKNOWN_SLOT;
+            return Reason.UNKNOWN_SLOT;
         }
-        if (!_signedBy(ds, e, a.owner)) return BAD_SIGNATURE;
-        if (b.owner != a.owner || lp.owner != a.owner) return OWNER_MISMATCH;
-        if (!_nonceOk(a, e.nonce)) return BAD_NONCE;
+        if (!_signedBy(ds, e, a.owner)) return Reason.BAD_SIGNATURE;
+        if (b.owner != a.owner || lp.owner != a.owner) return Reason.OWNER_MISMATCH;
+        if (!_nonceOk(a, e.nonce)) return Reason.BAD_NONCE;
         _consumeNonce(st, a, e.slot[1]);
-        if (rA.owner != address(uint160(p))) return NOT_A_POOL;
-        if (a.token != rA.token || b.token != rB.token || (!newLp && lp.token != LP_FLAG + p)) return TOKEN_MISMATCH;
+        if (rA.owner != address(uint160(p))) return Reason.NOT_A_POOL;
+        if (a.token != rA.token || b.token != rB.token || (!newLp && lp.token != LP_FLAG + p)) return Reason.TOKEN_MISMATCH;
         uint256 x = e.amount[0];
         uint256 y = e.amount[1];
         {
@@ -390,14 +375,14 @@ contract StepVerifier {
             else x = y * rA.balance / rB.balance;
         }
         uint256 shares = _min(x * sup.balance / rA.balance, y * sup.balance / rB.balance);
-        if (x > a.balance || y > b.balance) return INSUFFICIENT_BALANCE;
+        if (x > a.balance || y > b.balance) return Reason.INSUFFICIENT_BALANCE;
         if (
             rA.balance + x > MAX_RESERVE || rB.balance + y > MAX_RESERVE || sup.balance + shares > MAX_U128
                 || (!newLp && lp.balance + shares > MAX_U128)
-        ) return OVERFLOW;
-        if (shares < e.amount[2]) return SLIPPAGE;
-        if (shares == 0) return INSUFFICIENT_OUTPUT;
-        if (newLp && st.slotCount + 1 > MAX_SLOTS) return CAPACITY;
+        ) return Reason.OVERFLOW;
+        if (shares < e.amount[2]) return Reason.SLIPPAGE;
+        if (shares == 0) return Reason.INSUFFICIENT_OUTPUT;
+        if (newLp && st.slotCount + 1 > MAX_SLOTS) return Reason.CAPACITY;
         a.balance -= x;
         b.balance -= y;
         rA.balance += x;
@@ -413,7 +398,7 @@ contract StepVerifier {
             lp.balance += shares;
             _touch(st, e.slot[3]);
         }
-        return OK;
+        return Reason.OK;
     }
 
     /// SPEC §6.5 removeLiquidity (pool, lpSlot, toA, toB; shares, minA, minB).
@@ -424,20 +409,20 @@ contract StepVerifier {
         Slot memory a = st.slot[_need(st, e.slot[2])];
         Slot memory b = st.slot[_need(st, e.slot[3])];
         if (!live || e.slot[1] >= st.slotCount || e.slot[2] >= st.slotCount || e.slot[3] >= st.slotCount) {
-            return UNKNOWN_SLOT;
+            return Reason.UNKNOWN_SLOT;
         }
-        if (!_signedBy(ds, e, lp.owner)) return BAD_SIGNATURE;
-        if (a.owner != lp.owner || b.owner != lp.owner) return OWNER_MISMATCH;
-        if (!_nonceOk(lp, e.nonce)) return BAD_NONCE;
+        if (!_signedBy(ds, e, lp.owner)) return Reason.BAD_SIGNATURE;
+        if (a.owner != lp.owner || b.owner != lp.owner) return Reason.OWNER_MISMATCH;
+        if (!_nonceOk(lp, e.nonce)) return Reason.BAD_NONCE;
         _consumeNonce(st, lp, e.slot[1]);
-        if (rA.owner != address(uint160(p))) return NOT_A_POOL;
-        if (lp.token != LP_FLAG + p || a.token != rA.token || b.token != rB.token) return TOKEN_MISMATCH;
+        if (rA.owner != address(uint160(p))) return Reason.NOT_A_POOL;
+        if (lp.token != LP_FLAG + p || a.token != rA.token || b.token != rB.token) return Reason.TOKEN_MISMATCH;
         uint256 shares = e.amount[0];
-        if (shares > lp.balance) return INSUFFICIENT_BALANCE;
+        if (shares > lp.balance) return Reason.INSUFFICIENT_BALANCE;
         uint256 x = shares * rA.balance / sup.balance;
         uint256 y = shares * rB.balance / sup.balance;
-        if (a.balance + x > MAX_U128 || b.balance + y > MAX_U128) return OVERFLOW;
-        if (x < e.amount[1] || y < e.amount[2]) return SLIPPAGE;
+        if (a.balance + x > MAX_U128 || b.balance + y > MAX_U128) return Reason.OVERFLOW;
+        if (x < e.amount[1] || y < e.amount[2]) return Reason.SLIPPAGE;
         lp.balance -= shares;
         sup.balance -= shares;
         rA.balance -= x;
@@ -449,7 +434,7 @@ contract StepVerifier {
         _touch(st, p);
         _touch(st, p + 1);
         _touch(st, p + 2);
-        return OK;
+        return Reason.OK;
     }
 
     /// SPEC §6.5 swap (pool, from, to; amountIn, minOut).
@@ -458,25 +443,25 @@ contract StepVerifier {
         (Slot memory rA, Slot memory rB, , bool live) = _pool(st, p);
         Slot memory a = st.slot[_need(st, e.slot[1])];
         Slot memory b = st.slot[_need(st, e.slot[2])];
-        if (!live || e.slot[1] >= st.slotCount || e.slot[2] >= st.slotCount) return UNKNOWN_SLOT;
-        if (!_signedBy(ds, e, a.owner)) return BAD_SIGNATURE;
-        if (b.owner != a.owner) return OWNER_MISMATCH;
-        if (!_nonceOk(a, e.nonce)) return BAD_NONCE;
+        if (!live || e.slot[1] >= st.slotCount || e.slot[2] >= st.slotCount) return Reason.UNKNOWN_SLOT;
+        if (!_signedBy(ds, e, a.owner)) return Reason.BAD_SIGNATURE;
+        if (b.owner != a.owner) return Reason.OWNER_MISMATCH;
+        if (!_nonceOk(a, e.nonce)) return Reason.BAD_NONCE;
         _consumeNonce(st, a, e.slot[1]);
-        if (rA.owner != address(uint160(p))) return NOT_A_POOL;
+        if (rA.owner != address(uint160(p))) return Reason.NOT_A_POOL;
         Slot memory rIn;
         Slot memory rOut;
         if (a.token == rA.token && b.token == rB.token) (rIn, rOut) = (rA, rB);
         else if (a.token == rB.token && b.token == rA.token) (rIn, rOut) = (rB, rA);
-        else return TOKEN_MISMATCH;
+        else return Reason.TOKEN_MISMATCH;
         uint256 amountIn = e.amount[0];
-        if (amountIn > a.balance) return INSUFFICIENT_BALANCE;
-        if (rIn.balance + amountIn > MAX_RESERVE) return OVERFLOW;
-        uint256 inAfterFee = amountIn * (10_000 - rA.nonce); // the pool's fee is slot p's nonce (§4.2)
-        uint256 out = inAfterFee * rOut.balance / (rIn.balance * 10_000 + inAfterFee);
-        if (out < e.amount[1]) return SLIPPAGE;
-        if (out == 0) return INSUFFICIENT_OUTPUT;
-        if (b.balance + out > MAX_U128) return OVERFLOW;
+        if (amountIn > a.balance) return Reason.INSUFFICIENT_BALANCE;
+        if (rIn.balance + amountIn > MAX_RESERVE) return Reason.OVERFLOW;
+        uint256 inAfterFee = amountIn * (Limits.BPS_DENOMINATOR - rA.nonce); // the pool's fee is slot p's nonce (§4.2)
+        uint256 out = inAfterFee * rOut.balance / (rIn.balance * Limits.BPS_DENOMINATOR + inAfterFee);
+        if (out < e.amount[1]) return Reason.SLIPPAGE;
+        if (out == 0) return Reason.INSUFFICIENT_OUTPUT;
+        if (b.balance + out > MAX_U128) return Reason.OVERFLOW;
         a.balance -= amountIn;
         rIn.balance += amountIn;
         rOut.balance -= out;
@@ -484,7 +469,7 @@ contract StepVerifier {
         _touch(st, e.slot[2]);
         _touch(st, p);
         _touch(st, p + 1);
-        return OK;
+        return Reason.OK;
     }
 
     /// The pool's three slots p, p + 1, p + 2 when p + 2 exists (`live`), else only p is needed
@@ -737,25 +722,25 @@ contract StepVerifier {
     /// hashStruct(tx) with the SPEC §6.6 type strings.
     function _hashStruct(Entry calldata e) internal pure returns (bytes32) {
         uint256 t = e.txType;
-        if (t == 0) {
+        if (t == TxType.TRANSFER) {
             return keccak256(abi.encode(TRANSFER_TYPEHASH, e.slot[0], e.slot[1], e.amount[0], e.amount[1], e.nonce));
         }
-        if (t == 1) {
+        if (t == TxType.TRANSFER_TO_NEW) {
             return keccak256(abi.encode(TRANSFER_TO_NEW_TYPEHASH, e.slot[0], e.toOwner, e.amount[0], e.amount[1], e.nonce));
         }
-        if (t == 2) return keccak256(abi.encode(WITHDRAW_TYPEHASH, e.slot[0], e.amount[0], e.amount[1], e.nonce));
-        if (t == 3) {
+        if (t == TxType.WITHDRAW) return keccak256(abi.encode(WITHDRAW_TYPEHASH, e.slot[0], e.amount[0], e.amount[1], e.nonce));
+        if (t == TxType.CREATE_POOL) {
             return keccak256(
                 abi.encode(CREATE_POOL_TYPEHASH, e.slot[0], e.slot[1], e.amount[0], e.amount[1], e.feeBps, e.nonce)
             );
         }
-        if (t == 6) {
+        if (t == TxType.SWAP) {
             return keccak256(abi.encode(SWAP_TYPEHASH, e.slot[0], e.slot[1], e.slot[2], e.amount[0], e.amount[1], e.nonce));
         }
         // addLiquidity and removeLiquidity share a shape: four slots, three amounts, the nonce
         return keccak256(
             abi.encode(
-                t == 4 ? ADD_LIQUIDITY_TYPEHASH : REMOVE_LIQUIDITY_TYPEHASH,
+                t == TxType.ADD_LIQUIDITY ? ADD_LIQUIDITY_TYPEHASH : REMOVE_LIQUIDITY_TYPEHASH,
                 e.slot[0],
                 e.slot[1],
                 e.slot[2],
@@ -771,14 +756,14 @@ contract StepVerifier {
     /// An entry names a known type and leaves the fields its type does not use at zero (§H).
     function _checkEntry(Entry calldata e) internal pure {
         uint256 t = e.txType;
-        if (t > 6) revert FieldOutOfRange(F_TX_TYPE, t);
+        if (t >= TxType.COUNT) revert FieldOutOfRange(F_TX_TYPE, t);
         // per type: slots used, amounts used (nibbles, type 0 lowest)
         uint256 slots = (0x3442112 >> (4 * t)) & 0xf;
         uint256 amounts = (0x2332222 >> (4 * t)) & 0xf;
         for (uint256 k = slots; k < 4; k++) if (e.slot[k] != 0) revert FieldOutOfRange(F_UNUSED_FIELD, k);
         for (uint256 k = amounts; k < 3; k++) if (e.amount[k] != 0) revert FieldOutOfRange(F_UNUSED_FIELD, 4 + k);
-        if (t != 1 && e.toOwner != address(0)) revert FieldOutOfRange(F_UNUSED_FIELD, 7);
-        if (t != 3 && e.feeBps != 0) revert FieldOutOfRange(F_UNUSED_FIELD, 8);
+        if (t != TxType.TRANSFER_TO_NEW && e.toOwner != address(0)) revert FieldOutOfRange(F_UNUSED_FIELD, 7);
+        if (t != TxType.CREATE_POOL && e.feeBps != 0) revert FieldOutOfRange(F_UNUSED_FIELD, 8);
     }
 
     /// C = keccak256(keccak256(treeRoot ‖ u32be slotCount) ‖ withdrawalsRoot ‖ u32be withdrawalCount ‖ contextHash).

@@ -4,8 +4,9 @@
  * reference implementation used as the test oracle (deprecated here: import it from
  * l2engine/reference).
  */
-export { WasmCore, MAX_HASH_INPUT_BYTES } from "./core/wasm-core.js";
+export { WasmCore, defaultCore, MAX_HASH_INPUT_BYTES } from "./core/wasm-core.js";
 export { WasmMerkleTree, MAX_PROOF_LEAVES, type MerkleTree } from "./core/tree.js";
+export { verifySlotProof, type SlotOpening } from "./core/slot-proof.js";
 export { STATE_TREE_SHAPE, MAX_LEAVES_IN_MEMORY, resolveShape, type TreeShape, type ResolvedShape } from "./protocol/shape.js";
 export {
   L2EngineError,
@@ -15,12 +16,18 @@ export {
   WasmTrapError,
   StoreError,
   ChainError,
+  DecodeError,
+  EncodeError,
+  BisectionError,
+  JsonInputError,
   type L2EngineErrorCode,
   type ProofFault,
   type StoreFault,
   type ChainFault,
+  type DecodeFault,
+  type BisectionFault,
 } from "./protocol/errors.js";
-export { toHex, fromHex, HASH_BYTES } from "./protocol/bytes.js";
+export { toHex, fromHex, HASH_BYTES, type HashInput } from "./protocol/bytes.js";
 
 // ---- the engine and the protocol (docs/SPEC.md §4–7) ----
 export { Engine, createEngine, traceRoot, proveTraceSteps, MAX_FEE_SLOTS, type EngineOptions, type ApplyOptions } from "./engine/engine.js";
@@ -28,10 +35,12 @@ export { MAX_BATCH_ENTRIES } from "./engine/flat.js";
 export {
   Reason, reasonName, authorizingSlot, MAX_U128, MAX_U64, MAX_RESERVE, MAX_SLOTS, LP_TOKEN_FLAG, MINIMUM_LIQUIDITY,
   MAX_POOL_FEE_BPS, NEW_SLOT, MAX_FEE_PAIRS,
-  type Hex, type FeePair, type Slot, type L1Message, type Tx, type TxType, type SignedTx, type Batch, type Receipt, type ReasonName,
+  type Hex, type FeePair, type Slot, type L1Message, type DepositMessage, type ForcedExitMessage, type Tx, type TxType, type TxOfType,
+  type TxDraft, type TransferTx, type TransferToNewTx, type WithdrawTx, type CreatePoolTx, type AddLiquidityTx, type RemoveLiquidityTx,
+  type SwapTx, type SignedTx, type Batch, type Receipt, type ReasonName,
   type ReasonCode, type Withdrawal, type BatchResult, type StepParts,
 } from "./protocol/types.js";
-export { encodeSlot, encodeWithdrawal, poolAddress, lpToken, isLpToken, isReservedOwner } from "./protocol/slot-encoding.js";
+export { encodeSlot, encodeWithdrawal, checksumAddress, poolAddress, lpToken, isLpToken, isReservedOwner } from "./protocol/slot-encoding.js";
 export {
   typedDataFor, txDigest, domainSeparator, EIP712_TYPES, PRIMARY_TYPES, DOMAIN_NAME, DOMAIN_VERSION,
   type Eip712Domain,
@@ -39,10 +48,13 @@ export {
 export { recoverSigner, recoverTransactionSigner, recoverTransactionSigners, signDigest, signTransaction, addressOf } from "./protocol/signatures.js";
 export { nobleRecovery, type RecoveryBackend } from "./protocol/signatures.js";
 
+// ---- JSON with bigints as decimal strings (the CLI's files) ----
+export { toJson, fromJson, batchFromJson, batchResultFromJson } from "./protocol/json.js";
+
 // ---- the DA codec and records (docs/SPEC.md §9–10) ----
 export {
-  encodeBatch, decodeBatch, deriveBatch, checkInboxRange, DecodeError, EncodeError, DA_VERSION, MAX_DA_BYTES,
-  MAX_L1_DA_BYTES, type DaBatch, type DerivedBatch, type DecodeFault,
+  encodeBatch, decodeBatch, deriveBatch, checkInboxRange, DA_VERSION, MAX_DA_BYTES,
+  MAX_L1_DA_BYTES, type DaBatch, type DerivedBatch,
 } from "./da/codec.js";
 export {
   packRecord, unpackRecord, encodeBatchResult, decodeBatchResult,
@@ -51,11 +63,11 @@ export {
 
 // ---- fraud proofs (docs/SPEC.md §11) ----
 export {
-  BisectionGame, BisectionError, Proposer, Challenger, runBisection, playBisection, checkDerivation,
-  type Reveal, type BisectionFault,
+  BisectionGame, Proposer, Challenger, runBisection, playBisection, checkDerivation,
+  type Reveal,
 } from "./dispute/bisection.js";
 export {
-  stepCommitment, startCommitment, stateRootOf, contextHash, commitmentOf, checkStepProof, maxMultiproofBytes, proveStep, verifyStep,
+  stepCommitment, startCommitment, stateRootOf, contextHash, commitmentOf, checkStepProof, maxMultiproofBytes, proveStep, proveSteps, verifyStep,
   entryAt, kindOf, EMPTY_TREE_ROOT, MAX_WITNESS_SLOTS, MAX_TOUCHED_SLOTS, encodeStepProof, decodeStepProof, multiproofLength,
   MAX_STEP_PROOF_BYTES, STEP_PROOF_VERSION,
   type StepProof, type StepFee, type StepVerdict, type StepKind,

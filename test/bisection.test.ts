@@ -6,7 +6,7 @@ import {
 } from "../src/index.js";
 
 const core = WasmCore.createSync();
-const h = (s: string) => `0x${toHex(keccak_256(new TextEncoder().encode(s)))}` as Hex;
+const h = (s: string) => toHex(keccak_256(new TextEncoder().encode(s)));
 const trace = (n: number, tag = "honest") => Array.from({ length: n }, (_, i) => h(`${tag} ${i}`));
 
 describe("bisection on synthetic traces", () => {

@@ -161,7 +161,7 @@ describe("the browser entry in headless Chromium", () => {
       expect(Object.keys(defaults).sort()).toEqual(Object.keys(nodeDefaults).sort());
 
       // 4. independent checks: a known vector, the receipts, and the pure-TypeScript oracle
-      expect(page.keccakEmpty).toBe("c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470");
+      expect(page.keccakEmpty).toBe("0xc5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470");
       const { genesis, batch } = fixture.inputs(l2);
       const { OK, BAD_NONCE, BAD_SIGNATURE } = l2.Reason;
       expect(page.result.receipts.map((r) => r.status)).toEqual([OK, OK, OK, OK, OK, BAD_NONCE, BAD_SIGNATURE]);
@@ -191,7 +191,7 @@ describe("the browser entry in headless Chromium", () => {
       expect(page.steps.map((s) => s.step)).toEqual([...Array(entries + 1).keys()]);
       for (const s of page.steps) {
         expect([s.pre, s.post], `step ${s.step}`).toEqual([ref.steps![s.step], ref.steps![s.step + 1]]);
-        expect(s.proofHex.length).toBe(2 * s.proofBytes);
+        expect(s.proofHex.length).toBe(2 + 2 * s.proofBytes); // 0x and two digits a byte
         const proof = l2.decodeStepProof(l2.fromHex(s.proofHex));
         expect(l2.toHex(l2.encodeStepProof(proof))).toBe(s.proofHex);
         const v = l2.verifyStep(proof, l2.entryAt(batch, s.step).entry, fixture.domain);

@@ -12,8 +12,8 @@ describe("l2engine CLI", () => {
   it("runs the main job end to end at a small size and convicts the forged claim", () => {
     const r = run("demo", "--slots", "4000", "--batches", "2", "--batch-size", "60", "--threads", "1", "--seed", "3");
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/applied and committed 1 batches: \d+\/\d+ entries OK/);
-    expect(r.stdout).toMatch(/reopened the store: \d+ slots at batch 2/);
+    expect(r.stdout).toMatch(/applied and committed batch 2: \d+\/\d+ entries OK/);
+    expect(r.stdout).toMatch(/reopened the store: \d+ slots after batch 2/);
     expect(r.stdout).toMatch(/the proposer is CONVICTED/);
     expect(r.stdout).toMatch(/summary/);
   }, 120_000);
@@ -106,7 +106,7 @@ describe("l2engine encode / decode", async () => {
       [["decode", join(dir, "batch.json")], 1, /^l2engine: DECODE_FAILED: /],
       [["tree-demo", "--leaves", "1e3"], 2, /--leaves needs a non-negative integer/],
       [["tree-demo", "--leaves", "0x10"], 2, /--leaves needs a non-negative integer/],
-      [["help", "extra"], 0, /^$/],
+      [["help", "extra"], 2, /unknown command extra/],
       [["frobnicate"], 2, /unknown command frobnicate/],
     ];
     for (const [args, status, stderr] of cases) {
@@ -294,7 +294,7 @@ describe("l2engine apply / trace / prove-step / verify-step / inspect", async ()
     }
     const inspectJunk = run("inspect", file("junk.bin"));
     expect(inspectJunk.status).toBe(1);
-    expect(inspectJunk.stderr).toMatch(/^l2engine: INVALID_ARGUMENT: .*junk\.bin: neither DA bytes nor a step proof/);
+    expect(inspectJunk.stderr).toMatch(/^l2engine: INVALID_ARGUMENT: .*junk\.bin: not JSON, and neither DA bytes, a step proof nor a batch result/);
     expect(JSON.parse(run("inspect", "--data-dir", own).stdout).batchCount).toBe(1); // nothing was committed by the failures above
 
     const usage: string[][] = [
@@ -307,7 +307,6 @@ describe("l2engine apply / trace / prove-step / verify-step / inspect", async ()
       ["trace", file("batch2.json")],
       ["prove-step", file("batch2.json"), "--data-dir", own, "--out", file("x.msgpack")],
       ["prove-step", file("batch2.json"), "--data-dir", own, "--step", "1e0", "--out", file("x.msgpack")],
-      ["prove-step", file("batch2.json"), "--data-dir", own, "--step", "99", "--out", file("x.msgpack")],
       ["prove-step", file("batch2.json"), "--data-dir", own, "--step", "0"],
       ["verify-step", file("missing.msgpack"), file("batch2.json"), "--chain-id", "1", "--contract", domain.verifyingContract],
       ["verify-step", proof, file("batch2.json"), "--chain-id", "0x1", "--contract", domain.verifyingContract],
@@ -315,7 +314,6 @@ describe("l2engine apply / trace / prove-step / verify-step / inspect", async ()
       ["inspect", file("missing.bin")],
       ["inspect", "--data-dir", join(dir, "nowhere")],
       ["inspect"],
-      ["inspect", "--data-dir", own, "--batch", "99"],
       ["inspect", "--data-dir", own, "--slot", "-1"],
     ];
     for (const args of usage) {
@@ -324,9 +322,19 @@ describe("l2engine apply / trace / prove-step / verify-step / inspect", async ()
       expect(r.stderr, args.join(" ")).toMatch(/^l2engine: /);
       expect(r.stderr, args.join(" ")).not.toMatch(/\n\s+at /);
     }
-    const slot = run("inspect", "--data-dir", own, "--slot", "999");
-    expect(slot.status).toBe(1);
-    expect(slot.stderr).toMatch(/^l2engine: INVALID_ARGUMENT: slot 999 does not exist/);
+    // a --slot, --batch or --step the data does not hold is invalid input, whichever side it is on
+    const outOfRange: Array<[string[], RegExp]> = [
+      [["inspect", "--data-dir", own, "--slot", "999"], /^l2engine: INVALID_ARGUMENT: --slot 999: no such slot \(the state has slots 0 to \d+\)/],
+      [["inspect", "--data-dir", own, "--batch", "0"], /^l2engine: INVALID_ARGUMENT: --batch 0: no such batch \(the chain holds batches 1 to \d+; /],
+      [["inspect", "--data-dir", own, "--batch", "99"], /^l2engine: INVALID_ARGUMENT: --batch 99: no such batch \(the chain holds batches 1 to \d+; /],
+      [["prove-step", file("batch2.json"), "--data-dir", own, "--step", "99", "--out", file("x.msgpack")], /--step 99: .*batch2\.json has no such step \(its 2 entries are steps 0 to 1; step 2 is fee settlement\)/],
+      [["verify-step", proof, file("batch2.json"), "--chain-id", "1", "--contract", domain.verifyingContract, "--step", "3", "--agreed", t2.steps[1]!], /--step 3: .*has no such step/],
+    ];
+    for (const [args, message] of outOfRange) {
+      const r = run(...args);
+      expect(r.status, args.join(" ")).toBe(1);
+      expect(r.stderr, args.join(" ")).toMatch(message);
+    }
   });
 
   it("a genesis file: chainId above 2^53 as a string is exact; as a number, or malformed JSON, is exit 1", () => {

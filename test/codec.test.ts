@@ -20,7 +20,7 @@ const amount = fc.oneof(
   fc.constant(MAX_U128),
 );
 const nonce = fc.oneof(fc.bigInt({ min: 0n, max: 200n }), fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }));
-const address = fc.uint8Array({ minLength: 20, maxLength: 20 }).map((b) => `0x${toHex(b)}` as const);
+const address = fc.uint8Array({ minLength: 20, maxLength: 20 }).map((b) => toHex(b));
 const tx: fc.Arbitrary<Tx> = fc.oneof(
   fc.record({ type: fc.constant("transfer" as const), from: u32, to: u32, amount, fee: amount, nonce }),
   fc.record({ type: fc.constant("transferToNew" as const), from: u32, toOwner: address, amount, fee: amount, nonce }),
@@ -209,7 +209,7 @@ describe("DA codec on hostile input", () => {
 
   it("refuses fee pairs whose tokens are not strictly increasing (one canonical order)", () => {
     const encode = (pairs: { token: number; slot: number }[]) => encodeBatch({ feePairs: pairs, txs: [] });
-    expect(toHex(encode([{ token: 1, slot: 9 }, { token: 2, slot: 9 }]))).toBe("010201090209" + "0000");
+    expect(toHex(encode([{ token: 1, slot: 9 }, { token: 2, slot: 9 }]))).toBe("0x010201090209" + "0000");
     expect(() => encode([{ token: 2, slot: 0 }, { token: 1, slot: 0 }])).toThrow(/greater than/);
     expect(() => encode([{ token: 2, slot: 0 }, { token: 2, slot: 1 }])).toThrow(/greater than/);
     expect(() => encodeBatch({ feePairs: Array.from({ length: 17 }, (_, token) => ({ token, slot: 0 })), txs: [] })).toThrow(EncodeError);

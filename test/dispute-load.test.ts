@@ -14,7 +14,7 @@ describe("the dispute modules", () => {
       node = keccak_256(four);
     }
     const { EMPTY_TREE_ROOT, MAX_WITNESS_SLOTS } = await import("../src/dispute/step-proof.js");
-    expect(EMPTY_TREE_ROOT).toBe(`0x${toHex(node)}`);
+    expect(EMPTY_TREE_ROOT).toBe(toHex(node));
     expect(MAX_WITNESS_SLOTS).toBe(16);
     const { BisectionGame } = await import("../src/dispute/bisection.js");
     const { StepReferee } = await import("../src/dispute/referee.js");

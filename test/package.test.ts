@@ -12,7 +12,7 @@ const npm = process.platform === "win32" ? "npm.cmd" : "npm";
 const consumer = (importLine: string) => `${importLine}
 const key = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 const domain = { chainId: 1n, verifyingContract: "0x5fbdb2315678afecb367f032d93f642f64180aa3" };
-const engine = l2.createEngine({ ...domain, genesis: [
+const engine = l2.Engine.create({ ...domain, genesis: [
   { owner: l2.addressOf(key), token: 1, balance: 100n, nonce: 0n },
   { owner: l2.addressOf(key), token: 1, balance: 0n, nonce: 0n },
 ] });
@@ -105,9 +105,42 @@ console.log(String(ref.isqrt(17n)), ${JSON.stringify(names)}.every((n) => typeof
   renameSync(join(project, "node_modules/lmdb"), join(project, "node_modules/lmdb-hidden"));
   writeFileSync(join(project, "no-lmdb.mjs"), `import * as l2 from "l2engine";
 import { LmdbStore, MemoryStore, StoreError } from "l2engine/node";
-try { LmdbStore.open("./state2"); } catch (e) { console.log(typeof l2.createEngine, typeof MemoryStore, e instanceof StoreError, e.fault, /npm install lmdb/.test(e.message)); }
+try { LmdbStore.open("./state2"); } catch (e) { console.log(typeof l2.Engine, typeof MemoryStore, e instanceof StoreError, e.fault, /npm install lmdb/.test(e.message)); }
 `);
   const m = spawnSync(process.execPath, ["no-lmdb.mjs"], { cwd: project, encoding: "utf8" });
   expect(m.stderr).toBe("");
   expect(m.stdout.trim()).toBe("function function true UNAVAILABLE true");
+  renameSync(join(project, "node_modules/lmdb-hidden"), join(project, "node_modules/lmdb"));
+
+  typeCheckReadme(project);
+}
+
+/**
+ * Every ```ts block of README.md, and the deprecated reference names used as types, compiled by
+ * tsc against the installed tarball's declarations under the strictest consumer settings (D37):
+ * the examples must type-check as a user's project would see them, not only run.
+ */
+function typeCheckReadme(project: string): void {
+  const readme = readFileSync(join(root, "README.md"), "utf8");
+  const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((b) => b[1]!);
+  expect(blocks.length).toBe(7);
+  // .mts: ES modules (top-level await) in a package.json without "type"
+  blocks.forEach((code, i) => writeFileSync(join(project, `readme-${i + 1}.mts`), code));
+  writeFileSync(join(project, "types.mts"), `import { ReferenceEngine, ReferenceMerkleTree, STATE_TREE_SHAPE, type TransferTx } from "l2engine";
+const engine: ReferenceEngine = new ReferenceEngine([]);
+const tree: ReferenceMerkleTree = new ReferenceMerkleTree(STATE_TREE_SHAPE);
+const tx: TransferTx = { type: "transfer", from: 0, to: 1, amount: 1n, fee: 0n, nonce: 0n };
+console.log(engine.stateRoot(), tree.root().length, tx.type);
+`);
+  writeFileSync(join(project, "tsconfig.json"), JSON.stringify({
+    compilerOptions: {
+      strict: true, exactOptionalPropertyTypes: true, noUncheckedIndexedAccess: true, module: "nodenext", moduleResolution: "nodenext",
+      target: "es2022", noEmit: true, types: ["node"], typeRoots: [join(root, "node_modules/@types")],
+    },
+    include: ["*.mts"],
+  }));
+  // typescript from the repository's install, by path: the consumer has no dev dependencies
+  const tsc = spawnSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", project], { cwd: project, encoding: "utf8" });
+  expect(tsc.stdout + tsc.stderr).toBe("");
+  expect(tsc.status).toBe(0);
 }

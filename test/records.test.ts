@@ -14,7 +14,7 @@ const result: BatchResult = {
     { status: 0, touched: [1, 2], out: [0n, 0n] },
     { status: 13, touched: [5, 6, 7, 8, 9], out: [MAX_U128, 1n] },
   ],
-  withdrawals: [{ owner: `0x${"ab".repeat(20)}`, token: 7, amount: 10n ** 30n }],
+  withdrawals: [{ owner: "0xABaBaBaBABabABabAbAbABAbABabababaBaBABaB", token: 7, amount: 10n ** 30n }],
   withdrawalsRoot: h("4"),
   fees: [3n, 0n],
   feesCredited: [0n, 0n],
@@ -24,6 +24,13 @@ const raw = new Packr({ useRecords: false, mapsAsObjects: true });
 describe("msgpackr records with a schema", () => {
   it("round-trips a batch result exactly, u128 included", () => {
     expect(decodeBatchResult(encodeBatchResult(result))).toEqual(result);
+  });
+
+  it("stores addresses lowercase whatever their case, and gives them back checksummed (D37)", () => {
+    const lower = { ...result, withdrawals: [{ ...result.withdrawals[0]!, owner: `0x${"ab".repeat(20)}` as const }] };
+    expect(encodeBatchResult(result)).toEqual(encodeBatchResult(lower));
+    expect((raw.unpack(encodeBatchResult(result)) as { withdrawals: { owner: string }[] }).withdrawals[0]!.owner).toBe(`0x${"ab".repeat(20)}`);
+    expect(decodeBatchResult(encodeBatchResult(lower)).withdrawals[0]!.owner).toBe("0xABaBaBaBABabABabAbAbABAbABabababaBaBABaB");
   });
 
   it("rejects unknown, missing and mistyped fields", () => {

@@ -23,6 +23,7 @@ import {
   type Tx,
 } from "../dist/node.js";
 import { SECP256K1_HALF_N, SECP256K1_N } from "../src/protocol/signatures.js"; // constants only
+import { checksumAddress } from "../src/protocol/slot-encoding.js";
 
 const KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80" as const; // Anvil #0
 const DOMAIN = { chainId: 31337n, verifyingContract: "0x5fbdb2315678afecb367f032d93f642f64180aa3" as Hex };
@@ -30,8 +31,8 @@ const TX: Tx = { type: "transfer", from: 0, to: 1, amount: 10n ** 18n, fee: 1n, 
 const SIGNED = signTransaction(TX, KEY, DOMAIN);
 const DIGEST = txDigest(TX, DOMAIN);
 const good = fromHex(SIGNED.signature);
-const R = BigInt(`0x${toHex(good.subarray(0, 32))}`);
-const S = BigInt(`0x${toHex(good.subarray(32, 64))}`);
+const R = BigInt(toHex(good.subarray(0, 32)));
+const S = BigInt(toHex(good.subarray(32, 64)));
 const V = good[64]!;
 
 const word = (x: bigint) => x.toString(16).padStart(64, "0");
@@ -118,7 +119,8 @@ describe("well-formed hostile signatures: every backend gives the same address o
   it("the protocol's answer on the named cases", () => {
     const byName = new Map(hostile.map(([name], i) => [name, expected[i]]));
     const signer = byName.get("the valid signature")!;
-    expect(signer).toMatch(/^0x[0-9a-f]{40}$/);
+    expect(signer).toMatch(/^0x[0-9a-fA-F]{40}$/);
+    expect(signer).toBe(checksumAddress(signer!));
     for (const name of ["the valid signature as bytes", "the valid signature, uppercase hex", "v as raw recovery id (0/1)"]) expect(byName.get(name), name).toBe(signer);
     expect(byName.get("v flipped (another key)")).not.toBe(signer);
     expect(byName.get("v flipped (another key)")).not.toBeNull();
@@ -222,7 +224,7 @@ describe("malformed transactions: every backend throws the same InvalidArgumentE
 
   it("a transaction whose fields are inherited is read the way the engine reads it", async () => {
     const [want] = engines.noble.recoverSigners(batchOf([inherited]));
-    expect(want).toMatch(/^0x[0-9a-f]{40}$/);
+    expect(want).toMatch(/^0x[0-9a-fA-F]{40}$/);
     for (const pool of Object.values(pools)) expect(await pool.recover([inherited])).toEqual([want]);
   });
 

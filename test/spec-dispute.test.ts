@@ -19,7 +19,7 @@ const tx = signTransaction({ ...v.tx, amount: BigInt(v.tx.amount), fee: BigInt(v
 const batch = { feePairs: v.feePairs as FeePair[], l1Messages: [], txs: [tx] };
 const ZERO = `0x${"00".repeat(32)}` as Hex;
 const link = { batchIndex: 1n, headerHash: v.headerHash as Hex, parentClaimHash: ZERO };
-const hex = (b: Uint8Array) => `0x${toHex(b)}` as Hex;
+const hex = (b: Uint8Array) => toHex(b);
 const cat = (...parts: Uint8Array[]) => {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;

@@ -2,7 +2,9 @@
 // statelessly in the same WASM loop and must land exactly on the trace's commitments.
 import { describe, expect, it } from "vitest";
 import { Engine } from "../src/engine/engine.js";
-import { proveStep, verifyStep, entryAt, type StepProof } from "../src/dispute/step-proof.js";
+import { encodeStepProof, proveStep, proveSteps, verifyStep, entryAt, type StepProof } from "../src/dispute/step-proof.js";
+import { signTransaction } from "../src/protocol/signatures.js";
+import { MAX_U128, type Tx } from "../src/protocol/types.js";
 import { ProofError } from "../src/protocol/errors.js";
 import { addressOf } from "../src/protocol/signatures.js";
 import { WasmCore } from "../src/core/wasm-core.js";
@@ -64,6 +66,57 @@ describe("proveStep / verifyStep", () => {
     const reasons = [...covered].filter((c) => c.startsWith("reason:")).length;
     expect(reasons).toBeGreaterThanOrEqual(11);
   }, 180_000);
+
+  it("proveSteps walks a batch once and gives proveStep's proof of every step, byte for byte", async () => {
+    let steps = 0;
+    for (let seed = 1; seed <= 3; seed++) {
+      const engine = Engine.create({ genesis: genesisFor(seed), ...domain });
+      for (let b = 0; b < 3; b++) {
+        const batch = signedWorkload(seed * 100 + b, engine, 25);
+        const signers = engine.recoverSigners(batch);
+        const all = [...proveSteps(engine, batch, { signers })];
+        expect(all.length).toBe(batch.l1Messages.length + batch.txs.length + 1);
+        all.forEach((p, j) => expect(encodeStepProof(p), `seed ${seed} batch ${b} step ${j}`).toEqual(encodeStepProof(proveStep(engine, batch, j, { signers }))));
+        steps += all.length;
+        engine.applyBatch(batch);
+        // synchronous work: let vitest's worker RPC breathe between batches
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      engine.dispose();
+    }
+    expect(steps).toBeGreaterThan(150);
+  }, 60_000);
+
+  it("proveSteps stays exact when the fee headroom fails an entry that alone would succeed (SPEC §5.1)", () => {
+    const [alice, bob] = OWNERS as [Hex, Hex];
+    const engine = Engine.create({
+      genesis: [
+        { owner: alice, token: 1, balance: MAX_U128, nonce: 0n },
+        { owner: alice, token: 1, balance: MAX_U128, nonce: 0n },
+        { owner: bob, token: 1, balance: 0n, nonce: 0n },
+      ],
+      ...domain,
+    });
+    const half = 1n << 127n;
+    const tx = (from: number, fee: bigint, nonce: bigint) => signTransaction({ type: "transfer", from, to: 2, amount: 1n, fee, nonce } as Tx, KEYS[0]!, domain) as SignedTx;
+    // the second fee would push what is owed past 2^128 − 1: OVERFLOW in the batch, OK alone
+    const batch: Batch = {
+      feePairs: [{ token: 1, slot: 2 }],
+      l1Messages: [{ kind: "forcedExit", owner: bob, slot: 2 }],
+      txs: [tx(0, half + 1n, 0n), tx(1, half, 0n), tx(0, 5n, 1n), { ...tx(1, 1n, 2n) }],
+    };
+    const receipts = engine.fork().applyPrefix(batch, 5).receipts;
+    expect(receipts.map((r) => r.status)).toEqual([0, 0, 12, 0, 4]);
+    const all = [...proveSteps(engine, batch)];
+    expect(all.length).toBe(6);
+    all.forEach((p, j) => expect(encodeStepProof(p), `step ${j}`).toEqual(encodeStepProof(proveStep(engine, batch, j))));
+    // stopping early frees the walking fork: the engine is still usable
+    for (const p of proveSteps(engine, batch)) {
+      expect(p.slotCount).toBe(3);
+      break;
+    }
+    expect(engine.applyBatch(batch).receipts.length).toBe(5);
+  });
 
   it("rejects a proof whose witness, fees or withdrawal position do not hash", () => {
     const engine = Engine.create({ genesis: genesisFor(3), ...domain });

@@ -5,7 +5,8 @@
 
 import { existsSync } from "node:fs";
 import { Chain, type ChainBatch, type InboxRange } from "../store/chain.js";
-import { decodeBatch, DA_VERSION } from "../da/codec.js";
+import { decodeBatch } from "../da/codec.js";
+import { checkGenesisSlot, Engine } from "../engine/engine.js";
 import { LmdbStore } from "../node/lmdb-store.js";
 import { nodeRecovery } from "../node/secp256k1-native.js";
 import { decodeStepProof, encodeStepProof, entryAt, proveStep } from "../dispute/step-proof.js";
@@ -13,17 +14,16 @@ import { StepReferee } from "../dispute/referee.js";
 import { normalizeAddress } from "../protocol/slot-encoding.js";
 import { reasonName, type Batch, type BatchResult, type Hex, type Slot } from "../protocol/types.js";
 import { encodeBatchResult } from "../store/records.js";
-import { L2EngineError } from "../protocol/errors.js";
+import { InvalidArgumentError } from "../protocol/errors.js";
 import { isHash32Hex } from "../protocol/bytes.js";
-import { UsageError, parseArgs, required } from "./args.js";
-import { FileInputError, readBatchJson, readBytes, readJson, toJson, writeFile } from "./files.js";
-
-/** Exit code when verify-step convicts the claimed post-commitment. */
-export const EXIT_CONVICTED = 3;
+import type { Eip712Domain } from "../protocol/eip712.js";
+import { UsageError, parseArgs, required, type ParsedArgs } from "./args.js";
+import { batchFromJson, FileInputError, parseJson, readBytes, readJson, toJson, writeFile } from "./files.js";
+import { EXIT } from "./exit-codes.js";
 
 const say = (s = "") => process.stdout.write(`${s}\n`);
 
-interface GenesisFile {
+export interface GenesisFile {
   chainId: bigint;
   verifyingContract: Hex;
   slots: Slot[];
@@ -34,7 +34,7 @@ interface GenesisFile {
  * given for a directory that holds a chain must be the one it was created from (StoreError
  * DOMAIN_MISMATCH / GENESIS_MISMATCH, exit 1); a genesis file that cannot be read is bad usage.
  */
-function openChain(dir: string, genesisFile: string | undefined, mustExist: boolean): Chain {
+export function openChain(dir: string, genesisFile: string | undefined, mustExist: boolean): Chain {
   if (mustExist && !existsSync(dir)) throw new UsageError(`no data directory at ${dir}`);
   const g = genesisFile === undefined ? undefined : readGenesis(genesisFile); // before the store is locked
   const store = LmdbStore.open(dir);
@@ -54,10 +54,70 @@ function openChain(dir: string, genesisFile: string | undefined, mustExist: bool
   }
 }
 
-function readGenesis(file: string): GenesisFile {
-  const g = readJson<GenesisFile>(file, "a genesis file ({ chainId, verifyingContract, slots })");
-  if (!Array.isArray(g?.slots)) throw new UsageError(`${file} has no slots array`);
+/**
+ * A genesis file `{ chainId, verifyingContract, slots }`; the engine checks each slot.
+ * @throws UsageError if it cannot be read; FileInputError (exit 1) if its content is invalid.
+ */
+export function readGenesis(file: string): GenesisFile {
+  const g = readJson<GenesisFile | null>(file, "a genesis file ({ chainId, verifyingContract, slots })");
+  if (g === null || typeof g !== "object" || Array.isArray(g)) throw new FileInputError(file, "", "a genesis file is a JSON object { chainId, verifyingContract, slots }");
+  return checkGenesisFile(g, file);
+}
+
+/**
+ * A parsed genesis file's fields and slots, checked as the engine will check them, so an error
+ * names the file and the slot (`slots[3].owner`).
+ * @throws FileInputError (exit 1).
+ */
+export function checkGenesisFile(g: GenesisFile, file: string): GenesisFile {
+  if (typeof g.chainId !== "bigint") throw new FileInputError(file, "chainId", "must be a decimal string");
+  if (typeof g.verifyingContract !== "string") throw new FileInputError(file, "verifyingContract", "must be a 0x-prefixed 20-byte hex address");
+  if (!Array.isArray(g.slots)) throw new FileInputError(file, "slots", "must be an array of { owner, token, balance, nonce }");
+  g.slots.forEach((slot, i) => {
+    try {
+      checkGenesisSlot(slot, i);
+    } catch (e) {
+      if (e instanceof InvalidArgumentError) throw new FileInputError(file, "", e.message.replace(/^genesis\[/, "slots["));
+      throw e;
+    }
+  });
   return g;
+}
+
+/** The state a batch runs on, read-only: a fork of a chain's head, or a genesis in memory. */
+export interface PreState {
+  state: Engine;
+  domain: Eip712Domain;
+  /** The number the batch gets when applied (1 = the first after genesis). */
+  batchNumber: number;
+  close(): void;
+}
+
+/**
+ * `--data-dir DIR` (the chain's current state) or `--genesis genesis.json` (that genesis in
+ * memory): where sign, trace and prove-step take a batch's pre-state from.
+ * @throws UsageError for neither or both, or a directory without a chain.
+ */
+export function openPreState(p: ParsedArgs, command: string): PreState {
+  const dir = p.strings["data-dir"];
+  const genesisFile = p.strings.genesis;
+  if ((dir === undefined) === (genesisFile === undefined)) {
+    throw new UsageError(`${command} needs ${dir === undefined ? "" : "only one of "}--data-dir DIR (the chain's current state) or --genesis genesis.json (a genesis state)`);
+  }
+  if (genesisFile !== undefined) {
+    const g = readGenesis(genesisFile);
+    const state = Engine.create({ genesis: g.slots, chainId: g.chainId, verifyingContract: g.verifyingContract, recovery: nodeRecovery });
+    return { state, domain: state.domain, batchNumber: 1, close: () => state.dispose() };
+  }
+  const chain = openChain(dir!, undefined, true);
+  let state: Engine;
+  try {
+    state = chain.state.fork() as Engine; // never committed
+  } catch (e) {
+    chain.close();
+    throw e;
+  }
+  return { state, domain: chain.state.domain, batchNumber: chain.head.batchCount + 1, close: () => { state.dispose(); chain.close(); } };
 }
 
 /**
@@ -66,12 +126,14 @@ function readGenesis(file: string): GenesisFile {
  * consumes no L1 messages here). `inbox` is the L1 inbox range the batch consumes, if the file
  * names it.
  */
-function readBatch(file: string): Batch & { inbox?: InboxRange } {
-  if (!file.endsWith(".json")) {
-    const da = decodeBatch(readBytes(file));
+export function readBatch(file: string): Batch & { inbox?: InboxRange } {
+  const bytes = readBytes(file);
+  // told by content, not name: JSON starts with "{" or "[", DA bytes with their version byte
+  if (!/^\s*[{[]/.test(new TextDecoder().decode(bytes.subarray(0, 64)))) {
+    const da = decodeBatch(bytes);
     return { feePairs: da.feePairs, l1Messages: [], txs: da.txs };
   }
-  return readBatchJson(file);
+  return batchFromJson(parseJson(new TextDecoder().decode(bytes), file, "a JSON batch ({ feePairs, inbox, l1Messages, txs })"), file);
 }
 
 /**
@@ -117,13 +179,12 @@ export function apply(args: string[]): number {
 }
 
 export function trace(args: string[]): number {
-  const p = parseArgs("trace", args, { strings: { "data-dir": undefined, out: undefined }, positionals: [1, 1] });
+  const p = parseArgs("trace", args, { strings: { "data-dir": undefined, genesis: undefined, out: undefined }, positionals: [1, 1] });
   const batch = readBatch(p.positionals[0]!);
-  const chain = openChain(required(p, "trace", "data-dir"), undefined, true);
-  const fork = chain.state.fork(); // a trace never commits
+  const pre = openPreState(p, "trace");
   try {
-    const { result, steps, traceRoot: root } = fork.traceBatch(batch);
-    say(`trace of ${steps.length - 1} steps on batch ${chain.head.batchCount + 1} (not committed): ${receiptSummary(result)}`);
+    const { result, steps, traceRoot: root } = pre.state.traceBatch(batch);
+    say(`trace of ${steps.length - 1} steps on batch ${pre.batchNumber} (not committed): ${receiptSummary(result)}`);
     say(`  trace root       ${root}`);
     say(`  first step       ${steps[0]}`);
     say(`  last step        ${steps[steps.length - 1]}`);
@@ -134,31 +195,39 @@ export function trace(args: string[]): number {
     }
     return 0;
   } finally {
-    fork.dispose();
-    chain.close();
+    pre.close();
   }
 }
 
 export function proveStepCommand(args: string[]): number {
-  const p = parseArgs("prove-step", args, { strings: { "data-dir": undefined, out: undefined }, numbers: { step: undefined }, positionals: [1, 1] });
-  const batch = readBatch(p.positionals[0]!);
+  const p = parseArgs("prove-step", args, { strings: { "data-dir": undefined, genesis: undefined, out: undefined }, numbers: { step: undefined }, positionals: [1, 1] });
   const step = p.numbers.step;
   if (step === undefined) throw new UsageError("prove-step needs --step N");
   const out = required(p, "prove-step", "out");
-  const total = batch.l1Messages.length + batch.txs.length;
-  if (step > total) throw new UsageError(`--step must be from 0 to ${total} (the batch has ${total} entries; step ${total} is fee settlement)`);
-  const chain = openChain(required(p, "prove-step", "data-dir"), undefined, true);
+  const batchFile = p.positionals[0]!;
+  const batch = readBatch(batchFile);
+  checkStep(batchFile, batch, step);
+  const pre = openPreState(p, "prove-step");
   try {
     const t0 = performance.now();
-    const proof = proveStep(chain.state, batch, step);
+    const proof = proveStep(pre.state, batch, step);
     const bytes = encodeStepProof(proof);
     writeFile(out, bytes);
-    say(`step ${step} (${entryAt(batch, step).kind}) of batch ${chain.head.batchCount + 1}: ${bytes.length}-byte proof written to ${out} in ${(performance.now() - t0).toFixed(0)} ms`);
+    say(`step ${step} (${entryAt(batch, step).kind}) of batch ${pre.batchNumber}: ${bytes.length}-byte proof written to ${out} in ${(performance.now() - t0).toFixed(0)} ms`);
     say(`  witness slots    ${proof.witness.map((w) => w.index).join(", ") || "none"}`);
     return 0;
   } finally {
-    chain.close();
+    pre.close();
   }
+}
+
+/**
+ * A --step the batch has: like a --slot or --batch the data does not hold, one out of range is
+ * invalid input (exit 1), not bad usage — only the batch file can tell.
+ */
+function checkStep(file: string, batch: Batch, step: number): void {
+  const total = batch.l1Messages.length + batch.txs.length;
+  if (step > total) throw new InvalidArgumentError(`--step ${step}: ${file} has no such step (its ${total} entries are steps 0 to ${total - 1}; step ${total} is fee settlement)`);
 }
 
 /** A 32-byte commitment given on the command line. */
@@ -175,7 +244,7 @@ function commitmentOption(p: ReturnType<typeof parseArgs>, name: string, need: b
  */
 export function verifyStepCommand(args: string[]): number {
   const p = parseArgs("verify-step", args, {
-    strings: { "chain-id": undefined, contract: undefined, agreed: undefined, claimed: undefined },
+    strings: { "chain-id": undefined, contract: undefined, agreed: undefined, claimed: undefined, trace: undefined },
     numbers: { step: undefined },
     positionals: [2, 2],
   });
@@ -185,73 +254,35 @@ export function verifyStepCommand(args: string[]): number {
   const domain = { chainId: BigInt(chainIdText), verifyingContract: normalizeAddress(required(p, "verify-step", "contract"), "--contract") };
   const step = p.numbers.step;
   if (step === undefined) throw new UsageError("verify-step needs --step N (the disputed step of the batch)");
-  const agreed = commitmentOption(p, "agreed", true)!;
-  const claimed = commitmentOption(p, "claimed", false);
+  const fromTrace = p.strings.trace === undefined ? undefined : traceCommitments(p.strings.trace, step);
+  const agreed = commitmentOption(p, "agreed", fromTrace === undefined) ?? fromTrace!.agreed;
+  const claimed = commitmentOption(p, "claimed", false) ?? fromTrace?.claimed;
   const proof = decodeStepProof(readBytes(proofFile));
   const batch = readBatch(batchFile);
-  const total = batch.l1Messages.length + batch.txs.length;
-  if (step > total) throw new UsageError(`--step must be from 0 to ${total} (the batch has ${total} entries; step ${total} is fee settlement)`);
+  checkStep(batchFile, batch, step);
   const t0 = performance.now();
   const referee = new StepReferee(domain, { recovery: nodeRecovery });
   // without --claimed the honest post-commitment is printed: judge against the agreed one itself
   const verdict = referee.judgeStep({ batch, step, agreed, claimed: claimed ?? agreed, proof });
   const ms = performance.now() - t0;
   say(toJson({ step, kind: entryAt(batch, step).kind, status: reasonName(verdict.status), pre: agreed, post: verdict.post, verifyMs: Number(ms.toFixed(2)) }));
-  if (claimed === undefined) return 0;
+  if (claimed === undefined) return EXIT.OK;
   if (!verdict.convicted) {
     process.stderr.write("the claimed post-commitment is correct\n");
-    return 0;
+    return EXIT.OK;
   }
   process.stderr.write(`CONVICTED: the claimed post-commitment ${claimed} is not ${verdict.post}\n`);
-  return EXIT_CONVICTED;
+  return EXIT.CONVICTED;
 }
 
-export function inspect(args: string[]): number {
-  const p = parseArgs("inspect", args, { strings: { "data-dir": undefined, owner: undefined }, numbers: { slot: undefined, batch: undefined }, positionals: [0, 1] });
-  if (p.positionals.length === 1) return inspectFile(p.positionals[0]!);
-  const chain = openChain(required(p, "inspect", "data-dir"), undefined, true);
-  try {
-    const { slot, batch } = p.numbers;
-    const owner = p.strings.owner;
-    if (slot !== undefined) say(toJson({ slot, ...chain.state.getSlot(slot) }));
-    else if (batch !== undefined) {
-      const stored = chain.batch(batch);
-      if (stored === undefined) throw new UsageError(`no batch ${batch} (the chain has ${chain.head.batchCount})`);
-      say(toJson(stored));
-    } else if (owner !== undefined) say(toJson({ owner, slots: chain.state.slotsOf(owner) }));
-    else say(toJson(chain.head));
-    return 0;
-  } finally {
-    chain.close();
+/** C_step and C_step+1 of a trace file (`trace --out`): the agreed and the claimed commitment. */
+function traceCommitments(file: string, step: number): { agreed: Hex; claimed: Hex } {
+  const t = readJson<{ steps?: unknown } | null>(file, "a trace ({ traceRoot, steps, preStateRoot, postStateRoot })");
+  const steps = t !== null && typeof t === "object" ? t.steps : undefined;
+  if (!Array.isArray(steps)) throw new FileInputError(file, "steps", "must be the array of step commitments trace --out writes");
+  if (step + 1 >= steps.length) throw new InvalidArgumentError(`--step ${step}: ${file} has no such step (its commitments are C_0 to C_${steps.length - 1})`);
+  for (const k of [step, step + 1]) {
+    if (!isHash32Hex(steps[k])) throw new FileInputError(file, `steps[${k}]`, "must be a 0x-prefixed 32-byte hex commitment");
   }
-}
-
-/** What a step proof or DA file holds. */
-function inspectFile(file: string): number {
-  const bytes = readBytes(file);
-  // both formats start with version byte 1: DA bytes are tried first, then a step proof
-  let daError: L2EngineError | undefined;
-  try {
-    const da = decodeBatch(bytes);
-    const types = new Map<string, number>();
-    for (const tx of da.txs) types.set(tx.type, (types.get(tx.type) ?? 0) + 1);
-    say(toJson({ file, format: `DA v${DA_VERSION}`, bytes: bytes.length, feePairs: da.feePairs, txs: da.txs.length, types: Object.fromEntries(types), bytesPerTx: da.txs.length ? Number((bytes.length / da.txs.length).toFixed(1)) : null }));
-    return 0;
-  } catch (e) {
-    if (!(e instanceof L2EngineError)) throw e;
-    daError = e;
-  }
-  let proof;
-  try {
-    proof = decodeStepProof(bytes);
-  } catch (e) {
-    if (e instanceof L2EngineError) throw new FileInputError(file, "", `neither DA bytes nor a step proof (as DA bytes: ${daError.message}; as a step proof: ${e.message})`);
-    throw e;
-  }
-  say(toJson({
-    file, format: "step proof", bytes: bytes.length, treeRoot: proof.treeRoot, slotCount: proof.slotCount,
-    withdrawalCount: proof.withdrawalCount, baseSlotCount: proof.baseSlotCount, fees: proof.fees, witness: proof.witness.map((w) => w.index),
-    slotProofBytes: proof.slotProof.length, withdrawalProofBytes: proof.withdrawalProof?.length ?? 0,
-  }));
-  return 0;
+  return { agreed: (steps[step] as string).toLowerCase() as Hex, claimed: (steps[step + 1] as string).toLowerCase() as Hex };
 }

@@ -52,6 +52,8 @@ class Rng {
 
 const line = (s = "") => process.stdout.write(`${s}\n`);
 const fmt = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : n.toFixed(0));
+/** "batch 2" or "batches 2 to 5": chain numbers (1 = the first batch after genesis). */
+const batchRange = (first: number, last: number) => (first === last ? `batch ${first}` : `batches ${first} to ${last}`);
 const json = (v: unknown) => JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? x.toString() : x));
 
 export async function rollupDemo(o: DemoOptions, progress: Progress): Promise<void> {
@@ -59,16 +61,16 @@ export async function rollupDemo(o: DemoOptions, progress: Progress): Promise<vo
   if (o.batches < 1 || o.batchSize < 10 || o.threads < 1) throw new RangeError("--batches ≥ 1, --batch-size ≥ 10, --threads ≥ 1");
   const rng = new Rng(o.seed * 2654435761);
   const started = performance.now();
-  line(`l2engine demo: ${o.slots} slots, ${USERS} users with real secp256k1 keys, ${o.batches} batches × ${o.batchSize} transactions, ${o.threads} recovery threads`);
+  line(`l2engine demo: ${o.slots} slots, ${USERS} users with real secp256k1 keys, ${o.batches} traffic batch${o.batches === 1 ? "" : "es"} × ${o.batchSize} entries, ${o.threads} recovery threads`);
 
   // ---- genesis: every user (and the sequencer, user USERS) holds one slot per token, spread over the state
-  const keys = Array.from({ length: USERS + 1 }, (_, i) => `0x${toHex(keccak_256(new TextEncoder().encode(`l2engine demo key ${o.seed} ${i}`)))}` as Hex);
+  const keys = Array.from({ length: USERS + 1 }, (_, i) => toHex(keccak_256(new TextEncoder().encode(`l2engine demo key ${o.seed} ${i}`))));
   const owners = keys.map(addressOf);
   const stride = Math.floor(o.slots / ((USERS + 1) * TOKENS.length));
   const slotOf = (user: number, t: number) => (user * TOKENS.length + t) * stride;
   const genesis: Slot[] = new Array(o.slots);
   for (let i = 0; i < o.slots; i++) {
-    genesis[i] = { owner: `0x${toHex(keccak_256(new Uint8Array([i & 255, (i >> 8) & 255, i >> 16, 7])).subarray(12))}`, token: TOKENS[i % 3]!, balance: BigInt(1 + rng.int(1e9)), nonce: 0n };
+    genesis[i] = { owner: toHex(keccak_256(new Uint8Array([i & 255, (i >> 8) & 255, i >> 16, 7])).subarray(12)), token: TOKENS[i % 3]!, balance: BigInt(1 + rng.int(1e9)), nonce: 0n };
   }
   for (let u = 0; u <= USERS; u++) {
     for (let t = 0; t < TOKENS.length; t++) genesis[slotOf(u, t)] = { owner: owners[u]!, token: TOKENS[t]!, balance: 10n ** 26n, nonce: 0n };
@@ -86,7 +88,8 @@ export async function rollupDemo(o: DemoOptions, progress: Progress): Promise<vo
   const nextOnInbox = (b: Batch): ChainBatch => ({ ...b, inbox: { start: chain.head.nextInbox, count: b.l1Messages.length } });
   line(`genesis: ${o.slots} slots committed to LMDB at ${dir}, state root ${genesisRoot} (${(performance.now() - t0).toFixed(0)} ms)`);
 
-  // ---- batch 0: two pools (token 1/2 and token 2/3), and the sequencer's fee pairs
+  // ---- batch 1 (batches are numbered as the chain numbers them): two pools (token 1/2 and
+  // token 2/3), and the sequencer's fee pairs; the traffic batches follow as batches 2, 3, …
   const feePairs = TOKENS.map((token, t) => ({ token, slot: slotOf(USERS, t) }));
   const nonces = new Map<number, bigint>();
   const nextNonce = (slot: number) => {
@@ -100,12 +103,13 @@ export async function rollupDemo(o: DemoOptions, progress: Progress): Promise<vo
   const pools = [o.slots, o.slots + 4];
   const setup = chain.applyBatch(nextOnInbox({ feePairs, l1Messages: [], txs: poolTxs }));
   if (!setup.receipts.every((r) => r.status === Reason.OK)) throw new Error("pool creation failed");
-  line(`pools created at slots ${pools.join(" and ")} (token 1/2 and token 2/3, 0.30% fee)`);
+  line(`batch 1: pools created at slots ${pools.join(" and ")} (token 1/2 and token 2/3, 0.30% fee)`);
 
   // ---- signed traffic: 70% transfers, 15% swaps, 5% withdrawals, 10% deposits from the L1 inbox
   const batches: Batch[] = [];
   const total = o.batches * o.batchSize;
   let signed = 0;
+  let prepared = 0; // entries, deposits included: what the progress bar counts, so it ends at total
   t0 = performance.now();
   for (let b = 0; b < o.batches; b++) {
     const txs: SignedTx[] = [];
@@ -113,6 +117,7 @@ export async function rollupDemo(o: DemoOptions, progress: Progress): Promise<vo
     for (let i = 0; i < o.batchSize; i++) {
       const u = rng.int(USERS);
       const r = rng.int(20);
+      if (++prepared % 250 === 0) progress("signing (wallet side)", prepared, total);
       if (r < 2) {
         const t = rng.int(3);
         l1Messages.push({ kind: "deposit", owner: owners[u]!, token: TOKENS[t]!, amount: BigInt(1 + rng.int(100)) * 10n ** 18n, slot: slotOf(u, t) });
@@ -134,12 +139,11 @@ export async function rollupDemo(o: DemoOptions, progress: Progress): Promise<vo
         txs.push(signTransaction({ type: "withdraw", from, amount: BigInt(1 + rng.int(50)) * 10n ** 17n, fee: 10n ** 13n, nonce: nextNonce(from) }, keys[u]!, DOMAIN));
       }
       signed++;
-      if (signed % 250 === 0) progress("signing (wallet side)", signed, total);
     }
     batches.push({ feePairs, l1Messages, txs });
   }
-  progress("signing (wallet side)", total, total);
-  line(`signed ${signed} transactions with ${USERS} keys (${((performance.now() - t0) / 1000).toFixed(1)} s, client-side work)`);
+  if (prepared % 250 !== 0) progress("signing (wallet side)", prepared, total);
+  line(`${total} entries for ${batchRange(2, o.batches + 1)}: ${signed} transactions signed with ${USERS} keys (${((performance.now() - t0) / 1000).toFixed(1)} s, client-side work) and ${total - signed} L1 deposits`);
 
   // ---- the sequencer: recover batch k+1 on worker threads while applying batch k; post DA bytes
   const pool = new RecoverPool({ domain: DOMAIN, threads: o.threads });
@@ -167,13 +171,14 @@ export async function rollupDemo(o: DemoOptions, progress: Progress): Promise<vo
     const bytes = encodeBatch({ feePairs, txs: batches[k]!.txs });
     if (json(decodeBatch(bytes).txs) !== json(batches[k]!.txs)) throw new Error("DA bytes did not decode to the batch");
     daBytes += bytes.length;
-    progress("sequencing", k + 1, batches.length);
+    progress("sequencing", k + 1, last); // every batch but the last, which is disputed first
   }
   await pool.close();
   const e2eSeconds = (performance.now() - t0) / 1000;
   const applied = batches.slice(0, last).reduce((n, b) => n + b.txs.length + b.l1Messages.length, 0);
   const appliedTxs = batches.slice(0, last).reduce((n, b) => n + b.txs.length, 0);
-  line(`applied and committed ${last} batches: ${ok}/${applied} entries OK${reasons.size ? ` (${[...reasons].map(([k, v]) => `${v} ${k}`).join(", ")})` : ""}`);
+  const outcome = `${ok}/${applied} entries OK${reasons.size ? ` (${[...reasons].map(([k, v]) => `${v} ${k}`).join(", ")})` : ""}`;
+  line(last === 0 ? "no traffic batch before the disputed one" : `applied and committed ${batchRange(2, last + 1)}: ${outcome}`);
 
   // ---- a restart: close the store and reopen it; the state comes back without replaying batches
   const rootBefore = chain.head.stateRoot;
@@ -182,7 +187,7 @@ export async function rollupDemo(o: DemoOptions, progress: Progress): Promise<vo
   chain = Chain.open({ store: openStore(), ...DOMAIN, recovery: nodeRecovery });
   const reopenMs = performance.now() - t0;
   if (chain.state.stateRoot() !== rootBefore) throw new Error("the reopened state has another root");
-  line(`reopened the store: ${chain.head.slotCount} slots at batch ${chain.head.batchCount}, root ${rootBefore.slice(0, 18)}… restored in ${reopenMs.toFixed(0)} ms`);
+  line(`reopened the store: ${chain.head.slotCount} slots after batch ${chain.head.batchCount}, root ${rootBefore.slice(0, 18)}… restored in ${reopenMs.toFixed(0)} ms`);
   const engine = chain.state;
 
   // ---- the last batch: an honest trace, and a dishonest proposer's claim about it
@@ -209,7 +214,8 @@ export async function rollupDemo(o: DemoOptions, progress: Progress): Promise<vo
   const disputeMs = performance.now() - t0;
   const step = dispute.step;
   const l1 = batches[last]!.l1Messages.length;
-  line(`dispute over batch ${last}: the proposer claims post-state ${claim.result.postStateRoot.slice(0, 18)}…, the honest one is ${honest.result.postStateRoot.slice(0, 18)}…`);
+  const disputed = chain.head.batchCount + 1; // the chain's number for the last batch
+  line(`dispute over batch ${disputed} (${batches[last]!.l1Messages.length + lastTxs.length} entries): the proposer claims post-state ${claim.result.postStateRoot.slice(0, 18)}…, the honest one is ${honest.result.postStateRoot.slice(0, 18)}…`);
   line(`  bisection: ${dispute.rounds} rounds over ${honest.steps.length - 1} steps → first disputed step ${step} (${step >= l1 ? `transaction ${step - l1}` : `L1 message ${step}`}; the forged one was transaction ${victim}) in ${disputeMs.toFixed(0)} ms`);
   line(`  agreed pre-state ${dispute.pre.slice(0, 18)}…, proposer's post ${dispute.proposerPost.slice(0, 18)}… ≠ honest post ${dispute.challengerPost.slice(0, 18)}…`);
   if (step !== l1 + victim) throw new Error("bisection did not find the forged transaction");
@@ -226,16 +232,17 @@ export async function rollupDemo(o: DemoOptions, progress: Progress): Promise<vo
   if (!convicted) throw new Error("verifyStep did not convict the dishonest proposer");
   const final = chain.applyBatch(nextOnInbox(batches[last]!), { signers: signersOf[last]! }); // the honest result is committed
   if (final.postStateRoot !== honest.result.postStateRoot) throw new Error("the committed batch differs from the honest trace");
+  line(`batch ${disputed} committed with the honest result: ${final.receipts.filter((r) => r.status === Reason.OK).length}/${final.receipts.length} entries OK`);
 
   // ---- summary
   line("");
   line("summary");
   const rows: [string, string][] = [
-    ["state", `${chain.head.slotCount} slots after ${chain.head.batchCount} batches, root ${chain.head.stateRoot}`],
+    ["state", `${chain.head.slotCount} slots after ${chain.head.batchCount} batches (the pools, then ${total} entries of traffic), root ${chain.head.stateRoot}`],
     ["store (LMDB)", `reopened ${fmt(chain.head.slotCount)} slots in ${reopenMs.toFixed(0)} ms, root checked`],
-    ["apply + LMDB commit (senders recovered)", `${fmt((applied / applyMs) * 1000)} entries/s (${applied} entries in ${applyMs.toFixed(0)} ms)`],
+    ["apply + LMDB commit (senders recovered)", applied === 0 ? "— (no batch before the disputed one)" : `${fmt((applied / applyMs) * 1000)} entries/s (${applied} entries in ${applyMs.toFixed(0)} ms)`],
     ["end to end incl. signature recovery", `${fmt((applied + batches[last]!.txs.length) / e2eSeconds)} entries/s on ${o.threads} recovery threads (${nodeRecovery.name})`],
-    ["DA bytes per transaction", `${(daBytes / appliedTxs).toFixed(1)} (L1 messages are not in DA)`],
+    ["DA bytes per transaction", appliedTxs === 0 ? "— (no batch before the disputed one)" : `${(daBytes / appliedTxs).toFixed(1)} (L1 messages are not in DA)`],
     ["dispute", `step ${step} found in ${dispute.rounds} rounds; trace root ${honest.traceRoot.slice(0, 18)}…`],
     ["one-step proof", `${proofBytes.length} bytes, verified cold in ${verifyMs.toFixed(1)} ms (signature recovery included): convicted`],
     ["wall time", `${((performance.now() - started) / 1000).toFixed(1)} s`],

@@ -8,73 +8,31 @@ import { UsageError, parseArgs } from "./args.js";
 import { readBytes, readJson, toJson, writeFile } from "./files.js";
 import { progress } from "./progress.js";
 import { treeDemo } from "./tree-demo.js";
-import { apply, inspect, proveStepCommand, trace, verifyStepCommand } from "./chain-commands.js";
+import { apply, proveStepCommand, trace, verifyStepCommand } from "./chain-commands.js";
+import { inspect } from "./inspect.js";
+import { initCommand } from "./init.js";
+import { keysCommand } from "./keys.js";
+import { signCommand } from "./sign.js";
+import { commandHelp, generalHelp } from "./help.js";
+import { EXIT } from "./exit-codes.js";
+import pkg from "../../package.json" with { type: "json" };
 
-const USAGE = `usage: l2engine <command> [options]
-
-commands:
-  demo        the main job: a rollup end to end on an LMDB store — genesis, signed traffic
-              (transfers, swaps, withdrawals, deposits) recovered on worker threads, batches
-              committed and encoded to DA bytes, a reopen of the store, then a dishonest
-              proposer's claim caught by bisection and convicted by a one-step proof
-              --slots N        slots in the genesis state             (default 200000)
-              --batches N      batches of signed traffic              (default 4)
-              --batch-size N   transactions per batch                 (default 2500)
-              --threads N      signature-recovery worker threads      (default 2)
-              --seed N         seed of the deterministic workload     (default 1)
-              --data-dir DIR   where the chain is stored; must not hold one yet
-                               (default: a temporary directory, removed at the end)
-  apply <batch> --data-dir DIR [--genesis genesis.json] [--out result.json|result.msgpack]
-              apply a batch and commit it to the chain in DIR (created from --genesis
-              { chainId, verifyingContract, slots } when DIR holds none); signatures are
-              recovered with libsecp256k1
-  trace <batch> --data-dir DIR [--out trace.json]
-              the step commitments and trace root of a batch on the current state (not committed)
-  prove-step <batch> --data-dir DIR --step N --out proof.bin
-              the one-step proof of step N of a batch on the current state (the batch's pre-state)
-  verify-step <proof.bin> <batch> --chain-id N --contract 0x… [--claimed 0x…]
-              re-execute the proven step statelessly and print the pre and post commitments;
-              with --claimed, exit 3 when the claimed post-commitment is wrong
-  inspect --data-dir DIR [--slot N | --batch N | --owner 0x…]
-              the chain's head (roots, batch count), a slot, a stored batch, or an owner's slots
-  inspect <file>
-              what a DA file or a step-proof file holds
-  encode <batch.json> <out.bin>
-              DA bytes of a batch given as JSON ({ feePairs: [{ token, slot }], txs })
-  decode <in.bin>
-              the batch in DA bytes as JSON on stdout (undecodable bytes: exit 1 with the reason;
-              by the derivation rule such a batch is empty)
-  tree-demo   build a Merkle state, apply random update batches, print throughput and roots
-              --leaves N (default 1048576)  --batches N (20)  --batch-size N (10000)  --seed N (1)
-  help        show this text
-
-files: a <batch> is JSON { feePairs, inbox: { start, count }, l1Messages, txs } (fee pairs
-[{ token, slot }] with tokens increasing; apply needs the inbox range when there are L1 messages),
-or DA bytes (fee pairs and transactions; no L1 messages). In every JSON file read or written,
-u64/u128 fields (amounts, fees, balances, nonces, inbox start, chainId, minShares, …) are decimal
-strings; a JSON number above 2^53 - 1 anywhere is refused, since JSON readers round it. Results and
-traces are JSON; proofs are the flat binary an L1 verifier reads (SPEC §11.5).
-
-exit codes:
-  0  ok
-  1  an input file's content is invalid: malformed JSON, a rounded number, a bad field, bytes
-     that do not decode, a proof that does not verify (the typed error's code and the file and
-     field are printed)
-  2  bad usage: unknown command or option, wrong arguments, a file that cannot be read or
-     written, a data directory without a chain
-  3  verify-step convicted the --claimed post-commitment
-  4  internal error (a bug: please report it with the printed stack)
-`;
-
-/** Exit codes (README "Command line"): 3, convicted, is returned by verify-step itself. */
-const EXIT_INPUT = 1;
-const EXIT_USAGE = 2;
-const EXIT_INTERNAL = 4;
+/** `l2engine <command> --help` (or -h) anywhere after the command prints its help. */
+function isHelpFlag(arg: string): boolean {
+  return arg === "--help" || arg === "-h";
+}
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
+    if (command !== undefined && rest.some(isHelpFlag)) return help(command);
     switch (command ?? "help") {
+      case "init":
+        return initCommand(rest);
+      case "keys":
+        return keysCommand(rest);
+      case "sign":
+        return signCommand(rest);
       case "demo": {
         const p = parseArgs("demo", rest, {
           numbers: { slots: 200_000, batches: 4, "batch-size": 2500, threads: 2, seed: 1 },
@@ -115,26 +73,40 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       }
       case "help":
+        return help(rest[0]);
       case "--help":
       case "-h":
-        process.stdout.write(USAGE);
-        return 0;
+        return help(undefined);
+      case "--version":
+      case "-V":
+      case "version":
+        process.stdout.write(`l2engine ${pkg.version}\n`);
+        return EXIT.OK;
       default:
         throw new UsageError(`unknown command ${command}`);
     }
   } catch (err) {
     if (err instanceof UsageError) {
-      process.stderr.write(`l2engine: ${err.message}\n\nrun \`l2engine help\` for the commands and their options\n`);
-      return EXIT_USAGE;
+      const known = command !== undefined && command !== "help" && commandHelp(command) !== undefined;
+      process.stderr.write(`l2engine: ${err.message}\n\nrun \`l2engine help${known ? ` ${command}` : ""}\` for ${known ? "its options" : "the commands and their options"}\n`);
+      return EXIT.USAGE;
     }
     if (err instanceof L2EngineError) {
       process.stderr.write(`l2engine: ${err.code}: ${err.message}\n`);
-      return EXIT_INPUT;
+      return EXIT.INPUT;
     }
     // not a typed error: a bug, not the input's fault; never confused with exit 1
     process.stderr.write(`l2engine: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    return EXIT_INTERNAL;
+    return EXIT.INTERNAL;
   }
+}
+
+/** `l2engine help [command]`; an unknown command is bad usage. */
+function help(command: string | undefined): number {
+  const text = command === undefined ? generalHelp() : commandHelp(command);
+  if (text === undefined) throw new UsageError(`unknown command ${command}`);
+  process.stdout.write(text);
+  return EXIT.OK;
 }
 
 process.exitCode = await main(process.argv.slice(2));

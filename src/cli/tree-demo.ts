@@ -47,7 +47,7 @@ export function treeDemo(args: string[]): number {
   }
   const genesisRoot = tree.root();
   const buildMs = performance.now() - t0;
-  console.log(`genesis root 0x${toHex(genesisRoot)}  (${leaves} leaves in ${buildMs.toFixed(0)} ms)`);
+  console.log(`genesis root ${toHex(genesisRoot)}  (${leaves} leaves in ${buildMs.toFixed(0)} ms)`);
 
   let updateMs = 0;
   let root = genesisRoot;
@@ -59,7 +59,7 @@ export function treeDemo(args: string[]): number {
     root = tree.root();
     updateMs += performance.now() - t0;
     progress("applying batches", b + 1, batches);
-    if (!process.stderr.isTTY && (b < 3 || b === batches - 1)) console.log(`batch ${b}: root 0x${toHex(root)}`);
+    if (!process.stderr.isTTY && (b < 3 || b === batches - 1)) console.log(`batch ${b}: root ${toHex(root)}`);
   }
   const updates = batches * batchSize;
   console.log("");
@@ -69,6 +69,6 @@ export function treeDemo(args: string[]): number {
     console.log(`  batch updates     ${((updates / updateMs) * 1000).toFixed(0).padStart(10)} updates/s (root included, ${updates} updates)`);
   }
   console.log(`  memory            ${(core.memoryBytes() / 2 ** 20).toFixed(0).padStart(10)} MiB of WASM linear memory`);
-  console.log(`  final root        0x${toHex(root)}`);
+  console.log(`  final root        ${toHex(root)}`);
   return 0;
 }

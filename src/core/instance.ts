@@ -3,13 +3,14 @@
 
 import { WASM_BASE64 } from "./wasm-binary.generated.js";
 import { CapacityError, InvalidArgumentError, WasmTrapError } from "../protocol/errors.js";
+import { MAX_ALLOC_BYTES } from "../protocol/constants.generated.js";
 
 /**
  * Largest region the core can allocate in one piece (assembly/common.ts MAX_ALLOC_BYTES: TLSF's
  * 2^30-byte block limit less one size class). Input regions above it are refused before any call
  * into WASM (docs/DECISIONS.md D23).
  */
-export const MAX_CORE_INPUT_BYTES = 2 ** 30 - 2 ** 25;
+export const MAX_CORE_INPUT_BYTES = MAX_ALLOC_BYTES;
 
 /** The raw exports of build/release.wasm (see assembly/index.ts). */
 export interface CoreExports {
@@ -137,6 +138,11 @@ export class CoreInstance {
     return new CoreInstance(await moduleAsync());
   }
 
+  /** True once a trap has poisoned this instance: every call then fails with that trap. */
+  get trapped(): boolean {
+    return this.poisoned !== undefined;
+  }
+
   /** A byte view of linear memory, rebuilt when memory has grown (growth detaches the old buffer). */
   bytes(): Uint8Array {
     if (this.view.buffer !== this.exports.memory.buffer) this.view = new Uint8Array(this.exports.memory.buffer);
@@ -194,4 +200,52 @@ export class CoreInstance {
     this.inputCapacity = sizeBytes;
     return ptr;
   }
+
+  /**
+   * The one way bytes go into the core: reserves the input region for `parts` back to back plus
+   * `extraBytes` after them (room for the call's output), copies each part in, and returns the
+   * region's address — part k starts at the address plus the lengths of the parts before it.
+   *
+   * @throws CapacityError when the region cannot be reserved (see {@link CoreInstance.reserveInput}).
+   */
+  copyIn(parts: Uint8Array | readonly Uint8Array[], extraBytes = 0): number {
+    const list = parts instanceof Uint8Array ? [parts] : parts;
+    let total = extraBytes;
+    for (const part of list) total += part.length;
+    return this.streamIn(total, (write) => {
+      for (const part of list) write(part);
+    });
+  }
+
+  /**
+   * {@link CoreInstance.copyIn} for parts made one at a time: reserves `totalBytes`, then `fill`
+   * hands each part to `write` as soon as it has it, and each is copied at once — for producers
+   * that reuse one buffer between parts (LMDB's reads do). Reserving may grow memory, which
+   * detaches every earlier view of it, so every write takes its view afresh; `fill` must not call
+   * into the core. Returns the region's address.
+   *
+   * @throws CapacityError when the region cannot be reserved; InvalidArgumentError when the parts
+   *   overrun `totalBytes`.
+   */
+  streamIn(totalBytes: number, fill: (write: (part: Uint8Array) => void) => void): number {
+    const ptr = this.reserveInput(totalBytes);
+    let at = 0;
+    fill((part) => {
+      if (at + part.length > totalBytes) throw new InvalidArgumentError(`core input: parts overrun the ${totalBytes} bytes reserved`);
+      this.bytes().set(part, ptr + at);
+      at += part.length;
+    });
+    return ptr;
+  }
+}
+
+const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/** `values` as consecutive little-endian u32s (the core's index lists), ready for {@link CoreInstance.copyIn}. */
+export function u32Bytes(values: ArrayLike<number>): Uint8Array {
+  if (LITTLE_ENDIAN_HOST) return new Uint8Array(Uint32Array.from(values).buffer); // the common case, one native copy
+  const out = new Uint8Array(values.length * 4);
+  const view = new DataView(out.buffer);
+  for (let i = 0; i < values.length; i++) view.setUint32(i * 4, values[i]!, true);
+  return out;
 }

@@ -1,5 +1,5 @@
 import { checkBytes, flattenLeaves, HASH_BYTES } from "../protocol/bytes.js";
-import { CoreInstance } from "./instance.js";
+import { CoreInstance, u32Bytes } from "./instance.js";
 import { statusError, STATUS_OK } from "./status.js";
 import { CapacityError, InvalidArgumentError } from "../protocol/errors.js";
 import { checkLeafIndex, MAX_LEAVES_IN_MEMORY, type ResolvedShape } from "../protocol/shape.js";
@@ -83,11 +83,7 @@ export class WasmMerkleTree implements MerkleTree {
       throw new CapacityError(`leaf index ${max} is beyond the in-memory capacity of ${MAX_LEAVES_IN_MEMORY} leaves`);
     }
     const status = this.core.call((x) => {
-      const ptr = this.core.reserveInput(n * 4 + flat.length);
-      const mem = this.core.bytes();
-      const idx = new Uint32Array(mem.buffer, ptr, n); // ioIn is 8-byte aligned
-      for (let i = 0; i < n; i++) idx[i] = indices[i]!;
-      mem.set(flat, ptr + n * 4);
+      const ptr = this.core.copyIn([u32Bytes(indices), flat]);
       return x.treeSetLeaves(t, ptr, ptr + n * 4, n);
     });
     if (status !== STATUS_OK) throw statusError(status, "setMany");
@@ -115,11 +111,7 @@ export class WasmMerkleTree implements MerkleTree {
   prove(indices: ArrayLike<number>): Uint8Array {
     const t = this.live();
     const list = checkProofIndices(this.shape, indices);
-    const size = this.core.call((x) => {
-      const ptr = this.core.reserveInput(list.length * 4);
-      this.core.bytes().set(new Uint8Array(list.buffer), ptr);
-      return x.treeProve(t, ptr, list.length);
-    });
+    const size = this.core.call((x) => x.treeProve(t, this.core.copyIn(u32Bytes(list)), list.length));
     if (size < 0) throw statusError(size, "prove");
     const out = this.core.call((x) => x.ioOut());
     return this.core.bytes().slice(out, out + size);

@@ -1,9 +1,32 @@
-import { checkBytes, flattenLeaves, HASH_BYTES } from "../protocol/bytes.js";
+import { flattenLeaves, hashBytes, HASH_BYTES, type HashInput } from "../protocol/bytes.js";
 import { CoreInstance } from "./instance.js";
 import { statusError, STATUS_OK } from "./status.js";
 import { InvalidArgumentError } from "../protocol/errors.js";
 import { resolveShape, type TreeShape } from "../protocol/shape.js";
 import { WasmMerkleTree } from "./tree.js";
+
+let shared: WasmCore | undefined;
+
+/**
+ * The shared core: what {@link Engine.create} (and so `Chain.open`), `verifyStep`,
+ * `BisectionGame`, `Proposer` and `runBisection` use when they are not given a `core`. One per
+ * JavaScript realm (a page, the main thread, each worker), created synchronously at the first call
+ * and returned by every later one, so engines created without a core share its memory: its 2^24
+ * leaves and 4 GiB are a budget for all of them together, and a disposed engine's memory is reused
+ * by the next. Dispose engines you no longer need. After a trap (the core then refuses every call)
+ * the next call returns a new core; engines on the old one stay unusable.
+ *
+ * Pass `core` explicitly to keep a state apart — a state near 2^24 slots, or one that must not
+ * share a trap with proofs checked from strangers ({@link StepReferee} always uses its own). In a
+ * browser's main thread create it with `await WasmCore.create()`: this function compiles
+ * synchronously.
+ * @throws the host's WebAssembly error (a `CompileError` or `RangeError`, not an L2EngineError)
+ * if this environment cannot compile or instantiate the module synchronously.
+ */
+export function defaultCore(): WasmCore {
+  if (shared === undefined || shared.trapped) shared = WasmCore.createSync();
+  return shared;
+}
 
 /** Largest input one keccak256 call accepts (bounds the core's input region). */
 export const MAX_HASH_INPUT_BYTES = 256 * 1024 * 1024;
@@ -42,6 +65,14 @@ export class WasmCore {
     return new WasmCore(CoreInstance.createSync());
   }
 
+  /**
+   * True once the core has trapped ({@link WasmTrapError}): it then refuses every call, and
+   * {@link defaultCore} replaces it.
+   */
+  get trapped(): boolean {
+    return this.instance.trapped;
+  }
+
   /** keccak256 (Ethereum's, 0x01 padding) of `data`. */
   keccak256(data: Uint8Array): Uint8Array {
     if (!(data instanceof Uint8Array)) throw new InvalidArgumentError("data must be a Uint8Array");
@@ -50,11 +81,9 @@ export class WasmCore {
     }
     const core = this.instance;
     return core.call((x) => {
-      const ptr = core.reserveInput(data.length + HASH_BYTES);
-      const mem = core.bytes();
-      mem.set(data, ptr);
+      const ptr = core.copyIn(data, HASH_BYTES);
       x.keccak256(ptr, data.length, ptr + data.length);
-      return mem.slice(ptr + data.length, ptr + data.length + HASH_BYTES);
+      return core.bytes().slice(ptr + data.length, ptr + data.length + HASH_BYTES);
     });
   }
 
@@ -73,11 +102,9 @@ export class WasmCore {
     }
     const core = this.instance;
     return core.call((x) => {
-      const ptr = core.reserveInput(data.length + count * HASH_BYTES);
-      const mem = core.bytes();
-      mem.set(data, ptr);
+      const ptr = core.copyIn(data, count * HASH_BYTES);
       x.keccak256Many(ptr, inputBytes, count, ptr + data.length);
-      return mem.slice(ptr + data.length, ptr + data.length + count * HASH_BYTES);
+      return core.bytes().slice(ptr + data.length, ptr + data.length + count * HASH_BYTES);
     });
   }
 
@@ -99,10 +126,7 @@ export class WasmCore {
     const flat = flattenLeaves(leaves, leafCount);
     const core = this.instance;
     const { status, root } = core.call((x) => {
-      const ptr = core.reserveInput(proof.length + flat.length + HASH_BYTES);
-      const mem = core.bytes();
-      mem.set(proof, ptr);
-      mem.set(flat, ptr + proof.length);
+      const ptr = core.copyIn([proof, flat], HASH_BYTES);
       const out = ptr + proof.length + flat.length;
       const st = x.proofComputeRoot(s.arityLog2, s.depth, ptr, proof.length, ptr + proof.length, leafCount, out);
       return { status: st, root: core.bytes().slice(out, out + HASH_BYTES) };
@@ -111,17 +135,22 @@ export class WasmCore {
     return root;
   }
 
-  /** True when `proof` proves `leaves` under `root`; throws ProofError on malformed bytes. */
+  /**
+   * True when `proof` proves `leaves` (in the proof's index order) under `root`, given as 32 bytes
+   * or 0x hex; false when the hashes differ.
+   * @throws ProofError when the proof's bytes are malformed (SPEC §3.4).
+   * @throws InvalidArgumentError when `root`, the shape or the leaves are malformed.
+   */
   verifyMultiproof(
     shape: Partial<TreeShape>,
-    root: Uint8Array,
+    root: HashInput,
     proof: Uint8Array,
     leaves: Uint8Array | readonly Uint8Array[],
   ): boolean {
-    checkBytes(root, HASH_BYTES, "root");
+    const expected = hashBytes(root, "root");
     const computed = this.computeProofRoot(shape, proof, leaves);
     let diff = 0;
-    for (let i = 0; i < HASH_BYTES; i++) diff |= computed[i]! ^ root[i]!;
+    for (let i = 0; i < HASH_BYTES; i++) diff |= computed[i]! ^ expected[i]!;
     return diff === 0;
   }
 

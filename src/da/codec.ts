@@ -3,26 +3,22 @@
 // every count is checked against the bytes left before anything is allocated, so decoding costs
 // time and memory linear in the input, and any malformed input ends in a DecodeError.
 
-import { InvalidArgumentError, L2EngineError } from "../protocol/errors.js";
+import { DecodeError, EncodeError, InvalidArgumentError } from "../protocol/errors.js";
 import { fromHex, toHex } from "../protocol/bytes.js";
 import { MAX_BATCH_ENTRIES } from "../engine/flat.js";
+import { MAX_DA_BYTES, MAX_L1_DA_BYTES, TX_TYPE_CODES, TX_TYPES } from "../protocol/constants.generated.js";
 import { addressBytes } from "../protocol/slot-encoding.js";
 import { MAX_FEE_PAIRS, MAX_U128, MAX_U64, NEW_SLOT, type FeePair, type Hex, type SignedTx, type TxType } from "../protocol/types.js";
 import { SECP256K1_HALF_N } from "../protocol/signatures.js";
 
 /** The only format version so far; decoders reject others (SPEC §9.1). */
 export const DA_VERSION = 0x01;
-/**
- * Largest input the bare codec ({@link decodeBatch}) accepts, for DA kept off L1 (SPEC §9.4). A
- * batch posted on L1 is capped at {@link MAX_L1_DA_BYTES}, which {@link deriveBatch} applies.
- */
-export const MAX_DA_BYTES = 1 << 24;
-/**
- * Largest DA payload of a batch posted on L1 (SPEC §9.4, §13): the batch contract refuses a longer
- * header, and the derivation treats longer bytes as undecodable. A one-step proof re-supplies the
- * whole batch, so this keeps batch + proof inside one L1 transaction.
- */
-export const MAX_L1_DA_BYTES = 120_000;
+// MAX_DA_BYTES: the largest input the bare codec (decodeBatch) accepts, for DA kept off L1 (SPEC
+// §9.4). MAX_L1_DA_BYTES: the largest DA payload of a batch posted on L1 (SPEC §9.4, §13), which
+// deriveBatch applies: the batch contract refuses a longer header, and the derivation treats
+// longer bytes as undecodable; a one-step proof re-supplies the whole batch, so this keeps batch +
+// proof inside one L1 transaction. Both are in the one table (scripts/layout-table.mjs).
+export { MAX_DA_BYTES, MAX_L1_DA_BYTES };
 /** Most fee pairs a batch may list (as the engine). */
 export const DA_MAX_FEE_PAIRS = MAX_FEE_PAIRS;
 /** Most entries one batch may hold, inbox messages included (SPEC §9.4). */
@@ -49,40 +45,10 @@ export interface DerivedBatch extends DaBatch {
   inbox: InboxRange;
 }
 
-export type DecodeFault =
-  | "EMPTY"
-  | "VERSION"
-  | "TRUNCATED"
-  | "TRAILING_BYTES"
-  | "VARINT"
-  | "NONCANONICAL"
-  | "RANGE"
-  | "LIMIT"
-  | "TX_TYPE"
-  | "SCHEMA";
+export { DecodeError, EncodeError, type DecodeFault } from "../protocol/errors.js";
 
-/** The DA bytes do not decode; by the derivation rule the batch is empty (SPEC §9.4). */
-export class DecodeError extends L2EngineError {
-  readonly fault: DecodeFault;
-  readonly offset: number;
-  constructor(fault: DecodeFault, offset: number, message: string) {
-    super("DECODE_FAILED", `${message} (at byte ${offset})`);
-    this.fault = fault;
-    this.offset = offset;
-  }
-}
-
-/** A batch that cannot be encoded (a signature with no compact form, a field out of range). */
-export class EncodeError extends L2EngineError {
-  constructor(message: string) {
-    super("ENCODE_FAILED", message);
-  }
-}
-
-const TYPE_CODES: Record<TxType, number> = {
-  transfer: 0, transferToNew: 1, withdraw: 2, createPool: 3, addLiquidity: 4, removeLiquidity: 5, swap: 6,
-};
-const TYPES: TxType[] = ["transfer", "transferToNew", "withdraw", "createPool", "addLiquidity", "removeLiquidity", "swap"];
+const TYPE_CODES: Record<TxType, number> = TX_TYPE_CODES;
+const TYPES: readonly TxType[] = TX_TYPES;
 
 /** Which fields of each type go into which column, in order (SPEC §9.2). */
 const SLOT_FIELDS: Record<TxType, string[]> = {
@@ -205,7 +171,7 @@ function compactSignature(sig: unknown, what: string): Uint8Array {
   const v = b[64]!;
   const parity = v === 27 || v === 0 ? 0 : v === 28 || v === 1 ? 1 : -1;
   if (parity < 0) throw new EncodeError(`${what} has v = ${v}; expected 27, 28, 0 or 1`);
-  const s = BigInt(`0x${toHex(b.subarray(32, 64))}`);
+  const s = BigInt(toHex(b.subarray(32, 64)));
   // only a low-s signature has a free top bit for the parity (and only those can be valid)
   if (s > SECP256K1_HALF_N) throw new EncodeError(`${what} has a high s (EIP-2): it can never be valid`);
   const out = b.slice(0, 64);
@@ -213,7 +179,10 @@ function compactSignature(sig: unknown, what: string): Uint8Array {
   return out;
 }
 
-/** Encodes a batch as DA bytes (SPEC §9). Throws EncodeError if it cannot be represented. */
+/**
+ * Encodes a batch as DA bytes (SPEC §9).
+ * @throws EncodeError if it cannot be represented (a signature with no compact form, a field out of range).
+ */
 export function encodeBatch(batch: DaBatch): Uint8Array {
   if (batch === null || typeof batch !== "object") throw new EncodeError("batch must be an object");
   const { feePairs, txs } = batch;
@@ -438,6 +407,7 @@ function decodeAmount(r: Reader, what: string): bigint {
  * Decodes DA bytes (SPEC §9) of up to {@link MAX_DA_BYTES}. Throws DecodeError for anything that
  * is not a canonical encoding. `inboxCount` (default 0) is the number of inbox messages the batch
  * consumes besides: with it the batch may hold at most 2^20 entries in all (fault `LIMIT`).
+ * @throws DecodeError for bytes that are not one canonical encoding, with the fault and offset.
  */
 export function decodeBatch(bytes: Uint8Array, options: { inboxCount?: number; maxBytes?: number } = {}): DaBatch {
   const inboxCount = options.inboxCount ?? 0;
@@ -535,12 +505,12 @@ export function decodeBatch(bytes: Uint8Array, options: { inboxCount?: number; m
     const nonce = nonces[i]!;
     const signature = signatures[i]!;
     switch (types[i]) {
-      case 0: txs[i] = { type: "transfer", from: slots[s]!, to: slots[s + 1]!, amount: amounts[a]!, fee: amounts[a + 1]!, nonce, signature }; break;
-      case 1: txs[i] = { type: "transferToNew", from: slots[s]!, toOwner: extras[i] as Hex, amount: amounts[a]!, fee: amounts[a + 1]!, nonce, signature }; break;
-      case 2: txs[i] = { type: "withdraw", from: slots[s]!, amount: amounts[a]!, fee: amounts[a + 1]!, nonce, signature }; break;
-      case 3: txs[i] = { type: "createPool", fromA: slots[s]!, fromB: slots[s + 1]!, amountA: amounts[a]!, amountB: amounts[a + 1]!, feeBps: extras[i] as number, nonce, signature }; break;
-      case 4: txs[i] = { type: "addLiquidity", pool: slots[s]!, fromA: slots[s + 1]!, fromB: slots[s + 2]!, lpSlot: slots[s + 3]!, amountA: amounts[a]!, amountB: amounts[a + 1]!, minShares: amounts[a + 2]!, nonce, signature }; break;
-      case 5: txs[i] = { type: "removeLiquidity", pool: slots[s]!, lpSlot: slots[s + 1]!, toA: slots[s + 2]!, toB: slots[s + 3]!, shares: amounts[a]!, minA: amounts[a + 1]!, minB: amounts[a + 2]!, nonce, signature }; break;
+      case TX_TYPE_CODES.transfer: txs[i] = { type: "transfer", from: slots[s]!, to: slots[s + 1]!, amount: amounts[a]!, fee: amounts[a + 1]!, nonce, signature }; break;
+      case TX_TYPE_CODES.transferToNew: txs[i] = { type: "transferToNew", from: slots[s]!, toOwner: extras[i] as Hex, amount: amounts[a]!, fee: amounts[a + 1]!, nonce, signature }; break;
+      case TX_TYPE_CODES.withdraw: txs[i] = { type: "withdraw", from: slots[s]!, amount: amounts[a]!, fee: amounts[a + 1]!, nonce, signature }; break;
+      case TX_TYPE_CODES.createPool: txs[i] = { type: "createPool", fromA: slots[s]!, fromB: slots[s + 1]!, amountA: amounts[a]!, amountB: amounts[a + 1]!, feeBps: extras[i] as number, nonce, signature }; break;
+      case TX_TYPE_CODES.addLiquidity: txs[i] = { type: "addLiquidity", pool: slots[s]!, fromA: slots[s + 1]!, fromB: slots[s + 2]!, lpSlot: slots[s + 3]!, amountA: amounts[a]!, amountB: amounts[a + 1]!, minShares: amounts[a + 2]!, nonce, signature }; break;
+      case TX_TYPE_CODES.removeLiquidity: txs[i] = { type: "removeLiquidity", pool: slots[s]!, lpSlot: slots[s + 1]!, toA: slots[s + 2]!, toB: slots[s + 3]!, shares: amounts[a]!, minA: amounts[a + 1]!, minB: amounts[a + 2]!, nonce, signature }; break;
       default: txs[i] = { type: "swap", pool: slots[s]!, from: slots[s + 1]!, to: slots[s + 2]!, amountIn: amounts[a]!, minOut: amounts[a + 1]!, nonce, signature }; break;
     }
   }
@@ -550,7 +520,8 @@ export function decodeBatch(bytes: Uint8Array, options: { inboxCount?: number; m
 
 /**
  * The header's inbox range, checked: start a u64, count a u32 and the range within the u64
- * indices. Throws InvalidArgumentError: no header the batch contract stores holds anything else.
+ * indices.
+ * @throws InvalidArgumentError otherwise: no header the batch contract stores holds anything else.
  */
 export function checkInboxRange(inbox: unknown, what = "inbox"): InboxRange {
   const r = inbox as Partial<InboxRange> | null;

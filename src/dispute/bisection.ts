@@ -4,34 +4,16 @@
 // Transport-free: the parties and the referee exchange plain values; every move is checked.
 
 import { fromHex, isHash32Hex } from "../protocol/bytes.js";
-import { WasmCore } from "../core/wasm-core.js";
+import { defaultCore, type WasmCore } from "../core/wasm-core.js";
 import { proveTraceSteps, traceRoot } from "../engine/engine.js";
-import { L2EngineError } from "../protocol/errors.js";
+import { BisectionError, L2EngineError } from "../protocol/errors.js";
 import { deriveBatch, type InboxRange } from "../da/codec.js";
 import { MAX_BATCH_ENTRIES } from "../engine/flat.js";
 import { maxMultiproofBytes } from "./step-proof.js";
 import { STATE_TREE_SHAPE } from "../protocol/shape.js";
 import type { Hex } from "../protocol/types.js";
 
-export type BisectionFault =
-  | "BAD_PROOF"
-  | "WRONG_INDEX"
-  | "NOT_AGREED_START"
-  | "NOT_CLAIMED_FINAL" // the revealed final commitment is not the one the claim posted
-  | "BAD_CLAIM" // the claim's posted roots do not open from its final commitment
-  | "BAD_PRESTATE" // the pre-state opening does not hash to the agreed state root
-  | "FINISHED"
-  | "NOT_STARTED"
-  | "NO_DISPUTE";
-
-/** A move that breaks the rules: the party that made it loses the dispute. */
-export class BisectionError extends L2EngineError {
-  readonly fault: BisectionFault;
-  constructor(fault: BisectionFault, message: string) {
-    super("BISECTION_FAULT", message);
-    this.fault = fault;
-  }
-}
+export { BisectionError, type BisectionFault } from "../protocol/errors.js";
 
 /** The proposer reveals step commitment `index` of its posted trace, with a multiproof. */
 export interface Reveal {
@@ -48,8 +30,9 @@ const MAX_REVEAL_PROOF_BYTES = maxMultiproofBytes(1);
  * (entries + 2, known to everyone from the batch); `proposerRoot` the trace root the proposer
  * posted; `agreedStart` the commitment C_0 the referee computed from what it trusts
  * ({@link startCommitment}); `finalCommitment`, when given, the C_{E+1} the claim posted — the
- * opening reveal must match it. Reveals are hostile input: the game keeps them out of any core
- * whose state matters (pass a dedicated core, or let it create one).
+ * opening reveal must match it. Reveals are hostile input: each is bounded before it reaches
+ * `core` (by default the shared {@link defaultCore}) and touches only its transient input there;
+ * {@link StepReferee} opens games in a core of its own.
  *
  * Protocol: the proposer first reveals commitment 0 (it must equal `agreedStart`) and its final
  * commitment (which the challenger disputes); then, while more than one step separates the last
@@ -71,7 +54,7 @@ export class BisectionGame {
     readonly commitments: number,
     readonly proposerRoot: Hex,
     readonly agreedStart: Hex,
-    core: WasmCore = WasmCore.createSync(),
+    core: WasmCore = defaultCore(),
     readonly finalCommitment?: Hex,
   ) {
     if (!Number.isInteger(commitments) || commitments < 2 || commitments > MAX_BATCH_ENTRIES + 2) {
@@ -161,7 +144,7 @@ export class Proposer {
   readonly root: Hex;
   constructor(
     readonly steps: readonly Hex[],
-    private readonly core: WasmCore = WasmCore.createSync(),
+    private readonly core: WasmCore = defaultCore(),
   ) {
     this.root = traceRoot(core, steps);
   }
@@ -180,12 +163,14 @@ export class Challenger {
 
 /**
  * Plays a whole dispute between an honest challenger's trace and a proposer's trace of the same
- * batch; returns the disputed step and how many rounds it took (⌈log2(steps)⌉).
+ * batch; returns the disputed step and how many rounds it took (⌈log2(steps)⌉). Runs in `core`,
+ * by default the shared {@link defaultCore}.
+ * @throws BisectionError (NO_DISPUTE) when the traces agree on the outcome, or as {@link BisectionGame}.
  */
 export function runBisection(
   proposerSteps: readonly Hex[],
   challengerSteps: readonly Hex[],
-  core: WasmCore = WasmCore.createSync(),
+  core: WasmCore = defaultCore(),
 ): { step: number; rounds: number; pre: Hex; proposerPost: Hex; challengerPost: Hex } {
   const proposer = new Proposer(proposerSteps, core);
   const challenger = new Challenger(challengerSteps);
@@ -196,6 +181,8 @@ export function runBisection(
 /**
  * Plays `game` (opened by a referee, e.g. {@link StepReferee.openDispute}) to its end between a
  * proposer and an honest challenger whose trace has as many commitments as the game.
+ * @throws BisectionError — NOT_STARTED: the challenger's trace is not of this batch; NO_DISPUTE:
+ *   it agrees with the proposer's outcome; or the fault of the proposer's first bad move.
  */
 export function playBisection(
   game: BisectionGame,

@@ -4,7 +4,7 @@
 // fee pairs with what each is owed.
 
 import { keccak_256 } from "@noble/hashes/sha3.js";
-import { fromHex, isHash32Hex, toHex } from "../protocol/bytes.js";
+import { fromHex, isHash32Hex, toHex, type HashInput } from "../protocol/bytes.js";
 import { ProofError } from "../protocol/errors.js";
 import { MAX_FEE_PAIRS, MAX_SLOTS, MAX_U128, MAX_U64, type FeePair, type Hex, type StepParts } from "../protocol/types.js";
 import { MAX_BATCH_ENTRIES } from "../engine/flat.js";
@@ -24,6 +24,11 @@ export function isU32(v: unknown): v is number {
 export function hash32(v: unknown, what: string): Uint8Array {
   field(isHash32Hex(v), what, "must be a 0x-prefixed 32-byte hex string");
   return fromHex(v as string);
+}
+
+/** A root the API takes as 0x hex or 32 bytes (step-proof fields stay hex strings). */
+function root32(v: unknown, what: string): Uint8Array {
+  return v instanceof Uint8Array && v.length === 32 ? v : hash32(v, what);
 }
 
 /** Bytes of one fee pair in the context hash: u32 token ‖ u32 slot ‖ u128 owed. */
@@ -57,7 +62,10 @@ export function contextHash(domain: Eip712Domain, baseSlotCount: number, feePair
   return keccak_256(bytes);
 }
 
-/** The commitment of the parts after the state root: what a claim's posted roots open with. */
+/**
+ * The commitment of the parts after the state root: what a claim's posted roots open with.
+ * @throws ProofError (FIELD) for a withdrawal count above 2^20.
+ */
 export function commitmentOf(stateRoot: Uint8Array, withdrawalsRoot: Uint8Array, withdrawalCount: number, context: Uint8Array): Hex {
   field(isU32(withdrawalCount) && withdrawalCount <= MAX_BATCH_ENTRIES, "withdrawalCount", `must be an integer in [0, ${MAX_BATCH_ENTRIES}]`);
   const input = new Uint8Array(100);
@@ -65,7 +73,7 @@ export function commitmentOf(stateRoot: Uint8Array, withdrawalsRoot: Uint8Array,
   input.set(withdrawalsRoot, 32);
   new DataView(input.buffer).setUint32(64, withdrawalCount);
   input.set(context, 68);
-  return `0x${toHex(keccak_256(input))}`;
+  return toHex(keccak_256(input));
 }
 
 /**
@@ -81,14 +89,14 @@ export function stepCommitment(parts: StepParts, domain: Eip712Domain): Hex {
 }
 
 /**
- * keccak256(treeRoot ‖ u32be slotCount): the state root of §4.3.
+ * keccak256(treeRoot ‖ u32be slotCount): the state root of §4.3. `treeRoot` is 0x hex or 32 bytes.
  *
  * @throws ProofError (FIELD) for a malformed root or a slot count above 2^24.
  */
-export function stateRootOf(treeRoot: Hex, slotCount: number): Hex {
-  const root = hash32(treeRoot, "treeRoot");
+export function stateRootOf(treeRoot: HashInput, slotCount: number): Hex {
+  const root = root32(treeRoot, "treeRoot");
   field(isU32(slotCount) && slotCount <= MAX_SLOTS, "slotCount", `must be an integer in [0, ${MAX_SLOTS}]`);
-  return `0x${toHex(keccak_256(encodeStateCommitment(root, slotCount)))}`;
+  return toHex(keccak_256(encodeStateCommitment(root, slotCount)));
 }
 
 /** Root of the empty 4-ary depth-16 tree: the withdrawals root before a batch's first withdrawal. */
@@ -99,7 +107,7 @@ export const EMPTY_TREE_ROOT: Hex = (() => {
     for (let c = 0; c < 4; c++) four.set(node, 32 * c);
     node = keccak_256(four);
   }
-  return `0x${toHex(node)}` as Hex;
+  return toHex(node);
 })();
 
 /**
@@ -108,7 +116,7 @@ export const EMPTY_TREE_ROOT: Hex = (() => {
  *
  * @throws ProofError (FIELD) for a malformed opening or fee pair.
  */
-export function startCommitment(pre: { treeRoot: Hex; slotCount: number }, feePairs: readonly FeePair[], domain: Eip712Domain): Hex {
+export function startCommitment(pre: { treeRoot: HashInput; slotCount: number }, feePairs: readonly FeePair[], domain: Eip712Domain): Hex {
   return stepCommitment({
     stateRoot: stateRootOf(pre.treeRoot, pre.slotCount),
     withdrawalsRoot: EMPTY_TREE_ROOT,

@@ -6,16 +6,13 @@
 import { toHex } from "../protocol/bytes.js";
 import { ProofError } from "../protocol/errors.js";
 import { MAX_FEE_PAIRS, MAX_SLOTS, MAX_U128, MAX_U64, type Hex, type Slot } from "../protocol/types.js";
-import { MAX_BATCH_ENTRIES } from "../engine/flat.js";
+import { MAX_BATCH_ENTRIES, MAX_TOUCHED_SLOTS, MAX_WITNESS_SLOTS, SLOT_LEAF_BYTES } from "../protocol/constants.generated.js";
 import { addressBytes, encodeSlot, readUint } from "../protocol/slot-encoding.js";
 import { field, hash32, isU32 } from "./commitment.js";
 
 /** The proof format's version byte. */
 export const STEP_PROOF_VERSION = 0x01;
-/** Most slots one entry step can touch (a pool entry: the pool's 3 slots and up to 4 of the user's). */
-export const MAX_TOUCHED_SLOTS = 7;
-/** Most witness slots a step proof may carry: settlement reads up to one per fee pair. */
-export const MAX_WITNESS_SLOTS = MAX_FEE_PAIRS;
+export { MAX_TOUCHED_SLOTS, MAX_WITNESS_SLOTS };
 
 /** A fee pair of the batch with what it is owed before the step. */
 export interface StepFee {
@@ -58,7 +55,7 @@ const DEPTH = 16;
 /**
  * The largest canonical multiproof of `leaves` leaves in the 4-ary depth-16 tree (SPEC §3.3):
  * at most 3 sibling positions per leaf per level, every one sent. Sizes are checked against it
- * before a proof reaches the core.
+ * before a proof reaches the core. Never throws (a count outside 1…2^20 gives a bound no proof meets).
  */
 export function maxMultiproofBytes(leaves: number): number {
   const positions = leaves * (ARITY - 1) * DEPTH;
@@ -68,7 +65,7 @@ export function maxMultiproofBytes(leaves: number): number {
 /** Fixed part of an encoded proof: version, roots, counts, pair and witness counts. */
 const FIXED_BYTES = 1 + 32 + 4 + 32 + 4 + 4 + 1 + 1;
 const PAIR_BYTES = 24;
-const SLOT_BYTES = 48;
+const SLOT_BYTES = SLOT_LEAF_BYTES;
 /** The longest encoding any proof can have: every list full, both multiproofs at their maximum. */
 export const MAX_STEP_PROOF_BYTES = FIXED_BYTES + MAX_FEE_PAIRS * PAIR_BYTES + MAX_WITNESS_SLOTS * SLOT_BYTES + maxMultiproofBytes(MAX_WITNESS_SLOTS) + maxMultiproofBytes(1);
 
@@ -243,7 +240,7 @@ export function decodeStepProof(bytes: Uint8Array): StepProof {
   field(bytes.length >= FIXED_BYTES - 1, "proof", `is truncated (${bytes.length} bytes, the fixed part alone is ${FIXED_BYTES - 1})`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   field(bytes[0] === STEP_PROOF_VERSION, "proof.version", `must be ${STEP_PROOF_VERSION}, got ${bytes[0]}`);
-  const hex = (at: number): Hex => `0x${toHex(bytes.subarray(at, at + 32))}`;
+  const hex = (at: number): Hex => toHex(bytes.subarray(at, at + 32));
   const slotCount = view.getUint32(33);
   const withdrawalCount = view.getUint32(69);
   const baseSlotCount = view.getUint32(73);
@@ -290,7 +287,7 @@ export function decodeStepProof(bytes: Uint8Array): StepProof {
     }
     field(!zero, what, `must be slot ${index} as it is, not all zero bytes: it exists (slot count ${slotCount})`);
     const slot: Slot = {
-      owner: `0x${toHex(s.subarray(0, 20))}`,
+      owner: toHex(s.subarray(0, 20)),
       token: Number(readUint(s, 20, 4)),
       balance: readUint(s, 24, 16),
       nonce: readUint(s, 40, 8),

@@ -3,7 +3,7 @@
 // batch, a claim's posted commitments — and takes every other fact from a proof only after a hash
 // binds it to those. Proofs are hostile input, so it checks them in a WASM core of its own.
 
-import { fromHex, isHash32Hex, toHex } from "../protocol/bytes.js";
+import { fromHex, isHash32Hex, toHex, type HashInput } from "../protocol/bytes.js";
 import { WasmCore } from "../core/wasm-core.js";
 import { InvalidArgumentError, ProofError, WasmTrapError } from "../protocol/errors.js";
 import { BisectionError, BisectionGame } from "./bisection.js";
@@ -15,11 +15,13 @@ import type { Claim } from "../protocol/l1-records.js";
 import { checkFeePairs } from "../engine/flat.js";
 import { nobleRecovery, type RecoveryBackend } from "../protocol/signatures.js";
 
-/** The agreed pre-state of a batch: a trusted state root and its opening (SPEC §4.3). */
+/** The agreed pre-state of a batch: a trusted state root and its opening (SPEC §4.3). Roots are 0x hex or 32 bytes. */
 export interface PreState {
   /** The state root the referee trusts (the parent claim's, or genesis). */
-  stateRoot: Hex;
-  treeRoot: Hex;
+  stateRoot: HashInput;
+  /** The tree root that, with `slotCount`, must hash to `stateRoot`. */
+  treeRoot: HashInput;
+  /** Slots in the pre-state. */
   slotCount: number;
 }
 
@@ -79,6 +81,8 @@ export function checkClaim(claim: Claim): void {
 /**
  * The claim an honest proposer posts for a traced batch (`engine.traceBatch(batch)`), whose
  * pre-state had `preSlotCount` slots; `link` places it on L1 (batch 0 on genesis by default).
+ * @throws InvalidArgumentError for malformed fee pairs or domain; ProofError (FIELD) for a slot
+ *   count or owed fee out of range.
  */
 export function makeClaim(
   batch: Batch,
@@ -97,7 +101,7 @@ export function makeClaim(
     postStateRoot: traced.result.postStateRoot,
     withdrawalsRoot: traced.result.withdrawalsRoot,
     withdrawalCount: traced.result.withdrawals.length,
-    contextHash: `0x${toHex(contextHash(domain, preSlotCount, checkFeePairs(batch.feePairs), traced.result.fees))}`,
+    contextHash: toHex(contextHash(domain, preSlotCount, checkFeePairs(batch.feePairs), traced.result.fees)),
   };
 }
 
@@ -120,7 +124,8 @@ export class StepReferee {
 
   /** C_0 of `batch` from the agreed pre-state; BisectionError(BAD_PRESTATE) if the opening is wrong. */
   agreedStart(batch: Batch, pre: PreState): Hex {
-    const trusted = hex32(pre?.stateRoot, "pre.stateRoot");
+    const root = pre?.stateRoot;
+    const trusted = root instanceof Uint8Array && root.length === 32 ? toHex(root) : hex32(root, "pre.stateRoot");
     let opened: Hex;
     try {
       opened = stateRootOf(pre.treeRoot, pre.slotCount);

@@ -7,16 +7,21 @@
 import { keccak_256 } from "@noble/hashes/sha3.js";
 import { fromHex, toHex } from "../protocol/bytes.js";
 import { InvalidArgumentError, ProofError } from "../protocol/errors.js";
-import { MAX_U64, type Batch, type Hex, type L1Message, type ReasonCode, type SignedTx, type Slot } from "../protocol/types.js";
-import { WasmCore } from "../core/wasm-core.js";
+import { MAX_U128, MAX_U64, type Batch, type BatchResult, type Hex, type L1Message, type ReasonCode, type SignedTx, type Slot } from "../protocol/types.js";
+import { defaultCore, type WasmCore } from "../core/wasm-core.js";
 import { Engine, withLeafTree, withdrawalLeaves } from "../engine/engine.js";
-import { checkFeePairs, encodeEntryRecord, readSlotRecord, writeSlotRecord, RECEIPT_BYTES } from "../engine/flat.js";
+import { checkFeePairs, encodeEntryRecord, readSlotRecord, writeSlotRecord } from "../engine/flat.js";
 import { encodeSlot, encodeStateCommitment, encodeWithdrawal } from "../protocol/slot-encoding.js";
 import type { Eip712Domain } from "../protocol/eip712.js";
 import { STATE_TREE_SHAPE } from "../protocol/shape.js";
 import { nobleRecovery, recoverTransactionSigner, type RecoveryBackend } from "../protocol/signatures.js";
 import { commitmentOf, contextHash, stateRootOf, stepCommitment } from "./commitment.js";
 import { checkStepProof, decodeStepProof, MAX_TOUCHED_SLOTS, type StepProof } from "./proof-codec.js";
+import {
+  FEE_PAIR_BYTES, FEE_PAIR_SLOT, FEE_PAIR_TOKEN, R_STATUS, R_TOUCHED, R_TOUCHED_COUNT, STEP_KIND_CODES, V_BASE_SLOT_COUNT, V_FEE_COUNT,
+  V_KIND, V_SLOT_COUNT, V_WITHDRAWAL_COUNT, VERIFY_HEADER_BYTES, VO_MISSING, VO_SLOT_COUNT, VO_WITHDRAWAL, VO_WITHDREW, W_AMOUNT,
+  W_OWNER, W_TOKEN, WE_INDEX, WE_RECORD, WITHDRAWAL_RECORD_BYTES, WITNESS_ENTRY_BYTES,
+} from "../protocol/constants.generated.js";
 
 export {
   contextHash, commitmentOf, stepCommitment, stateRootOf, startCommitment, EMPTY_TREE_ROOT,
@@ -28,6 +33,7 @@ export {
 
 const ZERO_LEAF = new Uint8Array(32);
 
+/** What a step executes: an L1 message, a transaction, or fee settlement (the last step). */
 export type StepKind = "l1" | "tx" | "settle";
 
 /**
@@ -120,11 +126,95 @@ export function proveStep(engine: Pick<Engine, "fork" | "recoverSigners" | "core
   }
 }
 
+/**
+ * Every step proof of `batch` in step order — `E + 1` of them, the last for settlement — each the
+ * same proof {@link proveStep} builds, in time linear in the batch: one fork of `engine` walks the
+ * batch an entry at a time, where proving every step with proveStep replays each prefix (O(E²)).
+ * A generator: each proof is built when asked for; stopping early (`break`) frees the fork.
+ *
+ * An entry is applied alone on the walking fork, with the fees owed so far carried here. The one
+ * rule that reads them (a fee is owed only while `owed + fee ≤ 2^128 − 1`, SPEC §5.1) is checked
+ * against the batch's own outcome of that entry; where they differ the fork is rebuilt from the
+ * prefix, so the proofs are exact in every case.
+ *
+ * @throws InvalidArgumentError for a malformed batch or a signer list of the wrong length.
+ */
+export function* proveSteps(
+  engine: Pick<Engine, "fork" | "recoverSigners" | "core">,
+  batch: Batch,
+  options: { signers?: (Hex | null)[] } = {},
+): Generator<StepProof, void, undefined> {
+  const pairs = checkFeePairs(batch.feePairs);
+  const l1 = batch.l1Messages.length;
+  const entries = l1 + batch.txs.length;
+  const signers = options.signers ?? engine.recoverSigners(batch);
+  if (!Array.isArray(signers) || signers.length !== batch.txs.length) throw new InvalidArgumentError("options.signers must hold one signer (or null) per transaction");
+  const core = engine.core;
+  // every entry's outcome in the batch's own order: the witness of step j is receipt j's touched set
+  const full = engine.fork();
+  let receipts: BatchResult["receipts"];
+  try {
+    receipts = full.applyPrefix(batch, entries, { signers }).receipts;
+  } finally {
+    full.dispose();
+  }
+  let walker = engine.fork();
+  let wtree = core.createTree(STATE_TREE_SHAPE);
+  try {
+    const baseSlotCount = walker.slotCount();
+    let owed = pairs.map(() => 0n);
+    let withdrawalCount = 0;
+    for (let j = 0; j <= entries; j++) {
+      const slotCount = walker.slotCount();
+      const fees = pairs.map((p, k) => ({ token: p.token, slot: p.slot, owed: owed[k]! }));
+      const entry = j < entries ? entryAt(batch, j).entry! : null;
+      const indices = entry !== null ? [...new Set(receipts[j]!.touched)].sort((a, b) => a - b) : settlementReads(fees, slotCount);
+      const withdraws = entry !== null && appendsWithdrawal(entry, receipts[j]!.status);
+      yield {
+        treeRoot: walker.treeRoot(),
+        slotCount,
+        withdrawalsRoot: toHex(wtree.root()) as Hex,
+        withdrawalCount,
+        baseSlotCount,
+        fees,
+        witness: indices.map((index) => ({ index, slot: index < slotCount ? walker.getSlot(index) : null })),
+        slotProof: indices.length > 0 ? walker.proveSlots(indices) : new Uint8Array(0),
+        withdrawalProof: withdraws ? wtree.prove([withdrawalCount]) : null,
+      };
+      if (entry === null) break;
+      const one: Batch = j < l1
+        ? { feePairs: batch.feePairs, l1Messages: [batch.l1Messages[j]!], txs: [] }
+        : { feePairs: batch.feePairs, l1Messages: [], txs: [batch.txs[j - l1]!] };
+      const step = walker.applyPrefix(one, 1, { signers: j < l1 ? [] : [signers[j - l1]!] });
+      if (step.receipts[0]!.status === receipts[j]!.status && step.owedFees.every((f, k) => owed[k]! + f <= MAX_U128)) {
+        owed = owed.map((o, k) => o + step.owedFees[k]!);
+        for (const leaf of withdrawalLeaves(core, step.withdrawals)) wtree.set(withdrawalCount++, leaf);
+        continue;
+      }
+      // the fee headroom decided entry j differently alone: rebuild the walk from the prefix
+      walker.dispose();
+      walker = engine.fork();
+      const prefix = walker.applyPrefix(batch, j + 1, { signers });
+      owed = [...prefix.owedFees];
+      wtree.dispose();
+      wtree = core.createTree(STATE_TREE_SHAPE);
+      const leaves = withdrawalLeaves(core, prefix.withdrawals);
+      if (leaves.length > 0) wtree.setMany(leaves.map((_, i) => i), leaves);
+      withdrawalCount = leaves.length;
+    }
+  } finally {
+    walker.dispose();
+    wtree.dispose();
+  }
+}
+
+/** What {@link verifyStep} returns. */
 export interface StepVerdict {
   /** The commitment the proof starts from: must equal the agreed C_step. */
   pre: Hex;
   /** The commitment after the step, re-executed here: the honest C_{step+1}. */
   post: Hex;
+  /** The step's reason code (0 for settlement). */
   status: ReasonCode;
 }
 
@@ -148,9 +238,6 @@ function checked<T>(what: string, run: () => T): T {
 
 const sameList = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
-/** The core's step-check input (assembly/engine.ts verifyStep): header, pairs, owed, entry, witness. */
-const VERIFY_HEADER_BYTES = 24;
-const WITNESS_ENTRY_BYTES = 72;
 
 /**
  * Re-executes one step statelessly in the same WASM loop as applyBatch, after checking every field
@@ -158,8 +245,10 @@ const WITNESS_ENTRY_BYTES = 72;
  * is the step's L1 message or transaction as posted — the referee takes it, and so the step's
  * kind, from the batch — or null for fee settlement.
  *
- * Run it in a core whose state does not matter (the default is a fresh one; {@link StepReferee}
- * keeps its own): the proof is hostile input.
+ * The proof is hostile input: it is bounded and checked field by field before it reaches
+ * `options.core` (by default the shared {@link defaultCore}), where it uses only transient memory.
+ * A node that checks proofs from strangers beside a state it keeps should still pass a core of
+ * its own (as {@link StepReferee} does), so that a trap — a bug — cannot take that state with it.
  *
  * @throws ProofError (FIELD, TOO_LARGE, WITNESS) when the proof is malformed, a hash does not
  *   check, or its witness is not exactly the slots the step reads and writes.
@@ -178,7 +267,7 @@ export function verifyStep(
   if (kind !== "settle" && indices.length > MAX_TOUCHED_SLOTS) {
     throw new ProofError("TOO_LARGE", `proof.witness has ${indices.length} slots; an entry step touches at most ${MAX_TOUCHED_SLOTS}`);
   }
-  const core = options.core ?? WasmCore.createSync();
+  const core = options.core ?? defaultCore();
   const pairs = proof.fees.map((f) => ({ token: f.token, slot: f.slot }));
   const k = pairs.length;
   // 1. the pre-state parts and their commitment
@@ -207,18 +296,19 @@ export function verifyStep(
   // 4. re-execute in the core
   const signer = kind === "tx" ? recoverTransactionSigner(entry as SignedTx, domain, options.recovery ?? nobleRecovery) : null;
   const record = entry === null ? new Uint8Array(0) : encodeEntryRecord(entry, signer);
-  const owedAt = VERIFY_HEADER_BYTES + 8 * k;
+  // the core's step-check input (assembly verifyStep): header, pairs, owed, entry, witness table
+  const owedAt = VERIFY_HEADER_BYTES + FEE_PAIR_BYTES * k;
   const witnessAt = owedAt + 16 * k + record.length;
   const input = new Uint8Array(witnessAt + 8 + WITNESS_ENTRY_BYTES * indices.length);
   const view = new DataView(input.buffer);
-  view.setUint32(0, kind === "l1" ? 0 : kind === "tx" ? 1 : 2, true);
-  view.setUint32(4, proof.slotCount, true);
-  view.setUint32(8, k, true);
-  view.setUint32(12, proof.withdrawalCount, true);
-  view.setUint32(16, proof.baseSlotCount, true);
+  view.setUint32(V_KIND, STEP_KIND_CODES[kind], true);
+  view.setUint32(V_SLOT_COUNT, proof.slotCount, true);
+  view.setUint32(V_FEE_COUNT, k, true);
+  view.setUint32(V_WITHDRAWAL_COUNT, proof.withdrawalCount, true);
+  view.setUint32(V_BASE_SLOT_COUNT, proof.baseSlotCount, true);
   proof.fees.forEach((f, i) => {
-    view.setUint32(VERIFY_HEADER_BYTES + 8 * i, f.token, true);
-    view.setUint32(VERIFY_HEADER_BYTES + 8 * i + 4, f.slot, true);
+    view.setUint32(VERIFY_HEADER_BYTES + FEE_PAIR_BYTES * i + FEE_PAIR_TOKEN, f.token, true);
+    view.setUint32(VERIFY_HEADER_BYTES + FEE_PAIR_BYTES * i + FEE_PAIR_SLOT, f.slot, true);
     view.setBigUint64(owedAt + 16 * i, f.owed & MAX_U64, true);
     view.setBigUint64(owedAt + 16 * i + 8, f.owed >> 64n, true);
   });
@@ -226,40 +316,39 @@ export function verifyStep(
   view.setUint32(witnessAt, indices.length, true);
   proof.witness.forEach((w, i) => {
     const at = witnessAt + 8 + WITNESS_ENTRY_BYTES * i;
-    view.setUint32(at, w.index, true);
-    if (w.slot) writeSlotRecord(input, at + 8, w.slot);
+    view.setUint32(at + WE_INDEX, w.index, true);
+    if (w.slot) writeSlotRecord(input, at + WE_RECORD, w.slot);
   });
   const inst = core.instance;
   const { out, post } = inst.call((x) => {
-    const ptr = inst.reserveInput(input.length);
-    inst.bytes().set(input, ptr);
+    const ptr = inst.copyIn(input);
     const o = x.engineVerifyStep(ptr);
     const mem = inst.bytes();
-    return { out: mem.slice(o, o + RECEIPT_BYTES + 16 + 48), post: mem.slice(ptr, ptr + input.length) };
+    return { out: mem.slice(o, o + VO_WITHDRAWAL + WITHDRAWAL_RECORD_BYTES), post: mem.slice(ptr, ptr + input.length) };
   });
   const ov = new DataView(out.buffer);
-  if (ov.getUint32(RECEIPT_BYTES + 4, true) !== 0) throw new ProofError("WITNESS", "the step reads a slot the witness does not include");
+  if (ov.getUint32(VO_MISSING, true) !== 0) throw new ProofError("WITNESS", "the step reads a slot the witness does not include");
   // the witness is exactly what the step touches: a proof cannot carry slots of its choosing
   const touched = kind === "settle"
     ? settlementReads(proof.fees, proof.slotCount)
-    : [...new Set(Array.from({ length: out[1]! }, (_, i) => ov.getUint32(4 + 4 * i, true)))].sort((a, b) => a - b);
+    : [...new Set(Array.from({ length: out[R_TOUCHED_COUNT]! }, (_, i) => ov.getUint32(R_TOUCHED + 4 * i, true)))].sort((a, b) => a - b);
   if (!sameList(touched, indices)) throw new ProofError("WITNESS", `the witness holds slots [${indices.join(", ")}] but the step touches [${touched.join(", ")}]`);
-  const withdrew = ov.getUint32(RECEIPT_BYTES + 8, true) === 1;
+  const withdrew = ov.getUint32(VO_WITHDREW, true) === 1;
   if (withdrew !== (wproof !== null)) {
     throw new ProofError("WITNESS", withdrew ? "the step appends a withdrawal but the proof has no withdrawal multiproof" : "the proof has a withdrawal multiproof but the step appends no withdrawal");
   }
-  const status = kind === "settle" ? 0 : (ov.getUint8(0) as ReasonCode);
-  const slotCountAfter = ov.getUint32(RECEIPT_BYTES, true);
+  const status = kind === "settle" ? 0 : (ov.getUint8(R_STATUS) as ReasonCode);
+  const slotCountAfter = ov.getUint32(VO_SLOT_COUNT, true);
   const pv = new DataView(post.buffer);
   // 5. the post-state: the same proofs with the new leaves
-  const postLeaves = proof.witness.map((w, i) => (w.index < slotCountAfter ? keccak_256(encodeSlot(readSlotRecord(post, witnessAt + 8 + WITNESS_ENTRY_BYTES * i + 8))) : ZERO_LEAF));
+  const postLeaves = proof.witness.map((w, i) => (w.index < slotCountAfter ? keccak_256(encodeSlot(readSlotRecord(post, witnessAt + 8 + WITNESS_ENTRY_BYTES * i + WE_RECORD))) : ZERO_LEAF));
   const postTree = indices.length > 0 ? core.computeProofRoot(STATE_TREE_SHAPE, proof.slotProof, postLeaves) : fromHex(proof.treeRoot);
   let withdrawalsRoot = fromHex(proof.withdrawalsRoot);
   let withdrawalCount = proof.withdrawalCount;
   if (wproof !== null) {
-    const w = out.subarray(RECEIPT_BYTES + 16, RECEIPT_BYTES + 64);
+    const w = out.subarray(VO_WITHDRAWAL, VO_WITHDRAWAL + WITHDRAWAL_RECORD_BYTES);
     const wv = new DataView(w.buffer, w.byteOffset, w.byteLength);
-    const record = { owner: `0x${toHex(w.subarray(0, 20))}` as Hex, token: wv.getUint32(20, true), amount: wv.getBigUint64(24, true) | (wv.getBigUint64(32, true) << 64n) };
+    const record = { owner: toHex(w.subarray(W_OWNER, W_OWNER + 20)), token: wv.getUint32(W_TOKEN, true), amount: wv.getBigUint64(W_AMOUNT, true) | (wv.getBigUint64(W_AMOUNT + 8, true) << 64n) };
     withdrawalsRoot = core.computeProofRoot(STATE_TREE_SHAPE, wproof, [keccak_256(encodeWithdrawal(record))]);
     withdrawalCount++;
   }

@@ -1,42 +1,40 @@
-// The engine API: a rollup state in one WASM core, advanced one batch per call.
+// The engine API: a rollup state in one WASM core, advanced one batch per call. This file holds
+// the Engine class — its factories, batch execution (applyBatch, traceBatch, applyPrefix) and
+// transaction building; the class delegates store page I/O to pages.ts, state reads to queries.ts
+// and proofs to proofs.ts, so that each job reads in one file (docs/DECISIONS.md D36).
 
-import { fromHex, toHex, HASH_BYTES } from "../protocol/bytes.js";
-import { WasmCore } from "../core/wasm-core.js";
+import { WasmCore, defaultCore } from "../core/wasm-core.js";
 import { CoreInstance } from "../core/instance.js";
-import { statusError } from "../core/status.js";
-import { CapacityError, InvalidArgumentError, StoreError } from "../protocol/errors.js";
-import {
-  checkFeePairs, decodeBatchOutput, encodeBatchInput, readSlotRecord, writeSlotRecord, L1_RECORD_BYTES, SLOT_RECORD_BYTES,
-} from "./flat.js";
-import { addressBytes, checkSlot, encodeWithdrawal, isLpToken, isReservedOwner, normalizeAddress } from "../protocol/slot-encoding.js";
+import { CapacityError, InvalidArgumentError } from "../protocol/errors.js";
+import { checkFeePairs, decodeBatchOutput, encodeBatchInput, writeSlotRecord, L1_RECORD_BYTES, SLOT_RECORD_BYTES } from "./flat.js";
+import { checkSlot, isLpToken, isReservedOwner, normalizeAddress } from "../protocol/slot-encoding.js";
 import { domainSeparator, type Eip712Domain } from "../protocol/eip712.js";
-import { MAX_FEE_PAIRS, MAX_SLOTS, authorizingSlot, type Batch, type BatchResult, type Hex, type Slot, type Tx, type Withdrawal, type StepParts } from "../protocol/types.js";
+import { MAX_FEE_PAIRS, MAX_SLOTS, authorizingSlot, type Batch, type BatchResult, type Hex, type Slot, type Tx, type TxDraft, type TxOfType, type Withdrawal, type StepParts } from "../protocol/types.js";
 import { nobleRecovery, recoverTransactionSigners, type RecoveryBackend } from "../protocol/signatures.js";
-import { checkProofIndices, type WasmMerkleTree } from "../core/tree.js";
-import { STATE_TREE_SHAPE, resolveShape } from "../protocol/shape.js";
+import { APPLY_CORRUPT, APPLY_REFUSED } from "../protocol/constants.generated.js";
+import { appendSlotRecords, checkPageLoad, loadSlotPages, readSlotPages, readSlotRecords, rehashLeaves } from "./pages.js";
+import { corruptSlotError, engineGetSlot, engineRoots, engineSlotCount, engineSlotsOf } from "./queries.js";
+import { proveBatchWithdrawals, proveEngineSlots, traceRoot } from "./proofs.js";
 
-/** engineApplyBatch's answer when a batch's bookkeeping does not fit in memory (assembly/index.ts). */
-const APPLY_REFUSED = 1;
-/** engineApplyBatch's answer when a slot it would read fails its first-touch check (D38). */
-const APPLY_CORRUPT = 2;
-/** engineGetSlot's status for the same (assembly/status.ts). */
-const ERR_CORRUPT_SLOT = -10;
+export { withLeafTree, withdrawalLeaves, traceRoot, proveTraceSteps } from "./proofs.js";
 
-/** The typed error of a stored slot record that does not hash to its stored leaf. */
-function corruptSlotError(index: number): StoreError {
-  return new StoreError("CORRUPT", `stored slot ${index}: its record does not hash to its stored leaf (damaged store); nothing was executed — reopen with verify: "full" to find every such slot`);
-}
 
 /** Most fee pairs a batch may list (SPEC §5.1). */
 export const MAX_FEE_SLOTS = MAX_FEE_PAIRS;
 
-export interface EngineOptions {
+/**
+ * What {@link Engine.create} takes: the EIP-712 domain the transactions are signed for (chain id,
+ * the rollup's L1 contract, and optionally the deployment's domain `name` and `version`), the
+ * genesis, and where and how to run.
+ */
+export interface EngineOptions extends Eip712Domain {
   /** Slots of the genesis state, created in order as slots 0, 1, 2, … */
   genesis?: readonly Slot[];
-  /** EIP-712 domain the transactions are signed for (chain id and the rollup's L1 contract). */
-  chainId: bigint | number;
-  verifyingContract: Hex;
-  /** Run in an existing core (several engines may share one); a new core by default. */
+  /**
+   * The core the state lives in (several engines may share one). By default the shared
+   * {@link defaultCore}: pass a core of your own to keep a state apart from every other engine's
+   * memory (the 2^24-slot capacity and a trap are per core).
+   */
   core?: WasmCore;
   /**
    * How signatures are recovered when applyBatch is not given signers: @noble/curves by default
@@ -45,6 +43,7 @@ export interface EngineOptions {
   recovery?: RecoveryBackend;
 }
 
+/** Options of {@link Engine.applyBatch} and {@link Engine.traceBatch}. */
 export interface ApplyOptions {
   /**
    * The address recovered from each transaction's signature (null when it did not recover), e.g.
@@ -58,8 +57,11 @@ export interface ApplyOptions {
  * batch: the batch goes in as one flat buffer, receipts and roots come back as one.
  */
 export class Engine {
+  /** The EIP-712 domain transactions are checked under (verifyingContract lowercase). */
   readonly domain: Eip712Domain;
+  /** The core the state lives in (shared by its forks). */
   readonly core: WasmCore;
+  /** How signatures are recovered when applyBatch is not given signers. */
   readonly recovery: RecoveryBackend;
   private readonly instance: CoreInstance;
   private handle: number;
@@ -68,8 +70,13 @@ export class Engine {
 
   private constructor(options: EngineOptions, forkOf?: number) {
     if (options === null || typeof options !== "object") throw new InvalidArgumentError("engine options must be an object");
-    this.domain = { chainId: options.chainId, verifyingContract: normalizeAddress(options.verifyingContract, "verifyingContract") };
-    this.core = options.core ?? WasmCore.createSync();
+    this.domain = {
+      chainId: options.chainId,
+      verifyingContract: normalizeAddress(options.verifyingContract, "verifyingContract"),
+      ...(options.name === undefined ? {} : { name: options.name }),
+      ...(options.version === undefined ? {} : { version: options.version }),
+    };
+    this.core = options.core ?? defaultCore();
     this.recovery = options.recovery ?? nobleRecovery;
     this.separator = domainSeparator(this.domain);
     this.instance = this.core.instance;
@@ -88,23 +95,7 @@ export class Engine {
       const part = genesis.slice(start, start + chunk);
       const bytes = new Uint8Array(part.length * SLOT_RECORD_BYTES);
       part.forEach((s, i) => writeSlotRecord(bytes, i * SLOT_RECORD_BYTES, s));
-      this.appendRecords(bytes);
-    }
-  }
-
-  /** Appends raw 48-byte slot records (assembly/slots.ts layout) as the next slots. */
-  private appendRecords(bytes: Uint8Array): void {
-    const handle = this.live();
-    const count = bytes.length / SLOT_RECORD_BYTES;
-    const chunk = 1 << 16;
-    for (let start = 0; start < count; start += chunk) {
-      const part = bytes.subarray(start * SLOT_RECORD_BYTES, Math.min(count, start + chunk) * SLOT_RECORD_BYTES);
-      const status = this.instance.call((x) => {
-        const ptr = this.instance.reserveInput(part.length);
-        this.instance.bytes().set(part, ptr);
-        return x.engineAppendSlots(handle, ptr, part.length / SLOT_RECORD_BYTES);
-      });
-      if (status !== 0) throw statusError(status, "genesis");
+      appendSlotRecords(this.instance, this.live(), bytes);
     }
   }
 
@@ -120,7 +111,7 @@ export class Engine {
     if (records.length / SLOT_RECORD_BYTES > MAX_SLOTS) throw new CapacityError(`a state holds at most ${MAX_SLOTS} slots`);
     const engine = new Engine({ ...options, genesis: [] });
     try {
-      engine.appendRecords(records);
+      appendSlotRecords(engine.instance, engine.live(), records);
     } catch (e) {
       engine.dispose();
       throw e;
@@ -142,35 +133,10 @@ export class Engine {
     page: (index: number) => Uint8Array | undefined,
     options: Omit<EngineOptions, "genesis">,
   ): Engine {
-    if (!Number.isInteger(slotCount) || slotCount < 0) throw new InvalidArgumentError("slotCount must be a non-negative integer");
-    if (slotCount > MAX_SLOTS) throw new CapacityError(`a state holds at most ${MAX_SLOTS} slots`);
-    if (!Number.isInteger(pageSlots) || pageSlots < 1 || pageSlots > 1 << 16) throw new InvalidArgumentError("pageSlots must be an integer in [1, 65536]");
+    checkPageLoad(slotCount, pageSlots);
     const engine = new Engine({ ...options, genesis: [] });
     try {
-      const status = engine.instance.call((x) => x.engineReserve(engine.live(), slotCount));
-      if (status !== 0) throw statusError(status, "load");
-      const slotBytes = SLOT_RECORD_BYTES + HASH_BYTES;
-      const pagesPerChunk = Math.max(1, Math.floor((1 << 16) / pageSlots));
-      const pageCount = Math.ceil(slotCount / pageSlots);
-      for (let first = 0; first < pageCount; first += pagesPerChunk) {
-        const last = Math.min(pageCount, first + pagesPerChunk);
-        const chunkSlots = Math.min(slotCount, last * pageSlots) - first * pageSlots;
-        const loaded = engine.instance.call((x) => {
-          const ptr = engine.instance.reserveInput(chunkSlots * slotBytes);
-          let at = ptr;
-          for (let p = first; p < last; p++) {
-            const want = Math.min(pageSlots, slotCount - p * pageSlots) * slotBytes;
-            const bytes = page(p);
-            if (!(bytes instanceof Uint8Array) || bytes.length !== want) {
-              throw new InvalidArgumentError(`page ${p} is ${bytes instanceof Uint8Array ? `${bytes.length} bytes, not ${want}` : "missing"}`);
-            }
-            engine.instance.bytes().set(bytes, at);
-            at += want;
-          }
-          return x.engineLoadPages(engine.live(), ptr, chunkSlots, pageSlots);
-        });
-        if (loaded !== 0) throw statusError(loaded, "load");
-      }
+      loadSlotPages(engine.instance, engine.live(), slotCount, pageSlots, page);
     } catch (e) {
       engine.dispose();
       throw e;
@@ -180,32 +146,13 @@ export class Engine {
 
   /** Recomputes every slot's leaf from its record at the next root (after loading stored leaves). */
   rehashLeaves(): void {
-    const handle = this.live();
-    const status = this.instance.call((x) => x.engineRehashAll(handle));
-    if (status !== 0) throw statusError(status, "rehashLeaves");
+    rehashLeaves(this.instance, this.live());
   }
 
   /** The 48-byte records of the given slots, concatenated in the order asked (see fromSlotRecords). */
   readSlotRecords(indices: readonly number[] | Uint32Array): Uint8Array {
     const handle = this.live();
-    const count = this.slotCount();
-    for (const i of indices) {
-      if (!Number.isInteger(i) || i < 0 || i >= count) throw new InvalidArgumentError(`slot ${String(i)} does not exist (slot count ${count})`);
-    }
-    const out = new Uint8Array(indices.length * SLOT_RECORD_BYTES);
-    const chunk = 1 << 14;
-    for (let start = 0; start < indices.length; start += chunk) {
-      const part = Uint32Array.from(indices.slice(start, start + chunk) as ArrayLike<number>);
-      this.instance.call((x) => {
-        const ptr = this.instance.reserveInput(part.length * (4 + SLOT_RECORD_BYTES));
-        const view = new DataView(this.instance.bytes().buffer, ptr, part.length * 4);
-        for (let k = 0; k < part.length; k++) view.setUint32(k * 4, part[k]!, true);
-        const outPtr = ptr + part.length * 4;
-        if (x.engineReadSlots(handle, ptr, part.length, outPtr) !== 0) throw new InvalidArgumentError("slot index out of range");
-        out.set(this.instance.bytes().subarray(outPtr, outPtr + part.length * SLOT_RECORD_BYTES), start * SLOT_RECORD_BYTES);
-      });
-    }
-    return out;
+    return readSlotRecords(this.instance, handle, this.slotCount(), indices);
   }
 
   /**
@@ -215,25 +162,7 @@ export class Engine {
    */
   readSlotPages(pages: readonly number[], pageSlots: number): Uint8Array[] {
     const handle = this.live();
-    if (!Number.isInteger(pageSlots) || pageSlots < 1 || pageSlots > 1 << 16) throw new InvalidArgumentError("pageSlots must be an integer in [1, 65536]");
-    const count = this.slotCount();
-    const sizes = pages.map((p) => {
-      if (!Number.isInteger(p) || p < 0 || p * pageSlots >= count) throw new InvalidArgumentError(`page ${String(p)} holds no slot (slot count ${count})`);
-      return Math.min(pageSlots, count - p * pageSlots) * (SLOT_RECORD_BYTES + HASH_BYTES);
-    });
-    const total = sizes.reduce((a, b) => a + b, 0);
-    const out = new Uint8Array(total);
-    this.instance.call((x) => {
-      const ptr = this.instance.reserveInput(pages.length * 4 + total);
-      const view = new DataView(this.instance.bytes().buffer, ptr, pages.length * 4);
-      pages.forEach((p, k) => view.setUint32(k * 4, p, true));
-      const outPtr = ptr + pages.length * 4;
-      const written = x.engineReadPages(handle, ptr, pages.length, pageSlots, outPtr);
-      if (Number(written) !== total) throw new InvalidArgumentError("page index out of range");
-      out.set(this.instance.bytes().subarray(outPtr, outPtr + total));
-    });
-    let at = 0;
-    return sizes.map((n) => out.subarray(at, (at += n)));
+    return readSlotPages(this.instance, handle, this.slotCount(), pages, pageSlots);
   }
 
   /**
@@ -288,22 +217,19 @@ export class Engine {
     };
   }
 
-  /** Creates an engine over `genesis` (synchronous: the core is instantiated in place). */
+  /**
+   * Creates an engine over `options.genesis` (slots 0, 1, 2, … in order; none by default) in
+   * `options.core`, by default the shared {@link defaultCore}. Synchronous.
+   * @throws InvalidArgumentError if the options, the domain or a genesis slot is malformed (a
+   *   genesis slot may not have a reserved pool owner or an LP token).
+   * @throws CapacityError if the genesis holds more than 2^24 slots or does not fit in the core.
+   */
   static create(options: EngineOptions): Engine {
     return new Engine(options);
   }
 
   private roots(): { stateRoot: Hex; treeRoot: Hex } {
-    const handle = this.live();
-    return this.instance.call((x) => {
-      const out = this.instance.reserveInput(2 * HASH_BYTES);
-      x.engineRoots(handle, out);
-      const mem = this.instance.bytes();
-      return {
-        stateRoot: `0x${toHex(mem.subarray(out, out + 32))}` as Hex,
-        treeRoot: `0x${toHex(mem.subarray(out + 32, out + 64))}` as Hex,
-      };
-    });
+    return engineRoots(this.instance, this.live());
   }
 
   /** keccak256(treeRoot ‖ u32 slotCount): the commitment to the whole L2 state (SPEC §4.3). */
@@ -316,41 +242,25 @@ export class Engine {
     return this.roots().treeRoot;
   }
 
+  /** How many slots the state holds. */
   slotCount(): number {
-    const handle = this.live();
-    return this.instance.call((x) => x.engineSlotCount(handle));
+    return engineSlotCount(this.instance, this.live());
   }
 
-  /** The slot at `index`; InvalidArgumentError if it does not exist. */
+  /**
+   * The slot at `index`.
+   *
+   * @throws InvalidArgumentError if it does not exist.
+   * @throws StoreError CORRUPT when the engine was loaded by {@link Engine.fromSlotPages} and the
+   * slot's record does not hash to its loaded leaf (checked at its first read).
+   */
   getSlot(index: number): Slot {
-    const handle = this.live();
-    if (!Number.isInteger(index) || index < 0 || index >= this.slotCount()) {
-      throw new InvalidArgumentError(`slot ${String(index)} does not exist (slot count ${this.slotCount()})`);
-    }
-    const slot = this.instance.call((x) => {
-      const out = this.instance.reserveInput(SLOT_RECORD_BYTES);
-      if (x.engineGetSlot(handle, index, out) === ERR_CORRUPT_SLOT) return undefined;
-      return readSlotRecord(this.instance.bytes(), out);
-    });
-    if (slot === undefined) throw corruptSlotError(index);
-    return slot;
+    return engineGetSlot(this.instance, this.live(), index);
   }
 
   /** Indices of every slot `owner` holds, ascending (a linear scan in the core). */
   slotsOf(owner: string): number[] {
-    const handle = this.live();
-    const ownerBytes = addressBytes(owner, "owner");
-    const count = this.instance.call((x) => {
-      const ptr = this.instance.reserveInput(24);
-      this.instance.bytes().set(ownerBytes, ptr);
-      return x.engineFindOwner(handle, ptr, ptr, 0);
-    });
-    return this.instance.call((x) => {
-      const ptr = this.instance.reserveInput(24 + count * 4);
-      this.instance.bytes().set(ownerBytes, ptr);
-      x.engineFindOwner(handle, ptr, ptr + 24, count);
-      return Array.from(new Uint32Array(this.instance.bytes().buffer, ptr + 24, count));
-    });
+    return engineSlotsOf(this.instance, this.live(), owner);
   }
 
   /**
@@ -358,16 +268,7 @@ export class Engine {
    * encoding (SPEC §4.1), and a slot index not yet created proves the zero leaf.
    */
   proveSlots(indices: readonly number[]): Uint8Array {
-    const handle = this.live();
-    const list = checkProofIndices(resolveShape(STATE_TREE_SHAPE), indices);
-    const size = this.instance.call((x) => {
-      const ptr = this.instance.reserveInput(list.length * 4);
-      this.instance.bytes().set(new Uint8Array(list.buffer), ptr);
-      return x.engineProve(handle, ptr, list.length);
-    });
-    if (size < 0) throw statusError(size, "proveSlots");
-    const out = this.instance.call((x) => x.ioOut());
-    return this.instance.bytes().slice(out, out + size);
+    return proveEngineSlots(this.instance, this.live(), indices);
   }
 
   /**
@@ -377,16 +278,7 @@ export class Engine {
    */
   proveWithdrawals(withdrawals: readonly Withdrawal[], indices: readonly number[]): { root: Hex; proof: Uint8Array; leaves: Uint8Array[] } {
     this.live();
-    if (!Array.isArray(withdrawals)) throw new InvalidArgumentError("withdrawals must be an array");
-    for (const i of indices) {
-      if (!Number.isInteger(i) || i < 0 || i >= withdrawals.length) throw new InvalidArgumentError(`no withdrawal ${String(i)} in this batch`);
-    }
-    const leaves = withdrawalLeaves(this.core, withdrawals);
-    return withLeafTree(this.core, leaves, (tree) => ({
-      root: `0x${toHex(tree.root())}` as Hex,
-      proof: tree.prove(indices),
-      leaves: indices.map((i) => leaves[i]!),
-    }));
+    return proveBatchWithdrawals(this.core, withdrawals, indices);
   }
 
 
@@ -427,9 +319,7 @@ export class Engine {
     // exactly one call into the core: it computes the pre-state root,
     // applies every entry and writes receipts, roots and withdrawals to one output region
     const decoded = this.instance.call((x) => {
-      const ptr = this.instance.reserveInput(input.length);
-      this.instance.bytes().set(input, ptr);
-      const out = x.engineApplyBatch(handle, ptr);
+      const out = x.engineApplyBatch(handle, this.instance.copyIn(input));
       if (out === APPLY_REFUSED) return APPLY_REFUSED;
       if (out === APPLY_CORRUPT) return { corrupt: x.engineCorruptSlot() };
       return out !== 0 ? decodeBatchOutput(this.instance.bytes(), out, entries, pairs.length, trace) : null;
@@ -461,13 +351,18 @@ export class Engine {
 
   /**
    * Fills in `nonce` from the authorizing slot's current nonce: what a client needs before
-   * signing. (For several transactions from one slot in a batch, increment it yourself.)
+   * signing. `{ type: "transfer", from, to, amount, fee }` gives a {@link TransferTx}. (For several
+   * transactions from one slot in a batch, increment it yourself.)
+   * @throws InvalidArgumentError if the engine was disposed, the type is unknown or the
+   *   authorizing slot does not exist.
    */
-  buildTransaction<T extends Tx>(tx: Omit<T, "nonce"> & { nonce?: bigint }): T {
+  buildTransaction<const D extends TxDraft>(tx: D): TxOfType<D["type"]> {
     this.live();
-    const probe = { ...tx, nonce: 0n } as unknown as T;
+    if (tx === null || typeof tx !== "object") throw new InvalidArgumentError("tx must be an object");
+    const probe = { ...tx, nonce: 0n } as Tx;
     const slot = authorizingSlot(probe);
-    return { ...tx, nonce: tx.nonce ?? this.getSlot(slot).nonce } as unknown as T;
+    if (slot === undefined) throw new InvalidArgumentError(`unknown transaction type ${String((tx as { type?: unknown }).type)}`);
+    return { ...tx, nonce: tx.nonce ?? this.getSlot(slot).nonce } as unknown as TxOfType<D["type"]>;
   }
 
   /**
@@ -485,35 +380,11 @@ export class Engine {
 }
 
 /**
- * Runs `use` on a transient protocol-shaped tree whose leaf i is `leaves[i]`, and frees it:
- * the trace tree, a batch's withdrawal tree, anything built from a list rather than the state.
+ * Creates an engine: the same as {@link Engine.create}.
+ * @deprecated use `Engine.create(options)`, the one factory (D37); this alias goes in the next
+ * breaking release.
+ * @throws as {@link Engine.create}.
  */
-export function withLeafTree<T>(core: WasmCore, leaves: readonly Uint8Array[], use: (tree: WasmMerkleTree) => T): T {
-  const tree = core.createTree(STATE_TREE_SHAPE);
-  try {
-    if (leaves.length > 0) tree.setMany(leaves.map((_, i) => i), leaves);
-    return use(tree);
-  } finally {
-    tree.dispose();
-  }
-}
-
-/** The withdrawal-tree leaves of a batch's withdrawals (SPEC §5.2). */
-export function withdrawalLeaves(core: WasmCore, withdrawals: readonly Withdrawal[]): Uint8Array[] {
-  return withdrawals.map((w) => core.keccak256(encodeWithdrawal(w)));
-}
-
-/** Root of the 4-ary depth-16 tree whose leaf i is step commitment i (SPEC §11.2). */
-export function traceRoot(core: WasmCore, steps: readonly Hex[]): Hex {
-  return withLeafTree(core, steps.map(fromHex), (tree) => `0x${toHex(tree.root())}` as Hex);
-}
-
-/** A multiproof that `steps[indices[k]]` are leaves of the trace tree (for bisection moves). */
-export function proveTraceSteps(core: WasmCore, steps: readonly Hex[], indices: readonly number[]): Uint8Array {
-  return withLeafTree(core, steps.map(fromHex), (tree) => tree.prove(indices));
-}
-
-/** Creates an engine (the same as {@link Engine.create}). */
 export function createEngine(options: EngineOptions): Engine {
   return Engine.create(options);
 }

@@ -1,33 +1,29 @@
-// The flat buffers exchanged with the WASM execution loop (layouts in assembly/engine.ts).
-// Engine-internal: not part of the protocol. Everything is validated here, before the single
-// call into WASM, so bad input never reaches the core.
+// The flat buffers exchanged with the WASM execution loop. Their layouts, like the type codes and
+// limits, are the one table's (scripts/layout-table.mjs, docs/DECISIONS.md D36), which the core
+// reads from the same generated constants. Engine-internal: not part of the protocol. Everything
+// is validated here, before the single call into WASM, so bad input never reaches the core.
 
 import { toHex } from "../protocol/bytes.js";
 import { InvalidArgumentError } from "../protocol/errors.js";
-import { addressBytes, checkBig, checkU32 } from "../protocol/slot-encoding.js";
+import { addressBytes, checkBig, checkU32, checksumAddressOf } from "../protocol/slot-encoding.js";
 import {
   MAX_FEE_PAIRS, MAX_U128, MAX_U64, type Batch, type FeePair, type Hex, type L1Message, type Receipt, type ReasonCode, type SignedTx, type Slot,
   type Tx, type Withdrawal,
 } from "../protocol/types.js";
+import {
+  BATCH_DOMAIN_SEPARATOR, BATCH_FEE_PAIR_COUNT, BATCH_FLAG_NO_SETTLE, BATCH_FLAG_TRACE, BATCH_FLAGS, BATCH_HEADER_BYTES,
+  BATCH_L1_COUNT, BATCH_TX_COUNT, FEE_CREDITED_BYTES, FEE_PAIR_BYTES, FEE_PAIR_SLOT, FEE_PAIR_TOKEN, L1_AMOUNT, L1_HAS_SLOT,
+  L1_KIND, L1_KIND_CODES, L1_OWNER, L1_RECORD_BYTES, L1_SLOT, L1_TOKEN, MAX_BATCH_ENTRIES, R_OUT0, R_OUT1, R_STATUS, R_TOUCHED,
+  R_TOUCHED_COUNT, RECEIPT_BYTES, S_BALANCE, S_NONCE, S_OWNER, S_TOKEN, SLOT_RECORD_BYTES, T_PRE_STATE_ROOT, T_SLOT_COUNT,
+  T_STATE_ROOT, T_TREE_ROOT, T_WITHDRAWAL_COUNT, T_WITHDRAWALS_ROOT, TRAILER_BYTES, TX_F0, TX_F1, TX_F2, TX_F3, TX_FEE_BPS,
+  TX_NONCE, TX_RECORD_BYTES, TX_SIGNER, TX_SIGNER_OK, TX_TO_OWNER, TX_TYPE, TX_TYPE_CODES, TX_X, TX_Y, TX_Z, W_AMOUNT,
+  W_OWNER, W_TOKEN, WITHDRAWAL_RECORD_BYTES,
+} from "../protocol/constants.generated.js";
 
-export const SLOT_RECORD_BYTES = 48;
-export const L1_RECORD_BYTES = 64;
-export const TX_RECORD_BYTES = 128;
-export const RECEIPT_BYTES = 64;
-export const TRAILER_BYTES = 144;
-export const WITHDRAWAL_RECORD_BYTES = 48;
-/** Most entries (L1 messages + transactions) one batch may hold. */
-export const MAX_BATCH_ENTRIES = 1 << 20;
-
-const TX_TYPE_CODES = {
-  transfer: 0,
-  transferToNew: 1,
-  withdraw: 2,
-  createPool: 3,
-  addLiquidity: 4,
-  removeLiquidity: 5,
-  swap: 6,
-} as const;
+export {
+  SLOT_RECORD_BYTES, L1_RECORD_BYTES, TX_RECORD_BYTES, RECEIPT_BYTES, TRAILER_BYTES, WITHDRAWAL_RECORD_BYTES, MAX_BATCH_ENTRIES,
+  BATCH_HEADER_BYTES, FEE_PAIR_BYTES, FEE_CREDITED_BYTES,
+};
 
 // Most amounts fit in 64 bits: skip the BigInt mask and shift for them (this runs per field).
 function put128(view: DataView, offset: number, value: bigint): void {
@@ -49,19 +45,19 @@ function get128(view: DataView, offset: number): bigint {
 /** Little-endian 48-byte slot record. */
 export function writeSlotRecord(out: Uint8Array, offset: number, slot: Slot): void {
   const view = new DataView(out.buffer, out.byteOffset + offset, SLOT_RECORD_BYTES);
-  put128(view, 0, slot.balance);
-  view.setBigUint64(16, slot.nonce, true);
-  view.setUint32(24, slot.token, true);
-  out.set(addressBytes(slot.owner), offset + 28);
+  put128(view, S_BALANCE, slot.balance);
+  view.setBigUint64(S_NONCE, slot.nonce, true);
+  view.setUint32(S_TOKEN, slot.token, true);
+  out.set(addressBytes(slot.owner), offset + S_OWNER);
 }
 
 export function readSlotRecord(bytes: Uint8Array, offset: number): Slot {
   const view = new DataView(bytes.buffer, bytes.byteOffset + offset, SLOT_RECORD_BYTES);
   return {
-    balance: get128(view, 0),
-    nonce: view.getBigUint64(16, true),
-    token: view.getUint32(24, true),
-    owner: `0x${toHex(bytes.subarray(offset + 28, offset + 48))}`,
+    balance: get128(view, S_BALANCE),
+    nonce: view.getBigUint64(S_NONCE, true),
+    token: view.getUint32(S_TOKEN, true),
+    owner: checksumAddressOf(bytes.subarray(offset + S_OWNER, offset + S_OWNER + 20)),
   };
 }
 
@@ -69,18 +65,18 @@ function writeL1(view: DataView, bytes: Uint8Array, at: number, msg: L1Message, 
   const what = `l1Messages[${i}]`;
   if (msg === null || typeof msg !== "object") throw new InvalidArgumentError(`${what} must be an object`);
   if (msg.kind === "deposit") {
-    view.setUint8(at, 0);
+    view.setUint8(at + L1_KIND, L1_KIND_CODES.deposit);
     if (msg.slot !== undefined) {
-      view.setUint8(at + 1, 1);
-      view.setUint32(at + 4, checkU32(msg.slot, `${what}.slot`), true);
+      view.setUint8(at + L1_HAS_SLOT, 1);
+      view.setUint32(at + L1_SLOT, checkU32(msg.slot, `${what}.slot`), true);
     }
-    view.setUint32(at + 8, checkU32(msg.token, `${what}.token`), true);
-    bytes.set(addressBytes(msg.owner, `${what}.owner`), at + 12);
-    put128(view, at + 32, checkBig(msg.amount, MAX_U128, `${what}.amount`));
+    view.setUint32(at + L1_TOKEN, checkU32(msg.token, `${what}.token`), true);
+    bytes.set(addressBytes(msg.owner, `${what}.owner`), at + L1_OWNER);
+    put128(view, at + L1_AMOUNT, checkBig(msg.amount, MAX_U128, `${what}.amount`));
   } else if (msg.kind === "forcedExit") {
-    view.setUint8(at, 1);
-    view.setUint32(at + 4, checkU32(msg.slot, `${what}.slot`), true);
-    bytes.set(addressBytes(msg.owner, `${what}.owner`), at + 12);
+    view.setUint8(at + L1_KIND, L1_KIND_CODES.forcedExit);
+    view.setUint32(at + L1_SLOT, checkU32(msg.slot, `${what}.slot`), true);
+    bytes.set(addressBytes(msg.owner, `${what}.owner`), at + L1_OWNER);
   } else {
     throw new InvalidArgumentError(`${what}.kind must be "deposit" or "forcedExit"`);
   }
@@ -94,58 +90,51 @@ function writeTx(view: DataView, bytes: Uint8Array, at: number, tx: Tx, signer: 
   if (tx === null || typeof tx !== "object" || !(tx.type in TX_TYPE_CODES)) {
     throw new InvalidArgumentError(`${what}.type must be one of ${Object.keys(TX_TYPE_CODES).join(", ")}`);
   }
-  view.setUint8(at, TX_TYPE_CODES[tx.type]);
+  view.setUint8(at + TX_TYPE, TX_TYPE_CODES[tx.type]);
   if (signer !== null) {
-    view.setUint8(at + 1, 1);
+    view.setUint8(at + TX_SIGNER_OK, 1);
     let b = cache.get(signer);
     if (b === undefined) {
       b = addressBytes(signer, `signers[${i}]`);
       cache.set(signer, b);
     }
-    bytes.set(b, at + 100);
+    bytes.set(b, at + TX_SIGNER);
   }
   const u32 = (offset: number, v: unknown, name: string) => view.setUint32(at + offset, checkU32(v, `${what}.${name}`), true);
   const u128 = (offset: number, v: unknown, name: string) => put128(view, at + offset, checkBig(v, MAX_U128, `${what}.${name}`));
-  view.setBigUint64(at + 24, checkBig(tx.nonce, MAX_U64, `${what}.nonce`), true);
+  view.setBigUint64(at + TX_NONCE, checkBig(tx.nonce, MAX_U64, `${what}.nonce`), true);
   switch (tx.type) {
     case "transfer":
-      u32(4, tx.from, "from"); u32(8, tx.to, "to"); u128(32, tx.amount, "amount"); u128(48, tx.fee, "fee");
+      u32(TX_F0, tx.from, "from"); u32(TX_F1, tx.to, "to"); u128(TX_X, tx.amount, "amount"); u128(TX_Y, tx.fee, "fee");
       break;
     case "transferToNew":
-      u32(4, tx.from, "from"); u128(32, tx.amount, "amount"); u128(48, tx.fee, "fee");
-      bytes.set(addressBytes(tx.toOwner, `${what}.toOwner`), at + 80);
+      u32(TX_F0, tx.from, "from"); u128(TX_X, tx.amount, "amount"); u128(TX_Y, tx.fee, "fee");
+      bytes.set(addressBytes(tx.toOwner, `${what}.toOwner`), at + TX_TO_OWNER);
       break;
     case "withdraw":
-      u32(4, tx.from, "from"); u128(32, tx.amount, "amount"); u128(48, tx.fee, "fee");
+      u32(TX_F0, tx.from, "from"); u128(TX_X, tx.amount, "amount"); u128(TX_Y, tx.fee, "fee");
       break;
     case "createPool":
       if (!Number.isInteger(tx.feeBps) || tx.feeBps < 0 || tx.feeBps > 0xffff) {
         throw new InvalidArgumentError(`${what}.feeBps must be an integer in [0, 65535]`);
       }
-      view.setUint16(at + 2, tx.feeBps, true);
-      u32(4, tx.fromA, "fromA"); u32(8, tx.fromB, "fromB"); u128(32, tx.amountA, "amountA"); u128(48, tx.amountB, "amountB");
+      view.setUint16(at + TX_FEE_BPS, tx.feeBps, true);
+      u32(TX_F0, tx.fromA, "fromA"); u32(TX_F1, tx.fromB, "fromB"); u128(TX_X, tx.amountA, "amountA"); u128(TX_Y, tx.amountB, "amountB");
       break;
     case "addLiquidity":
-      u32(4, tx.pool, "pool"); u32(8, tx.fromA, "fromA"); u32(12, tx.fromB, "fromB"); u32(16, tx.lpSlot, "lpSlot");
-      u128(32, tx.amountA, "amountA"); u128(48, tx.amountB, "amountB"); u128(64, tx.minShares, "minShares");
+      u32(TX_F0, tx.pool, "pool"); u32(TX_F1, tx.fromA, "fromA"); u32(TX_F2, tx.fromB, "fromB"); u32(TX_F3, tx.lpSlot, "lpSlot");
+      u128(TX_X, tx.amountA, "amountA"); u128(TX_Y, tx.amountB, "amountB"); u128(TX_Z, tx.minShares, "minShares");
       break;
     case "removeLiquidity":
-      u32(4, tx.pool, "pool"); u32(8, tx.lpSlot, "lpSlot"); u32(12, tx.toA, "toA"); u32(16, tx.toB, "toB");
-      u128(32, tx.shares, "shares"); u128(48, tx.minA, "minA"); u128(64, tx.minB, "minB");
+      u32(TX_F0, tx.pool, "pool"); u32(TX_F1, tx.lpSlot, "lpSlot"); u32(TX_F2, tx.toA, "toA"); u32(TX_F3, tx.toB, "toB");
+      u128(TX_X, tx.shares, "shares"); u128(TX_Y, tx.minA, "minA"); u128(TX_Z, tx.minB, "minB");
       break;
     case "swap":
-      u32(4, tx.pool, "pool"); u32(8, tx.from, "from"); u32(12, tx.to, "to");
-      u128(32, tx.amountIn, "amountIn"); u128(48, tx.minOut, "minOut");
+      u32(TX_F0, tx.pool, "pool"); u32(TX_F1, tx.from, "from"); u32(TX_F2, tx.to, "to");
+      u128(TX_X, tx.amountIn, "amountIn"); u128(TX_Y, tx.minOut, "minOut");
       break;
   }
 }
-
-/** Bytes before the fee pairs: four u32 counts and flags, then the 32-byte domain separator. */
-export const BATCH_HEADER_BYTES = 48;
-/** One fee pair in the loop's input: u32 token ‖ u32 slot. */
-export const FEE_PAIR_BYTES = 8;
-/** The settlement flags after the owed fees in the trailer: one byte per pair, room for 16. */
-export const FEE_CREDITED_BYTES = 16;
 
 /**
  * A batch's fee pairs as the protocol allows them (SPEC §5.1): an array of at most MAX_FEE_PAIRS
@@ -181,14 +170,14 @@ export function encodeBatchInput(batch: Batch, signers: readonly (Hex | null)[],
   const headerBytes = BATCH_HEADER_BYTES + pairs.length * FEE_PAIR_BYTES;
   const out = new Uint8Array(headerBytes + l1Messages.length * L1_RECORD_BYTES + txs.length * TX_RECORD_BYTES);
   const view = new DataView(out.buffer);
-  view.setUint32(0, pairs.length, true);
-  view.setUint32(4, l1Messages.length, true);
-  view.setUint32(8, txs.length, true);
-  view.setUint32(12, (trace ? 1 : 0) | (settle ? 0 : 2), true);
-  out.set(domainSeparator, 16);
+  view.setUint32(BATCH_FEE_PAIR_COUNT, pairs.length, true);
+  view.setUint32(BATCH_L1_COUNT, l1Messages.length, true);
+  view.setUint32(BATCH_TX_COUNT, txs.length, true);
+  view.setUint32(BATCH_FLAGS, (trace ? BATCH_FLAG_TRACE : 0) | (settle ? 0 : BATCH_FLAG_NO_SETTLE), true);
+  out.set(domainSeparator, BATCH_DOMAIN_SEPARATOR);
   pairs.forEach((p, i) => {
-    view.setUint32(BATCH_HEADER_BYTES + i * FEE_PAIR_BYTES, p.token, true);
-    view.setUint32(BATCH_HEADER_BYTES + i * FEE_PAIR_BYTES + 4, p.slot, true);
+    view.setUint32(BATCH_HEADER_BYTES + i * FEE_PAIR_BYTES + FEE_PAIR_TOKEN, p.token, true);
+    view.setUint32(BATCH_HEADER_BYTES + i * FEE_PAIR_BYTES + FEE_PAIR_SLOT, p.slot, true);
   });
   let at = headerBytes;
   l1Messages.forEach((m, i) => {
@@ -224,20 +213,20 @@ export function decodeBatchOutput(mem: Uint8Array, ptr: number, entries: number,
   for (let i = 0; i < entries; i++) {
     const r = ptr + i * RECEIPT_BYTES;
     const touched: number[] = [];
-    const n = view.getUint8(r + 1);
-    for (let k = 0; k < n; k++) touched.push(view.getUint32(r + 4 + k * 4, true));
+    const n = view.getUint8(r + R_TOUCHED_COUNT);
+    for (let k = 0; k < n; k++) touched.push(view.getUint32(r + R_TOUCHED + k * 4, true));
     // most receipts carry no outputs: skip the four BigInt reads for them
     let any = 0;
-    for (let k = 32; k < 64; k += 4) any |= view.getUint32(r + k, true);
+    for (let k = R_OUT0; k < RECEIPT_BYTES; k += 4) any |= view.getUint32(r + k, true);
     receipts.push({
-      status: view.getUint8(r) as ReasonCode,
+      status: view.getUint8(r + R_STATUS) as ReasonCode,
       touched,
-      out: any === 0 ? [0n, 0n] : [get128(view, r + 32), get128(view, r + 48)],
+      out: any === 0 ? [0n, 0n] : [get128(view, r + R_OUT0), get128(view, r + R_OUT1)],
     });
   }
   const t = ptr + entries * RECEIPT_BYTES;
-  const hex = (at: number): Hex => `0x${toHex(mem.subarray(at, at + 32))}`;
-  const withdrawalCount = view.getUint32(t + 132, true);
+  const hex = (at: number): Hex => toHex(mem.subarray(at, at + 32));
+  const withdrawalCount = view.getUint32(t + T_WITHDRAWAL_COUNT, true);
   const fees: bigint[] = [];
   const feesCredited: bigint[] = [];
   for (let k = 0; k < feeCount; k++) {
@@ -249,9 +238,9 @@ export function decodeBatchOutput(mem: Uint8Array, ptr: number, entries: number,
   for (let k = 0; k < withdrawalCount; k++) {
     const w = w0 + k * WITHDRAWAL_RECORD_BYTES;
     withdrawals.push({
-      owner: `0x${toHex(mem.subarray(w, w + 20))}`,
-      token: view.getUint32(w + 20, true),
-      amount: get128(view, w + 24),
+      owner: checksumAddressOf(mem.subarray(w + W_OWNER, w + W_OWNER + 20)),
+      token: view.getUint32(w + W_TOKEN, true),
+      amount: get128(view, w + W_AMOUNT),
     });
   }
   const steps: Hex[] = [];
@@ -261,11 +250,11 @@ export function decodeBatchOutput(mem: Uint8Array, ptr: number, entries: number,
   }
   return {
     steps,
-    preStateRoot: hex(t),
-    stateRoot: hex(t + 32),
-    treeRoot: hex(t + 64),
-    withdrawalsRoot: hex(t + 96),
-    slotCount: view.getUint32(t + 128, true),
+    preStateRoot: hex(t + T_PRE_STATE_ROOT),
+    stateRoot: hex(t + T_STATE_ROOT),
+    treeRoot: hex(t + T_TREE_ROOT),
+    withdrawalsRoot: hex(t + T_WITHDRAWALS_ROOT),
+    slotCount: view.getUint32(t + T_SLOT_COUNT, true),
     receipts,
     fees,
     feesCredited,

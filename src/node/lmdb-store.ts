@@ -15,6 +15,7 @@ import type { Database, RootDatabase } from "lmdb";
 import { StoreError } from "../protocol/errors.js";
 import { checkParent, decodeHead, encodeHead, type StateStore, type StoreCommit, type StoreHead } from "../store/store.js";
 
+/** How {@link LmdbStore.open} opens a store. */
 export interface LmdbStoreOptions {
   /**
    * Skip fsync at commit. A process crash still loses nothing committed (the OS has the pages);

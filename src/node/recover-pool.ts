@@ -4,13 +4,13 @@
 import { Worker } from "node:worker_threads";
 import { availableParallelism } from "node:os";
 import { serialize } from "node:v8";
-import { toHex } from "../protocol/bytes.js";
 import { InvalidArgumentError } from "../protocol/errors.js";
 import { EIP712_TYPES, PRIMARY_TYPES, domainSeparator, type Eip712Domain } from "../protocol/eip712.js";
 import type { Hex, SignedTx } from "../protocol/types.js";
 import { nobleRecovery, recoverTransactionSigners, type RecoveryBackend } from "../protocol/signatures.js";
 import { nodeBackend, type NodeBackendName } from "./secp256k1-native.js";
 
+/** How a {@link RecoverPool} recovers: the domain, the thread count and the backend. */
 export interface RecoverPoolOptions {
   /** The EIP-712 domain transactions are signed for (the engine's `domain`). */
   domain: Eip712Domain;
@@ -46,8 +46,11 @@ type ReplyError = { typed: boolean; code?: string; message: string };
 /** What a worker answers: a chunk's error (it carries on with other chunks), or that it is done with a call. */
 type Reply = { id: number; done: true } | { id: number; first: number; error: ReplyError };
 
-/** Bytes per transaction in a call's result area: 1 = recovered (0 = null), then the 20-byte address. */
-const RESULT_BYTES = 21;
+/**
+ * Bytes per transaction in a call's result area: 1 = recovered (0 = null), then the address's 40
+ * EIP-55 hex digits as ASCII — the worker checksums it (one keccak each, D37), not the main thread.
+ */
+const RESULT_BYTES = 41;
 
 /**
  * A plain copy of what the main thread reads from `tx` (its type, signed fields and signature, each
@@ -145,7 +148,7 @@ export class RecoverPool {
     const r = call.results;
     for (let i = 0; i < call.count; i++) {
       const at = i * RESULT_BYTES;
-      out[i] = r[at] === 1 ? (`0x${toHex(r.subarray(at + 1, at + RESULT_BYTES))}` as Hex) : null;
+      out[i] = r[at] === 1 ? (`0x${String.fromCharCode(...r.subarray(at + 1, at + RESULT_BYTES))}` as Hex) : null;
     }
     call.resolve(out);
   }

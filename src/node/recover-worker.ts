@@ -1,13 +1,12 @@
 // Worker thread of RecoverPool: for each call it is sent, claims chunks of the call's transactions
 // from its shared counter until none are left, deserializing each claimed chunk from shared memory
 // and recovering it with the very function the main thread uses (recoverTransactionSigners) and
-// writing the signers into the shared result area; a chunk's error — the typed error of its first
+// writing the signers (EIP-55 digits) into the shared result area; a chunk's error — the typed error of its first
 // malformed transaction — is sent back as data and the worker carries on (SPEC §6.6).
 import { parentPort, workerData } from "node:worker_threads";
 import { deserialize } from "node:v8";
 import { recoverTransactionSigners, nobleRecovery } from "../protocol/signatures.js";
 import { L2EngineError } from "../protocol/errors.js";
-import { fromHex } from "../protocol/bytes.js";
 import { nodeBackend, type NodeBackendName } from "./secp256k1-native.js";
 import type { Eip712Domain } from "../protocol/eip712.js";
 import type { SignedTx } from "../protocol/types.js";
@@ -38,7 +37,8 @@ parentPort!.on("message", (msg: CallMessage) => {
         const at = (first + k) * resultBytes;
         if (s === null) return; // the area starts zeroed: flag 0 = null
         msg.results[at] = 1;
-        msg.results.set(fromHex(s), at + 1);
+        // the checksummed digits as ASCII, so the main thread only copies them out
+        for (let d = 0; d < 40; d++) msg.results[at + 1 + d] = s.charCodeAt(2 + d);
       });
     } catch (e) {
       // sent back as data, not thrown: a throw here would kill the worker and fail every other call

@@ -5,6 +5,7 @@
 import { recover } from "tiny-secp256k1";
 import type { RecoveryBackend } from "../protocol/signatures.js";
 
+/** Recovery with libsecp256k1 compiled to WASM (tiny-secp256k1): ~5× @noble/curves, works wherever WASM does. */
 export const secp256k1WasmRecovery: RecoveryBackend = Object.freeze({
   name: "tiny-secp256k1",
   recoverPublicKey(digest: Uint8Array, rs: Uint8Array, recovery: 0 | 1): Uint8Array | null {

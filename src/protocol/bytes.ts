@@ -1,5 +1,11 @@
 import { InvalidArgumentError } from "./errors.js";
 
+/** 0x-prefixed hex (as viem's `Hex`). Addresses are 20 bytes, hashes and roots 32. */
+export type Hex = `0x${string}`;
+
+/** A 32-byte hash or root as the API takes one: 0x-prefixed hex (any letter case) or bytes. */
+export type HashInput = Hex | Uint8Array;
+
 /** Bytes in a keccak256 digest and in a Merkle node. */
 export const HASH_BYTES = 32;
 
@@ -16,11 +22,30 @@ export function isHash32Hex(value: unknown): value is `0x${string}` {
   return typeof value === "string" && /^0x[0-9a-fA-F]{64}$/.test(value);
 }
 
-/** Lowercase hex without 0x. */
-export function toHex(bytes: Uint8Array): string {
-  let out = "";
-  for (let i = 0; i < bytes.length; i++) out += bytes[i]!.toString(16).padStart(2, "0");
-  return out;
+const HEX_BYTE = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+
+/**
+ * `bytes` as lowercase 0x-prefixed hex, as viem's `toHex` (`0x` for no bytes).
+ * @throws InvalidArgumentError if `bytes` is not a Uint8Array.
+ */
+export function toHex(bytes: Uint8Array): Hex {
+  if (!(bytes instanceof Uint8Array)) throw new InvalidArgumentError("toHex: bytes must be a Uint8Array");
+  let out = "0x";
+  for (let i = 0; i < bytes.length; i++) out += HEX_BYTE[bytes[i]!]!;
+  return out as Hex;
+}
+
+/**
+ * The 32 bytes of a hash given as {@link HashInput}: the array itself, or the hex parsed.
+ * @throws InvalidArgumentError naming `what` unless it is 32 bytes or `0x` + 64 hex digits.
+ */
+export function hashBytes(value: unknown, what: string): Uint8Array {
+  if (value instanceof Uint8Array) {
+    checkBytes(value, HASH_BYTES, what);
+    return value;
+  }
+  if (!isHash32Hex(value)) throw new InvalidArgumentError(`${what} must be 32 bytes or a 0x-prefixed 32-byte hex string`);
+  return fromHex(value);
 }
 
 // nibble value of each char code, or 255 (addresses are decoded once per transaction: keep it cheap)
@@ -28,7 +53,10 @@ const NIBBLE = new Uint8Array(128).fill(255);
 for (let i = 0; i < 10; i++) NIBBLE[48 + i] = i;
 for (let i = 0; i < 6; i++) NIBBLE[65 + i] = NIBBLE[97 + i] = 10 + i;
 
-/** Parses hex with or without 0x; throws InvalidArgumentError on odd length or bad digits. */
+/**
+ * Parses hex with or without 0x, either letter case.
+ * @throws InvalidArgumentError on odd length or a character that is not a hex digit.
+ */
 export function fromHex(hex: string): Uint8Array {
   const start = hex.startsWith("0x") || hex.startsWith("0X") ? 2 : 0;
   const bad = () => new InvalidArgumentError(`not a hex string: ${hex.length > 20 ? hex.slice(0, 20) + "…" : hex}`);

@@ -6,10 +6,18 @@ import { fromHex } from "./bytes.js";
 import { InvalidArgumentError } from "./errors.js";
 import type { Hex, Tx, TxType } from "./types.js";
 
-/** `name` of the EIP-712 domain; part of every digest, so changing it invalidates all signatures. */
+/**
+ * The default `name` of the EIP-712 domain ({@link Eip712Domain.name}); part of every digest, so
+ * a deployment with another name accepts none of this one's signatures.
+ */
 export const DOMAIN_NAME = "l2engine";
-/** `version` of the EIP-712 domain; bump it (never reuse it) when the message layout changes. */
+/**
+ * The default `version` of the EIP-712 domain ({@link Eip712Domain.version}); bump it (never
+ * reuse it) when the message layout changes.
+ */
 export const DOMAIN_VERSION = "1";
+/** Longest domain `name` or `version` accepted, in UTF-16 code units (a guard, not a protocol rule). */
+const MAX_DOMAIN_STRING = 256;
 
 /**
  * The deployment-specific half of the EIP-712 domain. Both fields are signed, so a signature made
@@ -20,6 +28,13 @@ export interface Eip712Domain {
   chainId: bigint | number;
   /** The rollup's L1 contract: 20-byte hex, any letter case (no checksum is required). */
   verifyingContract: Hex;
+  /**
+   * The domain's `name`, per deployment; {@link DOMAIN_NAME} ("l2engine") when omitted. The L1
+   * contract's `DOMAIN_SEPARATOR()` must be computed from the same string.
+   */
+  name?: string;
+  /** The domain's `version`, per deployment; {@link DOMAIN_VERSION} ("1") when omitted. */
+  version?: string;
 }
 
 /** One member of an EIP-712 struct, in the `{ name, type }` shape viem and ethers expect. */
@@ -131,9 +146,13 @@ type MutableFields<P extends PrimaryType> = Array<(typeof TYPES)[P][number]>;
 
 /** The full domain, as given to viem and ethers (they derive `EIP712Domain` from its keys). */
 export interface Eip712FullDomain {
-  name: typeof DOMAIN_NAME;
-  version: typeof DOMAIN_VERSION;
+  /** The domain's name ({@link DOMAIN_NAME} unless the deployment chose another). */
+  name: string;
+  /** The domain's version ({@link DOMAIN_VERSION} unless the deployment chose another). */
+  version: string;
+  /** As given in the {@link Eip712Domain}. */
   chainId: bigint | number;
+  /** Lowercase. */
   verifyingContract: Hex;
 }
 
@@ -188,8 +207,6 @@ const TYPE_HASHES = new Map<PrimaryType, Uint8Array>(
 const DOMAIN_TYPE_HASH = keccakText(
   "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)",
 );
-const NAME_HASH = keccakText(DOMAIN_NAME);
-const VERSION_HASH = keccakText(DOMAIN_VERSION);
 
 function show(value: unknown): string {
   if (typeof value === "bigint") return `${value}n`;
@@ -243,14 +260,31 @@ function checkChainId(value: unknown): bigint {
   return value;
 }
 
-function checkDomain(domain: unknown): { chainId: bigint; verifyingContract: Hex } {
+function checkDomainString(value: unknown, fallback: string, what: string): string {
+  if (value === undefined) return fallback;
+  if (typeof value !== "string" || value.length > MAX_DOMAIN_STRING) {
+    throw new InvalidArgumentError(`${what} must be a string of at most ${MAX_DOMAIN_STRING} characters, got ${show(value)}`);
+  }
+  return value;
+}
+
+interface CheckedDomain {
+  chainId: bigint;
+  verifyingContract: Hex;
+  name: string;
+  version: string;
+}
+
+function checkDomain(domain: unknown): CheckedDomain {
   if (typeof domain !== "object" || domain === null) {
-    throw new InvalidArgumentError("domain must be an object { chainId, verifyingContract }");
+    throw new InvalidArgumentError("domain must be an object { chainId, verifyingContract, name?, version? }");
   }
   const d = domain as Partial<Eip712Domain>;
   return {
     chainId: checkChainId(d.chainId),
     verifyingContract: checkAddress(d.verifyingContract, "domain.verifyingContract"),
+    name: checkDomainString(d.name, DOMAIN_NAME, "domain.name"),
+    version: checkDomainString(d.version, DOMAIN_VERSION, "domain.version"),
   };
 }
 
@@ -263,28 +297,30 @@ function primaryTypeOf(tx: unknown): PrimaryType {
   return PRIMARY_TYPES[type as TxType];
 }
 
-// Keyed by "chainId:contract"; a node talks to a handful of domains, the bound only guards
+// Keyed by chain id, contract, name and version; a node talks to a handful of domains, the bound only guards
 // against a caller that cycles through many.
 const separatorCache = new Map<string, Uint8Array>();
 const SEPARATOR_CACHE_LIMIT = 64;
 
 /**
  * hashStruct(EIP712Domain) for `domain`: the value wallets and the L1 contract's
- * `DOMAIN_SEPARATOR()` must agree on. Returns a fresh copy (the cached one stays private).
- * @throws InvalidArgumentError if chainId is not a uint256 or verifyingContract is not an address.
+ * `DOMAIN_SEPARATOR()` must agree on. `name` and `version` default to {@link DOMAIN_NAME} and
+ * {@link DOMAIN_VERSION}. Returns a fresh copy (the cached one stays private).
+ * @throws InvalidArgumentError if chainId is not a uint256, verifyingContract is not an address,
+ * or name or version is not a string (of at most 256 characters).
  */
 export function domainSeparator(domain: Eip712Domain): Uint8Array {
   return cachedSeparator(checkDomain(domain)).slice();
 }
 
-function cachedSeparator(d: { chainId: bigint; verifyingContract: Hex }): Uint8Array {
-  const key = `${d.chainId}:${d.verifyingContract}`;
+function cachedSeparator(d: CheckedDomain): Uint8Array {
+  const key = JSON.stringify([String(d.chainId), d.verifyingContract, d.name, d.version]);
   let sep = separatorCache.get(key);
   if (sep === undefined) {
     const buf = new Uint8Array(5 * 32);
     buf.set(DOMAIN_TYPE_HASH, 0);
-    buf.set(NAME_HASH, 32);
-    buf.set(VERSION_HASH, 64);
+    buf.set(keccakText(d.name), 32);
+    buf.set(keccakText(d.version), 64);
     writeWord(buf, 96, d.chainId);
     buf.set(fromHex(d.verifyingContract), 128 + 12);
     sep = keccak_256(buf);
@@ -364,8 +400,8 @@ export function typedDataFor<T extends Tx>(
   }
   return {
     domain: {
-      name: DOMAIN_NAME,
-      version: DOMAIN_VERSION,
+      name: d.name,
+      version: d.version,
       chainId: domain.chainId,
       verifyingContract: d.verifyingContract,
     },

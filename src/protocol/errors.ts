@@ -11,9 +11,15 @@ export type L2EngineErrorCode =
   | "ENCODE_FAILED"
   | "BISECTION_FAULT"
   | "STORE_FAILED"
-  | "CHAIN_REJECTED";
+  | "CHAIN_REJECTED"
+  | "INVARIANT_BROKEN"; // the reference engine (l2engine/reference) met a state the rules exclude: a bug
 
+/**
+ * The base class of every error the library throws on purpose. Branch on `code` (stable across
+ * releases) or on the subclass; the message is for people and may change.
+ */
 export class L2EngineError extends Error {
+  /** Which kind of failure this is; each subclass has one. */
   readonly code: L2EngineErrorCode;
   constructor(code: L2EngineErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -50,6 +56,7 @@ export type ProofFault =
 
 /** A proof's bytes are malformed. Verification never returns true for such bytes. */
 export class ProofError extends L2EngineError {
+  /** Which rule the proof broke. */
   readonly fault: ProofFault;
   constructor(fault: ProofFault, message: string) {
     super("PROOF_INVALID", message);
@@ -84,6 +91,7 @@ export type StoreFault =
  * state at the last committed batch.
  */
 export class StoreError extends L2EngineError {
+  /** What went wrong. */
   readonly fault: StoreFault;
   constructor(fault: StoreFault, message: string, cause?: unknown) {
     super("STORE_FAILED", message, { cause });
@@ -101,9 +109,85 @@ export type ChainFault =
  * executed and nothing was committed.
  */
 export class ChainError extends L2EngineError {
+  /** Which rule the batch broke. */
   readonly fault: ChainFault;
   constructor(fault: ChainFault, message: string) {
     super("CHAIN_REJECTED", message);
     this.fault = fault;
+  }
+}
+
+/** Why DA bytes did not decode (SPEC §9.4). */
+export type DecodeFault =
+  | "EMPTY"
+  | "VERSION"
+  | "TRUNCATED"
+  | "TRAILING_BYTES"
+  | "VARINT"
+  | "NONCANONICAL"
+  | "RANGE"
+  | "LIMIT"
+  | "TX_TYPE"
+  | "SCHEMA";
+
+/** The DA bytes do not decode; by the derivation rule the batch is empty (SPEC §9.4). */
+export class DecodeError extends L2EngineError {
+  /** Which rule the bytes broke. */
+  readonly fault: DecodeFault;
+  /** Byte offset in the input where decoding stopped. */
+  readonly offset: number;
+  constructor(fault: DecodeFault, offset: number, message: string) {
+    super("DECODE_FAILED", `${message} (at byte ${offset})`);
+    this.fault = fault;
+    this.offset = offset;
+  }
+}
+
+/** A batch that cannot be encoded (a signature with no compact form, a field out of range). */
+export class EncodeError extends L2EngineError {
+  constructor(message: string) {
+    super("ENCODE_FAILED", message);
+  }
+}
+
+/** Which bisection rule a move broke (SPEC §11.3). */
+export type BisectionFault =
+  | "BAD_PROOF"
+  | "WRONG_INDEX"
+  | "NOT_AGREED_START"
+  | "NOT_CLAIMED_FINAL" // the revealed final commitment is not the one the claim posted
+  | "BAD_CLAIM" // the claim's posted roots do not open from its final commitment
+  | "BAD_PRESTATE" // the pre-state opening does not hash to the agreed state root
+  | "FINISHED"
+  | "NOT_STARTED"
+  | "NO_DISPUTE";
+
+/** A move that breaks the rules: the party that made it loses the dispute. */
+export class BisectionError extends L2EngineError {
+  /** Which rule the move broke. */
+  readonly fault: BisectionFault;
+  constructor(fault: BisectionFault, message: string) {
+    super("BISECTION_FAULT", message);
+    this.fault = fault;
+  }
+}
+
+/**
+ * JSON text that is not what the reader expects: malformed JSON (`path` is "" and the message
+ * gives line and column), a number JSON would round, or a u64/u128 field that is not a decimal
+ * integer in range (`path` names the field, as `txs[3].amount`). Nothing was returned.
+ */
+export class JsonInputError extends InvalidArgumentError {
+  /** What the text came from (a file name, or what the caller passed as its source). */
+  readonly source: string;
+  /** The field's path from the root, as `txs[3].amount`; "" for a syntax error. */
+  readonly path: string;
+  /** The message without the source and path. */
+  readonly detail: string;
+  constructor(source: string, path: string, detail: string) {
+    super(`${source}: ${path === "" ? "" : `${path}: `}${detail}`);
+    this.source = source;
+    this.path = path;
+    this.detail = detail;
   }
 }

@@ -7,9 +7,11 @@ import { fromHex, isHash32Hex, toHex } from "./bytes.js";
 import { InvalidArgumentError } from "./errors.js";
 import { addressBytes, checkBig, checkU32, readUint } from "./slot-encoding.js";
 import { MAX_U128, MAX_U64, type Hex, type L1Message } from "./types.js";
+import { DEPOSIT_MESSAGE_BYTES, FORCED_EXIT_MESSAGE_BYTES, L1_KIND_CODES, NO_SLOT } from "./constants.generated.js";
 
 /** How a batch's DA bytes are made available (SPEC §13.2). */
 export const DA_KIND = { calldata: 0, blobs: 1, committee: 2 } as const;
+/** How a batch's DA bytes were posted (a value of {@link DA_KIND}). */
 export type DaKind = (typeof DA_KIND)[keyof typeof DA_KIND];
 
 /** A batch header as the batch contract stores it (SPEC §13.2): one storage hash. */
@@ -32,13 +34,12 @@ export interface BatchHeader {
 export const HEADER_BYTES = 105;
 /** Bytes of an encoded claim. */
 export const CLAIM_BYTES = 240;
-/** Bytes of an encoded deposit / forced exit message. */
-export const DEPOSIT_MESSAGE_BYTES = 45;
-export const FORCED_EXIT_MESSAGE_BYTES = 25;
+/** Bytes of an encoded deposit / forced exit message (the one table's, scripts/layout-table.mjs). */
+export { DEPOSIT_MESSAGE_BYTES, FORCED_EXIT_MESSAGE_BYTES };
 /** A deposit's slot field when the depositor named no slot. */
-export const NO_DEPOSIT_SLOT = 0xffffffff;
+export const NO_DEPOSIT_SLOT = NO_SLOT;
 
-const hex = (b: Uint8Array): Hex => `0x${toHex(b)}`;
+const hex = toHex;
 
 function hash32(v: unknown, what: string): Uint8Array {
   if (!isHash32Hex(v)) throw new InvalidArgumentError(`${what} must be a 0x-prefixed 32-byte hex string`);
@@ -72,7 +73,10 @@ export function encodeHeader(h: BatchHeader): Uint8Array {
   return out;
 }
 
-/** keccak256(encodeHeader(h)): what the batch contract stores per batch. */
+/**
+ * keccak256(encodeHeader(h)): what the batch contract stores per batch.
+ * @throws InvalidArgumentError as {@link encodeHeader}.
+ */
 export function headerHash(h: BatchHeader): Hex {
   return hex(keccak_256(encodeHeader(h)));
 }
@@ -122,7 +126,10 @@ export function encodeClaim(c: Claim): Uint8Array {
   return out;
 }
 
-/** keccak256(encodeClaim(c)): what the claim contract stores per claim. */
+/**
+ * keccak256(encodeClaim(c)): what the claim contract stores per claim.
+ * @throws InvalidArgumentError as {@link encodeClaim}.
+ */
 export function claimHash(c: Claim): Hex {
   return hex(keccak_256(encodeClaim(c)));
 }
@@ -140,6 +147,7 @@ export function encodeL1Message(m: L1Message): Uint8Array {
   if (m.kind === "deposit") {
     const out = new Uint8Array(DEPOSIT_MESSAGE_BYTES);
     const view = new DataView(out.buffer);
+    out[0] = L1_KIND_CODES.deposit;
     out.set(addressBytes(m.owner, "message.owner"), 1);
     view.setUint32(21, checkU32(m.token, "message.token"));
     const amount = checkBig(m.amount, MAX_U128, "message.amount");
@@ -153,7 +161,7 @@ export function encodeL1Message(m: L1Message): Uint8Array {
   }
   if (m.kind === "forcedExit") {
     const out = new Uint8Array(FORCED_EXIT_MESSAGE_BYTES);
-    out[0] = 1;
+    out[0] = L1_KIND_CODES.forcedExit;
     out.set(addressBytes(m.owner, "message.owner"), 1);
     new DataView(out.buffer).setUint32(21, checkU32(m.slot, "message.slot"));
     return out;
@@ -169,12 +177,12 @@ export function encodeL1Message(m: L1Message): Uint8Array {
 export function decodeL1Message(bytes: Uint8Array): L1Message {
   if (!(bytes instanceof Uint8Array)) throw new InvalidArgumentError("message bytes must be a Uint8Array");
   const owner = hex(bytes.subarray(1, 21));
-  if (bytes[0] === 0 && bytes.length === DEPOSIT_MESSAGE_BYTES) {
+  if (bytes[0] === L1_KIND_CODES.deposit && bytes.length === DEPOSIT_MESSAGE_BYTES) {
     const slot = Number(readUint(bytes, 41, 4));
     const msg: L1Message = { kind: "deposit", owner, token: Number(readUint(bytes, 21, 4)), amount: readUint(bytes, 25, 16) };
     return slot === NO_DEPOSIT_SLOT ? msg : { ...msg, slot };
   }
-  if (bytes[0] === 1 && bytes.length === FORCED_EXIT_MESSAGE_BYTES) return { kind: "forcedExit", owner, slot: Number(readUint(bytes, 21, 4)) };
+  if (bytes[0] === L1_KIND_CODES.forcedExit && bytes.length === FORCED_EXIT_MESSAGE_BYTES) return { kind: "forcedExit", owner, slot: Number(readUint(bytes, 21, 4)) };
   throw new InvalidArgumentError(`message bytes must be a 45-byte deposit (0x00) or a 25-byte forced exit (0x01), got ${bytes.length} bytes starting ${bytes[0]}`);
 }
 

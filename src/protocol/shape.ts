@@ -21,6 +21,10 @@ export interface ResolvedShape extends TreeShape {
   readonly leafCount: number;
 }
 
+/**
+ * `shape` with defaults filled in (the protocol's 4-ary depth 16) and the numbers the cores use.
+ * @throws InvalidArgumentError for an arity other than 2 or 4, or a depth outside 1…32/log2(arity).
+ */
 export function resolveShape(shape: Partial<TreeShape> = {}): ResolvedShape {
   const arity = shape.arity ?? STATE_TREE_SHAPE.arity;
   const depth = shape.depth ?? STATE_TREE_SHAPE.depth;

@@ -4,6 +4,7 @@ import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { keccak_256 } from "@noble/hashes/sha3.js";
 import { checkBytes, fromHex, toHex } from "./bytes.js";
 import { InvalidArgumentError } from "./errors.js";
+import { checksumAddressOf } from "./slot-encoding.js";
 import { txDigest, type Eip712Domain } from "./eip712.js";
 import type { Hex, SignedTx, Tx } from "./types.js";
 
@@ -43,11 +44,11 @@ export const nobleRecovery: RecoveryBackend = Object.freeze({
 });
 
 function bigintOf(bytes: Uint8Array): bigint {
-  return bytes.length === 0 ? 0n : BigInt("0x" + toHex(bytes));
+  return bytes.length === 0 ? 0n : BigInt(toHex(bytes));
 }
 
 function addressOfPublicKeyXY(xy: Uint8Array): Hex {
-  return `0x${toHex(keccak_256(xy).subarray(12))}`;
+  return checksumAddressOf(keccak_256(xy).subarray(12));
 }
 
 const SIGNATURE_HEX = /^0x[0-9a-fA-F]{130}$/;
@@ -74,7 +75,7 @@ function signatureBytes(signature: unknown, what: string): Uint8Array {
 }
 
 /**
- * The address that signed `digest`, lowercase, or null when the well-formed `signature` is not a
+ * The address that signed `digest`, EIP-55 checksummed, or null when the well-formed `signature` is not a
  * valid protocol signature: r or s outside 1..n-1, s > n/2 (high-s, EIP-2), v not in
  * {27, 28, 0, 1}, or no public key recovers (r not an x-coordinate). A null is how a batch entry
  * gets BAD_SIGNATURE. Every backend gives the same answer on every input (SPEC §6.6): the rules
@@ -136,11 +137,11 @@ export function signDigest(digest: Uint8Array, privateKey: Uint8Array | Hex): He
   const out = new Uint8Array(SIGNATURE_BYTES);
   out.set(rec.subarray(1, 65), 0);
   out[64] = 27 + recovery;
-  return `0x${toHex(out)}`;
+  return toHex(out);
 }
 
 /**
- * The Ethereum address (lowercase) controlled by `privateKey`: the owner a slot must hold for
+ * The Ethereum address (EIP-55 checksummed) controlled by `privateKey`: the owner a slot must hold for
  * this key's signatures to be accepted.
  * @throws InvalidArgumentError if `privateKey` is not a valid key.
  */

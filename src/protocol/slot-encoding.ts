@@ -1,6 +1,7 @@
 // Byte encodings that commitments hash (docs/SPEC.md §4–5). Big-endian, as Solidity's
 // abi.encodePacked, so an L1 contract recomputes them without conversions.
 
+import { keccak_256 } from "@noble/hashes/sha3.js";
 import { InvalidArgumentError } from "./errors.js";
 import { fromHex, toHex } from "./bytes.js";
 import { LP_TOKEN_FLAG, MAX_U128, MAX_U64, type Hex, type Slot, type Withdrawal } from "./types.js";
@@ -34,11 +35,49 @@ export function addressBytes(address: string, what = "address"): Uint8Array {
   }
 }
 
+/**
+ * The address in lowercase: the library's canonical form for comparing and storing (a store's
+ * head, the EIP-712 domain). Outputs meant for people and wallets use {@link checksumAddress}.
+ * @throws InvalidArgumentError naming `what` unless it is `0x` and 40 hex digits (any case).
+ */
 export function normalizeAddress(address: string, what = "address"): Hex {
-  return `0x${toHex(addressBytes(address, what))}`;
+  return toHex(addressBytes(address, what));
 }
 
-/** owner (20) ‖ token (u32) ‖ balance (u128) ‖ nonce (u64) = 48 bytes. */
+// ASCII codes of the lowercase hex digits
+const HEX_CODES = Uint8Array.from("0123456789abcdef", (c) => c.charCodeAt(0));
+
+/** The EIP-55 form of 20 address bytes (the caller guarantees the length). */
+export function checksumAddressOf(bytes: Uint8Array): Hex {
+  const ascii = new Uint8Array(40);
+  for (let i = 0; i < 20; i++) {
+    ascii[2 * i] = HEX_CODES[bytes[i]! >> 4]!;
+    ascii[2 * i + 1] = HEX_CODES[bytes[i]! & 15]!;
+  }
+  const hash = keccak_256(ascii);
+  // a letter is uppercase when the matching nibble of keccak256(lowercase hex) is 8 or more
+  for (let i = 0; i < 40; i++) {
+    const nibble = i % 2 === 0 ? hash[i >> 1]! >> 4 : hash[i >> 1]! & 15;
+    if (nibble >= 8 && ascii[i]! > 57) ascii[i] = ascii[i]! - 32;
+  }
+  return `0x${String.fromCharCode(...ascii)}` as Hex;
+}
+
+/**
+ * `address` in its EIP-55 mixed-case checksum form, as viem's `getAddress` and ethers'
+ * `getAddress` write it: the form every address the library outputs takes (slot owners,
+ * withdrawals, recovered signers, {@link addressOf}). Inputs may be in any case; the checksum of
+ * a mixed-case input is not checked (the protocol compares the 20 bytes).
+ * @throws InvalidArgumentError unless `address` is `0x` and 40 hex digits.
+ */
+export function checksumAddress(address: string): Hex {
+  return checksumAddressOf(addressBytes(address));
+}
+
+/**
+ * owner (20) ‖ token (u32) ‖ balance (u128) ‖ nonce (u64) = 48 bytes, big-endian (SPEC §4.1).
+ * @throws InvalidArgumentError if the owner is not a 20-byte hex address.
+ */
 export function encodeSlot(slot: Slot): Uint8Array {
   const out = new Uint8Array(SLOT_BYTES);
   out.set(addressBytes(slot.owner, "slot owner"), 0);
@@ -48,7 +87,10 @@ export function encodeSlot(slot: Slot): Uint8Array {
   return out;
 }
 
-/** owner (20) ‖ token (u32) ‖ amount (u128) = 40 bytes. */
+/**
+ * owner (20) ‖ token (u32) ‖ amount (u128) = 40 bytes, big-endian (SPEC §5.2).
+ * @throws InvalidArgumentError if the owner is not a 20-byte hex address.
+ */
 export function encodeWithdrawal(w: Withdrawal): Uint8Array {
   const out = new Uint8Array(WITHDRAWAL_BYTES);
   out.set(addressBytes(w.owner, "withdrawal owner"), 0);
@@ -65,9 +107,14 @@ export function encodeStateCommitment(treeRoot: Uint8Array, slotCount: number): 
   return out;
 }
 
-/** Pools own their slots through a reserved address: 16 zero bytes ‖ u32 index of the pool. */
+/**
+ * The reserved owner of a pool's slots: 16 zero bytes ‖ u32 index of the pool (checksummed, as
+ * every address the library outputs).
+ * @throws InvalidArgumentError if `poolSlot` is not a u32.
+ */
 export function poolAddress(poolSlot: number): Hex {
-  return `0x${"00".repeat(16)}${poolSlot.toString(16).padStart(8, "0")}`;
+  checkU32(poolSlot, "poolSlot");
+  return checksumAddress(`0x${"00".repeat(16)}${poolSlot.toString(16).padStart(8, "0")}`);
 }
 
 /** Owners whose first 16 bytes are zero are reserved for pools: no key can sign for them. */
@@ -75,10 +122,12 @@ export function isReservedOwner(owner: string): boolean {
   return /^0x0{32}/i.test(owner);
 }
 
+/** The token id of the LP shares of the pool whose first slot is `poolSlot`: bit 31 set. */
 export function lpToken(poolSlot: number): number {
   return (LP_TOKEN_FLAG | poolSlot) >>> 0;
 }
 
+/** True for an LP-share token id (bit 31 set): such tokens exist only on L2. */
 export function isLpToken(token: number): boolean {
   return token >= LP_TOKEN_FLAG;
 }

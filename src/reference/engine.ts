@@ -4,21 +4,24 @@
 
 import { keccak_256 } from "@noble/hashes/sha3.js";
 import { fromHex as fromHexBytes, toHex } from "../protocol/bytes.js";
-import { InvalidArgumentError } from "../protocol/errors.js";
+import { InvalidArgumentError, L2EngineError } from "../protocol/errors.js";
 import { domainSeparator, type Eip712Domain } from "../protocol/eip712.js";
 import {
-  checkSlot, encodeSlot, encodeStateCommitment, encodeWithdrawal, isLpToken, isReservedOwner, lpToken, poolAddress,
+  checkSlot, checksumAddress, encodeSlot, encodeStateCommitment, encodeWithdrawal, isLpToken, isReservedOwner, lpToken, poolAddress,
 } from "../protocol/slot-encoding.js";
 import {
-  MAX_POOL_FEE_BPS, MAX_RESERVE, MAX_SLOTS, MAX_U128, MAX_U64, MINIMUM_LIQUIDITY, NEW_SLOT, Reason,
+  MAX_FEE_PAIRS, MAX_POOL_FEE_BPS, MAX_RESERVE, MAX_SLOTS, MAX_U128, MAX_U64, MINIMUM_LIQUIDITY, NEW_SLOT, Reason,
   type Batch, type BatchResult, type FeePair, type Hex, type L1Message, type Receipt, type ReasonCode, type Slot, type Tx,
   type Withdrawal,
 } from "../protocol/types.js";
 import { ReferenceMerkleTree, concat } from "./tree.js";
 import { STATE_TREE_SHAPE } from "../protocol/shape.js";
+import { BPS_DENOMINATOR } from "../protocol/constants.generated.js";
 
-/** Most fee pairs one batch may list. */
-export const MAX_FEE_PAIRS = 16;
+/** Most fee pairs one batch may list (the protocol's, SPEC §5.1). */
+export { MAX_FEE_PAIRS };
+/** Basis points in one, for the swap rule (SPEC §6.5). */
+const BPS = BigInt(BPS_DENOMINATOR);
 
 /** floor(sqrt(n)) for n ≥ 0 (Newton's method on bigints). */
 export function isqrt(n: bigint): bigint {
@@ -32,7 +35,7 @@ export function isqrt(n: bigint): bigint {
   return x;
 }
 
-const hex = (b: Uint8Array): Hex => `0x${toHex(b)}`;
+const hex = toHex;
 const sameAddress = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 /**
@@ -40,10 +43,9 @@ const sameAddress = (a: string, b: string) => a.toLowerCase() === b.toLowerCase(
  * reserve): a bug in the reference or in the rules, never a property of the input. It is thrown
  * instead of computing on, so a differential test cannot pass over such a state silently.
  */
-export class ReferenceInvariantError extends Error {
+export class ReferenceInvariantError extends L2EngineError {
   constructor(message: string) {
-    super(message);
-    this.name = "ReferenceInvariantError";
+    super("INVARIANT_BROKEN", message);
   }
 }
 
@@ -69,7 +71,8 @@ export class ReferenceEngine {
   constructor(genesis: readonly Slot[] = []) {
     if (genesis.length > MAX_SLOTS) throw new InvalidArgumentError(`genesis may hold at most ${MAX_SLOTS} slots`);
     genesis.forEach((s, i) => {
-      const slot = checkSlot(s, `genesis[${i}]`);
+      // owners are kept checksummed, as the WASM engine outputs them (D37)
+      const slot = { ...checkSlot(s, `genesis[${i}]`), owner: checksumAddress(s.owner) };
       if (isReservedOwner(slot.owner)) throw new InvalidArgumentError(`genesis[${i}].owner is a reserved pool address`);
       if (isLpToken(slot.token)) throw new InvalidArgumentError(`genesis[${i}].token is an LP token id`);
       this.slots.push(slot);
@@ -281,14 +284,14 @@ class BatchRun {
 
   private create(slot: Slot): number {
     const index = this.slots.length;
-    this.slots.push(slot);
+    this.slots.push({ ...slot, owner: checksumAddress(slot.owner) });
     this.mark(index);
     this.touch(index);
     return index;
   }
 
   private withdraw(w: Withdrawal): [bigint, bigint] {
-    this.withdrawals.push(w);
+    this.withdrawals.push({ ...w, owner: checksumAddress(w.owner) });
     return [BigInt(this.withdrawals.length - 1), w.amount];
   }
 
@@ -312,7 +315,7 @@ class BatchRun {
       const named = msg.slot;
       if (named !== undefined) this.touch(named);
       const refund = (code: ReasonCode): never => {
-        this.withdrawals.push({ owner, token, amount });
+        this.withdrawals.push({ owner: checksumAddress(owner), token, amount });
         throw new RefundFailure(code, BigInt(this.withdrawals.length - 1), amount);
       };
       if (isLpToken(token)) refund(Reason.INVALID_TOKEN);
@@ -540,8 +543,8 @@ class BatchRun {
         const rIn = aToB ? pool.a : pool.b;
         const rOut = aToB ? pool.b : pool.a;
         if (rIn.balance + tx.amountIn > MAX_RESERVE) fail(Reason.OVERFLOW);
-        const inWithFee = tx.amountIn * (10000n - pool.feeBps);
-        const out = div(inWithFee * rOut.balance, rIn.balance * 10000n + inWithFee, `pool ${tx.pool} input reserve`);
+        const inWithFee = tx.amountIn * (BPS - pool.feeBps);
+        const out = div(inWithFee * rOut.balance, rIn.balance * BPS + inWithFee, `pool ${tx.pool} input reserve`);
         if (out < tx.minOut) fail(Reason.SLIPPAGE);
         if (out === 0n) fail(Reason.INSUFFICIENT_OUTPUT);
         if (!this.fits(tx.to, out)) fail(Reason.OVERFLOW);

@@ -28,6 +28,7 @@ export function checkpointLimit(slotCount: number): number {
   return Math.max(PAGE_SLOTS, Math.ceil(slotCount / 2));
 }
 
+/** What {@link Chain.open} takes: the engine options (domain, core, recovery), the store, the genesis and how to verify. */
 export interface ChainOptions extends Omit<EngineOptions, "genesis"> {
   /** Where the state lives: an LmdbStore (l2engine/node) or a MemoryStore. */
   store: StateStore;
@@ -105,7 +106,11 @@ export class Chain {
   private static openIn(store: StateStore, options: ChainOptions): Chain {
     const chainId = BigInt(options.chainId);
     const verifyingContract = normalizeAddress(options.verifyingContract, "verifyingContract");
-    const engineOptions = { chainId: options.chainId, verifyingContract, core: options.core, recovery: options.recovery };
+    const engineOptions = {
+      chainId: options.chainId, verifyingContract, core: options.core, recovery: options.recovery,
+      ...(options.name === undefined ? {} : { name: options.name }),
+      ...(options.version === undefined ? {} : { version: options.version }),
+    };
     const stored = store.readHead();
     if (stored === undefined) {
       const engine = Engine.create({ ...engineOptions, genesis: options.genesis ?? [] });
@@ -357,7 +362,7 @@ function checkInbox(batch: ChainBatch, next: bigint): InboxRange {
 
 /**
  * Slots the batch may have written, ascending and without repeats: every touched slot, the fee
- * slots settlement credited and every new slot (SPEC §7, §5.1).
+ * slots settlement credited and every new slot (SPEC §7, §5.1). Never throws.
  */
 export function changedSlots(result: BatchResult, feePairs: readonly FeePair[], slotCountBefore: number): Uint32Array {
   let n = 0;
@@ -380,7 +385,7 @@ export function changedSlots(result: BatchResult, feePairs: readonly FeePair[], 
   return sorted.slice(0, out);
 }
 
-/** Pages holding a slot that the batch may have written (see {@link changedSlots}). */
+/** Pages holding a slot that the batch may have written (see {@link changedSlots}), ascending. Never throws. */
 export function changedPages(result: BatchResult, feePairs: readonly FeePair[], slotCountBefore: number): number[] {
   const pages: number[] = [];
   for (const s of changedSlots(result, feePairs, slotCountBefore)) {

@@ -6,8 +6,10 @@
 import { Packr } from "msgpackr";
 import { DecodeError } from "../da/codec.js";
 import { EncodeError } from "../da/codec.js";
+import { checksumAddress } from "../protocol/slot-encoding.js";
 import { MAX_U128, type BatchResult, type Hex, type Receipt, type Withdrawal } from "../protocol/types.js";
 
+/** The type of one field of a record {@link Schema}. */
 export type FieldType =
   | "u8"
   | "u32"
@@ -18,6 +20,7 @@ export type FieldType =
   | { array: FieldType; max?: number }
   | { tuple: FieldType[] }
   | { record: Schema };
+/** A record's fields and their types: every field present, no other (SPEC §10). */
 export type Schema = { readonly [field: string]: FieldType };
 
 const packr = new Packr({ useRecords: false, mapsAsObjects: true, variableMapSize: true });
@@ -61,8 +64,9 @@ function toWire(type: FieldType, v: unknown, path: WirePath | undefined): unknow
         if (typeof v !== "string" || !/^0x[0-9a-f]{64}$/.test(v)) throw new EncodeError(`${pathText(path)} must be a lowercase 32-byte hex`);
         return v;
       case "address":
-        if (typeof v !== "string" || !/^0x[0-9a-f]{40}$/.test(v)) throw new EncodeError(`${pathText(path)} must be a lowercase address`);
-        return v;
+        // stored lowercase whatever the case given (outputs are checksummed, D37): the bytes stay those of format 3
+        if (typeof v !== "string" || !/^0x[0-9a-fA-F]{40}$/.test(v)) throw new EncodeError(`${pathText(path)} must be a 20-byte hex address`);
+        return v.toLowerCase();
       case "bytes":
         if (!(v instanceof Uint8Array)) throw new EncodeError(`${pathText(path)} must be a Uint8Array`);
         return v;
@@ -131,12 +135,18 @@ function fromWire(type: FieldType, v: unknown, path: string): unknown {
   return out;
 }
 
-/** Packs `value` as a msgpack record of `schema` (throws EncodeError if it does not fit). */
+/**
+ * Packs `value` as a msgpack record of `schema`.
+ * @throws EncodeError if it does not fit the schema.
+ */
 export function packRecord<T>(schema: Schema, value: T): Uint8Array {
   return packr.pack(toWire({ record: schema }, value, undefined));
 }
 
-/** Unpacks and checks a record of `schema`; DecodeError on malformed msgpack or any mismatch. */
+/**
+ * Unpacks and checks a record of `schema`.
+ * @throws DecodeError (SCHEMA) on malformed msgpack or any mismatch.
+ */
 export function unpackRecord<T>(schema: Schema, bytes: Uint8Array): T {
   if (!(bytes instanceof Uint8Array)) throw new DecodeError("SCHEMA", 0, "record bytes must be a Uint8Array");
   let raw: unknown;
@@ -148,8 +158,11 @@ export function unpackRecord<T>(schema: Schema, bytes: Uint8Array): T {
   return fromWire({ record: schema }, raw, "record") as T;
 }
 
+/** The schema of a stored {@link Receipt}. */
 export const RECEIPT_SCHEMA: Schema = { status: "u8", touched: { array: "u32", max: 7 }, out: { tuple: ["u128", "u128"] } };
+/** The schema of a stored {@link Withdrawal}. */
 export const WITHDRAWAL_SCHEMA: Schema = { owner: "address", token: "u32", amount: "u128" };
+/** The schema of a stored {@link BatchResult}. */
 export const BATCH_RESULT_SCHEMA: Schema = {
   preStateRoot: "hash",
   postStateRoot: "hash",
@@ -162,12 +175,24 @@ export const BATCH_RESULT_SCHEMA: Schema = {
   feesCredited: { array: "u128", max: 16 },
 };
 
+/**
+ * A batch result as its msgpack record (SPEC §10): what a store keeps.
+ * @throws EncodeError if a field is missing, extra or out of range.
+ */
 export function encodeBatchResult(result: BatchResult): Uint8Array {
   return packRecord(BATCH_RESULT_SCHEMA, result);
 }
 
+/**
+ * A batch result from its msgpack record, checked against {@link BATCH_RESULT_SCHEMA}; withdrawal
+ * owners come back checksummed.
+ * @throws DecodeError (SCHEMA) if the bytes are not exactly such a record.
+ */
 export function decodeBatchResult(bytes: Uint8Array): BatchResult {
-  return unpackRecord<BatchResult>(BATCH_RESULT_SCHEMA, bytes);
+  const result = unpackRecord<BatchResult>(BATCH_RESULT_SCHEMA, bytes);
+  // withdrawal owners come out checksummed, as from applyBatch (the record keeps them lowercase)
+  for (const w of result.withdrawals) w.owner = checksumAddress(w.owner);
+  return result;
 }
 
 export type { Receipt, Withdrawal, Hex };

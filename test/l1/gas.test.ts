@@ -2,6 +2,7 @@
 // transaction (DECISIONS D31), for realistic transfers and for the costliest shape for the walk.
 import { expect, it } from "vitest";
 import { measureBindGas } from "./gas.js";
+import { STEP_TYPES, measureStepGas } from "./step-gas.js";
 
 it("binds the last transaction of a 120,000-byte batch within 5M gas, calldata included", async () => {
   const g = await measureBindGas();
@@ -11,3 +12,12 @@ it("binds the last transaction of a 120,000-byte batch within 5M gas, calldata i
     expect(m.bind.transaction).toBeLessThanOrEqual(5_000_000);
   }
 }, 120_000);
+
+it("l1.stepGas: every entry type verifies through OneStepProver (bench/l1.js measures the same on 2^20 slots)", async () => {
+  const { steps } = await measureStepGas(1 << 10);
+  expect(Object.keys(steps).sort()).toEqual([...STEP_TYPES].sort());
+  for (const [type, g] of Object.entries(steps)) {
+    expect(g.execution, type).toBeGreaterThan(20_000);
+    expect(g.total, type).toBeGreaterThan(g.execution);
+  }
+}, 60_000);

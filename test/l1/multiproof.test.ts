@@ -8,7 +8,7 @@ import { Rng } from "../workload.js";
 import { InProcessEvm, artifact } from "./evm.js";
 
 const core = WasmCore.createSync();
-const hex = (b: Uint8Array) => `0x${toHex(b)}` as Hex;
+const hex = (b: Uint8Array) => toHex(b);
 
 describe("Multiproof.sol agrees with the WASM core", async () => {
   const evm = await InProcessEvm.create();

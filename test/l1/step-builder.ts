@@ -5,7 +5,7 @@ import { keccak_256 } from "@noble/hashes/sha3.js";
 import type { Hex } from "viem";
 import { encodeSlot, fromHex, toHex, type L1Message, type SignedTx, type Slot } from "../../src/index.js";
 
-export const hex = (b: Uint8Array): Hex => `0x${toHex(b)}` as Hex;
+export const hex = (b: Uint8Array): Hex => toHex(b);
 
 export function be(value: bigint | number, bytes: number): Uint8Array {
   const out = new Uint8Array(bytes);

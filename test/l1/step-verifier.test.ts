@@ -2,18 +2,20 @@
 // in-process Prague EVM: hand-computed post-commitments for each transfer reason, a withdrawal,
 // deposits, a forced exit and a settlement that burns pairs; every class of malformed proof
 // reverting with its typed error; the gas per entry type on a 2^20-slot state; and the
-// differential: on every step of random batches (every entry type, fee pairs), the contract and
-// the WASM verifyStep give the same post-commitment and reason from the same flat proof, and both
-// reject every tampered proof.
+// differential: every step of random batches posted on L1 (v1 DA bytes, header, inbox records;
+// some undecodable) gives the same post through OneStepProver.verifyStep as from the WASM
+// verifyStep, StepVerifier's reason matches the core's, and both reject every tampered proof.
 import { describe, expect, it } from "vitest";
 import { decodeErrorResult, type Hex } from "viem";
 import { keccak_256 } from "@noble/hashes/sha3.js";
 import {
-  Engine, WasmCore, addressOf, domainSeparator, encodeL1Message, encodeSlot, encodeStepProof, encodeWithdrawal, entryAt, inboxRecord,
-  poolAddress, proveStep, signTransaction, verifyStep, MAX_U128, MAX_U64, type Batch, type L1Message, type SignedTx, type Slot,
+  Engine, WasmCore, addressOf, deriveBatch, domainSeparator, encodeBatch, encodeL1Message, proveSteps, startCommitment, encodeSlot, encodeStepProof, encodeWithdrawal, entryAt, inboxRecord,
+  poolAddress, signTransaction, verifyStep, MAX_U128, MAX_U64, type Batch, type L1Message, type SignedTx, type Slot,
   type StepProof, type Tx, type WasmMerkleTree,
 } from "../../src/index.js";
+import { nodeRecovery } from "../../src/node.js";
 import { Rng, signedWorkload } from "../workload.js";
+import { postBatch, startArgs, verifyStepArgs } from "./glue.js";
 import { InProcessEvm, artifact, wholeTxGas, type Deployed } from "./evm.js";
 import { be, commitmentV1, concat, entryOf, flatProof, hex, messageOf, type FeePair, type Parts } from "./step-builder.js";
 
@@ -26,6 +28,11 @@ const [ALICE, BOB, CAROL, DAVE, MALLORY] = OWNERS as [Hex, Hex, Hex, Hex, Hex];
 const N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
 const LP = (p: number) => (0x80000000 + p) >>> 0;
 const leafOf = (s: Slot) => keccak_256(encodeSlot(s));
+/** The random differential: SEEDS genesis states × BATCHES batches of ~ENTRIES entries (≥ 1,000 steps). */
+const SEEDS = 6;
+const BATCHES = 12;
+/** Small batches: a transaction step re-walks its batch's DA bytes, so EVM time grows with their size. */
+const ENTRIES = 17;
 
 /** A state held as a WASM tree plus the slots a test names; other leaves may be random filler. */
 class World {
@@ -105,8 +112,9 @@ class World {
 const sign = (tx: Tx, key: Hex) => signTransaction(tx, key, domain) as SignedTx;
 const keyOf = (owner: Hex) => KEYS[OWNERS.indexOf(owner)]!;
 
-function errorOf(d: Deployed, revert: Hex | undefined): { name: string; args: readonly unknown[] } {
-  const e = decodeErrorResult({ abi: d.abi, data: revert! });
+function errorOf(d: Deployed | Deployed[], revert: Hex | undefined): { name: string; args: readonly unknown[] } {
+  const abi = (Array.isArray(d) ? d : [d]).flatMap((x) => x.abi);
+  const e = decodeErrorResult({ abi, data: revert! });
   return { name: e.errorName, args: (e.args ?? []) as readonly unknown[] };
 }
 
@@ -386,43 +394,68 @@ describe("StepVerifier.sol", async () => {
     expect(t.whole).toBeLessThanOrEqual(200_000n);
   }, 60_000);
 
-  it("agrees with the WASM verifyStep on every step of random batches, and both reject every tampered proof", async () => {
+  it("posted on L1, every step of random batches gives the WASM verifyStep's post through OneStepProver (DA bytes as the binding), and both reject every tampered proof", async () => {
+    const prover = await evm.deploy(artifact("OneStepProver"), [verifier.address.toString()]);
     let steps = 0;
     let tampered = 0;
+    let reasonsChecked = 0;
+    let undecodableSteps = 0;
     const covered = new Set<string>();
     const gas = new Map<string, bigint[]>();
     const rejectedBy = new Map<string, number>();
-    for (let seed = 1; seed <= 6; seed++) {
+    for (let seed = 1; seed <= SEEDS; seed++) {
       const rng = new Rng(seed);
       const genesis = Array.from({ length: 18 }, (_, i) => ({ owner: OWNERS[i % 4]!, token: 1 + (i % 3), balance: rng.big(10n ** 24n), nonce: 0n }));
-      const engine = Engine.create({ genesis, ...domain });
-      for (let b = 0; b < 3; b++) {
-        const batch: Batch = signedWorkload(seed * 100 + b, engine, 60, KEYS, OWNERS, domain);
+      const engine = Engine.create({ genesis, ...domain, recovery: nodeRecovery });
+      let inboxStart = 0n;
+      for (let b = 0; b < BATCHES; b++) {
+        const workload: Batch = signedWorkload(seed * 100 + b, engine, ENTRIES, KEYS, OWNERS, domain);
+        // every fourth batch is posted with undecodable DA bytes: its messages and settlement only
+        const undecodable = b % 4 === 3;
+        const posted = postBatch(workload, { index: BigInt(b + 1), inboxStart, da: undecodable ? undecodableDa(workload, rng) : undefined });
+        inboxStart += BigInt(workload.l1Messages.length);
+        expect(posted.decodable, `seed ${seed} batch ${b}`).toBe(!undecodable);
+        const batch = posted.derived;
+        if (!undecodable) expect(batch.txs.length).toBe(workload.txs.length);
         const signers = engine.recoverSigners(batch);
         const tracer = engine.fork();
-        const trace = tracer.traceBatch(batch).steps;
+        const trace = tracer.traceBatch(batch, { signers }).steps;
         tracer.dispose();
+        // C_0 on L1 from the parent state's opening and the DA bytes' fee pairs
+        const parent = { treeRoot: engine.treeRoot(), slotCount: engine.slotCount(), stateRoot: engine.stateRoot() };
+        const c0 = await prover.call<Hex>("startCommitment", startArgs(DS, parent, posted));
+        expect(c0.value, `seed ${seed} batch ${b}: C_0`).toBe(trace[0]);
+        expect(startCommitment(parent, batch.feePairs, domain)).toBe(trace[0]);
         const entries = batch.l1Messages.length + batch.txs.length;
         let previous: Uint8Array | null = null;
-        for (let j = 0; j <= entries; j++) {
-          const proof = proveStep(engine, batch, j, { signers });
+        let j = 0;
+        for (const proof of proveSteps(engine, batch, { signers })) {
           const bytes = encodeStepProof(proof);
           const entry = entryAt(batch, j).entry;
           const kind = entry === null ? "settle" : "kind" in entry ? entry.kind : entry.type;
           const where = `seed ${seed} batch ${b} step ${j} (${kind})`;
           const wasm = wasmOutcome(trace[j]!, bytes, entry);
           expect(wasm, where).toEqual({ post: trace[j + 1], reason: wasm.reason });
-          const sol = await solOutcome(trace[j]!, bytes, entry);
-          expect({ post: sol.post, reason: sol.reason }, where).toEqual(wasm);
+          const glue = await prover.call<Hex>("verifyStep", verifyStepArgs(DS, trace[j]!, posted, j, bytes));
+          expect(glue.ok ? glue.value : errorOf([prover, harness], glue.revert).name, where).toBe(wasm.post);
           if (entry !== null && "kind" in entry) expect(hex(messageOf(entry, 7n))).toBe(hex(concat(encodeL1Message(entry), be(7n, 8))));
           covered.add(`${kind}:${wasm.reason}`);
-          if (wasm.reason === 0) gas.set(kind, [...(gas.get(kind) ?? []), sol.gas!]);
+          if (wasm.reason === 0) gas.set(kind, [...(gas.get(kind) ?? []), glue.gas]);
+          if (undecodable) undecodableSteps++;
+          // StepVerifier's own reason, beside the post, on every failing step (a success is told
+          // apart by its post alone: a failure changes at most the nonce)
+          if (entry !== null && wasm.reason !== 0) {
+            const sol = await solOutcome(trace[j]!, bytes, entry);
+            expect({ post: sol.post, reason: sol.reason }, where).toEqual(wasm);
+            reasonsChecked++;
+          }
           steps++;
           // the EVM and the core run synchronously: let vitest's worker RPC breathe between steps
           await new Promise((resolve) => setImmediate(resolve));
-          // tamper classes, on every fifth step: both verifiers must refuse (or agree, see below)
-          if (j % 5 !== 0) {
+          // tamper classes, on every sixth step: both verifiers must refuse (or agree, see below)
+          if (j % 6 !== 0 || undecodable) {
             previous = bytes;
+            j++;
             continue;
           }
           const variants: [string, Uint8Array, Hex][] = [];
@@ -452,8 +485,13 @@ describe("StepVerifier.sol", async () => {
             tampered++;
           }
           previous = bytes;
+          j++;
         }
-        engine.applyBatch(batch);
+        expect(j, "one proof per step").toBe(entries + 1);
+        // past settlement there is no step
+        const beyond = await prover.call<Hex>("verifyStep", verifyStepArgs(DS, trace[entries + 1]!, posted, entries + 1, previous!));
+        expect(errorOf(prover, beyond.revert), `seed ${seed} batch ${b}`).toEqual({ name: "StepOutOfRange", args: [BigInt(entries + 1), BigInt(entries + 1)] });
+        engine.applyBatch(batch, { signers });
       }
       engine.dispose();
     }
@@ -461,18 +499,34 @@ describe("StepVerifier.sol", async () => {
     for (const k of kinds) expect([...covered].some((c) => c === `${k}:0`), `${k} succeeds somewhere`).toBe(true);
     const reasons = new Set([...covered].map((c) => Number(c.split(":")[1])));
     console.log(
-      `differential: ${steps} steps, ${tampered} tampered proofs; reasons seen ${[...reasons].sort((x, y) => x - y).join(",")}; ` +
+      `differential through OneStepProver: ${steps} steps (${undecodableSteps} of undecodable batches), ${reasonsChecked} Solidity reasons compared, ${tampered} tampered proofs; ` +
+        `reasons seen ${[...reasons].sort((x, y) => x - y).join(",")}; ` +
         `Solidity errors ${[...rejectedBy].map(([e, n]) => `${e} ${n}`).join(", ")}; ` +
-        `median execution gas of successful steps (18-slot state) ${kinds.map((k) => `${k} ${median(gas.get(k) ?? [])}`).join(", ")}`,
+        `median execution gas of successful steps through the glue (18-slot state, ~${ENTRIES}-entry batches) ${kinds.map((k) => `${k} ${median(gas.get(k) ?? [])}`).join(", ")}`,
     );
-    expect(steps).toBeGreaterThan(1000);
+    // every reason of SPEC §7 but CAPACITY (2^24 slots) occurs
+    for (let r = 0; r <= 14; r++) expect(reasons.has(r), `reason ${r} occurs`).toBe(true);
+    expect(steps).toBeGreaterThanOrEqual(1000);
+    expect(undecodableSteps).toBeGreaterThan(25);
     expect(tampered).toBeGreaterThan(800);
   }, 600_000);
+
+  /** Bytes that do not decode (SPEC §9.4): a trailing byte, a version byte of 2, or a flipped byte the TS derivation refuses. */
+  function undecodableDa(batch: Batch, rng: Rng): Uint8Array {
+    const da = encodeBatch({ feePairs: batch.feePairs, txs: batch.txs });
+    for (;;) {
+      const r = rng.int(3);
+      const bad = r === 0 ? concat(da, new Uint8Array([0])) : da.slice();
+      if (r === 1) bad[0] = 2;
+      if (r === 2) bad[rng.int(Math.min(bad.length, 64))]! ^= 1 << rng.int(8);
+      if (deriveBatch(bad, { start: 0n, count: batch.l1Messages.length }).error !== null) return bad;
+    }
+  }
 
   /** The WASM verdict as the referee takes it: the post and reason, or "rejected". */
   function wasmOutcome(agreed: Hex, bytes: Uint8Array, entry: L1Message | SignedTx | null): { post?: Hex; reason?: number } {
     try {
-      const v = verifyStep(bytes, entry, domain, { core });
+      const v = verifyStep(bytes, entry, domain, { core, recovery: nodeRecovery });
       return v.pre === agreed ? { post: v.post, reason: v.status } : {};
     } catch {
       return {};

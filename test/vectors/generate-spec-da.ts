@@ -9,8 +9,8 @@ const BIG = new Set(["balance", "nonce", "amount", "fee", "amountA", "amountB", 
 const batch = JSON.parse(JSON.stringify(v.batch), (k, y) => (BIG.has(k) && typeof y === "string" ? BigInt(y) : y)) as Batch;
 const out = {
   description: "docs/SPEC.md §9.5: DA encodings (v1) of the §8 batch (its inbox range 41..43 is in the header, not here) and of its first transaction alone.",
-  full: toHex(encodeBatch({ feePairs: batch.feePairs, txs: batch.txs })),
-  single: toHex(encodeBatch({ feePairs: [], txs: [batch.txs[0]!] })),
+  full: toHex(encodeBatch({ feePairs: batch.feePairs, txs: batch.txs })).slice(2),
+  single: toHex(encodeBatch({ feePairs: [], txs: [batch.txs[0]!] })).slice(2),
 };
 writeFileSync(new URL("./spec-da.json", import.meta.url), `${JSON.stringify(out, null, 2)}\n`);
 console.log(`full ${out.full.length / 2} bytes:\n${out.full.match(/.{1,96}/g)!.join("\n")}\nsingle ${out.single.length / 2} bytes:\n${out.single}`);

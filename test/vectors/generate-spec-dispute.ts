@@ -13,7 +13,7 @@ import {
 
 const file = new URL("./spec-dispute.json", import.meta.url);
 const v = JSON.parse(readFileSync(file, "utf8"));
-const hex = (b: Uint8Array) => `0x${toHex(b)}` as Hex;
+const hex = (b: Uint8Array) => toHex(b);
 const plain = (x: unknown) => JSON.parse(JSON.stringify(x, (_k, y) => (typeof y === "bigint" ? y.toString() : y)));
 const domain = { chainId: BigInt(v.domain.chainId), verifyingContract: v.domain.verifyingContract as Hex };
 const genesis: Slot[] = v.genesis.map((s: Slot & { balance: string; nonce: string }) => ({ ...s, balance: BigInt(s.balance), nonce: BigInt(s.nonce) }));

@@ -19,7 +19,7 @@ const batch = revive<Batch>(v.batch);
 const ref = new ReferenceEngine(genesis);
 const signers = batch.txs.map((tx) => recoverTransactionSigner(tx, domain));
 v.preStateRoot = ref.stateRoot();
-v.digests = batch.txs.map((tx) => toHex(txDigest(tx, domain)));
+v.digests = batch.txs.map((tx) => toHex(txDigest(tx, domain)).slice(2));
 v.result = plain(ref.applyBatch(batch, signers));
 const wasm = plain(Engine.create({ genesis, ...domain }).applyBatch(batch));
 if (JSON.stringify(wasm) !== JSON.stringify(v.result)) throw new Error("the WASM engine disagrees with the reference");
