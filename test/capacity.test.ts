@@ -10,7 +10,7 @@ import { writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { keccak_256 } from "@noble/hashes/sha3.js";
 import {
-  CapacityError, Engine, MAX_SLOTS, Reason, WasmCore, addressOf, encodeSlot, signTransaction, type Hex, type Slot,
+  checksumAddress, CapacityError, Engine, MAX_SLOTS, Reason, WasmCore, addressOf, encodeSlot, signTransaction, type Hex, type Slot,
 } from "../src/index.js";
 
 const DOMAIN = { chainId: 1n, verifyingContract: "0x00000000000000000000000000000000000000aa" as Hex };
@@ -140,7 +140,7 @@ describe("capacity at the documented limit (MAX_SLOTS = 2^24)", () => {
     expect(result.receipts.map((r) => r.status)).toEqual([Reason.OK, Reason.CAPACITY, Reason.OK, Reason.CAPACITY]);
     // the refund is the deposit's withdrawal (SPEC §6.1): out = [withdrawal index, amount]
     expect(result.receipts[1]!.out).toEqual([0n, 4n]);
-    expect(result.withdrawals).toEqual([{ owner: BOB.toLowerCase(), token: 2, amount: 4n }]);
+    expect(result.withdrawals).toEqual([{ owner: checksumAddress(BOB), token: 2, amount: 4n }]); // addresses out are checksummed (D37)
     expect(result.slotCount).toBe(MAX_SLOTS);
 
     const after = new Map<number, Slot>([
@@ -152,7 +152,7 @@ describe("capacity at the documented limit (MAX_SLOTS = 2^24)", () => {
     ]);
     expect(result.preStateRoot).toBe(independentStateRoot(loaded, initial));
     expect(result.postStateRoot).toBe(independentStateRoot(MAX_SLOTS, after));
-    expect(engine.getSlot(MAX_SLOTS - 1)).toEqual({ owner: BOB.toLowerCase(), token: 2, balance: 3n, nonce: 0n });
+    expect(engine.getSlot(MAX_SLOTS - 1)).toEqual({ owner: checksumAddress(BOB), token: 2, balance: 3n, nonce: 0n });
 
     // a fork copies the whole state (~1.7 GiB): the core fits the state and at most one fork;
     // past that, fork is a CapacityError and the original stays usable

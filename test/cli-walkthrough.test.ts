@@ -59,7 +59,7 @@ describe("README CLI walkthrough", () => {
     expect(at("sign")).toMatch(/4 of 4 transactions signed .*4 nonces filled in/);
     expect(at("apply")).toMatch(/batch 1 committed: 4 entries \(4 OK\)/);
     expect(JSON.parse(at("inspect", 1).replace(/^[^{]*/, ""))).toMatchObject({ format: "batch result (JSON)", entries: 4, statuses: { OK: 4 } });
-    expect(JSON.parse(at("inspect", 2))).toMatchObject({ slot: 3, owner: "0x90f79bf6eb2c4f870365e785982e1f101e93b906", balance: "20000000000000000000" });
+    expect(JSON.parse(at("inspect", 2))).toMatchObject({ slot: 3, owner: "0x90F79bf6EB2c4f870365E785982E1f101E93b906", balance: "20000000000000000000" });
     expect(at("verify-step", 0)).toMatch(/the claimed post-commitment is correct/);
     expect(at("verify-step", 1)).toMatch(/CONVICTED/);
     const trace = JSON.parse(readFileSync(join(dir, "trace.json"), "utf8"));

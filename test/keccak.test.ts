@@ -43,15 +43,15 @@ describe("keccak256 known answers", () => {
   for (const [i, v] of file.vectors.entries()) {
     const msg = v.msgHex !== undefined ? fromHex(v.msgHex) : new TextEncoder().encode(v.msgUtf8!);
     it(`#${i} ${v.source} (${msg.length} bytes)`, () => {
-      expect(toHex(core.keccak256(msg))).toBe(v.md);
-      expect(toHex(hashAt(msg, 0, true))).toBe(v.md);
+      expect(toHex(core.keccak256(msg))).toBe(`0x${v.md}`); // the vectors hold bare digits
+      expect(toHex(hashAt(msg, 0, true))).toBe(`0x${v.md}`); // the vectors hold bare digits
     });
   }
   // Long messages that fit one call (the core has no streaming API, so the 1 GiB
   // ExtremelyLongMsgKAT is out of reach and skipped by this size filter).
   for (const v of file.extremelyLongVectors.filter((e) => e.repeatUtf8.length * e.repeatCount <= 16 << 20)) {
     it(`${v.source}: ${v.repeatCount} × "${v.repeatUtf8}"`, () => {
-      expect(toHex(core.keccak256(new TextEncoder().encode(v.repeatUtf8.repeat(v.repeatCount))))).toBe(v.md);
+      expect(toHex(core.keccak256(new TextEncoder().encode(v.repeatUtf8.repeat(v.repeatCount))))).toBe(`0x${v.md}`); // the vectors hold bare digits
     });
   }
 });
@@ -82,7 +82,7 @@ describe("keccak256 against @noble/hashes", () => {
       expect(toHex(core.keccak256(data))).toBe(want);
       hw.init();
       hw.update(data);
-      expect(hw.digest("hex")).toBe(want);
+      expect(`0x${hw.digest("hex")}`).toBe(want);
     }
   });
 

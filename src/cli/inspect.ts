@@ -11,6 +11,7 @@ import { parseArgs, required } from "./args.js";
 import { checkGenesisFile, openChain, type GenesisFile } from "./chain-commands.js";
 import { batchFromJson, FileInputError, parseJson, readBytes, toJson } from "./files.js";
 import { keysOf } from "./keys.js";
+import { checksumAddress } from "../protocol/slot-encoding.js";
 
 const say = (s = "") => process.stdout.write(`${s}\n`);
 
@@ -88,7 +89,7 @@ function jsonInfo(file: string, v: unknown): Record<string, unknown> {
   const o = (v !== null && typeof v === "object" && !Array.isArray(v) ? v : {}) as Record<string, unknown>;
   if (Array.isArray(o.keys)) {
     const keys = keysOf(o, file); // checks every entry; only the addresses are shown
-    return { format: "keys", count: keys.size, addresses: [...keys.keys()], note: "the private keys are not shown" };
+    return { format: "keys", count: keys.size, addresses: [...keys.keys()].map(checksumAddress), note: "the private keys are not shown" };
   }
   if (Array.isArray(o.slots) && "chainId" in o) {
     const g = checkGenesisFile(o as unknown as GenesisFile, file);

@@ -87,10 +87,11 @@ export function keysOf(v: unknown, file: string): Map<string, Hex> {
     } catch {
       throw new FileInputError(file, `keys[${i}].privateKey`, "is not a valid secp256k1 private key (zero, or not below the group order)");
     }
-    if (e.address !== undefined && (typeof e.address !== "string" || e.address.toLowerCase() !== address)) {
+    // addresses compare in any letter case; the map is keyed by the lowercase form (sign.ts looks owners up so)
+    if (e.address !== undefined && (typeof e.address !== "string" || e.address.toLowerCase() !== address.toLowerCase())) {
       throw new FileInputError(file, `keys[${i}].address`, `is not the address of keys[${i}].privateKey (${address})`);
     }
-    keys.set(address, e.privateKey.toLowerCase() as Hex);
+    keys.set(address.toLowerCase() as Hex, e.privateKey.toLowerCase() as Hex);
   });
   return keys;
 }

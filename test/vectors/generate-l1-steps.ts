@@ -9,7 +9,7 @@ import { writeFileSync } from "node:fs";
 import { domainSeparator, headerHash, toHex, type BatchHeader, type Hex } from "../../src/index.js";
 import { TEST_DOMAIN, bindingOf, postedRuns, type PostedRun, type StepCase } from "../l1/glue.js";
 
-const hex = (b: Uint8Array) => `0x${toHex(b)}` as Hex;
+const hex = (b: Uint8Array) => toHex(b) as Hex;
 const DS = hex(domainSeparator(TEST_DOMAIN));
 
 interface Vector {
