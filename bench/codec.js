@@ -18,7 +18,10 @@ const ROUTER = parseAbi([
 ]);
 
 let seed = 1;
-const rnd = (n) => ((seed = (seed * 1103515245 + 12345) >>> 0) % n);
+const rnd = (n) => {
+  seed = (seed * 1103515245 + 12345) >>> 0;
+  return seed % n;
+};
 const addr = () => hex(pseudoRandomBytes(20, ++seed));
 /** Realistic amounts: round-ish numbers of 18-decimal tokens. */
 const amount = () => BigInt(1 + rnd(5000)) * 10n ** BigInt(14 + rnd(5));
@@ -53,7 +56,10 @@ function pair(type, i, tokens, router) {
       const min = (a * 97n) / 100n; // 3% slippage: not a round number, like real wallets
       return [
         { type, pool: rnd(50), from: slot(), to: slot(), amountIn: a, minOut: min, nonce, signature: sig() },
-        { to: router, data: encodeFunctionData({ abi: ROUTER, functionName: "swapExactTokensForTokens", args: [a, min, [tokens[0], tokens[1]], addr(), 1800000000n] }) },
+        {
+          to: router,
+          data: encodeFunctionData({ abi: ROUTER, functionName: "swapExactTokensForTokens", args: [a, min, [tokens[0], tokens[1]], addr(), 1800000000n] }),
+        },
       ];
     }
     case "addLiquidity": {
@@ -61,7 +67,10 @@ function pair(type, i, tokens, router) {
       const b = amount();
       return [
         { type, pool: rnd(50), fromA: slot(), fromB: slot(), lpSlot: slot(), amountA: a, amountB: b, minShares: 0n, nonce, signature: sig() },
-        { to: router, data: encodeFunctionData({ abi: ROUTER, functionName: "addLiquidity", args: [tokens[0], tokens[1], a, b, 0n, 0n, addr(), 1800000000n] }) },
+        {
+          to: router,
+          data: encodeFunctionData({ abi: ROUTER, functionName: "addLiquidity", args: [tokens[0], tokens[1], a, b, 0n, 0n, addr(), 1800000000n] }),
+        },
       ];
     }
   }
@@ -70,10 +79,23 @@ function pair(type, i, tokens, router) {
 function ethRlp(calls) {
   const parts = calls.map((c, i) => {
     const s = pseudoRandomBytes(64, 1000 + i);
-    return Buffer.from(serializeTransaction(
-      { type: "eip1559", chainId: 10, nonce: 1 + (i % 500), maxPriorityFeePerGas: 1_000_000n, maxFeePerGas: 30_000_000n + BigInt(i % 7), gas: 90_000n + BigInt(i % 1000), to: c.to, value: 0n, data: c.data },
-      { r: hex(s.subarray(0, 32)), s: hex(s.subarray(32)), yParity: i % 2 },
-    ).slice(2), "hex");
+    return Buffer.from(
+      serializeTransaction(
+        {
+          type: "eip1559",
+          chainId: 10,
+          nonce: 1 + (i % 500),
+          maxPriorityFeePerGas: 1_000_000n,
+          maxFeePerGas: 30_000_000n + BigInt(i % 7),
+          gas: 90_000n + BigInt(i % 1000),
+          to: c.to,
+          value: 0n,
+          data: c.data,
+        },
+        { r: hex(s.subarray(0, 32)), s: hex(s.subarray(32)), yParity: i % 2 },
+      ).slice(2),
+      "hex",
+    );
   });
   return Buffer.concat(parts);
 }
@@ -106,14 +128,20 @@ export function codecSuites({ quick }) {
       ethRlpBrotli11: brotli.length / n,
     };
     sizes.push(row);
-    console.log(`  ${name.padEnd(13)} l2engine ${row.l2engine.toFixed(1)} B  (+deflate ${row.l2engineDeflate.toFixed(1)})   Ethereum RLP ${row.ethRlp.toFixed(1)} B, brotli-11 ${row.ethRlpBrotli11.toFixed(1)} B`);
+    console.log(
+      `  ${name.padEnd(13)} l2engine ${row.l2engine.toFixed(1)} B  (+deflate ${row.l2engineDeflate.toFixed(1)})   Ethereum RLP ${row.ethRlp.toFixed(1)} B, brotli-11 ${row.ethRlpBrotli11.toFixed(1)} B`,
+    );
     if (name === "mixed") mixedBytes = ours;
   }
   const mb = mixedBytes.length / 1e6;
   const decoded = decodeBatch(mixedBytes);
-  const results = runSuite(`DA codec on a mixed batch of ${n} transactions (${mixedBytes.length} bytes)`, [
-    { name: "decodeBatch", unit: "MB/s", opsPerCall: mb, fn: () => decodeBatch(mixedBytes) },
-    { name: "encodeBatch", unit: "MB/s", opsPerCall: mb, fn: () => encodeBatch(decoded) },
-  ], { quick });
+  const results = runSuite(
+    `DA codec on a mixed batch of ${n} transactions (${mixedBytes.length} bytes)`,
+    [
+      { name: "decodeBatch", unit: "MB/s", opsPerCall: mb, fn: () => decodeBatch(mixedBytes) },
+      { name: "encodeBatch", unit: "MB/s", opsPerCall: mb, fn: () => encodeBatch(decoded) },
+    ],
+    { quick },
+  );
   return { results, sizes };
 }

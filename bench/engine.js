@@ -5,7 +5,19 @@
 // Each engine gets its own transaction objects; every slot signs at most once per batch, so a
 // run only bumps every nonce by one in place and the same batch stays valid run after run.
 
-import { Engine, ReferenceEngine, RecoverPool, addressOf, recoverTransactionSigner, secp256k1WasmRecovery, secp256k1NativeRecovery, nodeRecovery, txDigest, fromHex, toHex } from "../dist/node.js";
+import {
+  Engine,
+  ReferenceEngine,
+  RecoverPool,
+  addressOf,
+  recoverTransactionSigner,
+  secp256k1WasmRecovery,
+  secp256k1NativeRecovery,
+  nodeRecovery,
+  txDigest,
+  fromHex,
+  toHex,
+} from "../dist/node.js";
 import { signRecoverable } from "tiny-secp256k1";
 import { runSuite } from "./lib.js";
 
@@ -23,8 +35,20 @@ function genesis(slots) {
 
 /** Creates 4 pools (tokens 1/2) owned by owners 0..3 through a real batch; returns their first slots. */
 function createPools(apply, first) {
-  const txs = [0, 1, 2, 3].map((o) => ({ type: "createPool", fromA: pickSlot(o, 1), fromB: pickSlot(o, 2), amountA: 10n ** 24n, amountB: 10n ** 24n, feeBps: 30, nonce: 0n, signature: "0x" }));
-  const res = apply({ feePairs: [], l1Messages: [], txs }, txs.map((_, o) => ADDRS[o]));
+  const txs = [0, 1, 2, 3].map((o) => ({
+    type: "createPool",
+    fromA: pickSlot(o, 1),
+    fromB: pickSlot(o, 2),
+    amountA: 10n ** 24n,
+    amountB: 10n ** 24n,
+    feeBps: 30,
+    nonce: 0n,
+    signature: "0x",
+  }));
+  const res = apply(
+    { feePairs: [], l1Messages: [], txs },
+    txs.map((_, o) => ADDRS[o]),
+  );
   if (!res.receipts.every((r) => r.status === 0)) throw new Error("pool creation failed");
   return [0, 1, 2, 3].map((k) => first + 4 * k);
 }
@@ -79,7 +103,14 @@ function workload(kind, size, slots, pools, nonceOf) {
   const base = authorizing.map(nonceOf);
   let round = 0n;
   return {
-    batch: { feePairs: [{ token: 1, slot: 0 }, { token: 2, slot: 1 }], l1Messages, txs },
+    batch: {
+      feePairs: [
+        { token: 1, slot: 0 },
+        { token: 2, slot: 1 },
+      ],
+      l1Messages,
+      txs,
+    },
     signers,
     bump() {
       for (let i = 0; i < txs.length; i++) txs[i].nonce = base[i] + round;
@@ -111,15 +142,17 @@ export function engineSuites({ quick }) {
     if (ok !== check.receipts.length) throw new Error(`${kind}: only ${ok}/${check.receipts.length} entries succeeded`);
     extras[`${kind}.permutationsPerTx`] = perTx;
     console.log(`  ${kind}: ${ok}/${check.receipts.length} entries succeed; ${perTx.toFixed(2)} keccak permutations per entry`);
-    const cases = [{
-      name: "l2engine WASM engine",
-      unit: "tx/s",
-      opsPerCall: size,
-      fn: () => {
-        w.bump();
-        wasm.applyBatch(w.batch, { signers: w.signers });
+    const cases = [
+      {
+        name: "l2engine WASM engine",
+        unit: "tx/s",
+        opsPerCall: size,
+        fn: () => {
+          w.bump();
+          wasm.applyBatch(w.batch, { signers: w.signers });
+        },
       },
-    }];
+    ];
     // the cost of a dispute trace: the same batches, with a step commitment after every entry
     if (kind === "transfer") {
       cases.push({
@@ -140,17 +173,25 @@ export function engineSuites({ quick }) {
   createPools((b, signers) => ref.applyBatch(b, signers), slots);
   for (const kind of ["transfer", "mixed"]) {
     const r = workload(kind, size, slots, pools, (i) => ref.slots[i].nonce);
-    results.push(...runSuite(title(kind), [{
-      name: "TS reference engine",
-      unit: "tx/s",
-      opsPerCall: size,
-      minSamples: quick ? 2 : 3,
-      maxTime: quick ? 1 : 2,
-      fn: () => {
-        r.bump();
-        ref.applyBatch(r.batch, r.signers);
-      },
-    }], { quick }));
+    results.push(
+      ...runSuite(
+        title(kind),
+        [
+          {
+            name: "TS reference engine",
+            unit: "tx/s",
+            opsPerCall: size,
+            minSamples: quick ? 2 : 3,
+            maxTime: quick ? 1 : 2,
+            fn: () => {
+              r.bump();
+              ref.applyBatch(r.batch, r.signers);
+            },
+          },
+        ],
+        { quick },
+      ),
+    );
   }
   ref = undefined; // let the reference's heap go before the recovery runs
   return { results, extras, wasm, pools };
@@ -182,7 +223,11 @@ export async function recoverySuites({ quick }, wasm) {
     { name: "tiny-secp256k1 (libsecp256k1 in WASM)", unit: "tx/s", fn: () => recoverTransactionSigner(sample[s++ % size], DOMAIN, secp256k1WasmRecovery) },
   ];
   if (secp256k1NativeRecovery) {
-    cases.push({ name: "secp256k1 (native libsecp256k1, N-API)", unit: "tx/s", fn: () => recoverTransactionSigner(sample[s++ % size], DOMAIN, secp256k1NativeRecovery) });
+    cases.push({
+      name: "secp256k1 (native libsecp256k1, N-API)",
+      unit: "tx/s",
+      fn: () => recoverTransactionSigner(sample[s++ % size], DOMAIN, secp256k1NativeRecovery),
+    });
   }
   results.push(...runSuite("signature recovery on one core (EIP-712 digest + ecrecover + address)", cases, { quick }));
   extras["recovery.wasm.singleCore.txPerSecond"] = results[0].perSecond;
@@ -210,7 +255,9 @@ export async function recoverySuites({ quick }, wasm) {
     const efficiency = rate / (threads * single);
     extras[`endToEnd.threads${threads}.txPerSecond`] = rate;
     extras[`endToEnd.threads${threads}.efficiency`] = efficiency;
-    console.log(`  ${threads} worker(s): ${rate.toFixed(0)} tx/s end to end (${ok}/${rounds * size} ok) = ${(efficiency * 100).toFixed(1)}% of ${threads} × ${single.toFixed(0)}/s`);
+    console.log(
+      `  ${threads} worker(s): ${rate.toFixed(0)} tx/s end to end (${ok}/${rounds * size} ok) = ${(efficiency * 100).toFixed(1)}% of ${threads} × ${single.toFixed(0)}/s`,
+    );
     if (ok !== rounds * size) throw new Error("end-to-end batches failed");
   }
   return { results, extras };

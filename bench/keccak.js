@@ -43,35 +43,39 @@ export async function keccakSuites({ quick }) {
     const ptr = core.instance.reserveInput(256 * 1024) + 200 * 1024;
     new Uint8Array(raw.memory.buffer).set(input, ptr);
     results.push(
-      ...runSuite(`keccak256 of ${size} bytes`, [
-        { name: "l2engine WASM, one call per hash (API)", unit: "hashes/s", fn: () => core.keccak256(input) },
-        {
-          name: `l2engine WASM, ${BATCH} hashes per call (API)`,
-          unit: "hashes/s",
-          opsPerCall: BATCH,
-          fn: () => core.keccak256Many(batch, size),
-        },
-        {
-          name: "l2engine WASM rolled permutation (raw export)",
-          unit: "hashes/s",
-          fn: () => raw.keccak256Rolled(ptr, size, ptr + size),
-        },
-        {
-          name: "l2engine WASM unrolled permutation (raw export)",
-          unit: "hashes/s",
-          fn: () => raw.keccak256(ptr, size, ptr + size),
-        },
-        {
-          name: "hash-wasm",
-          unit: "hashes/s",
-          fn: () => {
-            hw.init();
-            hw.update(input);
-            hw.digest("binary");
+      ...runSuite(
+        `keccak256 of ${size} bytes`,
+        [
+          { name: "l2engine WASM, one call per hash (API)", unit: "hashes/s", fn: () => core.keccak256(input) },
+          {
+            name: `l2engine WASM, ${BATCH} hashes per call (API)`,
+            unit: "hashes/s",
+            opsPerCall: BATCH,
+            fn: () => core.keccak256Many(batch, size),
           },
-        },
-        { name: "@noble/hashes", unit: "hashes/s", fn: () => keccak_256(input) },
-      ].map((c) => ({ ...timing, ...c })), { quick }),
+          {
+            name: "l2engine WASM rolled permutation (raw export)",
+            unit: "hashes/s",
+            fn: () => raw.keccak256Rolled(ptr, size, ptr + size),
+          },
+          {
+            name: "l2engine WASM unrolled permutation (raw export)",
+            unit: "hashes/s",
+            fn: () => raw.keccak256(ptr, size, ptr + size),
+          },
+          {
+            name: "hash-wasm",
+            unit: "hashes/s",
+            fn: () => {
+              hw.init();
+              hw.update(input);
+              hw.digest("binary");
+            },
+          },
+          { name: "@noble/hashes", unit: "hashes/s", fn: () => keccak_256(input) },
+        ].map((c) => ({ ...timing, ...c })),
+        { quick },
+      ),
     );
   }
   return results;

@@ -8,7 +8,18 @@
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
-export const STEP_TYPES = ["deposit", "forcedExit", "transfer", "transferToNew", "withdraw", "createPool", "addLiquidity", "removeLiquidity", "swap", "settlement"];
+export const STEP_TYPES = [
+  "deposit",
+  "forcedExit",
+  "transfer",
+  "transferToNew",
+  "withdraw",
+  "createPool",
+  "addLiquidity",
+  "removeLiquidity",
+  "swap",
+  "settlement",
+];
 
 export function l1Suites({ quick }) {
   const root = fileURLToPath(new URL("..", import.meta.url));
@@ -16,7 +27,9 @@ export function l1Suites({ quick }) {
   const out = execFileSync(process.execPath, args, { cwd: root, encoding: "utf8", maxBuffer: 1 << 24, stdio: ["ignore", "pipe", "inherit"] });
   const { steps, bind } = JSON.parse(out.trim().split("\n").pop());
   const extras = { "l1.stepGas.stateSlots": steps.slots };
-  console.log(`\n## L1: one step on ${steps.slots} slots — StepVerifier alone (execution / whole tx), through OneStepProver with its binding (execution / whole tx), proof bytes`);
+  console.log(
+    `\n## L1: one step on ${steps.slots} slots — StepVerifier alone (execution / whole tx), through OneStepProver with its binding (execution / whole tx), proof bytes`,
+  );
   for (const t of STEP_TYPES) {
     const s = steps.steps[t];
     extras[`l1.stepGas.${t}.execution`] = s.execution;
@@ -24,7 +37,9 @@ export function l1Suites({ quick }) {
     extras[`l1.stepGasBound.${t}.execution`] = s.boundExecution;
     extras[`l1.stepGasBound.${t}.total`] = s.boundTotal;
     extras[`l1.stepProofBytes.${t}`] = s.proofBytes;
-    console.log(`  ${t.padEnd(16)} ${String(s.execution).padStart(8)} ${String(s.total).padStart(9)} ${String(s.boundExecution).padStart(8)} ${String(s.boundTotal).padStart(9)} ${String(s.proofBytes).padStart(6)} B`);
+    console.log(
+      `  ${t.padEnd(16)} ${String(s.execution).padStart(8)} ${String(s.total).padStart(9)} ${String(s.boundExecution).padStart(8)} ${String(s.boundTotal).padStart(9)} ${String(s.proofBytes).padStart(6)} B`,
+    );
   }
   const shapes = Object.values(bind);
   extras["l1.bindGas.max"] = Math.max(...shapes.map((b) => b.bind.transaction));

@@ -64,7 +64,11 @@ export function pseudoRandomBytes(len, seed) {
   const out = new Uint8Array(len);
   let x = seed >>> 0 || 1;
   for (let i = 0; i < len; i++) {
-    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
     out[i] = x & 0xff;
   }
   return out;
@@ -74,7 +78,11 @@ export function pseudoRandomIndices(count, bound, seed) {
   const out = new Uint32Array(count);
   let x = seed >>> 0 || 1;
   for (let i = 0; i < count; i++) {
-    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
     out[i] = x % bound;
   }
   return out;

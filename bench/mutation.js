@@ -48,4 +48,6 @@ const summary = {
   survivors,
 };
 writeFileSync(outUrl, JSON.stringify(summary, null, 2) + "\n");
-console.log(`mutation score of the dispute path: ${summary.disputePath.score}% (${summary.disputePath.Killed} killed, ${summary.disputePath.Timeout} timed out, ${summary.disputePath.Survived} survived, ${summary.disputePath.NoCoverage} without coverage); wrote bench/mutation.json`);
+console.log(
+  `mutation score of the dispute path: ${summary.disputePath.score}% (${summary.disputePath.Killed} killed, ${summary.disputePath.Timeout} timed out, ${summary.disputePath.Survived} survived, ${summary.disputePath.NoCoverage} without coverage); wrote bench/mutation.json`,
+);

@@ -3,7 +3,19 @@
 // every type come from bench/l1.js), proveStep time, verifyStep time (all hashes checked,
 // signature recovered).
 
-import { entryAt, proveStep, verifyStep, encodeStepProof, decodeStepProof, secp256k1WasmRecovery, nobleRecovery, txDigest, fromHex, toHex, addressOf } from "../dist/node.js";
+import {
+  entryAt,
+  proveStep,
+  verifyStep,
+  encodeStepProof,
+  decodeStepProof,
+  secp256k1WasmRecovery,
+  nobleRecovery,
+  txDigest,
+  fromHex,
+  toHex,
+  addressOf,
+} from "../dist/node.js";
 import { signRecoverable } from "tiny-secp256k1";
 import { runSuite } from "./lib.js";
 
@@ -21,14 +33,18 @@ export function proofSuites({ quick }, wasm, pools) {
   const slots = wasm.slotCount();
   const base = 4 * OWNERS + 101; // slots the other suites leave alone at this point
   const nonce = (i) => wasm.getSlot(i).nonce;
-  const from = base, to = base + 2000 * 2 + 1 - ((base + 2000 * 2 + 1) % 2) + (base % 2);
+  const from = base,
+    to = base + 2000 * 2 + 1 - ((base + 2000 * 2 + 1) % 2) + (base % 2);
   const txs = [
     sign({ type: "transfer", from, to: (slots >> 1) + (from % 2) + 2 * 7919, amount: 1000n, fee: 1n, nonce: nonce(from) }),
     sign({ type: "swap", pool: pools[0], from: base + 20, to: (base + 20) ^ 1, amountIn: 10n ** 15n, minOut: 0n, nonce: nonce(base + 20) }),
     sign({ type: "withdraw", from: base + 40, amount: 1000n, fee: 1n, nonce: nonce(base + 40) }),
   ];
   const batch = {
-    feePairs: [{ token: 1, slot: 0 }, { token: 2, slot: 1 }],
+    feePairs: [
+      { token: 1, slot: 0 },
+      { token: 2, slot: 1 },
+    ],
     l1Messages: [{ kind: "deposit", owner: addressOf(KEYS[ownerOf(base + 60)]), token: 1 + ((base + 60) % 2), amount: 10n ** 18n, slot: base + 60 }],
     txs,
   };
@@ -50,9 +66,21 @@ export function proofSuites({ quick }, wasm, pools) {
   }
   const transfer = proofs[1];
   const entry = entryAt(batch, 1).entry;
-  const results = runSuite("verifyStep of a transfer (decode, every hash, signature recovery, re-execution)", [
-    { name: "verifyStep, libsecp256k1 recovery", unit: "steps/s", fn: () => verifyStep(decodeStepProof(transfer), entry, DOMAIN, { core: wasm.core, recovery: secp256k1WasmRecovery }) },
-    { name: "verifyStep, @noble/curves recovery (browser default)", unit: "steps/s", fn: () => verifyStep(decodeStepProof(transfer), entry, DOMAIN, { core: wasm.core, recovery: nobleRecovery }) },
-  ], { quick });
+  const results = runSuite(
+    "verifyStep of a transfer (decode, every hash, signature recovery, re-execution)",
+    [
+      {
+        name: "verifyStep, libsecp256k1 recovery",
+        unit: "steps/s",
+        fn: () => verifyStep(decodeStepProof(transfer), entry, DOMAIN, { core: wasm.core, recovery: secp256k1WasmRecovery }),
+      },
+      {
+        name: "verifyStep, @noble/curves recovery (browser default)",
+        unit: "steps/s",
+        fn: () => verifyStep(decodeStepProof(transfer), entry, DOMAIN, { core: wasm.core, recovery: nobleRecovery }),
+      },
+    ],
+    { quick },
+  );
   return { results, sizes, extras };
 }

@@ -40,7 +40,8 @@ const updatesSuite = "10000 random leaf updates";
 const ratios = {
   "keccak64.wasmApi/hashWasm": find("keccak256 of 64", "l2engine WASM, one call per hash (API)") / find("keccak256 of 64", "hash-wasm"),
   "keccak64.wasmApi/noble": find("keccak256 of 64", "l2engine WASM, one call per hash (API)") / find("keccak256 of 64", "@noble/hashes"),
-  "keccak64.unrolled/rolled": find("keccak256 of 64", "l2engine WASM unrolled permutation (raw export)") / find("keccak256 of 64", "l2engine WASM rolled permutation (raw export)"),
+  "keccak64.unrolled/rolled":
+    find("keccak256 of 64", "l2engine WASM unrolled permutation (raw export)") / find("keccak256 of 64", "l2engine WASM rolled permutation (raw export)"),
   "keccak128.wasmApi/hashWasm": find("keccak256 of 128", "l2engine WASM, one call per hash (API)") / find("keccak256 of 128", "hash-wasm"),
   "treeUpdates.wasm4/reference4": find(updatesSuite, "l2engine WASM 4-ary depth 16") / find(updatesSuite, "TS reference 4-ary depth 16"),
   "treeUpdates.wasm4/wasm2": find(updatesSuite, "l2engine WASM 4-ary depth 16") / find(updatesSuite, "l2engine WASM binary depth 32"),
@@ -50,7 +51,8 @@ const ratios = {
   "endToEnd.2workers/(2 x singleCoreRecovery)": extras["endToEnd.threads2.efficiency"],
   "storeReopen.fullRehash/storedLeaves": store.store.reopenFullMedianMs / store.store.reopenLeavesMedianMs,
   "storeApply.engineOnly/chainWithCommit": store.store.applyEngineTxPerSecond / store.store.applyChainTxPerSecond,
-  "daTransferBytes.brotli11Rlp/l2engine": codec.sizes.find((x) => x.workload === "transfer").ethRlpBrotli11 / codec.sizes.find((x) => x.workload === "transfer").l2engine,
+  "daTransferBytes.brotli11Rlp/l2engine":
+    codec.sizes.find((x) => x.workload === "transfer").ethRlpBrotli11 / codec.sizes.find((x) => x.workload === "transfer").l2engine,
 };
 
 console.log("\n## ratios (same run)");

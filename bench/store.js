@@ -11,7 +11,18 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { signRecoverable } from "tiny-secp256k1";
 import {
-  Chain, LmdbStore, RecoverPool, addressOf, decodeBatch, encodeBatch, fromHex, recoverTransactionSigner, secp256k1NativeRecovery, nodeRecovery, toHex, txDigest,
+  Chain,
+  LmdbStore,
+  RecoverPool,
+  addressOf,
+  decodeBatch,
+  encodeBatch,
+  fromHex,
+  recoverTransactionSigner,
+  secp256k1NativeRecovery,
+  nodeRecovery,
+  toHex,
+  txDigest,
 } from "../dist/node.js";
 
 const DOMAIN = { chainId: 1n, verifyingContract: "0x" + "22".repeat(20) };
@@ -75,7 +86,8 @@ function diskBytes(dir) {
   return readdirSync(dir).reduce((n, f) => n + statSync(join(dir, f)).size, 0);
 }
 
-const genesisOf = (slots) => Array.from({ length: slots }, (_, i) => ({ owner: ADDRS[ownerOf(i)], token: 1 + (i % 2), balance: 10n ** 24n + BigInt(i), nonce: 0n }));
+const genesisOf = (slots) =>
+  Array.from({ length: slots }, (_, i) => ({ owner: ADDRS[ownerOf(i)], token: 1 + (i % 2), balance: 10n ** 24n + BigInt(i), nonce: 0n }));
 const onInbox = (chain, batch) => ({ ...batch, inbox: { start: chain.head.nextInbox, count: batch.l1Messages.length } });
 
 export async function storeSuites({ quick }) {
@@ -94,11 +106,13 @@ export async function storeSuites({ quick }) {
     const reopenCpu = [];
     const reopen = (verify, want = root) =>
       time(() => {
-        reopenCpu.push(cpuTime(() => {
-          const chain = Chain.open({ store: LmdbStore.open(dir), ...DOMAIN, verify });
-          if (chain.state.stateRoot() !== want) throw new Error("reopened to another root");
-          chain.close();
-        }));
+        reopenCpu.push(
+          cpuTime(() => {
+            const chain = Chain.open({ store: LmdbStore.open(dir), ...DOMAIN, verify });
+            if (chain.state.stateRoot() !== want) throw new Error("reopened to another root");
+            chain.close();
+          }),
+        );
       })[0];
     reopen("leaves"); // compile the core and warm the page cache once
     reopenCpu.length = 0;
@@ -106,7 +120,9 @@ export async function storeSuites({ quick }) {
     const leavesCpu = median(reopenCpu);
     const full = Array.from({ length: quick ? 2 : 5 }, () => reopen("full"));
     console.log(`  genesis commit                                   ${genesisMs.toFixed(0)} ms`);
-    console.log(`  reopen, inner nodes over stored leaves (default) ${median(leaves).toFixed(0)} ms median (${leaves.map((x) => x.toFixed(0)).join(", ")}); ${leavesCpu.toFixed(0)} ms of CPU`);
+    console.log(
+      `  reopen, inner nodes over stored leaves (default) ${median(leaves).toFixed(0)} ms median (${leaves.map((x) => x.toFixed(0)).join(", ")}); ${leavesCpu.toFixed(0)} ms of CPU`,
+    );
     console.log(`  reopen, every slot rehashed (verify: "full")     ${median(full).toFixed(0)} ms median (${full.map((x) => x.toFixed(0)).join(", ")})`);
 
     // commit cost: the same batches on the chain and on a fork of its engine that never commits
@@ -149,12 +165,16 @@ export async function storeSuites({ quick }) {
     chain.close();
     console.log(`  ${batches.length} 10k-transfer batches, engine only           ${(engineRate / 1000).toFixed(1)}k tx/s`);
     console.log(`  the same through Chain (execute + LMDB commit)   ${(chainRate / 1000).toFixed(1)}k tx/s = ${(chainRate / engineRate).toFixed(2)} × engine`);
-    console.log(`  bytes written per commit                         ${(writePerCommit / 2 ** 20).toFixed(1)} MiB (${checkpoints} of ${batches.length} commits checkpointed; the slowest ≈ ${maxCommitMs.toFixed(0)} ms over execution)`);
+    console.log(
+      `  bytes written per commit                         ${(writePerCommit / 2 ** 20).toFixed(1)} MiB (${checkpoints} of ${batches.length} commits checkpointed; the slowest ≈ ${maxCommitMs.toFixed(0)} ms over execution)`,
+    );
     // reopen after the batches: whatever the store holds besides the pages is read back too
     reopenCpu.length = 0;
     const after = Array.from({ length: quick ? 3 : 5 }, () => reopen("leaves", lastRoot));
     const afterCpu = median(reopenCpu);
-    console.log(`  reopen with a full log (${logBatches} batches)           ${median(after).toFixed(0)} ms median (${after.map((x) => x.toFixed(0)).join(", ")}); ${afterCpu.toFixed(0)} ms of CPU`);
+    console.log(
+      `  reopen with a full log (${logBatches} batches)           ${median(after).toFixed(0)} ms median (${after.map((x) => x.toFixed(0)).join(", ")}); ${afterCpu.toFixed(0)} ms of CPU`,
+    );
     const bytes = diskBytes(dir);
     console.log(`  database size                                    ${(bytes / 2 ** 20).toFixed(0)} MiB (${(bytes / slots).toFixed(0)} B/slot)`);
     Object.assign(extras, {
@@ -202,7 +222,9 @@ export async function durableEndToEnd({ quick }, slots) {
   const cores = availableParallelism();
   const dir = mkdtempSync(join(tmpdir(), "l2engine-bench-durable-"));
   try {
-    console.log(`\n## durable end to end: DA bytes → decode → recover (${cores} workers, ${nodeRecovery.name}) → apply → LMDB commit, ${rounds} × ${size} transfers on ${slots} slots`);
+    console.log(
+      `\n## durable end to end: DA bytes → decode → recover (${cores} workers, ${nodeRecovery.name}) → apply → LMDB commit, ${rounds} × ${size} transfers on ${slots} slots`,
+    );
     const stride = Math.floor(slots / size);
     const t0 = performance.now();
     const posted = Array.from({ length: rounds }, (_, k) => {
@@ -252,7 +274,9 @@ export async function durableEndToEnd({ quick }, slots) {
       phase.apply += performance.now() - t;
       ok += res.receipts.filter((x) => x.status === 0).length;
     }
-    console.log(`  main thread per batch: waiting for signers ${(phase.wait / rounds).toFixed(0)} ms, decode + hand to the pool ${(phase.decode / rounds).toFixed(0)} ms, apply + commit ${(phase.apply / rounds).toFixed(0)} ms`);
+    console.log(
+      `  main thread per batch: waiting for signers ${(phase.wait / rounds).toFixed(0)} ms, decode + hand to the pool ${(phase.decode / rounds).toFixed(0)} ms, apply + commit ${(phase.apply / rounds).toFixed(0)} ms`,
+    );
     const rate = (rounds * size) / ((performance.now() - start) / 1000);
     const cpu = process.cpuUsage(cpu0);
     // transactions per CPU-second of the whole process (workers included) against the backend's own
@@ -262,7 +286,9 @@ export async function durableEndToEnd({ quick }, slots) {
     chain.close();
     if (ok !== rounds * size) throw new Error(`durable end to end: only ${ok}/${rounds * size} transfers succeeded`);
     const efficiency = rate / (cores * single);
-    console.log(`  end to end, durable                              ${(rate / 1000).toFixed(1)}k tx/s = ${(efficiency * 100).toFixed(0)}% of ${cores} × ${(single / 1000).toFixed(1)}k; per CPU-second ${(cpuEfficiency * 100).toFixed(0)}% of the backend's`);
+    console.log(
+      `  end to end, durable                              ${(rate / 1000).toFixed(1)}k tx/s = ${(efficiency * 100).toFixed(0)}% of ${cores} × ${(single / 1000).toFixed(1)}k; per CPU-second ${(cpuEfficiency * 100).toFixed(0)}% of the backend's`,
+    );
     return {
       "endToEnd.durable.txPerSecond": rate,
       "endToEnd.durable.efficiency": efficiency,

@@ -44,27 +44,31 @@ export function treeSuites({ quick }) {
 
   // Build: fill leafCount leaves from empty and compute the root.
   results.push(
-    ...runSuite(`build 2^${log2} leaves + root`, [
-      ...SHAPES.map(({ label, shape }) => ({
-        name: `l2engine WASM ${label}`,
-        unit: "leaves/s",
-        opsPerCall: leafCount,
-        minSamples: 3,
-        fn: () => {
-          const t = core.createTree(shape);
-          fill(t, leafCount);
-          t.dispose();
+    ...runSuite(
+      `build 2^${log2} leaves + root`,
+      [
+        ...SHAPES.map(({ label, shape }) => ({
+          name: `l2engine WASM ${label}`,
+          unit: "leaves/s",
+          opsPerCall: leafCount,
+          minSamples: 3,
+          fn: () => {
+            const t = core.createTree(shape);
+            fill(t, leafCount);
+            t.dispose();
+          },
+        })),
+        {
+          name: "TS reference 4-ary depth 16",
+          unit: "leaves/s",
+          opsPerCall: leafCount,
+          minSamples: quick ? 2 : 1,
+          maxTime: quick ? 1 : 0.1,
+          fn: () => fill(new ReferenceMerkleTree({ arity: 4, depth: 16 }), leafCount),
         },
-      })),
-      {
-        name: "TS reference 4-ary depth 16",
-        unit: "leaves/s",
-        opsPerCall: leafCount,
-        minSamples: quick ? 2 : 1,
-        maxTime: quick ? 1 : 0.1,
-        fn: () => fill(new ReferenceMerkleTree({ arity: 4, depth: 16 }), leafCount),
-      },
-    ], { quick }),
+      ],
+      { quick },
+    ),
   );
 
   // Updates: 8 prepared batches cycled, so every call writes new values at new indices.

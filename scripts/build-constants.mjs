@@ -23,7 +23,14 @@ const banner = (comment) =>
 const codeGroups = [
   { key: "txTypes", as: "TxType", asType: "u8", sol: "TxType", ts: "TX_TYPE_CODES", tsNames: "TX_TYPES", doc: "Transaction type codes (SPEC §6, §9.1)." },
   { key: "l1Kinds", as: "L1Kind", asType: "u8", sol: "L1Kind", ts: "L1_KIND_CODES", doc: "L1 message kinds (SPEC §6.1, §13.1)." },
-  { key: "reasons", as: "Reason", asType: "u8", sol: "Reason", ts: "Reason", doc: "Why an entry of a batch did nothing. Codes are part of the protocol (docs/SPEC.md §7)." },
+  {
+    key: "reasons",
+    as: "Reason",
+    asType: "u8",
+    sol: "Reason",
+    ts: "Reason",
+    doc: "Why an entry of a batch did nothing. Codes are part of the protocol (docs/SPEC.md §7).",
+  },
   { key: "stepKinds", as: "StepKind", asType: "u32", ts: "STEP_KIND_CODES", doc: "The kind of step the core's stateless step check re-executes." },
 ];
 
@@ -103,7 +110,10 @@ function typeScript() {
     out.push(`/** ${g.doc} */\nexport const ${g.ts} = {`);
     for (const e of table[g.key]) out.push(`  /** ${docOf(g, e)} */\n  ${tsKeyOf(g, e)}: ${e[1]},`);
     out.push("} as const;\n");
-    if (g.tsNames) out.push(`/** The ${g.key === "txTypes" ? "transaction types" : g.key} in code order. */\nexport const ${g.tsNames} = [${table[g.key].map((e) => JSON.stringify(e[2])).join(", ")}] as const;\n`);
+    if (g.tsNames)
+      out.push(
+        `/** The ${g.key === "txTypes" ? "transaction types" : g.key} in code order. */\nexport const ${g.tsNames} = [${table[g.key].map((e) => JSON.stringify(e[2])).join(", ")}] as const;\n`,
+      );
   }
   out.push("/** Status codes of the core's exports (0 = ok). */\nexport const CORE_STATUS = {");
   for (const [n, v, doc] of table.statuses) out.push(`  /** ${doc} */\n  ${n}: ${v},`);

@@ -45,7 +45,10 @@ for (const [file, contracts] of Object.entries(output.contracts)) {
   for (const [name, c] of Object.entries(contracts)) {
     // libraries inlined into their users, and the generated constants (nothing to deploy)
     if (!c.evm.bytecode.object || file.startsWith("generated/")) continue;
-    writeFileSync(join(out, `${name}.json`), JSON.stringify({ source: file, abi: c.abi, bytecode: `0x${c.evm.bytecode.object}`, deployedBytecode: `0x${c.evm.deployedBytecode.object}` }));
+    writeFileSync(
+      join(out, `${name}.json`),
+      JSON.stringify({ source: file, abi: c.abi, bytecode: `0x${c.evm.bytecode.object}`, deployedBytecode: `0x${c.evm.deployedBytecode.object}` }),
+    );
     count++;
   }
 }

@@ -77,33 +77,66 @@ export const statuses = [
 /** Protocol limits and special values (SPEC §4–§7, §9, §11). */
 export const limits = [
   ["MAX_FEE_PAIRS", 16, "Most fee pairs one batch may list (SPEC §5.1).", { as: "u32", ts: "16", sol: true }],
-  ["MAX_TOUCHED_SLOTS", 7, "Most slots one entry step can touch (a pool entry: the pool's 3 slots and up to 4 of the user's).", { as: "u32", ts: "7", sol: true }],
-  ["MAX_WITNESS_SLOTS", 16, "Most witness slots a step proof may carry: settlement reads up to one per fee pair.", { as: "u32", ts: "MAX_FEE_PAIRS", sol: true }],
-  ["MAX_BATCH_ENTRIES", 2 ** 20, "Most entries (L1 messages + transactions) one batch may hold; also bounds a batch's withdrawals.", { as: "u32", ts: "1 << 20", sol: true }],
+  [
+    "MAX_TOUCHED_SLOTS",
+    7,
+    "Most slots one entry step can touch (a pool entry: the pool's 3 slots and up to 4 of the user's).",
+    { as: "u32", ts: "7", sol: true },
+  ],
+  [
+    "MAX_WITNESS_SLOTS",
+    16,
+    "Most witness slots a step proof may carry: settlement reads up to one per fee pair.",
+    { as: "u32", ts: "MAX_FEE_PAIRS", sol: true },
+  ],
+  [
+    "MAX_BATCH_ENTRIES",
+    2 ** 20,
+    "Most entries (L1 messages + transactions) one batch may hold; also bounds a batch's withdrawals.",
+    { as: "u32", ts: "1 << 20", sol: true },
+  ],
   ["MAX_SLOTS", 2 ** 24, "Slots the state may hold (docs/DECISIONS.md D2, D23).", { as: "u32", ts: "1 << 24", sol: true }],
-  ["MAX_RESERVE", (1n << 112n) - 1n, "Pool reserves and the amounts that reach them stay below 2^112 (as Uniswap v2's uint112).", { as: "u128", ts: "(1n << 112n) - 1n", sol: true }],
+  [
+    "MAX_RESERVE",
+    (1n << 112n) - 1n,
+    "Pool reserves and the amounts that reach them stay below 2^112 (as Uniswap v2's uint112).",
+    { as: "u128", ts: "(1n << 112n) - 1n", sol: true },
+  ],
   ["MINIMUM_LIQUIDITY", 1000n, "Shares locked forever in every pool at creation, so reserves never reach zero.", { as: "u64", ts: "1000n", sol: true }],
   ["MAX_POOL_FEE_BPS", 1000, "Largest pool fee, in basis points (10%).", { as: "u32", ts: "1000", sol: true }],
   ["BPS_DENOMINATOR", 10000, "Basis points in one: a swap's input counts in·(BPS_DENOMINATOR − feeBps) (SPEC §6.5).", { as: "u32", ts: "10000", sol: true }],
   ["LP_TOKEN_FLAG", 0x80000000, "Tokens with this bit set are LP shares of a pool; they exist only on L2.", { as: "u32", ts: "0x80000000", sol: true }],
   ["NEW_SLOT", 0xffffffff, "`lpSlot` value in AddLiquidity asking for a new LP slot.", { as: "u32", ts: "0xffffffff", sol: true }],
-  ["NO_SLOT", 0xffffffff, "A slot field that names no slot (an L1 deposit without one; the core's 'no nonce checked yet').", { as: "u32", ts: "0xffffffff", sol: true }],
-  ["DEPOSIT_MESSAGE_BYTES", 45, "Bytes of an inbox deposit message: 0x00 ‖ owner ‖ u32 token ‖ u128 amount ‖ u32 slot (SPEC §13.1).", { as: "u32", ts: "45", sol: true }],
+  [
+    "NO_SLOT",
+    0xffffffff,
+    "A slot field that names no slot (an L1 deposit without one; the core's 'no nonce checked yet').",
+    { as: "u32", ts: "0xffffffff", sol: true },
+  ],
+  [
+    "DEPOSIT_MESSAGE_BYTES",
+    45,
+    "Bytes of an inbox deposit message: 0x00 ‖ owner ‖ u32 token ‖ u128 amount ‖ u32 slot (SPEC §13.1).",
+    { as: "u32", ts: "45", sol: true },
+  ],
   ["FORCED_EXIT_MESSAGE_BYTES", 25, "Bytes of an inbox forced-exit message: 0x01 ‖ owner ‖ u32 slot (SPEC §13.1).", { as: "u32", ts: "25", sol: true }],
   ["MAX_DA_BYTES", 2 ** 24, "Largest input the bare DA codec accepts, for DA kept off L1 (SPEC §9.4).", { as: "u32", ts: "1 << 24" }],
   ["MAX_L1_DA_BYTES", 120000, "Largest DA payload of a batch posted on L1 (SPEC §9.4, §13).", { as: "u32", ts: "120_000", sol: true }],
   [
-    "MAX_ALLOC_BYTES", 2 ** 30 - 2 ** 25,
+    "MAX_ALLOC_BYTES",
+    2 ** 30 - 2 ** 25,
     "Largest single region the core allocates: under TLSF's 2^30 − 4-byte block limit once rounded up to a size class (D23); the TS side refuses larger inputs before any call.",
     { as: "usize", ts: "2 ** 30 - 2 ** 25" },
   ],
   [
-    "APPLY_REFUSED", 1,
+    "APPLY_REFUSED",
+    1,
     "What engineApplyBatch returns when a batch's bookkeeping does not fit in memory (state untouched); never an output address, those are 8-byte aligned.",
     { as: "usize", ts: "1" },
   ],
   [
-    "APPLY_CORRUPT", 2,
+    "APPLY_CORRUPT",
+    2,
     "What engineApplyBatch returns when a slot the batch would read fails its first-touch check (state untouched, D38); engineCorruptSlot names the slot.",
     { as: "usize", ts: "2" },
   ],
@@ -118,7 +151,9 @@ export const limits = [
  */
 export const layouts = [
   {
-    name: "batch header", prefix: "BATCH_", size: ["BATCH_HEADER_BYTES", 48],
+    name: "batch header",
+    prefix: "BATCH_",
+    size: ["BATCH_HEADER_BYTES", 48],
     doc: "The flat batch input's header (src/engine/flat.ts writes it, assembly applyBatch reads it); fee pairs, L1 records and tx records follow.",
     fields: [
       ["FEE_PAIR_COUNT", 0, 4, "u32 number of fee pairs"],
@@ -129,7 +164,9 @@ export const layouts = [
     ],
   },
   {
-    name: "fee pair", prefix: "FEE_PAIR_", size: ["FEE_PAIR_BYTES", 8],
+    name: "fee pair",
+    prefix: "FEE_PAIR_",
+    size: ["FEE_PAIR_BYTES", 8],
     doc: "One fee pair in the batch input and the verify input: u32 token ‖ u32 slot.",
     fields: [
       ["TOKEN", 0, 4, "u32 token"],
@@ -137,7 +174,9 @@ export const layouts = [
     ],
   },
   {
-    name: "L1 record", prefix: "L1_", size: ["L1_RECORD_BYTES", 64],
+    name: "L1 record",
+    prefix: "L1_",
+    size: ["L1_RECORD_BYTES", 64],
     doc: "One L1 message in the batch input.",
     fields: [
       ["KIND", 0, 1, "u8 L1Kind"],
@@ -149,7 +188,9 @@ export const layouts = [
     ],
   },
   {
-    name: "tx record", prefix: "TX_", size: ["TX_RECORD_BYTES", 128],
+    name: "tx record",
+    prefix: "TX_",
+    size: ["TX_RECORD_BYTES", 128],
     doc: "One transaction with its recovered signer in the batch input; F0–F3 are its slot fields and X–Z its amounts in SPEC §6 field order.",
     fields: [
       ["TYPE", 0, 1, "u8 TxType"],
@@ -168,7 +209,9 @@ export const layouts = [
     ],
   },
   {
-    name: "receipt", prefix: "R_", size: ["RECEIPT_BYTES", 64],
+    name: "receipt",
+    prefix: "R_",
+    size: ["RECEIPT_BYTES", 64],
     doc: "One entry's receipt in the core's output.",
     fields: [
       ["STATUS", 0, 1, "u8 Reason"],
@@ -179,7 +222,9 @@ export const layouts = [
     ],
   },
   {
-    name: "trailer", prefix: "T_", size: ["TRAILER_BYTES", 144],
+    name: "trailer",
+    prefix: "T_",
+    size: ["TRAILER_BYTES", 144],
     doc: "After the receipts: roots and counts; then feeCount × u128 owed, FEE_CREDITED_BYTES flags, the withdrawal records and (traced) the step commitments.",
     fields: [
       ["PRE_STATE_ROOT", 0, 32, "state root before the batch"],
@@ -191,7 +236,9 @@ export const layouts = [
     ],
   },
   {
-    name: "withdrawal record", prefix: "W_", size: ["WITHDRAWAL_RECORD_BYTES", 48],
+    name: "withdrawal record",
+    prefix: "W_",
+    size: ["WITHDRAWAL_RECORD_BYTES", 48],
     doc: "One withdrawal in the core's output (little-endian; its leaf is the 40-byte big-endian WITHDRAWAL_LEAF layout).",
     fields: [
       ["OWNER", 0, 20, "20-byte owner"],
@@ -200,7 +247,9 @@ export const layouts = [
     ],
   },
   {
-    name: "withdrawal leaf", prefix: "WL_", size: ["WITHDRAWAL_LEAF_BYTES", 40],
+    name: "withdrawal leaf",
+    prefix: "WL_",
+    size: ["WITHDRAWAL_LEAF_BYTES", 40],
     doc: "keccak256 input of a withdrawal leaf: owner ‖ u32 token ‖ u128 amount, big-endian (SPEC §5.2).",
     fields: [
       ["OWNER", 0, 20, "20-byte owner"],
@@ -209,7 +258,9 @@ export const layouts = [
     ],
   },
   {
-    name: "slot record", prefix: "S_", size: ["SLOT_RECORD_BYTES", 48],
+    name: "slot record",
+    prefix: "S_",
+    size: ["SLOT_RECORD_BYTES", 48],
     doc: "A slot as the core stores and exchanges it (little-endian); stored SLOT_STRIDE_BYTES apart, its leaf hashes the big-endian SLOT_LEAF layout.",
     fields: [
       ["BALANCE", 0, 16, "u128 balance"],
@@ -219,7 +270,9 @@ export const layouts = [
     ],
   },
   {
-    name: "slot leaf", prefix: "SL_", size: ["SLOT_LEAF_BYTES", 48],
+    name: "slot leaf",
+    prefix: "SL_",
+    size: ["SLOT_LEAF_BYTES", 48],
     doc: "keccak256 input of a slot leaf: owner ‖ u32 token ‖ u128 balance ‖ u64 nonce, big-endian (SPEC §4.1).",
     fields: [
       ["OWNER", 0, 20, "20-byte owner"],
@@ -229,7 +282,9 @@ export const layouts = [
     ],
   },
   {
-    name: "verify header", prefix: "V_", size: ["VERIFY_HEADER_BYTES", 24],
+    name: "verify header",
+    prefix: "V_",
+    size: ["VERIFY_HEADER_BYTES", 24],
     doc: "The stateless step check's input header; then fee pairs, feeCount × u128 owed, the entry record (none for settlement) and the witness table.",
     fields: [
       ["KIND", 0, 4, "u32 StepKind"],
@@ -240,7 +295,9 @@ export const layouts = [
     ],
   },
   {
-    name: "witness entry", prefix: "WE_", size: ["WITNESS_ENTRY_BYTES", 72],
+    name: "witness entry",
+    prefix: "WE_",
+    size: ["WITNESS_ENTRY_BYTES", 72],
     doc: "One entry of the verify input's witness table (after u32 count ‖ u32 0): u32 index, 4 pad, a SLOT_STRIDE_BYTES slot record.",
     fields: [
       ["INDEX", 0, 4, "u32 slot index"],
@@ -248,7 +305,9 @@ export const layouts = [
     ],
   },
   {
-    name: "verify output", prefix: "VO_", size: ["VERIFY_OUTPUT_BYTES", 144],
+    name: "verify output",
+    prefix: "VO_",
+    size: ["VERIFY_OUTPUT_BYTES", 144],
     doc: "The stateless step check's output: the receipt, then these.",
     fields: [
       ["RECEIPT", 0, 64, "the entry's receipt (RECEIPT layout)"],

@@ -4,9 +4,36 @@ import { describe, expect, it } from "vitest";
 import { getAddress } from "viem";
 import { keccak_256 } from "@noble/hashes/sha3.js";
 import {
-  DOMAIN_NAME, DOMAIN_VERSION, Engine, InvalidArgumentError, WasmCore, WasmTrapError, addressOf, checksumAddress, createEngine, defaultCore,
-  JsonInputError, batchFromJson, batchResultFromJson, domainSeparator, fromJson, reasonName, recoverTransactionSigner, signTransaction, toHex, toJson,
-  txDigest, typedDataFor, verifySlotProof, ProofError, StepReferee, stateRootOf, STATE_TREE_SHAPE, encodeSlot, fromHex, type Hex,
+  DOMAIN_NAME,
+  DOMAIN_VERSION,
+  Engine,
+  InvalidArgumentError,
+  WasmCore,
+  WasmTrapError,
+  addressOf,
+  checksumAddress,
+  createEngine,
+  defaultCore,
+  JsonInputError,
+  batchFromJson,
+  batchResultFromJson,
+  domainSeparator,
+  fromJson,
+  reasonName,
+  recoverTransactionSigner,
+  signTransaction,
+  toHex,
+  toJson,
+  txDigest,
+  typedDataFor,
+  verifySlotProof,
+  ProofError,
+  StepReferee,
+  stateRootOf,
+  STATE_TREE_SHAPE,
+  encodeSlot,
+  fromHex,
+  type Hex,
 } from "../src/index.js";
 
 const KEY: Hex = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
@@ -96,7 +123,10 @@ describe("the EIP-712 domain name and version, per deployment", () => {
   it("signatures do not cross: an engine of another name refuses them, one of the same name applies them", () => {
     const mine = signTransaction(tx, KEY, other);
     const theirs = signTransaction(tx, KEY, DOMAIN);
-    for (const [sig, want] of [[mine, 0], [theirs, 2]] as const) {
+    for (const [sig, want] of [
+      [mine, 0],
+      [theirs, 2],
+    ] as const) {
       const engine = Engine.create({ ...other, genesis: genesis() });
       expect(engine.domain.name).toBe("other-rollup");
       expect(engine.applyBatch({ feePairs: [], l1Messages: [], txs: [sig] }).receipts[0]!.status).toBe(want); // 2 = BAD_SIGNATURE
@@ -158,7 +188,11 @@ describe("toJson / batchFromJson / batchResultFromJson", () => {
 
 describe("verifySlotProof (SPEC §4.3)", () => {
   // its own core: the default-core test above traps the shared one
-  const engine = Engine.create({ ...DOMAIN, core: WasmCore.createSync(), genesis: [...genesis(), { owner: addressOf(KEY), token: 2, balance: 7n, nonce: 3n }] });
+  const engine = Engine.create({
+    ...DOMAIN,
+    core: WasmCore.createSync(),
+    genesis: [...genesis(), { owner: addressOf(KEY), token: 2, balance: 7n, nonce: 3n }],
+  });
   const stateRoot = engine.stateRoot();
   const count = engine.slotCount();
   const open = (indices: number[]) => indices.map((index) => ({ index, slot: index < count ? engine.getSlot(index) : null }));

@@ -1,8 +1,23 @@
 import { describe, expect, it } from "vitest";
 import { keccak_256 } from "@noble/hashes/sha3.js";
 import {
-  BisectionError, BisectionGame, Challenger, Engine, Proposer, Reason, WasmCore, addressOf, checkDerivation,
-  encodeBatch, runBisection, signTransaction, toHex, type Batch, type Hex, type SignedTx, type Slot,
+  BisectionError,
+  BisectionGame,
+  Challenger,
+  Engine,
+  Proposer,
+  Reason,
+  WasmCore,
+  addressOf,
+  checkDerivation,
+  encodeBatch,
+  runBisection,
+  signTransaction,
+  toHex,
+  type Batch,
+  type Hex,
+  type SignedTx,
+  type Slot,
 } from "../src/index.js";
 
 const core = WasmCore.createSync();
@@ -74,10 +89,42 @@ describe("bisection between real executions", () => {
   // so transaction t is entry 1 + t and its step goes from commitment 1 + t to 2 + t
   const faults: [string, () => { steps: Hex[] }, number][] = [
     ["skipped failure (BAD_SIGNATURE treated as valid)", () => Engine.create({ genesis, ...domain }).traceBatch(batch, { signers: [A, A, B, A] }), 3],
-    ["wrong balance (a transfer amount changed)", () => Engine.create({ genesis, ...domain }).traceBatch({ ...batch, txs: [txs[0]!, txs[1]!, txs[2]!, { ...txs[3]!, amount: 12n }] as SignedTx[] }, { signers: honestSigners }), 4],
-    ["wrong fee", () => Engine.create({ genesis, ...domain }).traceBatch({ ...batch, txs: [{ ...txs[0]!, fee: 2n }, txs[1]!, txs[2]!, txs[3]!] as SignedTx[] }, { signers: honestSigners }), 1],
-    ["wrong withdrawal record", () => Engine.create({ genesis, ...domain }).traceBatch({ ...batch, txs: [txs[0]!, { ...txs[1]!, amount: 8n }, txs[2]!, txs[3]!] as SignedTx[] }, { signers: honestSigners }), 2],
-    ["wrong deposit", () => Engine.create({ genesis, ...domain }).traceBatch({ ...batch, l1Messages: [{ kind: "deposit", owner: B, token: 1, amount: 101n, slot: 1 }] }, { signers: honestSigners }), 0],
+    [
+      "wrong balance (a transfer amount changed)",
+      () =>
+        Engine.create({ genesis, ...domain }).traceBatch(
+          { ...batch, txs: [txs[0]!, txs[1]!, txs[2]!, { ...txs[3]!, amount: 12n }] as SignedTx[] },
+          { signers: honestSigners },
+        ),
+      4,
+    ],
+    [
+      "wrong fee",
+      () =>
+        Engine.create({ genesis, ...domain }).traceBatch(
+          { ...batch, txs: [{ ...txs[0]!, fee: 2n }, txs[1]!, txs[2]!, txs[3]!] as SignedTx[] },
+          { signers: honestSigners },
+        ),
+      1,
+    ],
+    [
+      "wrong withdrawal record",
+      () =>
+        Engine.create({ genesis, ...domain }).traceBatch(
+          { ...batch, txs: [txs[0]!, { ...txs[1]!, amount: 8n }, txs[2]!, txs[3]!] as SignedTx[] },
+          { signers: honestSigners },
+        ),
+      2,
+    ],
+    [
+      "wrong deposit",
+      () =>
+        Engine.create({ genesis, ...domain }).traceBatch(
+          { ...batch, l1Messages: [{ kind: "deposit", owner: B, token: 1, amount: 101n, slot: 1 }] },
+          { signers: honestSigners },
+        ),
+      0,
+    ],
   ];
 
   it("the honest execution itself: the third transaction fails as it should", () => {
@@ -119,7 +166,10 @@ describe("the referee's trust roots: the agreed pre-state, the claim's posted ro
   const domain = { chainId: 1n, verifyingContract: "0x5fbdb2315678afecb367f032d93f642f64180aa3" as Hex };
   const key = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80" as const;
   const owner = addressOf(key);
-  const genesis: Slot[] = [{ owner, token: 1, balance: 10n ** 20n, nonce: 0n }, { owner, token: 1, balance: 0n, nonce: 0n }];
+  const genesis: Slot[] = [
+    { owner, token: 1, balance: 10n ** 20n, nonce: 0n },
+    { owner, token: 1, balance: 0n, nonce: 0n },
+  ];
   const batch: Batch = {
     feePairs: [{ token: 1, slot: 1 }],
     l1Messages: [],

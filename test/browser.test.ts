@@ -36,7 +36,15 @@ type Scenario = {
   slots: { owner: string; token: number; balance: string; nonce: string }[];
   trace: { steps: string[]; traceRoot: string; postStateRoot: string };
   steps: { step: number; kind: string; pre: string; post: string; status: number; proofBytes: number; proofHex: string }[];
-  dispute: { step: number; rounds: number; pre: string; proposerPost: string; challengerPost: string; claimTraceRoot: string; verdict: { pre: string; post: string; status: number } };
+  dispute: {
+    step: number;
+    rounds: number;
+    pre: string;
+    proposerPost: string;
+    challengerPost: string;
+    claimTraceRoot: string;
+    verdict: { pre: string; post: string; status: number };
+  };
   defaults: Record<string, string>;
 };
 type Fixture = {
@@ -103,7 +111,15 @@ async function runInChromium(code: string): Promise<{ result: Scenario; errors: 
       executablePath: CHROMIUM,
       headless: true,
       timeout: 60_000,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
     });
     const page = await browser.newPage();
     const errors: string[] = [];
@@ -132,90 +148,97 @@ describe("the browser entry in headless Chromium", () => {
     }
   });
 
-  it.skipIf(skipBrowser)("applies a batch and verifies step proofs in the page, as in Node", async () => {
-    expect(haveChromium, `${CHROMIUM} is missing (CI installs Debian's chromium package)`).toBe(true);
-    const work = mkdtempSync(join(tmpdir(), "l2engine-browser-"));
-    try {
-      // 1. the packed package, bundled for the browser
-      const project = installPacked(work);
-      const { code, metafile } = await bundle(project);
-      const inputs = Object.keys(metafile.inputs);
-      expect(inputs).toContain("node_modules/l2engine/dist/index.js"); // the package's ESM "." export
-      for (const p of inputs) expect(p, "the browser entry pulls in a Node-only module").not.toMatch(/(^|\/)(lmdb|tiny-secp256k1|msgpackr-extract)\/|node-index|\/dist\/(node|cli|recover-worker)\.js$/);
-      const out = Object.values(metafile.outputs)[0]!;
-      expect(out.imports, "nothing left external").toEqual([]);
-      expect(code).not.toMatch(/\brequire\(|from\s*["']node:/);
+  it.skipIf(skipBrowser)(
+    "applies a batch and verifies step proofs in the page, as in Node",
+    async () => {
+      expect(haveChromium, `${CHROMIUM} is missing (CI installs Debian's chromium package)`).toBe(true);
+      const work = mkdtempSync(join(tmpdir(), "l2engine-browser-"));
+      try {
+        // 1. the packed package, bundled for the browser
+        const project = installPacked(work);
+        const { code, metafile } = await bundle(project);
+        const inputs = Object.keys(metafile.inputs);
+        expect(inputs).toContain("node_modules/l2engine/dist/index.js"); // the package's ESM "." export
+        for (const p of inputs)
+          expect(p, "the browser entry pulls in a Node-only module").not.toMatch(
+            /(^|\/)(lmdb|tiny-secp256k1|msgpackr-extract)\/|node-index|\/dist\/(node|cli|recover-worker)\.js$/,
+          );
+        const out = Object.values(metafile.outputs)[0]!;
+        expect(out.imports, "nothing left external").toEqual([]);
+        expect(code).not.toMatch(/\brequire\(|from\s*["']node:/);
 
-      // 2. the page
-      const { result: page, errors, requests, origin } = await runInChromium(code);
-      expect(errors).toEqual([]);
-      for (const u of requests) expect(u.startsWith(`${origin}/`), u).toBe(true);
+        // 2. the page
+        const { result: page, errors, requests, origin } = await runInChromium(code);
+        expect(errors).toEqual([]);
+        for (const u of requests) expect(u.startsWith(`${origin}/`), u).toBe(true);
 
-      // 3. the same scenario in Node, against src/: identical, byte for byte
-      const fixture = await loadFixture();
-      const node = await fixture.scenario(l2);
-      const { defaults, ...rest } = page;
-      const { defaults: nodeDefaults, ...nodeRest } = node;
-      expect(rest).toEqual(nodeRest);
-      expect(nodeDefaults).toEqual({ createSyncAfterAsync: "ok", createEngineWithoutCore: "ok", verifyStepWithoutCore: "ok" });
-      expect(Object.keys(defaults).sort()).toEqual(Object.keys(nodeDefaults).sort());
+        // 3. the same scenario in Node, against src/: identical, byte for byte
+        const fixture = await loadFixture();
+        const node = await fixture.scenario(l2);
+        const { defaults, ...rest } = page;
+        const { defaults: nodeDefaults, ...nodeRest } = node;
+        expect(rest).toEqual(nodeRest);
+        expect(nodeDefaults).toEqual({ createSyncAfterAsync: "ok", createEngineWithoutCore: "ok", verifyStepWithoutCore: "ok" });
+        expect(Object.keys(defaults).sort()).toEqual(Object.keys(nodeDefaults).sort());
 
-      // 4. independent checks: a known vector, the receipts, and the pure-TypeScript oracle
-      expect(page.keccakEmpty).toBe("0xc5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470");
-      const { genesis, batch } = fixture.inputs(l2);
-      const { OK, BAD_NONCE, BAD_SIGNATURE } = l2.Reason;
-      expect(page.result.receipts.map((r) => r.status)).toEqual([OK, OK, OK, OK, OK, BAD_NONCE, BAD_SIGNATURE]);
-      const [alice, bob, seq] = page.owners;
-      expect(page.slots.map((s) => [s.owner, s.token, s.balance, s.nonce])).toEqual([
-        [alice, 1, "922", "2"], // 1000 - 100 - 2 + 30 - 5 - 1
-        [bob, 1, "119", "1"], // 50 + 100 - 30 - 1
-        [seq, 1, "4", "0"], // the fees: 2 + 1 + 1
-        [alice, 2, "50", "1"], // 70 - 20 withdrawn
-        [bob, 2, "9", "0"], // the deposit
-        [seq, 1, "5", "0"], // transferToNew
-      ]);
-      const signers = batch.txs.map((tx) => l2.recoverTransactionSigner(tx, fixture.domain));
-      const oracle = new l2.ReferenceEngine(genesis);
-      expect(page.preStateRoot).toBe(oracle.stateRoot());
-      const ref = oracle.applyBatch(batch, signers, { trace: true, domain: fixture.domain });
-      expect(page.stateRoot).toBe(ref.postStateRoot);
-      expect(page.result.postStateRoot).toBe(ref.postStateRoot);
-      expect(page.result.postTreeRoot).toBe(ref.postTreeRoot);
-      expect(page.result.withdrawalsRoot).toBe(ref.withdrawalsRoot);
-      expect(page.trace.steps).toEqual(ref.steps);
-      expect(page.trace.postStateRoot).toBe(ref.postStateRoot);
+        // 4. independent checks: a known vector, the receipts, and the pure-TypeScript oracle
+        expect(page.keccakEmpty).toBe("0xc5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470");
+        const { genesis, batch } = fixture.inputs(l2);
+        const { OK, BAD_NONCE, BAD_SIGNATURE } = l2.Reason;
+        expect(page.result.receipts.map((r) => r.status)).toEqual([OK, OK, OK, OK, OK, BAD_NONCE, BAD_SIGNATURE]);
+        const [alice, bob, seq] = page.owners;
+        expect(page.slots.map((s) => [s.owner, s.token, s.balance, s.nonce])).toEqual([
+          [alice, 1, "922", "2"], // 1000 - 100 - 2 + 30 - 5 - 1
+          [bob, 1, "119", "1"], // 50 + 100 - 30 - 1
+          [seq, 1, "4", "0"], // the fees: 2 + 1 + 1
+          [alice, 2, "50", "1"], // 70 - 20 withdrawn
+          [bob, 2, "9", "0"], // the deposit
+          [seq, 1, "5", "0"], // transferToNew
+        ]);
+        const signers = batch.txs.map((tx) => l2.recoverTransactionSigner(tx, fixture.domain));
+        const oracle = new l2.ReferenceEngine(genesis);
+        expect(page.preStateRoot).toBe(oracle.stateRoot());
+        const ref = oracle.applyBatch(batch, signers, { trace: true, domain: fixture.domain });
+        expect(page.stateRoot).toBe(ref.postStateRoot);
+        expect(page.result.postStateRoot).toBe(ref.postStateRoot);
+        expect(page.result.postTreeRoot).toBe(ref.postTreeRoot);
+        expect(page.result.withdrawalsRoot).toBe(ref.withdrawalsRoot);
+        expect(page.trace.steps).toEqual(ref.steps);
+        expect(page.trace.postStateRoot).toBe(ref.postStateRoot);
 
-      // 5. every step proof the page made: verifies here to the honest trace's commitments, and
-      // re-encodes to the same bytes
-      const entries = batch.l1Messages.length + batch.txs.length;
-      expect(page.steps.map((s) => s.step)).toEqual([...Array(entries + 1).keys()]);
-      for (const s of page.steps) {
-        expect([s.pre, s.post], `step ${s.step}`).toEqual([ref.steps![s.step], ref.steps![s.step + 1]]);
-        expect(s.proofHex.length).toBe(2 + 2 * s.proofBytes); // 0x and two digits a byte
-        const proof = l2.decodeStepProof(l2.fromHex(s.proofHex));
-        expect(l2.toHex(l2.encodeStepProof(proof))).toBe(s.proofHex);
-        const v = l2.verifyStep(proof, l2.entryAt(batch, s.step).entry, fixture.domain);
-        expect(v).toEqual({ pre: s.pre, post: s.post, status: s.status });
+        // 5. every step proof the page made: verifies here to the honest trace's commitments, and
+        // re-encodes to the same bytes
+        const entries = batch.l1Messages.length + batch.txs.length;
+        expect(page.steps.map((s) => s.step)).toEqual([...Array(entries + 1).keys()]);
+        for (const s of page.steps) {
+          expect([s.pre, s.post], `step ${s.step}`).toEqual([ref.steps![s.step], ref.steps![s.step + 1]]);
+          expect(s.proofHex.length).toBe(2 + 2 * s.proofBytes); // 0x and two digits a byte
+          const proof = l2.decodeStepProof(l2.fromHex(s.proofHex));
+          expect(l2.toHex(l2.encodeStepProof(proof))).toBe(s.proofHex);
+          const v = l2.verifyStep(proof, l2.entryAt(batch, s.step).entry, fixture.domain);
+          expect(v).toEqual({ pre: s.pre, post: s.post, status: s.status });
+        }
+        expect(page.steps.at(-1)!.kind).toBe("settle");
+
+        // 6. the forged claim: bisection lands on transaction 1 (step 2), and the page's verdict
+        // is the honest commitment, not the proposer's
+        const d = page.dispute;
+        expect(d.step).toBe(batch.l1Messages.length + 1);
+        expect(d.claimTraceRoot).not.toBe(page.trace.traceRoot);
+        expect(d.pre).toBe(ref.steps![d.step]);
+        expect(d.verdict.pre).toBe(d.pre);
+        expect(d.verdict.post).toBe(ref.steps![d.step + 1]);
+        expect(d.verdict.post).toBe(d.challengerPost);
+        expect(d.verdict.post).not.toBe(d.proposerPost); // the proposer is convicted
+
+        console.log(
+          `browser bundle ${(code.length / 1024).toFixed(0)} KiB; step proofs ${page.steps.map((s) => s.proofBytes).join("/")} bytes; ` +
+            `page defaults ${JSON.stringify(defaults)}`,
+        );
+      } finally {
+        rmSync(work, { recursive: true, force: true });
       }
-      expect(page.steps.at(-1)!.kind).toBe("settle");
-
-      // 6. the forged claim: bisection lands on transaction 1 (step 2), and the page's verdict
-      // is the honest commitment, not the proposer's
-      const d = page.dispute;
-      expect(d.step).toBe(batch.l1Messages.length + 1);
-      expect(d.claimTraceRoot).not.toBe(page.trace.traceRoot);
-      expect(d.pre).toBe(ref.steps![d.step]);
-      expect(d.verdict.pre).toBe(d.pre);
-      expect(d.verdict.post).toBe(ref.steps![d.step + 1]);
-      expect(d.verdict.post).toBe(d.challengerPost);
-      expect(d.verdict.post).not.toBe(d.proposerPost); // the proposer is convicted
-
-      console.log(
-        `browser bundle ${(code.length / 1024).toFixed(0)} KiB; step proofs ${page.steps.map((s) => s.proofBytes).join("/")} bytes; ` +
-          `page defaults ${JSON.stringify(defaults)}`,
-      );
-    } finally {
-      rmSync(work, { recursive: true, force: true });
-    }
-  }, 180_000);
+    },
+    180_000,
+  );
 });

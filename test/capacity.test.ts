@@ -10,7 +10,17 @@ import { writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { keccak_256 } from "@noble/hashes/sha3.js";
 import {
-  checksumAddress, CapacityError, Engine, MAX_SLOTS, Reason, WasmCore, addressOf, encodeSlot, signTransaction, type Hex, type Slot,
+  checksumAddress,
+  CapacityError,
+  Engine,
+  MAX_SLOTS,
+  Reason,
+  WasmCore,
+  addressOf,
+  encodeSlot,
+  signTransaction,
+  type Hex,
+  type Slot,
 } from "../src/index.js";
 
 const DOMAIN = { chainId: 1n, verifyingContract: "0x00000000000000000000000000000000000000aa" as Hex };
@@ -87,7 +97,8 @@ function independentStateRoot(slotCount: number, special: ReadonlyMap<number, Sl
   const specialLeaves = new Map([...special].map(([i, s]) => [i, leafOf(s)]));
   const node = (level: number, index: number): Uint8Array => {
     const width = arity ** level;
-    const first = index * width, end = first + width;
+    const first = index * width,
+      end = first + width;
     if (first >= slotCount) return zero[level]!;
     if (level === 0) return specialLeaves.get(index) ?? fill[0]!;
     const hasSpecial = [...specialLeaves.keys()].some((i) => i >= first && i < end);
@@ -104,7 +115,10 @@ function independentStateRoot(slotCount: number, special: ReadonlyMap<number, Sl
 
 describe("capacity at the documented limit (MAX_SLOTS = 2^24)", () => {
   it("checks the independent root against the engine on a small state", () => {
-    const special = new Map<number, Slot>([[0, { owner: ALICE, token: 1, balance: 7n, nonce: 2n }], [5, { owner: BOB, token: 1, balance: 0n, nonce: 0n }]]);
+    const special = new Map<number, Slot>([
+      [0, { owner: ALICE, token: 1, balance: 7n, nonce: 2n }],
+      [5, { owner: BOB, token: 1, balance: 0n, nonce: 0n }],
+    ]);
     const slots = Array.from({ length: 70 }, (_, i) => special.get(i) ?? fillerSlot);
     const engine = Engine.create({ ...DOMAIN, genesis: slots });
     expect(engine.stateRoot()).toBe(independentStateRoot(70, special));
@@ -116,7 +130,11 @@ describe("capacity at the documented limit (MAX_SLOTS = 2^24)", () => {
     const alice: Slot = { owner: ALICE, token: 1, balance: 10n ** 18n, nonce: 0n };
     const bob: Slot = { owner: BOB, token: 1, balance: 0n, nonce: 0n };
     const aliceB: Slot = { owner: ALICE, token: 2, balance: 10n ** 18n, nonce: 0n };
-    const initial = new Map<number, Slot>([[0, alice], [1, bob], [2, aliceB]]);
+    const initial = new Map<number, Slot>([
+      [0, alice],
+      [1, bob],
+      [2, aliceB],
+    ]);
     // one slot short of the limit, so the batch's first deposit creates the last slot
     const loaded = MAX_SLOTS - 1;
     const core = WasmCore.createSync();
@@ -192,14 +210,18 @@ describe("capacity at the documented limit (MAX_SLOTS = 2^24)", () => {
     // the bench report picks this up as extras["capacity.maxSlots"]
     writeFileSync(
       new URL("../bench/capacity.json", import.meta.url),
-      JSON.stringify({
-        maxSlots: engine.slotCount(),
-        loadMs: loadedMs,
-        totalMs: Date.now() - started,
-        coreMemoryBytes: core.memoryBytes(),
-        forksThatFit: forks.length,
-        date: new Date().toISOString(),
-      }, null, 2) + "\n",
+      JSON.stringify(
+        {
+          maxSlots: engine.slotCount(),
+          loadMs: loadedMs,
+          totalMs: Date.now() - started,
+          coreMemoryBytes: core.memoryBytes(),
+          forksThatFit: forks.length,
+          date: new Date().toISOString(),
+        },
+        null,
+        2,
+      ) + "\n",
     );
     engine.dispose();
   }, 240_000);

@@ -55,8 +55,20 @@ function caught(fn: () => unknown): Error {
 }
 
 const stores: [string, () => { open: () => StateStore }][] = [
-  ["MemoryStore", () => { const s = new MemoryStore(); return { open: () => s }; }],
-  ["LmdbStore", () => { const d = tempDir(); return { open: () => LmdbStore.open(d) }; }],
+  [
+    "MemoryStore",
+    () => {
+      const s = new MemoryStore();
+      return { open: () => s };
+    },
+  ],
+  [
+    "LmdbStore",
+    () => {
+      const d = tempDir();
+      return { open: () => LmdbStore.open(d) };
+    },
+  ],
 ];
 
 describe.each(stores)("the inbox on a %s", (_name, makeStore) => {
@@ -95,7 +107,10 @@ describe.each(stores)("the inbox on a %s", (_name, makeStore) => {
     const [b0, b1] = w.batches as [(typeof w.batches)[0], (typeof w.batches)[0]];
     expect(caught(() => chain.applyBatch(b1.batch, { signers: b1.signers }))).toMatchObject({ fault: "INBOX_GAP" });
     const ahead = { ...b0.batch, inbox: { start: 1n, count: b0.batch.inbox.count } };
-    expect(caught(() => chain.applyBatch(ahead, { signers: b0.signers }))).toMatchObject({ fault: "INBOX_GAP", message: expect.stringMatching(/messages 0…0 would be skipped/) });
+    expect(caught(() => chain.applyBatch(ahead, { signers: b0.signers }))).toMatchObject({
+      fault: "INBOX_GAP",
+      message: expect.stringMatching(/messages 0…0 would be skipped/),
+    });
     expect(chain.head.batchCount).toBe(0);
     chain.applyBatch(b0.batch, { signers: b0.signers });
     const next = chain.head.nextInbox;
@@ -167,7 +182,15 @@ describe("store format", () => {
       expect((err as StoreError).fault).toBe("FORMAT");
       expect(err.message).toMatch(/layout format [1235]; this version reads format 4/);
     }
-    const old: StateStore = { ...store, readHead: () => decodeHead(v1), readPage: (i) => store.readPage(i), readLog: (n) => store.readLog(n), readBatch: (n) => store.readBatch(n), commit: () => {}, close: () => {} };
+    const old: StateStore = {
+      ...store,
+      readHead: () => decodeHead(v1),
+      readPage: (i) => store.readPage(i),
+      readLog: (n) => store.readLog(n),
+      readBatch: (n) => store.readBatch(n),
+      commit: () => {},
+      close: () => {},
+    };
     expect(caught(() => Chain.open({ store: old, ...DOMAIN }))).toMatchObject({ fault: "FORMAT" });
     expect(caught(() => decodeHead(encodeHead({ ...head, nextInbox: 1n << 64n })))).toMatchObject({ fault: "CORRUPT" });
   });
@@ -197,7 +220,14 @@ describe("one writer per store, in this process", () => {
   it("a genesis commit on a store another chain has just created is CONFLICT", () => {
     const inner = new MemoryStore();
     // a store that reads empty, as it did before another writer created the chain in it
-    const late: StateStore = { readHead: () => undefined, readPage: (i) => inner.readPage(i), readLog: (n) => inner.readLog(n), readBatch: (n) => inner.readBatch(n), commit: (c) => inner.commit(c), close: () => {} };
+    const late: StateStore = {
+      readHead: () => undefined,
+      readPage: (i) => inner.readPage(i),
+      readLog: (n) => inner.readLog(n),
+      readBatch: (n) => inner.readBatch(n),
+      commit: (c) => inner.commit(c),
+      close: () => {},
+    };
     Chain.open({ store: inner, genesis: w.genesis, ...DOMAIN }).close();
     expect(caught(() => Chain.open({ store: late, genesis: [], ...DOMAIN }))).toMatchObject({ fault: "CONFLICT" });
     expect(inner.readHead()!.stateRoot).toBe(w.roots[0]);
@@ -238,10 +268,18 @@ describe("one writer per store, in this process", () => {
 describe("an unusable data directory is a StoreError, never a crash", () => {
   /** Runs LmdbStore.open(path) in a child process: a segfault there must not take the tests down. */
   const openInChild = (path: string) =>
-    spawnSync(process.execPath, ["--input-type=module", "-e", `
+    spawnSync(
+      process.execPath,
+      [
+        "--input-type=module",
+        "-e",
+        `
       import { LmdbStore } from ${JSON.stringify(new URL("../dist/node.js", import.meta.url).pathname)};
       try { LmdbStore.open(${JSON.stringify(path)}).close(); console.log("opened"); }
-      catch (e) { console.log(e.name, e.fault, e.message); }`], { encoding: "utf8" });
+      catch (e) { console.log(e.name, e.fault, e.message); }`,
+      ],
+      { encoding: "utf8" },
+    );
 
   it("a regular file, a file named like one, a directory for data.mdb, a data.mdb that is not LMDB", () => {
     const dir = tempDir();
@@ -274,7 +312,10 @@ describe("an unusable data directory is a StoreError, never a crash", () => {
 describe("one writer per store, across processes", () => {
   const w = workload(6, 3);
   const file = join(tempDir(), "workload.json");
-  writeFileSync(file, JSON.stringify({ genesis: w.genesis, batches: w.batches, domain: DOMAIN }, (_k, v) => (typeof v === "bigint" ? `${v}n` : v)));
+  writeFileSync(
+    file,
+    JSON.stringify({ genesis: w.genesis, batches: w.batches, domain: DOMAIN }, (_k, v) => (typeof v === "bigint" ? `${v}n` : v)),
+  );
 
   interface Writer {
     child: ChildProcessWithoutNullStreams;
@@ -300,7 +341,9 @@ describe("one writer per store, across processes", () => {
       }
     });
     const done = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-    void done.then(() => { for (const w of waiting.splice(0)) w(`exited ${errOut}`); });
+    void done.then(() => {
+      for (const w of waiting.splice(0)) w(`exited ${errOut}`);
+    });
     return { child, done, next: () => (lines.length ? Promise.resolve(lines.shift()!) : new Promise((resolve) => waiting.push(resolve))) };
   }
 
@@ -407,7 +450,10 @@ describe("l2engine apply", () => {
   it("two apply runs at once: every run that exits 0 committed a batch of its own", async () => {
     for (let round = 0; round < 2; round++) {
       const before = head().batchCount as number;
-      const runs = await Promise.all([runAsync("apply", join(dir, "empty.json"), "--data-dir", data), runAsync("apply", join(dir, "empty.json"), "--data-dir", data)]);
+      const runs = await Promise.all([
+        runAsync("apply", join(dir, "empty.json"), "--data-dir", data),
+        runAsync("apply", join(dir, "empty.json"), "--data-dir", data),
+      ]);
       for (const r of runs) if (r.status !== 0) expect(r.stderr).toMatch(/^l2engine: STORE_FAILED: the store at .* is held by process \d+/);
       expect(head().batchCount).toBe(before + runs.filter((r) => r.status === 0).length);
     }

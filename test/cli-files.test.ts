@@ -56,7 +56,9 @@ describe("l2engine init", () => {
     const g = parseJson(readFileSync(file("g.json"), "utf8"), "g.json") as { chainId: bigint; verifyingContract: string; slots: Slot[] };
     expect(g.chainId).toBe(2n ** 64n + 1n);
     expect(g.verifyingContract).toBe("0x00000000000000000000000000000000000000aa");
-    expect(g.slots.map((s) => s.owner.slice(0, 6).toLowerCase())).toEqual([alice, bob, seq].map((a) => a.slice(0, 6).toLowerCase()).concat([expect.any(String), expect.any(String)]));
+    expect(g.slots.map((s) => s.owner.slice(0, 6).toLowerCase())).toEqual(
+      [alice, bob, seq].map((a) => a.slice(0, 6).toLowerCase()).concat([expect.any(String), expect.any(String)]),
+    );
     expect(new Set(g.slots.map((s) => s.owner)).size).toBe(5); // the filler owners are distinct addresses no one has a key for
     for (const s of g.slots) expect(s).toMatchObject({ token: 7, balance: (1n << 128n) - 1n, nonce: 0n });
     // valid for the engine, and the chain apply creates from it has the same root

@@ -6,7 +6,22 @@ import fc from "fast-check";
 import { FileInputError, parseJson, toJson } from "../src/cli/files.js";
 import { InvalidArgumentError } from "../src/protocol/errors.js";
 
-const BIG = new Set(["start", "nonce", "amount", "fee", "amountA", "amountB", "minShares", "shares", "minA", "minB", "amountIn", "minOut", "balance", "chainId"]);
+const BIG = new Set([
+  "start",
+  "nonce",
+  "amount",
+  "fee",
+  "amountA",
+  "amountB",
+  "minShares",
+  "shares",
+  "minA",
+  "minB",
+  "amountIn",
+  "minOut",
+  "balance",
+  "chainId",
+]);
 
 /** Whether a JSON.parse'd value holds a key the reader treats as a big field, or a number it refuses. */
 function special(v: unknown): boolean {
@@ -40,7 +55,8 @@ describe("parseJson accepts what JSON.parse accepts, with the same values", () =
   });
 
   it("random text: JSON.parse fails ⇒ parseJson fails with a FileInputError; JSON.parse succeeds ⇒ same value or a stated refusal", () => {
-    const mutated = fc.tuple(fc.jsonValue(), fc.nat(), fc.constantFrom("", "{", "}", "[", "]", ",", ":", '"', "\\", "-", "0", "1e", ".", " ", "\u0001", "tru", "nul"))
+    const mutated = fc
+      .tuple(fc.jsonValue(), fc.nat(), fc.constantFrom("", "{", "}", "[", "]", ",", ":", '"', "\\", "-", "0", "1e", ".", " ", "\u0001", "tru", "nul"))
       .map(([v, at, ins]) => {
         const s = JSON.stringify(v);
         const k = at % (s.length + 1);
@@ -92,14 +108,18 @@ describe("numbers JSON.parse would round are refused, naming the file and the fi
   });
 
   it("a chain id, a nonce, a balance, an inbox start", () => {
-    expect(errorOf('{"chainId": 18446744073709551616}', "genesis.json").message).toMatch(/^genesis\.json: chainId: a chain id \(uint256\) must be a decimal string/);
+    expect(errorOf('{"chainId": 18446744073709551616}', "genesis.json").message).toMatch(
+      /^genesis\.json: chainId: a chain id \(uint256\) must be a decimal string/,
+    );
     expect(errorOf('{"slots": [{"balance": 1e30}]}', "genesis.json").message).toMatch(/^genesis\.json: slots\[0\]\.balance: a u128 must be a decimal string/);
     expect(errorOf('{"txs": [{"nonce": 9007199254740992}]}').message).toMatch(/^batch\.json: txs\[0\]\.nonce: a u64 must be a decimal string/);
     expect(errorOf('{"inbox": {"start": -9007199254740993}}').message).toMatch(/^batch\.json: inbox\.start: a u64/);
   });
 
   it("any other field: the first unsafe number anywhere", () => {
-    expect(errorOf('{"feePairs": [1, 9007199254740993]}').message).toBe("batch.json: feePairs[1]: the JSON number 9007199254740993 is above 2^53 − 1 and would be rounded");
+    expect(errorOf('{"feePairs": [1, 9007199254740993]}').message).toBe(
+      "batch.json: feePairs[1]: the JSON number 9007199254740993 is above 2^53 − 1 and would be rounded",
+    );
     expect(errorOf('[[1], {"odd key": 1e400}]').message).toMatch(/^batch\.json: \[1\]\["odd key"\]: the JSON number 1e400/);
     expect(errorOf("9007199254740992").message).toMatch(/^batch\.json: the JSON number/);
   });
@@ -112,7 +132,9 @@ describe("numbers JSON.parse would round are refused, naming the file and the fi
   });
 
   it("a fraction that would round to an integer it is not", () => {
-    expect(errorOf('{"from": 1.00000000000000000001}').message).toMatch(/^batch\.json: from: the JSON number 1\.00000000000000000001 is not an integer, but would be rounded to 1/);
+    expect(errorOf('{"from": 1.00000000000000000001}').message).toMatch(
+      /^batch\.json: from: the JSON number 1\.00000000000000000001 is not an integer, but would be rounded to 1/,
+    );
     errorOf('{"from": 1e-400}');
     errorOf('{"from": 0.99999999999999999999}');
     // exact integers in any spelling are fine; true fractions stay fractions (the engine refuses them)
@@ -172,10 +194,25 @@ describe("syntax errors name the file, line and column", () => {
 
 describe("toJson writes every u64/u128 field as a decimal string", () => {
   it("bigints and numbers in big fields become strings; the reader reads them back", () => {
-    const v = { chainId: 1, slots: [{ owner: "0xab", token: 1, balance: (1n << 128n) - 1n, nonce: 5 }], inbox: { start: 0n, count: 2 }, bytes: new Uint8Array([1, 255]) };
+    const v = {
+      chainId: 1,
+      slots: [{ owner: "0xab", token: 1, balance: (1n << 128n) - 1n, nonce: 5 }],
+      inbox: { start: 0n, count: 2 },
+      bytes: new Uint8Array([1, 255]),
+    };
     const text = toJson(v);
-    expect(JSON.parse(text)).toEqual({ chainId: "1", slots: [{ owner: "0xab", token: 1, balance: String((1n << 128n) - 1n), nonce: "5" }], inbox: { start: "0", count: 2 }, bytes: "0x01ff" });
-    expect(parseJson(text, "x")).toEqual({ chainId: 1n, slots: [{ owner: "0xab", token: 1, balance: (1n << 128n) - 1n, nonce: 5n }], inbox: { start: 0n, count: 2 }, bytes: "0x01ff" });
+    expect(JSON.parse(text)).toEqual({
+      chainId: "1",
+      slots: [{ owner: "0xab", token: 1, balance: String((1n << 128n) - 1n), nonce: "5" }],
+      inbox: { start: "0", count: 2 },
+      bytes: "0x01ff",
+    });
+    expect(parseJson(text, "x")).toEqual({
+      chainId: 1n,
+      slots: [{ owner: "0xab", token: 1, balance: (1n << 128n) - 1n, nonce: 5n }],
+      inbox: { start: 0n, count: 2 },
+      bytes: "0x01ff",
+    });
   });
 
   it("refuses to write a number a reader would round", () => {

@@ -33,7 +33,11 @@ describe("l2engine CLI", () => {
   });
 
   it("treats out-of-range sizes as bad usage, not a crash", () => {
-    for (const args of [["demo", "--slots", "10"], ["demo", "--batch-size", "1"], ["demo", "--threads", "0"]]) {
+    for (const args of [
+      ["demo", "--slots", "10"],
+      ["demo", "--batch-size", "1"],
+      ["demo", "--threads", "0"],
+    ]) {
       const r = run(...args);
       expect(r.status, args.join(" ")).toBe(2);
       expect(r.stderr).toMatch(/^l2engine: --/);
@@ -87,7 +91,9 @@ describe("l2engine encode / decode", async () => {
     writeFileSync(join(dir, "round.json"), JSON.stringify(batch).replace('"amount":"2500000000000000000"', '"amount":1152921504606846977'));
     const r = run("encode", join(dir, "round.json"), join(dir, "round.bin"));
     expect(r.status).toBe(1);
-    expect(r.stderr).toBe(`l2engine: INVALID_ARGUMENT: ${join(dir, "round.json")}: txs[0].amount: a u128 must be a decimal string: the JSON number 1152921504606846977 is above 2^53 − 1 and would be rounded\n`);
+    expect(r.stderr).toBe(
+      `l2engine: INVALID_ARGUMENT: ${join(dir, "round.json")}: txs[0].amount: a u128 must be a decimal string: the JSON number 1152921504606846977 is above 2^53 − 1 and would be rounded\n`,
+    );
     // the same value as a decimal string survives exactly; small numbers are accepted for convenience
     const exact = { ...batch, txs: [{ ...batch.txs[0], amount: "1152921504606846977", fee: 100000000000000, nonce: 4 }] };
     writeFileSync(join(dir, "exact.json"), JSON.stringify(exact));
@@ -131,7 +137,10 @@ describe("l2engine apply / trace / prove-step / verify-step / inspect", async ()
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const data = join(dir, "chain");
   const file = (name: string) => join(dir, name);
-  const keys = ["0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80", "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"] as const;
+  const keys = [
+    "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
+    "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
+  ] as const;
   const [a, b] = keys.map(addressOf) as [`0x${string}`, `0x${string}`];
   const domain = { chainId: 1n, verifyingContract: "0x5fbdb2315678afecb367f032d93f642f64180aa3" as const };
   const slots = [
@@ -171,7 +180,12 @@ describe("l2engine apply / trace / prove-step / verify-step / inspect", async ()
     expect(JSON.parse(readFileSync(file("r1.json"), "utf8")).postStateRoot).toBe(r1.postStateRoot);
     const head = JSON.parse(run("inspect", "--data-dir", data).stdout);
     expect(head).toMatchObject({ batchCount: 1, stateRoot: r1.postStateRoot, slotCount: 4 });
-    expect(JSON.parse(run("inspect", "--data-dir", data, "--slot", "3").stdout)).toMatchObject({ slot: 3, owner: b, token: 2, balance: String(7n * 10n ** 17n) });
+    expect(JSON.parse(run("inspect", "--data-dir", data, "--slot", "3").stdout)).toMatchObject({
+      slot: 3,
+      owner: b,
+      token: 2,
+      balance: String(7n * 10n ** 17n),
+    });
     expect(JSON.parse(run("inspect", "--data-dir", data, "--batch", "1").stdout).result.postStateRoot).toBe(r1.postStateRoot);
     expect(JSON.parse(run("inspect", "--data-dir", data, "--owner", b).stdout).slots).toEqual([1, 3]);
   });
@@ -181,7 +195,16 @@ describe("l2engine apply / trace / prove-step / verify-step / inspect", async ()
     const r = run("apply", file("bad.json"), "--data-dir", data);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/^l2engine: INVALID_ARGUMENT: batch.feePairs: at most 16 fee pairs/);
-    writeFileSync(file("bad.json"), json({ ...batch2, feePairs: [{ token: 2, slot: 1 }, { token: 1, slot: 1 }] }));
+    writeFileSync(
+      file("bad.json"),
+      json({
+        ...batch2,
+        feePairs: [
+          { token: 2, slot: 1 },
+          { token: 1, slot: 1 },
+        ],
+      }),
+    );
     const order = run("apply", file("bad.json"), "--data-dir", data);
     expect(order.status).toBe(1);
     expect(order.stderr).toMatch(/^l2engine: INVALID_ARGUMENT: batch.feePairs\[1\].token must be greater than batch.feePairs\[0\].token/);
@@ -234,7 +257,10 @@ describe("l2engine apply / trace / prove-step / verify-step / inspect", async ()
     expect(w.status).toBe(1);
     expect(w.stderr).not.toMatch(/CONVICTED/);
     // malformed commitments are bad usage, not a conviction
-    for (const bad of [["--claimed", "0x1234"], ["--agreed", "zz"]]) {
+    for (const bad of [
+      ["--claimed", "0x1234"],
+      ["--agreed", "zz"],
+    ]) {
       const r = run("verify-step", file("p.bin"), ...args, "--agreed", t2.steps[1]!, "--claimed", t2.steps[2]!, ...bad);
       expect(r.status, bad.join(" ")).toBe(2);
       expect(r.stderr).not.toMatch(/CONVICTED/);
@@ -261,7 +287,10 @@ describe("l2engine apply / trace / prove-step / verify-step / inspect", async ()
     writeFileSync(file("shortsig.json"), json({ ...batch2, txs: [batch2.txs[0], { ...batch2.txs[1], signature: batch2.txs[1]!.signature.slice(0, -2) }] }));
     writeFileSync(file("junk.bin"), new Uint8Array([0x99, 1, 2, 3]));
     const content: Array<[string, RegExp]> = [
-      ["notjson.json", /notjson\.json: not valid JSON \(a JSON batch \(\{ feePairs, inbox, l1Messages, txs \}\)\): line 1, column 27: unexpected character "\}"/],
+      [
+        "notjson.json",
+        /notjson\.json: not valid JSON \(a JSON batch \(\{ feePairs, inbox, l1Messages, txs \}\)\): line 1, column 27: unexpected character "\}"/,
+      ],
       ["notobject.json", /notobject\.json: a batch must be a JSON object/],
       ["nofees.json", /nofees\.json: feePairs: must be an array/],
       ["txsobject.json", /txsobject\.json: txs: must be an array/],
@@ -327,8 +356,14 @@ describe("l2engine apply / trace / prove-step / verify-step / inspect", async ()
       [["inspect", "--data-dir", own, "--slot", "999"], /^l2engine: INVALID_ARGUMENT: --slot 999: no such slot \(the state has slots 0 to \d+\)/],
       [["inspect", "--data-dir", own, "--batch", "0"], /^l2engine: INVALID_ARGUMENT: --batch 0: no such batch \(the chain holds batches 1 to \d+; /],
       [["inspect", "--data-dir", own, "--batch", "99"], /^l2engine: INVALID_ARGUMENT: --batch 99: no such batch \(the chain holds batches 1 to \d+; /],
-      [["prove-step", file("batch2.json"), "--data-dir", own, "--step", "99", "--out", file("x.msgpack")], /--step 99: .*batch2\.json has no such step \(its 2 entries are steps 0 to 1; step 2 is fee settlement\)/],
-      [["verify-step", proof, file("batch2.json"), "--chain-id", "1", "--contract", domain.verifyingContract, "--step", "3", "--agreed", t2.steps[1]!], /--step 3: .*has no such step/],
+      [
+        ["prove-step", file("batch2.json"), "--data-dir", own, "--step", "99", "--out", file("x.msgpack")],
+        /--step 99: .*batch2\.json has no such step \(its 2 entries are steps 0 to 1; step 2 is fee settlement\)/,
+      ],
+      [
+        ["verify-step", proof, file("batch2.json"), "--chain-id", "1", "--contract", domain.verifyingContract, "--step", "3", "--agreed", t2.steps[1]!],
+        /--step 3: .*has no such step/,
+      ],
     ];
     for (const [args, message] of outOfRange) {
       const r = run(...args);
@@ -343,7 +378,11 @@ describe("l2engine apply / trace / prove-step / verify-step / inspect", async ()
     writeFileSync(file("genesis-big.json"), json({ ...big, slots }));
     writeFileSync(file("genesis-bignum.json"), json({ ...big, slots }).replace(`"${big.chainId}"`, String(big.chainId)));
     writeFileSync(file("genesis-broken.json"), json({ ...big, slots }).slice(0, -1));
-    const signed = { feePairs: [{ token: 1, slot: 1 }], l1Messages: [], txs: [signTransaction({ type: "transfer", from: 0, to: 1, amount: 5n, fee: 1n, nonce: 0n }, keys[0], big)] };
+    const signed = {
+      feePairs: [{ token: 1, slot: 1 }],
+      l1Messages: [],
+      txs: [signTransaction({ type: "transfer", from: 0, to: 1, amount: 5n, fee: 1n, nonce: 0n }, keys[0], big)],
+    };
     writeFileSync(file("batch-big.json"), json(signed));
     for (const [g, message] of [
       ["genesis-bignum.json", /genesis-bignum\.json: chainId: a chain id \(uint256\) must be a decimal string: the JSON number 18446744073709551617/],

@@ -26,7 +26,17 @@ const tx: fc.Arbitrary<Tx> = fc.oneof(
   fc.record({ type: fc.constant("transferToNew" as const), from: u32, toOwner: address, amount, fee: amount, nonce }),
   fc.record({ type: fc.constant("withdraw" as const), from: u32, amount, fee: amount, nonce }),
   fc.record({ type: fc.constant("createPool" as const), fromA: u32, fromB: u32, amountA: amount, amountB: amount, feeBps: fc.nat(0xffff), nonce }),
-  fc.record({ type: fc.constant("addLiquidity" as const), pool: u32, fromA: u32, fromB: u32, lpSlot: fc.oneof(u32, fc.constant(NEW_SLOT)), amountA: amount, amountB: amount, minShares: amount, nonce }),
+  fc.record({
+    type: fc.constant("addLiquidity" as const),
+    pool: u32,
+    fromA: u32,
+    fromB: u32,
+    lpSlot: fc.oneof(u32, fc.constant(NEW_SLOT)),
+    amountA: amount,
+    amountB: amount,
+    minShares: amount,
+    nonce,
+  }),
   fc.record({ type: fc.constant("removeLiquidity" as const), pool: u32, lpSlot: u32, toA: u32, toB: u32, shares: amount, minA: amount, minB: amount, nonce }),
   fc.record({ type: fc.constant("swap" as const), pool: u32, from: u32, to: u32, amountIn: amount, minOut: amount, nonce }),
 );
@@ -70,7 +80,11 @@ describe("DA codec round trips", () => {
 
   it("a plain transfer costs at most 76 bytes including its signature", () => {
     const transfers: SignedTx[] = Array.from({ length: 1000 }, (_, i) =>
-      signTransaction({ type: "transfer", from: 100_000 + i * 997, to: 900_000 - i * 13, amount: 25n * 10n ** 17n, fee: 10n ** 15n, nonce: BigInt(i % 300) }, KEY, DOMAIN),
+      signTransaction(
+        { type: "transfer", from: 100_000 + i * 997, to: 900_000 - i * 13, amount: 25n * 10n ** 17n, fee: 10n ** 15n, nonce: BigInt(i % 300) },
+        KEY,
+        DOMAIN,
+      ),
     );
     const bytes = encodeBatch({ feePairs: [{ token: 1, slot: 0 }], txs: transfers });
     expect(bytes.length / 1000).toBeLessThanOrEqual(76);
@@ -94,7 +108,10 @@ describe("DA codec round trips", () => {
 
 describe("DA codec on hostile input", () => {
   const sample = encodeBatch({
-    feePairs: [{ token: 1, slot: 0 }, { token: 5, slot: 7 }],
+    feePairs: [
+      { token: 1, slot: 0 },
+      { token: 5, slot: 7 },
+    ],
     txs: [
       signTransaction({ type: "transfer", from: 1, to: 2, amount: 10n ** 18n, fee: 1n, nonce: 3n }, KEY, DOMAIN),
       signTransaction({ type: "transferToNew", from: 1, toOwner: addressOf(KEY), amount: 5n, fee: 0n, nonce: 4n }, KEY, DOMAIN),
@@ -121,7 +138,11 @@ describe("DA codec on hostile input", () => {
     const note = (f: string) => faults.set(f, (faults.get(f) ?? 0) + 1);
     let x = 0x12345678;
     const rnd = (n: number) => {
-      x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+      x ^= x << 13;
+      x >>>= 0;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      x >>>= 0;
       return x % n;
     };
     for (let len = 0; len <= sample.length; len++) note(check(sample.subarray(0, len)));
@@ -150,7 +171,15 @@ describe("DA codec on hostile input", () => {
   }, 120_000);
 
   it("fuzzes a single-type batch (run-length types) the same way", () => {
-    const txs = Array.from({ length: 40 }, (_, i) => ({ type: "transfer" as const, from: i, to: i + 1, amount: 10n ** 18n, fee: 0n, nonce: BigInt(i), signature: SIGS[i % SIGS.length]! }));
+    const txs = Array.from({ length: 40 }, (_, i) => ({
+      type: "transfer" as const,
+      from: i,
+      to: i + 1,
+      amount: 10n ** 18n,
+      fee: 0n,
+      nonce: BigInt(i),
+      signature: SIGS[i % SIGS.length]!,
+    }));
     const base = encodeBatch({ ...NONE, txs });
     expect(base[3]).toBe(1);
     let x = 99;
@@ -204,14 +233,34 @@ describe("DA codec on hostile input", () => {
     const ok = deriveBatch(sample, { start: 99n, count: 2 });
     expect(ok.error).toBeNull();
     expect(ok.batch.inbox).toEqual({ start: 99n, count: 2 });
-    expect(ok.batch.feePairs).toEqual([{ token: 1, slot: 0 }, { token: 5, slot: 7 }]);
+    expect(ok.batch.feePairs).toEqual([
+      { token: 1, slot: 0 },
+      { token: 5, slot: 7 },
+    ]);
   });
 
   it("refuses fee pairs whose tokens are not strictly increasing (one canonical order)", () => {
     const encode = (pairs: { token: number; slot: number }[]) => encodeBatch({ feePairs: pairs, txs: [] });
-    expect(toHex(encode([{ token: 1, slot: 9 }, { token: 2, slot: 9 }]))).toBe("0x010201090209" + "0000");
-    expect(() => encode([{ token: 2, slot: 0 }, { token: 1, slot: 0 }])).toThrow(/greater than/);
-    expect(() => encode([{ token: 2, slot: 0 }, { token: 2, slot: 1 }])).toThrow(/greater than/);
+    expect(
+      toHex(
+        encode([
+          { token: 1, slot: 9 },
+          { token: 2, slot: 9 },
+        ]),
+      ),
+    ).toBe("0x010201090209" + "0000");
+    expect(() =>
+      encode([
+        { token: 2, slot: 0 },
+        { token: 1, slot: 0 },
+      ]),
+    ).toThrow(/greater than/);
+    expect(() =>
+      encode([
+        { token: 2, slot: 0 },
+        { token: 2, slot: 1 },
+      ]),
+    ).toThrow(/greater than/);
     expect(() => encodeBatch({ feePairs: Array.from({ length: 17 }, (_, token) => ({ token, slot: 0 })), txs: [] })).toThrow(EncodeError);
     for (const hex of ["010202000100" + "0000", "010202000200" + "0000"]) {
       expect(() => decodeBatch(Uint8Array.from(Buffer.from(hex, "hex")))).toThrow(/strictly increasing/);
@@ -221,7 +270,15 @@ describe("DA codec on hostile input", () => {
   });
 
   it("caps a batch posted on L1 at MAX_L1_DA_BYTES; the bare codec takes more", () => {
-    const txs = Array.from({ length: 1700 }, (_, i) => ({ type: "transfer" as const, from: 100_000 + i, to: 200_000 + i, amount: 123_456_789n + BigInt(i), fee: 1n, nonce: BigInt(i), signature: SIGS[i % SIGS.length]! }));
+    const txs = Array.from({ length: 1700 }, (_, i) => ({
+      type: "transfer" as const,
+      from: 100_000 + i,
+      to: 200_000 + i,
+      amount: 123_456_789n + BigInt(i),
+      fee: 1n,
+      nonce: BigInt(i),
+      signature: SIGS[i % SIGS.length]!,
+    }));
     const bytes = encodeBatch({ ...NONE, txs });
     expect(bytes.length).toBeGreaterThan(MAX_L1_DA_BYTES);
     expect(decodeBatch(bytes).txs.length).toBe(1700);
@@ -237,7 +294,15 @@ describe("DA codec on hostile input", () => {
 
   it("refuses an inbox range no header can hold (not a u64 start, not a u32 count, past 2^64)", () => {
     const empty = encodeBatch({ ...NONE, txs: [] });
-    for (const inbox of [{ start: -1n, count: 0 }, { start: 1n << 64n, count: 0 }, { start: 0n, count: -1 }, { start: 0n, count: 2 ** 32 }, { start: (1n << 64n) - 2n, count: 3 }, { start: 0, count: 0 }, null]) {
+    for (const inbox of [
+      { start: -1n, count: 0 },
+      { start: 1n << 64n, count: 0 },
+      { start: 0n, count: -1 },
+      { start: 0n, count: 2 ** 32 },
+      { start: (1n << 64n) - 2n, count: 3 },
+      { start: 0, count: 0 },
+      null,
+    ]) {
       expect(() => deriveBatch(empty, inbox as never)).toThrow(InvalidArgumentError);
     }
     expect(deriveBatch(empty, { start: (1n << 64n) - 2n, count: 2 }).error).toBeNull();
@@ -249,7 +314,7 @@ describe("DA codec on hostile input", () => {
     const b = encodeBatch({ ...NONE, txs: [{ type: "withdraw", from: 0, amount: 10n, fee: 0n, nonce: 0n, signature: SIGS[0]! }] });
     const i = b.indexOf((1 << 6) | 1); // the amount's byte: m = 1, e = 1
     const bad = b.slice();
-    bad[i] = 10 << 6 & 0xff; // m = 10 needs two bytes; any m divisible by 10 is rejected
+    bad[i] = (10 << 6) & 0xff; // m = 10 needs two bytes; any m divisible by 10 is rejected
     expect(() => decodeBatch(bad)).toThrow(DecodeError);
   });
 });

@@ -2,9 +2,7 @@
 // large, traps the core or hangs it, and a refused request leaves the same core usable.
 
 import { describe, expect, it } from "vitest";
-import {
-  CapacityError, Engine, Reason, WasmCore, addressOf, signTransaction, type Hex,
-} from "../src/index.js";
+import { CapacityError, Engine, Reason, WasmCore, addressOf, signTransaction, type Hex } from "../src/index.js";
 import { MAX_CORE_INPUT_BYTES } from "../src/core/instance.js";
 
 const DOMAIN = { chainId: 1n, verifyingContract: "0x00000000000000000000000000000000000000aa" as Hex };
@@ -18,7 +16,12 @@ const MAX_PAGES = 65536;
 function setup() {
   const core = WasmCore.createSync();
   const engine = Engine.create({
-    ...DOMAIN, core, genesis: [{ owner: ALICE, token: 1, balance: 1000n, nonce: 0n }, { owner: BOB, token: 1, balance: 0n, nonce: 0n }],
+    ...DOMAIN,
+    core,
+    genesis: [
+      { owner: ALICE, token: 1, balance: 1000n, nonce: 0n },
+      { owner: BOB, token: 1, balance: 0n, nonce: 0n },
+    ],
   });
   const tree = core.createTree();
   const leaf = (i: number) => core.keccak256(new Uint8Array([i]));
@@ -98,7 +101,14 @@ describe("bounded core input", () => {
     for (let n = 2_000; n <= 26_000; n += 2_000) {
       const before = engine.stateRoot();
       const start = engine.getSlot(0).nonce;
-      const txs = Array.from({ length: n }, (_, i) => ({ type: "withdraw" as const, from: 0, amount: 0n, fee: 0n, nonce: start + BigInt(i), signature: "0x" as Hex }));
+      const txs = Array.from({ length: n }, (_, i) => ({
+        type: "withdraw" as const,
+        from: 0,
+        amount: 0n,
+        fee: 0n,
+        nonce: start + BigInt(i),
+        signature: "0x" as Hex,
+      }));
       try {
         const result = engine.applyBatch({ feePairs: [], l1Messages: [], txs }, { signers: txs.map(() => ALICE) });
         expect(result.withdrawals.length).toBe(n);
@@ -113,7 +123,10 @@ describe("bounded core input", () => {
     expect(refused).toBeGreaterThan(0);
     // the same engine and core go on (the withdrawals used slot 0's nonces)
     const nonce = engine.getSlot(0).nonce;
-    const next = engine.applyBatch({ feePairs: [], l1Messages: [], txs: [{ type: "transfer", from: 0, to: 1, amount: 1n, fee: 0n, nonce, signature: "0x" }] }, { signers: [ALICE] });
+    const next = engine.applyBatch(
+      { feePairs: [], l1Messages: [], txs: [{ type: "transfer", from: 0, to: 1, amount: 1n, fee: 0n, nonce, signature: "0x" }] },
+      { signers: [ALICE] },
+    );
     expect(next.receipts[0]!.status).toBe(Reason.OK);
     expect(core.keccak256(new Uint8Array(0))).toHaveLength(32);
   });

@@ -18,7 +18,8 @@ describe("copying input into the core", () => {
     expect(core.keccak256(big)).toEqual(keccak_256(big));
     expect(core.memoryBytes()).toBeGreaterThan(before);
     const inst = core.instance;
-    const a = Uint8Array.of(1, 2, 3), b = Uint8Array.of(4, 5);
+    const a = Uint8Array.of(1, 2, 3),
+      b = Uint8Array.of(4, 5);
     const ptr = inst.copyIn([a, b], 3);
     expect(Array.from(inst.bytes().subarray(ptr, ptr + 5))).toEqual([1, 2, 3, 4, 5]);
     expect(() => inst.streamIn(4, (write) => write(new Uint8Array(5)))).toThrow(/overrun/);
@@ -31,10 +32,15 @@ describe("copying input into the core", () => {
     const pageSlots = 48;
     const pages = original.readSlotPages([0, 1, 2, 3, 4, 5, 6], pageSlots).map((p) => p.slice());
     const shared = new Uint8Array(pageSlots * 80);
-    const loaded = Engine.fromSlotPages(300, pageSlots, (p) => {
-      shared.set(pages[p]!);
-      return shared.subarray(0, pages[p]!.length);
-    }, DOMAIN);
+    const loaded = Engine.fromSlotPages(
+      300,
+      pageSlots,
+      (p) => {
+        shared.set(pages[p]!);
+        return shared.subarray(0, pages[p]!.length);
+      },
+      DOMAIN,
+    );
     expect(loaded.stateRoot()).toBe(original.stateRoot());
     loaded.rehashLeaves();
     expect(loaded.stateRoot()).toBe(original.stateRoot());

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { keccak_256 } from "@noble/hashes/sha3.js";
-import { L2EngineError, WasmCore, WasmTrapError, toHex } from "../src/index.js";
+import { type L2EngineError, WasmCore, WasmTrapError, toHex } from "../src/index.js";
 
 describe("WasmCore instances", () => {
   it("turns a trap into a WasmTrapError and poisons only that instance", () => {

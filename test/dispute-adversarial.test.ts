@@ -34,7 +34,10 @@ function signedBatch(seed: number, engine: Engine, size: number): Batch {
 
 /** One signed transfer of 5 from slot 0 to slot 1, traced and proved. */
 function oneTransfer() {
-  const g: Slot[] = [{ owner: OWNERS[0]!, token: 1, balance: 10n ** 20n, nonce: 0n }, { owner: OWNERS[1]!, token: 1, balance: 0n, nonce: 0n }];
+  const g: Slot[] = [
+    { owner: OWNERS[0]!, token: 1, balance: 10n ** 20n, nonce: 0n },
+    { owner: OWNERS[1]!, token: 1, balance: 0n, nonce: 0n },
+  ];
   const engine = Engine.create({ genesis: g, ...domain });
   const tx = signTransaction({ type: "transfer", from: 0, to: 1, amount: 5n, fee: 0n, nonce: 0n }, KEYS[0]!, domain) as SignedTx;
   const batch: Batch = { feePairs: [], l1Messages: [], txs: [tx] };
@@ -178,20 +181,39 @@ describe("the referee against forged step proofs", () => {
     ];
     const engine = Engine.create({ genesis: g, ...domain });
     const tx = signTransaction({ type: "transfer", from: 0, to: 1, amount: 5n, fee: 3n, nonce: 0n }, KEYS[0]!, domain) as SignedTx;
-    const batch: Batch = { feePairs: [{ token: 1, slot: 1 }, { token: 2, slot: 2 }], l1Messages: [], txs: [tx] };
+    const batch: Batch = {
+      feePairs: [
+        { token: 1, slot: 1 },
+        { token: 2, slot: 2 },
+      ],
+      l1Messages: [],
+      txs: [tx],
+    };
     const { steps } = engine.fork().traceBatch(batch);
     const settle = proveStep(engine, batch, 1);
     expect(settle.fees.map((f) => f.owed)).toEqual([3n, 0n]);
     expect(settle.witness.map((w) => w.index)).toEqual([1]); // only the slot that is owed something
     const { fork, witnessOf } = preStateOf(engine, batch, 1);
-    const forged = { ...settle, fees: [{ token: 1, slot: 2, owed: 3n }, { token: 2, slot: 1, owed: 0n }], ...witnessOf([2]) };
+    const forged = {
+      ...settle,
+      fees: [
+        { token: 1, slot: 2, owed: 3n },
+        { token: 2, slot: 1, owed: 0n },
+      ],
+      ...witnessOf([2]),
+    };
     fork.dispose();
-    expect(() => referee.judgeStep({ batch, step: 1, agreed: steps[1]!, claimed: steps[2]!, proof: forged })).toThrow(expect.objectContaining({ fault: "NOT_AGREED" }));
+    expect(() => referee.judgeStep({ batch, step: 1, agreed: steps[1]!, claimed: steps[2]!, proof: forged })).toThrow(
+      expect.objectContaining({ fault: "NOT_AGREED" }),
+    );
     expect(referee.judgeStep({ batch, step: 1, agreed: steps[1]!, claimed: steps[2]!, proof: settle }).convicted).toBe(false);
   });
 
   it("takes the step's entry and kind from the batch: a proof cannot turn a transaction into an L1 message", () => {
-    const g: Slot[] = [{ owner: OWNERS[0]!, token: 1, balance: 10n ** 20n, nonce: 0n }, { owner: OWNERS[1]!, token: 1, balance: 0n, nonce: 0n }];
+    const g: Slot[] = [
+      { owner: OWNERS[0]!, token: 1, balance: 10n ** 20n, nonce: 0n },
+      { owner: OWNERS[1]!, token: 1, balance: 0n, nonce: 0n },
+    ];
     const engine = Engine.create({ genesis: g, ...domain });
     const tx = signTransaction({ type: "transfer", from: 0, to: 1, amount: 5n, fee: 0n, nonce: 0n }, KEYS[0]!, domain) as SignedTx;
     const batch: Batch = { feePairs: [], l1Messages: [{ kind: "deposit", owner: OWNERS[1]!, token: 1, amount: 7n, slot: 1 }], txs: [tx] };
@@ -199,7 +221,10 @@ describe("the referee against forged step proofs", () => {
     // the deposit's proof offered for the transfer step, and the other way round
     const p0 = proveStep(engine, batch, 0);
     const p1 = proveStep(engine, batch, 1);
-    for (const [step, proof] of [[1, p0], [0, p1]] as const) {
+    for (const [step, proof] of [
+      [1, p0],
+      [0, p1],
+    ] as const) {
       try {
         const v = referee.judgeStep({ batch, step, agreed: steps[step]!, claimed: steps[step + 1]!, proof });
         expect(v.post).toBe(steps[step + 1]);
@@ -220,7 +245,9 @@ describe("the referee against forged step proofs", () => {
     const { engine, batch, steps, proof } = oneTransfer();
     const memory = engine.core.memoryBytes();
     const huge = { ...proof, slotProof: new Uint8Array(64 << 20) };
-    expect(() => referee.judgeStep({ batch, step: 0, agreed: steps[0]!, claimed: steps[1]!, proof: huge })).toThrow(expect.objectContaining({ fault: "TOO_LARGE" }));
+    expect(() => referee.judgeStep({ batch, step: 0, agreed: steps[0]!, claimed: steps[1]!, proof: huge })).toThrow(
+      expect.objectContaining({ fault: "TOO_LARGE" }),
+    );
     expect(engine.core.memoryBytes()).toBe(memory);
     expect(referee.judgeStep({ batch, step: 0, agreed: steps[0]!, claimed: steps[1]!, proof }).convicted).toBe(false);
     expect(engine.stateRoot()).toBe(engine.fork().stateRoot());

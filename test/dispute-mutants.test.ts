@@ -6,8 +6,20 @@
 import { describe, expect, it } from "vitest";
 import { Engine, MAX_FEE_SLOTS, proveTraceSteps, traceRoot } from "../src/engine/engine.js";
 import {
-  EMPTY_TREE_ROOT, MAX_WITNESS_SLOTS, checkStepProof, commitmentOf, contextHash, entryAt, kindOf, maxMultiproofBytes,
-  proveStep, startCommitment, stateRootOf, stepCommitment, verifyStep, type StepProof,
+  EMPTY_TREE_ROOT,
+  MAX_WITNESS_SLOTS,
+  checkStepProof,
+  commitmentOf,
+  contextHash,
+  entryAt,
+  kindOf,
+  maxMultiproofBytes,
+  proveStep,
+  startCommitment,
+  stateRootOf,
+  stepCommitment,
+  verifyStep,
+  type StepProof,
 } from "../src/dispute/step-proof.js";
 import { BisectionError, BisectionGame, Challenger, Proposer, checkDerivation, playBisection, runBisection } from "../src/dispute/bisection.js";
 import { StepReferee, checkClaim, makeClaim, type Claim } from "../src/dispute/referee.js";
@@ -45,7 +57,10 @@ const txs: SignedTx[] = [
  * owed nothing (no step pays a fee in token 2), so settlement reads only slot 1.
  */
 const batch: Batch = {
-  feePairs: [{ token: 1, slot: 1 }, { token: 2, slot: 3 }],
+  feePairs: [
+    { token: 1, slot: 1 },
+    { token: 2, slot: 3 },
+  ],
   l1Messages: [
     { kind: "deposit", owner: B, token: 2, amount: HUGE, slot: 2 },
     { kind: "forcedExit", owner: B, slot: 2 },
@@ -123,7 +138,9 @@ describe("a batch with amounts above 2^64", () => {
     const feePairs = last.fees.map((f) => ({ token: f.token, slot: f.slot }));
     const owedFees = last.fees.map((f) => f.owed);
     expect(stepCommitment({ ...last, stateRoot, feePairs, owedFees }, domain)).toBe(steps[ENTRIES]);
-    expect(commitmentOf(fromHex(stateRoot), fromHex(last.withdrawalsRoot), last.withdrawalCount, contextHash(domain, last.baseSlotCount, feePairs, owedFees))).toBe(steps[ENTRIES]);
+    expect(
+      commitmentOf(fromHex(stateRoot), fromHex(last.withdrawalsRoot), last.withdrawalCount, contextHash(domain, last.baseSlotCount, feePairs, owedFees)),
+    ).toBe(steps[ENTRIES]);
   });
 });
 
@@ -133,7 +150,10 @@ describe("proveStep", () => {
     const touched = (j: number) => (j < ENTRIES ? traced.result.receipts[j]!.touched : [1]);
     for (let j = 0; j <= ENTRIES; j++) {
       const want = [...new Set(touched(j))].sort((a, b) => a - b);
-      expect(proofs[j]!.witness.map((w) => w.index), `step ${j}`).toEqual(want);
+      expect(
+        proofs[j]!.witness.map((w) => w.index),
+        `step ${j}`,
+      ).toEqual(want);
       for (const w of proofs[j]!.witness) expect(w.slot === null, `step ${j} slot ${w.index}`).toBe(w.index >= proofs[j]!.slotCount);
     }
     // the transferToNew creates slot 3: its step witnesses it as not yet created
@@ -154,7 +174,11 @@ describe("proveStep", () => {
     expect([v.pre, v.post]).toEqual([t.steps[0], t.steps[1]]);
     // no withdrawal is appended, so no withdrawal proof: one that is there, even a valid one, is refused
     expect(p.withdrawalProof).toBeNull();
-    refuses(() => verifyStep({ ...p, withdrawalProof: proofs[1]!.withdrawalProof }, null, domain, { core }), "WITNESS", /^the proof has a withdrawal multiproof but the step appends no withdrawal$/);
+    refuses(
+      () => verifyStep({ ...p, withdrawalProof: proofs[1]!.withdrawalProof }, null, domain, { core }),
+      "WITNESS",
+      /^the proof has a withdrawal multiproof but the step appends no withdrawal$/,
+    );
     refuses(() => verifyStep({ ...p, withdrawalProof: new Uint8Array(0) }, null, domain, { core }), "WITNESS", /withdrawal proof is not for the next position/);
   });
 
@@ -167,7 +191,10 @@ describe("proveStep", () => {
       const p = proveStep(engine, batch, j, { signers });
       // the transactions all fail, so nothing is owed and settlement reads no slot
       const want = [...new Set(j < ENTRIES ? fake.result.receipts[j]!.touched : [])].sort((a, b) => a - b);
-      expect(p.witness.map((w) => w.index), `step ${j}`).toEqual(want);
+      expect(
+        p.witness.map((w) => w.index),
+        `step ${j}`,
+      ).toEqual(want);
       expect(verify(p, j).pre, `step ${j}`).toBe(fake.steps[j]);
     }
   });
@@ -198,7 +225,10 @@ describe("entryAt and kindOf", () => {
     expect(() => kindOf(5 as never)).toThrow(/entry must be an L1 message, a signed transaction or null/);
     expect(() => kindOf("deposit" as never)).toThrow(/entry must be an L1 message, a signed transaction or null/);
     for (const bad of [{ ...txs[0]!, kind: "deposit" }, { kind: "withdraw" }, { kind: "deposit", type: "transfer" }, { type: 1 }, {}]) {
-      expect(() => kindOf(bad as never), JSON.stringify(bad, (_, v) => (typeof v === "bigint" ? String(v) : v))).toThrow(/not both or neither/);
+      expect(
+        () => kindOf(bad as never),
+        JSON.stringify(bad, (_, v) => (typeof v === "bigint" ? String(v) : v)),
+      ).toThrow(/not both or neither/);
     }
     expect(() => verifyStep(proofs[2]!, { kind: "deposit", type: "transfer" } as never, domain, { core })).toThrow(InvalidArgumentError);
   });
@@ -229,20 +259,27 @@ describe("checkStepProof: every field at its bound", () => {
   });
 
   it("the counts", () => {
-    for (const slotCount of [-1, 1.5, MAX_SLOTS + 1, "5"]) bad({ slotCount: slotCount as number }, "FIELD", /^proof\.slotCount must be an integer in \[0, 16777216\]$/);
+    for (const slotCount of [-1, 1.5, MAX_SLOTS + 1, "5"])
+      bad({ slotCount: slotCount as number }, "FIELD", /^proof\.slotCount must be an integer in \[0, 16777216\]$/);
     expect(ok({ slotCount: MAX_SLOTS })).toEqual([0, 1]);
     expect(checkStepProof({ ...p, slotCount: 0, baseSlotCount: 0, fees: [], witness: nulls(0, 2) })).toEqual([0, 1]);
     for (const baseSlotCount of [-1, p.slotCount + 1, 0.5]) bad({ baseSlotCount }, "FIELD", /^proof\.baseSlotCount must be an integer in \[0, slotCount\]$/);
     expect(ok({ baseSlotCount: p.slotCount })).toEqual([0, 1]);
     expect(ok({ baseSlotCount: 0 })).toEqual([0, 1]);
-    for (const withdrawalCount of [-1, MAX_BATCH_ENTRIES, 2.5]) bad({ withdrawalCount }, "FIELD", /^proof\.withdrawalCount must be an integer in \[0, 1048576\)$/);
+    for (const withdrawalCount of [-1, MAX_BATCH_ENTRIES, 2.5])
+      bad({ withdrawalCount }, "FIELD", /^proof\.withdrawalCount must be an integer in \[0, 1048576\)$/);
     expect(ok({ withdrawalCount: MAX_BATCH_ENTRIES - 1 })).toEqual([0, 1]);
     expect(ok({ withdrawalCount: 0 })).toEqual([0, 1]);
   });
 
   it("the fee pairs and fees owed", () => {
     const many = (n: number) => ({ fees: Array.from({ length: n }, (_, i) => ({ token: i, slot: 100 + i, owed: 0n })) });
-    const two = (second: Record<string, unknown>) => ({ fees: [{ token: 1, slot: 1, owed: 0n }, { token: 2, slot: 3, owed: 0n, ...second }] as StepProof["fees"] });
+    const two = (second: Record<string, unknown>) => ({
+      fees: [
+        { token: 1, slot: 1, owed: 0n },
+        { token: 2, slot: 3, owed: 0n, ...second },
+      ] as StepProof["fees"],
+    });
     bad(many(MAX_FEE_SLOTS + 1), "TOO_LARGE", /^proof\.fees must be an array of at most 16 fee pairs$/);
     bad({ fees: "1" as never }, "TOO_LARGE", /^proof\.fees must be an array of at most 16 fee pairs$/);
     expect(ok(many(MAX_FEE_SLOTS))).toEqual([0, 1]);
@@ -270,14 +307,19 @@ describe("checkStepProof: every field at its bound", () => {
 
   it("which witness slots exist, and their fields", () => {
     const n = p.slotCount;
-    bad({ witness: [...p.witness, { index: n, slot: slot0 }] }, "FIELD", new RegExp(`^proof\\.witness\\[2\\]\\.slot must be null: slot ${n} does not exist yet \\(slot count ${n}\\)$`));
+    bad(
+      { witness: [...p.witness, { index: n, slot: slot0 }] },
+      "FIELD",
+      new RegExp(`^proof\\.witness\\[2\\]\\.slot must be null: slot ${n} does not exist yet \\(slot count ${n}\\)$`),
+    );
     bad({ witness: [...p.witness, { index: n - 1, slot: null }] }, "FIELD", new RegExp(`^proof\\.witness\\[2\\]\\.slot must be a slot: slot ${n - 1} exists$`));
     bad({ witness: [...p.witness, { index: n - 1, slot: 5 as never }] }, "FIELD", /^proof\.witness\[2\]\.slot must be a slot/);
     expect(ok({ witness: [...p.witness, { index: n, slot: null }] })).toEqual([0, 1, n]);
     bad(withSlot0({ owner: "0x1234" as Hex }), "FIELD", /^proof\.witness\[0\]\.slot\.owner must be a 0x-prefixed 20-byte hex address/);
     bad(withSlot0({ owner: `0x${"zz".repeat(20)}` as Hex }), "FIELD", /^proof\.witness\[0\]\.slot\.owner must be/);
     for (const token of [-1, 2 ** 32, 0.5]) bad(withSlot0({ token }), "FIELD", /^proof\.witness\[0\]\.slot\.token must be a u32$/);
-    for (const balance of [-1n, MAX_U128 + 1n, 5]) bad(withSlot0({ balance: balance as bigint }), "FIELD", /^proof\.witness\[0\]\.slot\.balance must be a u128 bigint$/);
+    for (const balance of [-1n, MAX_U128 + 1n, 5])
+      bad(withSlot0({ balance: balance as bigint }), "FIELD", /^proof\.witness\[0\]\.slot\.balance must be a u128 bigint$/);
     for (const nonce of [-1n, MAX_U64 + 1n, 5]) bad(withSlot0({ nonce: nonce as bigint }), "FIELD", /^proof\.witness\[0\]\.slot\.nonce must be a u64 bigint$/);
     expect(ok(withSlot0({ token: 2 ** 32 - 1, balance: MAX_U128, nonce: MAX_U64 }))).toEqual([0, 1]);
     expect(ok(withSlot0({ token: 0, balance: 0n, nonce: 0n }))).toEqual([0, 1]);
@@ -302,7 +344,11 @@ describe("checkStepProof: every field at its bound", () => {
     expect(ok({ ...oneWitness, slotProof: new Uint8Array(one) })).toEqual([0]);
     bad({ ...oneWitness, slotProof: new Uint8Array(one + 1) }, "TOO_LARGE", /more than any proof of 1 slots$/);
     expect(ok({ withdrawalProof: new Uint8Array(one) })).toEqual([0, 1]);
-    bad({ withdrawalProof: new Uint8Array(one + 1) }, "TOO_LARGE", new RegExp(`^proof\\.withdrawalProof is ${one + 1} bytes, more than any proof of one position$`));
+    bad(
+      { withdrawalProof: new Uint8Array(one + 1) },
+      "TOO_LARGE",
+      new RegExp(`^proof\\.withdrawalProof is ${one + 1} bytes, more than any proof of one position$`),
+    );
   });
 
   it("the size bound is the largest canonical multiproof (SPEC §3.3): every sibling of every level sent", () => {
@@ -341,7 +387,11 @@ describe("verifyStep: the hashes a proof must check against", () => {
     const prefix = wtree.applyPrefix(batch, j);
     expect(prefix.withdrawalCount).toBe(1);
     refuses(() => verify({ ...p, withdrawalProof: proofs[1]!.withdrawalProof }, j), "WITNESS", /^the withdrawal proof is not for the next position alone$/);
-    refuses(() => verify({ ...p, withdrawalProof: p.withdrawalProof!.subarray(0, 4) }, j), "WITNESS", /^the withdrawal proof is not for the next position alone$/);
+    refuses(
+      () => verify({ ...p, withdrawalProof: p.withdrawalProof!.subarray(0, 4) }, j),
+      "WITNESS",
+      /^the withdrawal proof is not for the next position alone$/,
+    );
     refuses(() => verify({ ...p, withdrawalsRoot: EMPTY_TREE_ROOT }, j), "WITNESS", /^the withdrawal position does not check against the withdrawals root$/);
     refuses(() => verify({ ...p, withdrawalProof: p.withdrawalProof!.subarray(0, 9) }, j), "WITNESS", /^withdrawal proof: /);
     // the step appends a withdrawal: without the proof there is no post-state to compute
@@ -354,14 +404,22 @@ describe("verifyStep: the hashes a proof must check against", () => {
     const slot1 = { index: 1, slot: fork.getSlot(1) };
     refuses(() => verify({ ...p, witness: [slot1], slotProof: fork.proveSlots([1]) }, j), "WITNESS", /^the step reads a slot the witness does not include$/);
     // and one more slot than it touches (the old fee-slot witness), honestly proved, is refused too
-    refuses(() => verify({ ...p, witness: [p.witness[0]!, slot1], slotProof: fork.proveSlots([0, 1]) }, j), "WITNESS", /^the witness holds slots \[0, 1\] but the step touches \[0\]$/);
+    refuses(
+      () => verify({ ...p, witness: [p.witness[0]!, slot1], slotProof: fork.proveSlots([0, 1]) }, j),
+      "WITNESS",
+      /^the witness holds slots \[0, 1\] but the step touches \[0\]$/,
+    );
   });
 
   it("re-execution runs the entry from the batch in the step's kind", () => {
     // the same proof under another entry of another kind: refused (its witness and withdrawal
     // proof are this step's), never this step's verdict
     refuses(() => verifyStep(p, null, domain, { core }), "WITNESS", /^the step reads a slot the witness does not include$/);
-    refuses(() => verifyStep(p, { kind: "deposit", owner: A, token: 1, amount: 1n, slot: 0 }, domain, { core }), "WITNESS", /^the proof has a withdrawal multiproof but the step appends no withdrawal$/);
+    refuses(
+      () => verifyStep(p, { kind: "deposit", owner: A, token: 1, amount: 1n, slot: 0 }, domain, { core }),
+      "WITNESS",
+      /^the proof has a withdrawal multiproof but the step appends no withdrawal$/,
+    );
     const v = verifyStep({ ...p, withdrawalProof: null }, { kind: "deposit", owner: A, token: 1, amount: 1n, slot: 0 }, domain, { core });
     expect(v.pre).toBe(steps[j]);
     expect(v.post).not.toBe(steps[j + 1]);
@@ -376,17 +434,43 @@ describe("the commitment helpers refuse out-of-range parts, naming them", () => 
     for (const b of [-1, MAX_SLOTS + 1, 0.5]) refuses(() => contextHash(domain, b, [], none), "FIELD", /^baseSlotCount must be an integer in \[0, 16777216\]$/);
     expect(contextHash(domain, MAX_SLOTS, [], none)).toHaveLength(32);
     const fees = (n: number) => Array.from({ length: n }, (_, i) => ({ token: i, slot: i }));
-    const pair = (token: number, slot: number) => [{ token: 0, slot: 0 }, { token, slot }];
-    refuses(() => contextHash(domain, 0, fees(MAX_FEE_SLOTS + 1), fees(MAX_FEE_SLOTS + 1).map(() => 0n)), "FIELD", /^feePairs must be an array of at most 16 fee pairs$/);
+    const pair = (token: number, slot: number) => [
+      { token: 0, slot: 0 },
+      { token, slot },
+    ];
+    refuses(
+      () =>
+        contextHash(
+          domain,
+          0,
+          fees(MAX_FEE_SLOTS + 1),
+          fees(MAX_FEE_SLOTS + 1).map(() => 0n),
+        ),
+      "FIELD",
+      /^feePairs must be an array of at most 16 fee pairs$/,
+    );
     refuses(() => contextHash(domain, 0, "12" as never, none), "FIELD", /^feePairs must be an array/);
-    expect(contextHash(domain, 0, fees(MAX_FEE_SLOTS), fees(MAX_FEE_SLOTS).map(() => 0n))).toHaveLength(32);
+    expect(
+      contextHash(
+        domain,
+        0,
+        fees(MAX_FEE_SLOTS),
+        fees(MAX_FEE_SLOTS).map(() => 0n),
+      ),
+    ).toHaveLength(32);
     refuses(() => contextHash(domain, 0, fees(1), none), "FIELD", /^owedFees must hold one owed fee per fee pair$/);
     refuses(() => contextHash(domain, 0, [], { length: 0 } as never), "FIELD", /^owedFees must hold one owed fee per fee pair$/);
-    for (const [token, slot] of [[-1, 1], [1, -1], [2 ** 32, 1], [1, 0.5]] as const) {
+    for (const [token, slot] of [
+      [-1, 1],
+      [1, -1],
+      [2 ** 32, 1],
+      [1, 0.5],
+    ] as const) {
       refuses(() => contextHash(domain, 0, pair(token, slot), [0n, 0n]), "FIELD", /^feePairs\[1\] must be \{ token, slot \} with u32 values$/);
     }
     refuses(() => contextHash(domain, 0, [{ token: 0, slot: 0 }, null as never], [0n, 0n]), "FIELD", /^feePairs\[1\] must be/);
-    for (const owed of [-1n, MAX_U128 + 1n, 1]) refuses(() => contextHash(domain, 0, fees(2), [0n, owed as bigint]), "FIELD", /^owedFees\[1\] must be a u128 bigint$/);
+    for (const owed of [-1n, MAX_U128 + 1n, 1])
+      refuses(() => contextHash(domain, 0, fees(2), [0n, owed as bigint]), "FIELD", /^owedFees\[1\] must be a u128 bigint$/);
     // the 128-bit fee is hashed whole: its high and low halves both count; token and slot both count
     const at = (owed: bigint) => toHex(contextHash(domain, 0, [{ token: 1, slot: 1 }], [owed]));
     expect(new Set([at(0n), at(1n), at(1n << 64n), at(MAX_U128), at(MAX_U64)]).size).toBe(5);
@@ -396,12 +480,20 @@ describe("the commitment helpers refuse out-of-range parts, naming them", () => 
 
   it("commitmentOf, stateRootOf and stepCommitment", () => {
     const z = new Uint8Array(32);
-    for (const n of [-1, MAX_BATCH_ENTRIES + 1, 0.5]) refuses(() => commitmentOf(z, z, n, z), "FIELD", /^withdrawalCount must be an integer in \[0, 1048576\]$/);
+    for (const n of [-1, MAX_BATCH_ENTRIES + 1, 0.5])
+      refuses(() => commitmentOf(z, z, n, z), "FIELD", /^withdrawalCount must be an integer in \[0, 1048576\]$/);
     expect(commitmentOf(z, z, MAX_BATCH_ENTRIES, z)).toMatch(/^0x[0-9a-f]{64}$/);
     refuses(() => stateRootOf("0x12" as Hex, 0), "FIELD", /^treeRoot must be a 0x-prefixed 32-byte hex string$/);
     for (const n of [-1, MAX_SLOTS + 1]) refuses(() => stateRootOf(EMPTY_TREE_ROOT, n), "FIELD", /^slotCount must be an integer in \[0, 16777216\]$/);
     expect(stateRootOf(EMPTY_TREE_ROOT, MAX_SLOTS)).not.toBe(stateRootOf(EMPTY_TREE_ROOT, 0));
-    const parts = { stateRoot: pre.stateRoot, withdrawalsRoot: EMPTY_TREE_ROOT, withdrawalCount: 0, baseSlotCount: 3, feePairs: batch.feePairs, owedFees: [0n, 0n] };
+    const parts = {
+      stateRoot: pre.stateRoot,
+      withdrawalsRoot: EMPTY_TREE_ROOT,
+      withdrawalCount: 0,
+      baseSlotCount: 3,
+      feePairs: batch.feePairs,
+      owedFees: [0n, 0n],
+    };
     expect(stepCommitment(parts, domain)).toBe(steps[0]);
     refuses(() => stepCommitment({ ...parts, stateRoot: "0x" as Hex }, domain), "FIELD", /^stateRoot must be/);
     refuses(() => stepCommitment({ ...parts, withdrawalsRoot: "0x" as Hex }, domain), "FIELD", /^withdrawalsRoot must be/);
@@ -419,14 +511,23 @@ describe("the bisection game's refusals", () => {
   };
 
   it("a batch has 2 to 2^20 + 2 step commitments; the roots are 32-byte hex", () => {
-    for (const n of [1, MAX_BATCH_ENTRIES + 3, 2.5, "9"]) bisectionFault(() => new BisectionGame(n as number, proposer.root, trace[0]!, tcore), "NOT_STARTED", new RegExp(`^a batch has from 2 to 1048578 step commitments, not ${n}$`));
+    for (const n of [1, MAX_BATCH_ENTRIES + 3, 2.5, "9"])
+      bisectionFault(
+        () => new BisectionGame(n as number, proposer.root, trace[0]!, tcore),
+        "NOT_STARTED",
+        new RegExp(`^a batch has from 2 to 1048578 step commitments, not ${n}$`),
+      );
     expect(new BisectionGame(MAX_BATCH_ENTRIES + 2, proposer.root, trace[0]!, tcore).hi).toBe(MAX_BATCH_ENTRIES + 1);
     const two = new BisectionGame(2, proposer.root, trace[0]!, tcore);
     expect([two.steps, two.lo, two.hi, two.rounds]).toEqual([1, 0, 1, 0]);
     for (const bad of ["0x12", `${trace[0]!}0`, 7, ` ${trace[0]!}`]) {
       bisectionFault(() => new BisectionGame(9, bad as Hex, trace[0]!, tcore), "NOT_STARTED", /^proposerRoot must be a 0x-prefixed 32-byte hex string$/);
       bisectionFault(() => new BisectionGame(9, proposer.root, bad as Hex, tcore), "NOT_STARTED", /^agreedStart must be a 0x-prefixed 32-byte hex string$/);
-      bisectionFault(() => new BisectionGame(9, proposer.root, trace[0]!, tcore, bad as Hex), "NOT_STARTED", /^finalCommitment must be a 0x-prefixed 32-byte hex string$/);
+      bisectionFault(
+        () => new BisectionGame(9, proposer.root, trace[0]!, tcore, bad as Hex),
+        "NOT_STARTED",
+        /^finalCommitment must be a 0x-prefixed 32-byte hex string$/,
+      );
     }
   });
 
@@ -443,14 +544,22 @@ describe("the bisection game's refusals", () => {
     bisectionFault(() => new BisectionGame(9, disguised, trace[0]!, tcore), "NOT_STARTED", /^proposerRoot must be/);
     const g = opened();
     const r = proposer.reveal(4);
-    bisectionFault(() => g.reveal({ ...r, commitment: { toString: () => r.commitment } as unknown as Hex }), "BAD_PROOF", /^commitment 4 is not a 32-byte hex string$/);
+    bisectionFault(
+      () => g.reveal({ ...r, commitment: { toString: () => r.commitment } as unknown as Hex }),
+      "BAD_PROOF",
+      /^commitment 4 is not a 32-byte hex string$/,
+    );
     bisectionFault(() => g.reveal(Object.assign(() => undefined, r) as unknown as typeof r), "WRONG_INDEX", /^expected commitment 4, got 4$/);
     g.reveal(r);
   });
 
   it("a failure of the referee's own core is not blamed on the proposer", () => {
     for (const failure of [new WasmTrapError("boom"), new Error("out of memory")]) {
-      const broken = { verifyMultiproof: () => { throw failure; } } as unknown as WasmCore;
+      const broken = {
+        verifyMultiproof: () => {
+          throw failure;
+        },
+      } as unknown as WasmCore;
       const g = new BisectionGame(9, proposer.root, trace[0]!, broken);
       expect(() => g.open(proposer.reveal(0), proposer.reveal(8))).toThrow(failure);
     }
@@ -504,7 +613,11 @@ describe("the bisection game's refusals", () => {
     bisectionFault(() => g.reveal(proposer.reveal(5)), "WRONG_INDEX", /^expected commitment 4, got 5$/);
     bisectionFault(() => g.reveal({ ...r, commitment: 5 as never }), "BAD_PROOF", /^commitment 4 is not a 32-byte hex string$/);
     bisectionFault(() => g.reveal({ ...r, commitment: `${r.commitment}0` as Hex }), "BAD_PROOF", /^commitment 4 is not a 32-byte hex string$/);
-    bisectionFault(() => g.reveal({ ...r, proof: [...r.proof] as never }), "BAD_PROOF", /^the proof of commitment 4 is not a multiproof of one leaf \(at most 1550 bytes\)$/);
+    bisectionFault(
+      () => g.reveal({ ...r, proof: [...r.proof] as never }),
+      "BAD_PROOF",
+      /^the proof of commitment 4 is not a multiproof of one leaf \(at most 1550 bytes\)$/,
+    );
     bisectionFault(() => g.reveal({ ...r, proof: r.proof.subarray(0, 7) }), "BAD_PROOF", /^the proof of commitment 4 is not a multiproof of one leaf/);
     bisectionFault(() => g.reveal({ ...r, proof: new Uint8Array(1551) }), "BAD_PROOF", /^the proof of commitment 4 is not a multiproof of one leaf/);
     // within the size bounds: read, and refused for not proving the commitment
@@ -535,7 +648,11 @@ describe("the bisection game's refusals", () => {
     }
     expect(g.outcome()).toEqual({ step: 5, pre: trace[5], proposerPost: trace[6] });
     bisectionFault(() => opened(trace[7]), "NOT_CLAIMED_FINAL", /^the revealed final commitment is not the one the claim posted$/);
-    bisectionFault(() => new BisectionGame(9, proposer.root, trace[1]!, tcore).open(proposer.reveal(0), proposer.reveal(8)), "NOT_AGREED_START", /^the proposer's trace does not start from the agreed state$/);
+    bisectionFault(
+      () => new BisectionGame(9, proposer.root, trace[1]!, tcore).open(proposer.reveal(0), proposer.reveal(8)),
+      "NOT_AGREED_START",
+      /^the proposer's trace does not start from the agreed state$/,
+    );
     expect(new Challenger(trace).agrees(3, upper(trace[3]!))).toBe(true);
     expect(new Challenger(trace).agrees(9, trace[3]!)).toBe(false);
   });
@@ -544,8 +661,18 @@ describe("the bisection game's refusals", () => {
     const other = trace.map((c, i) => (i >= 5 ? hex("ee") : c));
     const game = () => new BisectionGame(9, proposer.root, trace[0]!, tcore);
     bisectionFault(() => playBisection(game(), proposer, new Challenger(other.slice(0, 8))), "NOT_STARTED", /^the challenger's trace is not of this batch$/);
-    bisectionFault(() => playBisection(game(), proposer, new Challenger(trace)), "NO_DISPUTE", /^the challenger agrees with the proposer's outcome: nothing to dispute$/);
-    expect(playBisection(game(), proposer, new Challenger(other))).toEqual({ step: 4, rounds: 3, pre: trace[4], proposerPost: trace[5], challengerPost: other[5] });
+    bisectionFault(
+      () => playBisection(game(), proposer, new Challenger(trace)),
+      "NO_DISPUTE",
+      /^the challenger agrees with the proposer's outcome: nothing to dispute$/,
+    );
+    expect(playBisection(game(), proposer, new Challenger(other))).toEqual({
+      step: 4,
+      rounds: 3,
+      pre: trace[4],
+      proposerPost: trace[5],
+      challengerPost: other[5],
+    });
     expect(runBisection(trace, other, tcore)).toEqual({ step: 4, rounds: 3, pre: trace[4], proposerPost: trace[5], challengerPost: other[5] });
     // a proposer short of the final commitment disputes nothing it can prove
     const shortProposer = new Proposer(trace.slice(0, 8), tcore);
@@ -584,11 +711,17 @@ describe("the referee's own checks", () => {
     for (const withdrawalCount of [-1, MAX_BATCH_ENTRIES + 1]) {
       bisectionFault(() => checkClaim({ ...claim, withdrawalCount }), "BAD_CLAIM", /^claim\.withdrawalCount must be an integer in \[0, 1048576\]$/);
     }
-    bisectionFault(() => checkClaim({ ...claim, withdrawalCount: 3 }), "BAD_CLAIM", /^the claim's post-state root, withdrawals root, count and context hash do not open its final commitment$/);
+    bisectionFault(
+      () => checkClaim({ ...claim, withdrawalCount: 3 }),
+      "BAD_CLAIM",
+      /^the claim's post-state root, withdrawals root, count and context hash do not open its final commitment$/,
+    );
     // where the claim sits on L1: a u64 batch index, a step count of 1 to 2^20 + 1
-    for (const batchIndex of [-1n, 1n << 64n, 5 as never]) bisectionFault(() => checkClaim({ ...claim, batchIndex }), "BAD_CLAIM", /^claim\.batchIndex must be a u64 bigint$/);
+    for (const batchIndex of [-1n, 1n << 64n, 5 as never])
+      bisectionFault(() => checkClaim({ ...claim, batchIndex }), "BAD_CLAIM", /^claim\.batchIndex must be a u64 bigint$/);
     expect(() => checkClaim({ ...claim, batchIndex: (1n << 64n) - 1n })).not.toThrow();
-    for (const stepCount of [0, MAX_BATCH_ENTRIES + 2, 1.5]) bisectionFault(() => checkClaim({ ...claim, stepCount }), "BAD_CLAIM", /^claim\.stepCount must be an integer in \[1, 1048577\]$/);
+    for (const stepCount of [0, MAX_BATCH_ENTRIES + 2, 1.5])
+      bisectionFault(() => checkClaim({ ...claim, stepCount }), "BAD_CLAIM", /^claim\.stepCount must be an integer in \[1, 1048577\]$/);
     for (const stepCount of [1, MAX_BATCH_ENTRIES + 1]) expect(() => checkClaim({ ...claim, stepCount })).not.toThrow();
   });
 
@@ -596,9 +729,17 @@ describe("the referee's own checks", () => {
     expect(referee.agreedStart(batch, { ...pre, stateRoot: upper(pre.stateRoot), treeRoot: upper(pre.treeRoot) })).toBe(steps[0]);
     expect(() => referee.agreedStart(batch, null as never)).toThrow(/^pre\.stateRoot must be a 0x-prefixed 32-byte hex string$/);
     expect(() => referee.agreedStart(batch, { ...pre, stateRoot: "0x1" as Hex })).toThrow(InvalidArgumentError);
-    bisectionFault(() => referee.agreedStart(batch, { ...pre, treeRoot: "0x1" as Hex }), "BAD_PRESTATE", /^pre\.treeRoot must be a 0x-prefixed 32-byte hex string$/);
+    bisectionFault(
+      () => referee.agreedStart(batch, { ...pre, treeRoot: "0x1" as Hex }),
+      "BAD_PRESTATE",
+      /^pre\.treeRoot must be a 0x-prefixed 32-byte hex string$/,
+    );
     bisectionFault(() => referee.agreedStart(batch, { ...pre, slotCount: -1 }), "BAD_PRESTATE", /^pre\.slotCount must be an integer/);
-    bisectionFault(() => referee.agreedStart(batch, { ...pre, slotCount: 4 }), "BAD_PRESTATE", /^pre\.treeRoot and pre\.slotCount do not hash to the agreed state root$/);
+    bisectionFault(
+      () => referee.agreedStart(batch, { ...pre, slotCount: 4 }),
+      "BAD_PRESTATE",
+      /^pre\.treeRoot and pre\.slotCount do not hash to the agreed state root$/,
+    );
   });
 
   it("openDispute: the claim first, then the batch's size, then the game from the agreed start", () => {
@@ -624,10 +765,18 @@ describe("the referee's own checks", () => {
   it("judgeStep: hashes as arguments, the proof from the agreed commitment, case-insensitively", () => {
     const j = 2;
     const args = { batch, step: j, agreed: steps[j]!, claimed: steps[j + 1]!, proof: proofs[j]! };
-    expect(referee.judgeStep({ ...args, agreed: upper(args.agreed), claimed: upper(args.claimed) })).toEqual({ convicted: false, post: steps[j + 1], status: 0 });
+    expect(referee.judgeStep({ ...args, agreed: upper(args.agreed), claimed: upper(args.claimed) })).toEqual({
+      convicted: false,
+      post: steps[j + 1],
+      status: 0,
+    });
     expect(() => referee.judgeStep({ ...args, agreed: "0x" as Hex })).toThrow(/^agreed must be a 0x-prefixed 32-byte hex string$/);
     expect(() => referee.judgeStep({ ...args, claimed: "0x" as Hex })).toThrow(/^claimed must be a 0x-prefixed 32-byte hex string$/);
-    refuses(() => referee.judgeStep({ ...args, agreed: steps[j + 1]! }), "NOT_AGREED", new RegExp(`^the proof starts at ${steps[j]}, not at the agreed C_${j} ${steps[j + 1]}: `));
+    refuses(
+      () => referee.judgeStep({ ...args, agreed: steps[j + 1]! }),
+      "NOT_AGREED",
+      new RegExp(`^the proof starts at ${steps[j]}, not at the agreed C_${j} ${steps[j + 1]}: `),
+    );
     refuses(() => referee.judgeStep({ ...args, proof: { ...args.proof, slotCount: -1 } }), "FIELD", /^proof\.slotCount/);
   });
 
@@ -641,13 +790,22 @@ describe("the referee's own checks", () => {
   });
 
   it("agreedStart: only a malformed opening is the pre-state's fault", () => {
-    const hostile = { stateRoot: pre.stateRoot, slotCount: pre.slotCount, get treeRoot(): Hex { throw new RangeError("getter"); } };
+    const hostile = {
+      stateRoot: pre.stateRoot,
+      slotCount: pre.slotCount,
+      get treeRoot(): Hex {
+        throw new RangeError("getter");
+      },
+    };
     expect(() => referee.agreedStart(batch, hostile)).toThrow(RangeError);
   });
 
   it("recovers signers with the backend it was given", () => {
     let calls = 0;
-    const counting = { name: "counting", recoverPublicKey: (d: Uint8Array, rs: Uint8Array, v: 0 | 1) => (calls++, secp256k1WasmRecovery.recoverPublicKey(d, rs, v)) };
+    const counting = {
+      name: "counting",
+      recoverPublicKey: (d: Uint8Array, rs: Uint8Array, v: 0 | 1) => (calls++, secp256k1WasmRecovery.recoverPublicKey(d, rs, v)),
+    };
     const r = new StepReferee(domain, { recovery: counting });
     expect(r.judgeStep({ batch, step: 2, agreed: steps[2]!, claimed: steps[3]!, proof: proofs[2]! }).convicted).toBe(false);
     expect(calls).toBeGreaterThan(0);

@@ -8,9 +8,7 @@ import { ReferenceEngine } from "../src/reference/engine.js";
 import { typedDataFor } from "../src/protocol/eip712.js";
 import { addressOf, signTransaction } from "../src/protocol/signatures.js";
 import { encodeWithdrawal, poolAddress } from "../src/protocol/slot-encoding.js";
-import {
-  MAX_RESERVE, MAX_U128, NEW_SLOT, Reason, type Batch, type Hex, type SignedTx, type Slot, type Tx,
-} from "../src/protocol/types.js";
+import { MAX_RESERVE, MAX_U128, NEW_SLOT, Reason, type Batch, type Hex, type SignedTx, type Slot, type Tx } from "../src/protocol/types.js";
 import { InvalidArgumentError } from "../src/protocol/errors.js";
 
 const DOMAIN = { chainId: 31337n, verifyingContract: "0x5fbdb2315678afecb367f032d93f642f64180aa3" as Hex };
@@ -55,7 +53,10 @@ describe("signatures from real wallets", () => {
   });
 
   it("rejects a signature made for another chain id or contract, and changes nothing", () => {
-    for (const other of [{ ...DOMAIN, chainId: 1n }, { ...DOMAIN, verifyingContract: "0x0000000000000000000000000000000000000001" as Hex }]) {
+    for (const other of [
+      { ...DOMAIN, chainId: 1n },
+      { ...DOMAIN, verifyingContract: "0x0000000000000000000000000000000000000001" as Hex },
+    ]) {
       const engine = Engine.create({ genesis, ...DOMAIN });
       const before = engine.stateRoot();
       const signed = signTransaction(tx, KEY_A, other);
@@ -203,16 +204,20 @@ describe("edge cases (WASM and reference agree, outcome asserted)", () => {
       { owner: B, token: 1, balance: 10n ** 24n, nonce: 0n },
       { owner: B, token: 2, balance: 10n ** 24n, nonce: 0n },
     ];
-    const { got, slots } = run(genesis, {
-      feePairs: [],
-      l1Messages: [],
-      txs: [
-        unsigned({ type: "createPool", fromA: 0, fromB: 1, amountA: 4n * 10n ** 18n, amountB: 10n ** 18n, feeBps: 30, nonce: 0n }),
-        unsigned({ type: "addLiquidity", pool: 4, fromA: 2, fromB: 3, lpSlot: NEW_SLOT, amountA: 10n ** 18n, amountB: 10n ** 18n, minShares: 0n, nonce: 0n }),
-        unsigned({ type: "removeLiquidity", pool: 4, lpSlot: 8, toA: 2, toB: 3, shares: 5n * 10n ** 17n, minA: 0n, minB: 0n, nonce: 0n }),
-      ],
-      // tx 0 signed by A, txs 1–2 by B
-    }, [A, B, B]);
+    const { got, slots } = run(
+      genesis,
+      {
+        feePairs: [],
+        l1Messages: [],
+        txs: [
+          unsigned({ type: "createPool", fromA: 0, fromB: 1, amountA: 4n * 10n ** 18n, amountB: 10n ** 18n, feeBps: 30, nonce: 0n }),
+          unsigned({ type: "addLiquidity", pool: 4, fromA: 2, fromB: 3, lpSlot: NEW_SLOT, amountA: 10n ** 18n, amountB: 10n ** 18n, minShares: 0n, nonce: 0n }),
+          unsigned({ type: "removeLiquidity", pool: 4, lpSlot: 8, toA: 2, toB: 3, shares: 5n * 10n ** 17n, minA: 0n, minB: 0n, nonce: 0n }),
+        ],
+        // tx 0 signed by A, txs 1–2 by B
+      },
+      [A, B, B],
+    );
     expect(got.receipts.map((r) => r.status)).toEqual([Reason.OK, Reason.OK, Reason.OK]);
     expect(got.receipts[0]!.out[0]).toBe(2n * 10n ** 18n - 1000n); // sqrt(4e18 · 1e18) − locked
     // B added 1e18 of token 1 and, at the 4:1 ratio, 0.25e18 of token 2
@@ -242,15 +247,32 @@ describe("edge cases (WASM and reference agree, outcome asserted)", () => {
   });
 
   it("rejects a malformed batch with a typed error and no state change", () => {
-    const genesis: Slot[] = [{ owner: A, token: 1, balance: 5n, nonce: 0n }, { owner: B, token: 1, balance: 5n, nonce: 0n }];
+    const genesis: Slot[] = [
+      { owner: A, token: 1, balance: 5n, nonce: 0n },
+      { owner: B, token: 1, balance: 5n, nonce: 0n },
+    ];
     const engine = Engine.create({ genesis, ...DOMAIN });
     const root = engine.stateRoot();
     const bad: Batch[] = [
       { feePairs: Array.from({ length: 17 }, (_, token) => ({ token, slot: 0 })), l1Messages: [], txs: [] }, // more than 16 pairs
       { feePairs: [{ token: -1, slot: 0 }], l1Messages: [], txs: [] },
       { feePairs: [{ token: 1, slot: 2 ** 32 }], l1Messages: [], txs: [] },
-      { feePairs: [{ token: 2, slot: 0 }, { token: 1, slot: 1 }], l1Messages: [], txs: [] }, // tokens not increasing
-      { feePairs: [{ token: 1, slot: 0 }, { token: 1, slot: 1 }], l1Messages: [], txs: [] }, // two pairs for one token
+      {
+        feePairs: [
+          { token: 2, slot: 0 },
+          { token: 1, slot: 1 },
+        ],
+        l1Messages: [],
+        txs: [],
+      }, // tokens not increasing
+      {
+        feePairs: [
+          { token: 1, slot: 0 },
+          { token: 1, slot: 1 },
+        ],
+        l1Messages: [],
+        txs: [],
+      }, // two pairs for one token
       { feeSlots: [0], l1Messages: [], txs: [] } as unknown as Batch, // the draft's field
       { feePairs: [], l1Messages: [{ kind: "deposit", owner: A, token: 1, amount: -1n }], txs: [] },
       { feePairs: [], l1Messages: [], txs: [unsigned({ type: "transfer", from: 0, to: 1, amount: 2n ** 128n, fee: 0n, nonce: 0n })] },
@@ -273,7 +295,11 @@ describe("edge cases (WASM and reference agree, outcome asserted)", () => {
     // token 1 → slot 9 (never exists): burned; token 2 → slot 0 (holds token 1): burned;
     // token 3 → slot 3, created by the deposit inside the batch: credited (it exists at settlement)
     const batch: Batch = {
-      feePairs: [{ token: 1, slot: 9 }, { token: 2, slot: 0 }, { token: 3, slot: 3 }],
+      feePairs: [
+        { token: 1, slot: 9 },
+        { token: 2, slot: 0 },
+        { token: 3, slot: 3 },
+      ],
       l1Messages: [{ kind: "deposit", owner: A, token: 3, amount: 5n }],
       txs: [
         unsigned({ type: "transfer", from: 1, to: 0, amount: 1n, fee: 7n, nonce: 0n }),
@@ -288,7 +314,18 @@ describe("edge cases (WASM and reference agree, outcome asserted)", () => {
     expect(got.feesCredited).toEqual([0n, 0n, 2n]);
     expect(slots.map((x) => x.balance)).toEqual([1001n, 1000n - 8n, 999n, 5n]);
     // without a pair for its token, a fee is NO_FEE_SLOT; a zero fee needs none
-    const none = run(genesis, { feePairs: [{ token: 2, slot: 2 }], l1Messages: [], txs: [unsigned({ type: "transfer", from: 1, to: 0, amount: 1n, fee: 1n, nonce: 0n }), unsigned({ type: "transfer", from: 1, to: 0, amount: 1n, fee: 0n, nonce: 1n })] }, [B, B]);
+    const none = run(
+      genesis,
+      {
+        feePairs: [{ token: 2, slot: 2 }],
+        l1Messages: [],
+        txs: [
+          unsigned({ type: "transfer", from: 1, to: 0, amount: 1n, fee: 1n, nonce: 0n }),
+          unsigned({ type: "transfer", from: 1, to: 0, amount: 1n, fee: 0n, nonce: 1n }),
+        ],
+      },
+      [B, B],
+    );
     expect(none.got.receipts.map((r) => r.status)).toEqual([Reason.NO_FEE_SLOT, Reason.OK]);
     // a pool's slot never takes fees: create a pool, then name its token-1 reserve
     const poolGenesis: Slot[] = [
@@ -297,7 +334,11 @@ describe("edge cases (WASM and reference agree, outcome asserted)", () => {
     ];
     const engine = Engine.create({ genesis: poolGenesis, ...DOMAIN });
     const ref = new ReferenceEngine(poolGenesis);
-    const create: Batch = { feePairs: [], l1Messages: [], txs: [unsigned({ type: "createPool", fromA: 0, fromB: 1, amountA: 10n ** 18n, amountB: 10n ** 18n, feeBps: 30, nonce: 0n })] };
+    const create: Batch = {
+      feePairs: [],
+      l1Messages: [],
+      txs: [unsigned({ type: "createPool", fromA: 0, fromB: 1, amountA: 10n ** 18n, amountB: 10n ** 18n, feeBps: 30, nonce: 0n })],
+    };
     expect(engine.applyBatch(create, { signers: [A] })).toEqual(ref.applyBatch(create, [A]));
     const onPool: Batch = { feePairs: [{ token: 1, slot: 2 }], l1Messages: [], txs: [unsigned({ type: "withdraw", from: 0, amount: 1n, fee: 1n, nonce: 1n })] };
     const res = engine.applyBatch(onPool, { signers: [A] });
@@ -331,12 +372,18 @@ describe("proofs an L1 bridge needs", () => {
       { owner: B, token: 2, balance: 50n, nonce: 0n },
     ];
     const engine = Engine.create({ genesis, ...DOMAIN });
-    const res = engine.applyBatch({
-      feePairs: [],
-      l1Messages: [{ kind: "forcedExit", owner: B, slot: 1 }],
-      txs: [unsigned({ type: "withdraw", from: 0, amount: 30n, fee: 0n, nonce: 0n })],
-    }, { signers: [A] });
-    expect(res.withdrawals).toEqual([{ owner: B, token: 2, amount: 50n }, { owner: A, token: 1, amount: 30n }]);
+    const res = engine.applyBatch(
+      {
+        feePairs: [],
+        l1Messages: [{ kind: "forcedExit", owner: B, slot: 1 }],
+        txs: [unsigned({ type: "withdraw", from: 0, amount: 30n, fee: 0n, nonce: 0n })],
+      },
+      { signers: [A] },
+    );
+    expect(res.withdrawals).toEqual([
+      { owner: B, token: 2, amount: 50n },
+      { owner: A, token: 1, amount: 30n },
+    ]);
     const { root, proof, leaves } = engine.proveWithdrawals(res.withdrawals, [1]);
     expect(root).toBe(res.withdrawalsRoot);
     const core = WasmCore.createSync();

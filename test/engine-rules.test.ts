@@ -9,7 +9,18 @@ import { entryAt, proveStep, verifyStep } from "../src/dispute/step-proof.js";
 import { addressOf, signTransaction } from "../src/protocol/signatures.js";
 import { poolAddress } from "../src/protocol/slot-encoding.js";
 import {
-  MAX_RESERVE, MAX_U128, MAX_U64, NEW_SLOT, Reason, reasonName, type Batch, type FeePair, type Hex, type SignedTx, type Slot, type Tx,
+  MAX_RESERVE,
+  MAX_U128,
+  MAX_U64,
+  NEW_SLOT,
+  Reason,
+  reasonName,
+  type Batch,
+  type FeePair,
+  type Hex,
+  type SignedTx,
+  type Slot,
+  type Tx,
 } from "../src/protocol/types.js";
 
 const DOMAIN = { chainId: 31337n, verifyingContract: "0x5fbdb2315678afecb367f032d93f642f64180aa3" as Hex };
@@ -61,12 +72,17 @@ describe("slot-array growth inside an entry (issue 10 item 4)", () => {
     const g = bigGenesis(1020);
     g.splice(2, 2, { owner: C, token: 3, balance: 2n, nonce: 0n }, { owner: C, token: 3, balance: 3n, nonce: 0n });
     const both = new Both(g);
-    const got = both.apply({
-      feePairs: [], l1Messages: [], txs: [
-        unsigned({ type: "createPool", fromA: 0, fromB: 1, amountA: 10n ** 20n, amountB: 10n ** 20n, feeBps: 30, nonce: 0n }),
-        unsigned({ type: "addLiquidity", pool: 1020, fromA: 0, fromB: 1, lpSlot: NEW_SLOT, amountA: E18, amountB: E18, minShares: 0n, nonce: 1n }),
-      ],
-    }, [A, A]);
+    const got = both.apply(
+      {
+        feePairs: [],
+        l1Messages: [],
+        txs: [
+          unsigned({ type: "createPool", fromA: 0, fromB: 1, amountA: 10n ** 20n, amountB: 10n ** 20n, feeBps: 30, nonce: 0n }),
+          unsigned({ type: "addLiquidity", pool: 1020, fromA: 0, fromB: 1, lpSlot: NEW_SLOT, amountA: E18, amountB: E18, minShares: 0n, nonce: 1n }),
+        ],
+      },
+      [A, A],
+    );
     expect(got.receipts.map((r) => r.status)).toEqual([Reason.OK, Reason.OK]);
     expect(both.wasm.getSlot(1020).balance).toBe(10n ** 20n + E18);
     expect(both.wasm.getSlot(1022).balance).toBe(10n ** 20n + E18);
@@ -83,7 +99,10 @@ function growthBatch(g: number): { batch: Batch; signers: Hex[] } {
   const q = g + 9; // second pool
   const txs: SignedTx[] = [];
   const signers: Hex[] = [];
-  const add = (tx: Tx, signer: Hex) => { txs.push(unsigned(tx)); signers.push(signer); };
+  const add = (tx: Tx, signer: Hex) => {
+    txs.push(unsigned(tx));
+    signers.push(signer);
+  };
   add({ type: "createPool", fromA: 0, fromB: 1, amountA: 10n ** 20n, amountB: 10n ** 20n, feeBps: 30, nonce: 0n }, A);
   add({ type: "addLiquidity", pool: p, fromA: 2, fromB: 3, lpSlot: NEW_SLOT, amountA: E18, amountB: E18, minShares: 1n, nonce: 0n }, B); // g+6
   add({ type: "transferToNew", from: 0, toOwner: D, amount: E18, fee: 10n, nonce: 1n }, A); // g+7
@@ -99,7 +118,10 @@ function growthBatch(g: number): { batch: Batch; signers: Hex[] } {
   add({ type: "withdraw", from: 0, amount: E18, fee: 3n, nonce: 5n }, A);
   return {
     batch: {
-      feePairs: [{ token: 1, slot: 2 }, { token: 2, slot: 3 }],
+      feePairs: [
+        { token: 1, slot: 2 },
+        { token: 2, slot: 3 },
+      ],
       l1Messages: [
         { kind: "deposit", owner: C, token: 5, amount: 11n }, // g
         { kind: "deposit", owner: D, token: 6, amount: 12n }, // g+1
@@ -125,14 +147,17 @@ describe("slot-array growth at every boundary, with every slot-creating entry (i
         expect(got.receipts.map((r) => r.status)).toEqual(got.receipts.map(() => Reason.OK));
         expect(got.slotCount).toBe(g + 15);
         // later batches still see the moved array: a transfer, a swap and a new LP slot
-        const next = both.apply({
-          feePairs: [],
-          l1Messages: [{ kind: "deposit", owner: A, token: 1, amount: 1n }],
-          txs: [
-            unsigned({ type: "swap", pool: g + 2, from: 3, to: 2, amountIn: E18, minOut: 1n, nonce: 0n }),
-            unsigned({ type: "addLiquidity", pool: g + 9, fromA: 2, fromB: 3, lpSlot: NEW_SLOT, amountA: E18, amountB: E18, minShares: 1n, nonce: 5n }),
-          ],
-        }, [B, B]);
+        const next = both.apply(
+          {
+            feePairs: [],
+            l1Messages: [{ kind: "deposit", owner: A, token: 1, amount: 1n }],
+            txs: [
+              unsigned({ type: "swap", pool: g + 2, from: 3, to: 2, amountIn: E18, minOut: 1n, nonce: 0n }),
+              unsigned({ type: "addLiquidity", pool: g + 9, fromA: 2, fromB: 3, lpSlot: NEW_SLOT, amountA: E18, amountB: E18, minShares: 1n, nonce: 5n }),
+            ],
+          },
+          [B, B],
+        );
         expect(next.receipts.map((r) => r.status)).toEqual([Reason.OK, Reason.OK, Reason.OK]);
         both.wasm.dispose();
       }
@@ -147,15 +172,18 @@ describe("a transfer to a pair's slot: its credit and its fee are checked apart,
       { owner: A, token: 1, balance: 100n, nonce: 0n },
     ];
     const both = new Both(genesis);
-    const got = both.apply({
-      feePairs: [{ token: 1, slot: 0 }],
-      l1Messages: [],
-      txs: [
-        unsigned({ type: "transfer", from: 1, to: 0, amount: 10n, fee: 10n, nonce: 0n }), // credit fits exactly, fee owed
-        unsigned({ type: "transfer", from: 1, to: 0, amount: 6n, fee: 5n, nonce: 1n }), // no room for the credit
-        unsigned({ type: "transfer", from: 1, to: 0, amount: 0n, fee: 1n, nonce: 2n }), // owed 11
-      ],
-    }, [A, A, A]);
+    const got = both.apply(
+      {
+        feePairs: [{ token: 1, slot: 0 }],
+        l1Messages: [],
+        txs: [
+          unsigned({ type: "transfer", from: 1, to: 0, amount: 10n, fee: 10n, nonce: 0n }), // credit fits exactly, fee owed
+          unsigned({ type: "transfer", from: 1, to: 0, amount: 6n, fee: 5n, nonce: 1n }), // no room for the credit
+          unsigned({ type: "transfer", from: 1, to: 0, amount: 0n, fee: 1n, nonce: 2n }), // owed 11
+        ],
+      },
+      [A, A, A],
+    );
     expect(got.receipts.map((r) => r.status)).toEqual([Reason.OK, Reason.OVERFLOW, Reason.OK]);
     expect([got.fees, got.feesCredited]).toEqual([[11n], [0n]]);
     expect(both.wasm.getSlot(0).balance).toBe(MAX_U128);
@@ -167,8 +195,10 @@ describe("a transfer to a pair's slot: its credit and its fee are checked apart,
     const headroom = fc.nat(30).map((k) => MAX_U128 - BigInt(k));
     const small = fc.oneof(fc.nat(20).map(BigInt), fc.nat(20).map(BigInt), fc.constantFrom(0n, MAX_U128, MAX_U128 - 5n, 2n ** 127n));
     const sender = fc.record({
-      owner: fc.constantFrom(...owners), token: fc.integer({ min: 1, max: 2 }),
-      balance: fc.oneof(fc.constant(10n ** 30n), fc.nat(100).map(BigInt), headroom), nonce: fc.constant(0n),
+      owner: fc.constantFrom(...owners),
+      token: fc.integer({ min: 1, max: 2 }),
+      balance: fc.oneof(fc.constant(10n ** 30n), fc.nat(100).map(BigInt), headroom),
+      nonce: fc.constant(0n),
     });
     const entryArb = fc.record({ kind: fc.integer({ min: 0, max: 9 }), from: fc.nat(), to: fc.nat(), amount: small, fee: small, who: fc.nat(3) });
     fc.assert(
@@ -184,7 +214,11 @@ describe("a transfer to a pair's slot: its credit and its fee are checked apart,
             const slots = both.ref.slots;
             const n = slots.length;
             const nonces = new Map<number, bigint>();
-            const nonce = (i: number) => { const v = nonces.get(i) ?? slots[i]!.nonce; nonces.set(i, v + 1n); return v; };
+            const nonce = (i: number) => {
+              const v = nonces.get(i) ?? slots[i]!.nonce;
+              nonces.set(i, v + 1n);
+              return v;
+            };
             const l1Messages: Batch["l1Messages"] = [];
             const txs: SignedTx[] = [];
             const signers: Hex[] = [];
@@ -198,14 +232,25 @@ describe("a transfer to a pair's slot: its credit and its fee are checked apart,
                 l1Messages.push({ kind: "deposit", owner: slots[feeSlot]!.owner, token, amount: e.amount, slot: feeSlot });
                 continue;
               } else if (e.kind <= 5) tx = { type: "transfer", from, to, amount: e.amount, fee: e.fee, nonce: nonce(from) };
-              else if (e.kind === 6) tx = { type: "transfer", from: feeSlot, to: e.to % 2 ? feeSlot : from, amount: e.amount, fee: e.fee, nonce: nonce(feeSlot) };
+              else if (e.kind === 6)
+                tx = { type: "transfer", from: feeSlot, to: e.to % 2 ? feeSlot : from, amount: e.amount, fee: e.fee, nonce: nonce(feeSlot) };
               else if (e.kind === 7) tx = { type: "transferToNew", from, toOwner: owners[e.who]!, amount: e.amount, fee: e.fee, nonce: nonce(from) };
               else tx = { type: "withdraw", from: e.kind === 8 ? from : feeSlot, amount: e.amount, fee: e.fee, nonce: nonce(e.kind === 8 ? from : feeSlot) };
               txs.push(unsigned(tx));
               signers.push(slots[tx.from]!.owner);
             }
             // the reference itself throws ReferenceInvariantError if a balance or an owed fee leaves u128
-            const got = both.apply({ feePairs: [{ token: 1, slot: 0 }, { token: 2, slot: 1 }], l1Messages, txs }, signers);
+            const got = both.apply(
+              {
+                feePairs: [
+                  { token: 1, slot: 0 },
+                  { token: 2, slot: 1 },
+                ],
+                l1Messages,
+                txs,
+              },
+              signers,
+            );
             for (const s of both.ref.slots) expect(s.balance >= 0n && s.balance <= MAX_U128).toBe(true);
             expect(got.fees.every((f) => f <= MAX_U128)).toBe(true);
           }
@@ -226,36 +271,63 @@ describe("a pool's reserves cannot be exited (issue 10 item 8)", () => {
 
   it("a forced exit naming a pool's reserved owner fails with RESERVED_OWNER and changes nothing", () => {
     const both = new Both(genesis);
-    both.apply({ feePairs: [], l1Messages: [], txs: [
-      unsigned({ type: "createPool", fromA: 0, fromB: 1, amountA: 10n ** 20n, amountB: 10n ** 20n, feeBps: 30, nonce: 0n }),
-    ] }, [A]);
+    both.apply(
+      {
+        feePairs: [],
+        l1Messages: [],
+        txs: [unsigned({ type: "createPool", fromA: 0, fromB: 1, amountA: 10n ** 20n, amountB: 10n ** 20n, feeBps: 30, nonce: 0n })],
+      },
+      [A],
+    );
     const before = both.wasm.stateRoot();
-    const got = both.apply({
-      feePairs: [],
-      l1Messages: [2, 3, 4, 99].map((slot) => ({ kind: "forcedExit" as const, owner: poolAddress(pool), slot })),
-      txs: [],
-    }, []);
+    const got = both.apply(
+      {
+        feePairs: [],
+        l1Messages: [2, 3, 4, 99].map((slot) => ({ kind: "forcedExit" as const, owner: poolAddress(pool), slot })),
+        txs: [],
+      },
+      [],
+    );
     expect(got.receipts.map((r) => r.status)).toEqual([Reason.RESERVED_OWNER, Reason.RESERVED_OWNER, Reason.RESERVED_OWNER, Reason.RESERVED_OWNER]);
     expect(got.receipts.map((r) => r.touched)).toEqual([[2], [3], [4], [99]]);
     expect(got.withdrawals).toEqual([]);
     expect(got.postStateRoot).toBe(before);
     // the pool still works, in both engines alike
-    const next = both.apply({ feePairs: [], l1Messages: [], txs: [
-      unsigned({ type: "addLiquidity", pool, fromA: 0, fromB: 1, lpSlot: 5, amountA: E18, amountB: E18, minShares: 1n, nonce: 1n }),
-      unsigned({ type: "swap", pool, from: 0, to: 1, amountIn: E18, minOut: 1n, nonce: 2n }),
-    ] }, [A, A]);
+    const next = both.apply(
+      {
+        feePairs: [],
+        l1Messages: [],
+        txs: [
+          unsigned({ type: "addLiquidity", pool, fromA: 0, fromB: 1, lpSlot: 5, amountA: E18, amountB: E18, minShares: 1n, nonce: 1n }),
+          unsigned({ type: "swap", pool, from: 0, to: 1, amountIn: E18, minOut: 1n, nonce: 2n }),
+        ],
+      },
+      [A, A],
+    );
     expect(next.receipts.map((r) => r.status)).toEqual([Reason.OK, Reason.OK]);
   });
 
   it("a pool slot never authorizes a transaction, whoever the caller names as its signer", () => {
     const both = new Both(genesis);
-    both.apply({ feePairs: [], l1Messages: [], txs: [
-      unsigned({ type: "createPool", fromA: 0, fromB: 1, amountA: 10n ** 20n, amountB: 10n ** 20n, feeBps: 30, nonce: 0n }),
-    ] }, [A]);
-    const got = both.apply({ feePairs: [], l1Messages: [], txs: [
-      unsigned({ type: "transfer", from: 2, to: 2, amount: 0n, fee: 0n, nonce: 30n }), // slot 2's nonce field is the fee
-      unsigned({ type: "withdraw", from: 3, amount: 10n ** 20n, fee: 0n, nonce: 0n }),
-    ] }, [poolAddress(pool), poolAddress(pool)]);
+    both.apply(
+      {
+        feePairs: [],
+        l1Messages: [],
+        txs: [unsigned({ type: "createPool", fromA: 0, fromB: 1, amountA: 10n ** 20n, amountB: 10n ** 20n, feeBps: 30, nonce: 0n })],
+      },
+      [A],
+    );
+    const got = both.apply(
+      {
+        feePairs: [],
+        l1Messages: [],
+        txs: [
+          unsigned({ type: "transfer", from: 2, to: 2, amount: 0n, fee: 0n, nonce: 30n }), // slot 2's nonce field is the fee
+          unsigned({ type: "withdraw", from: 3, amount: 10n ** 20n, fee: 0n, nonce: 0n }),
+        ],
+      },
+      [poolAddress(pool), poolAddress(pool)],
+    );
     expect(got.receipts.map((r) => r.status)).toEqual([Reason.BAD_SIGNATURE, Reason.BAD_SIGNATURE]);
     expect(got.postStateRoot).toBe(got.preStateRoot);
   });
@@ -272,14 +344,23 @@ describe("property: every entry kind, hostile values — both engines agree and 
   const slotArb = fc.record({
     owner: fc.constantFrom(...owners),
     token: fc.integer({ min: 1, max: 3 }),
-    balance: fc.oneof(fc.constant(10n ** 24n), amount, fc.nat(1000).map((k) => MAX_U128 - BigInt(k))),
+    balance: fc.oneof(
+      fc.constant(10n ** 24n),
+      amount,
+      fc.nat(1000).map((k) => MAX_U128 - BigInt(k)),
+    ),
     nonce: fc.oneof(fc.constant(0n), fc.constantFrom(MAX_U64 - 1n, MAX_U64)),
   });
   // raw numbers, resolved against the state when the batch is built (indices modulo slot count)
   const entryArb = fc.record({
     kind: fc.integer({ min: 0, max: 11 }),
-    i: fc.nat(), j: fc.nat(), k: fc.nat(), l: fc.nat(),
-    x: amount, y: amount, z: amount,
+    i: fc.nat(),
+    j: fc.nat(),
+    k: fc.nat(),
+    l: fc.nat(),
+    x: amount,
+    y: amount,
+    z: amount,
     signer: fc.integer({ min: 0, max: 11 }),
     nonceSkew: fc.constantFrom(0, 0, 0, 0, 0, 1, -1),
   });
@@ -303,7 +384,7 @@ describe("property: every entry kind, hostile values — both engines agree and 
     const feePairs: FeePair[] = [];
     for (const t of [1, 2, 3, 0x80000000]) {
       const c = userSlots.filter((i) => (t === 0x80000000 ? slots[i]!.token >= t : slots[i]!.token === t));
-      if (!c.length || !((feePick >> t % 8) & 1)) continue;
+      if (!c.length || !((feePick >> (t % 8)) & 1)) continue;
       const own = c[feePick % c.length]!;
       feePairs.push({ token: slots[own]!.token, slot: (feePick >> 4) % 5 === 0 ? slotAt(feePick >> 6) : own });
     }
@@ -314,7 +395,13 @@ describe("property: every entry kind, hostile values — both engines agree and 
       const owner = (v: number) => (v % 5 === 4 && pools.length ? poolAddress(pools[v % pools.length]!) : owners[v % 4]!);
       if (e.kind === 0) {
         const slot = slotAt(e.i);
-        l1Messages.push({ kind: "deposit", owner: slot < n && e.j % 2 ? slots[slot]!.owner : owner(e.j), token: e.k % 9 === 8 ? 0x80000000 + (e.k % 5) : 1 + (e.k % 3), amount: e.x, slot: e.l % 3 ? slot : undefined });
+        l1Messages.push({
+          kind: "deposit",
+          owner: slot < n && e.j % 2 ? slots[slot]!.owner : owner(e.j),
+          token: e.k % 9 === 8 ? 0x80000000 + (e.k % 5) : 1 + (e.k % 3),
+          amount: e.x,
+          slot: e.l % 3 ? slot : undefined,
+        });
         continue;
       }
       if (e.kind === 1) {
@@ -350,17 +437,53 @@ describe("property: every entry kind, hostile values — both engines agree and 
         tx = { type: "withdraw", from: auth, amount: e.x, fee: e.y % 100n, nonce: nonce(auth, e.nonceSkew) };
       } else if (e.kind === 7) {
         auth = holding(1 + (e.k % 3), e.j);
-        tx = { type: "createPool", fromA: auth, fromB: holding(1 + ((e.k + 1) % 3), e.k), amountA: e.x, amountB: e.y, feeBps: e.l % 1003, nonce: nonce(auth, e.nonceSkew) };
+        tx = {
+          type: "createPool",
+          fromA: auth,
+          fromB: holding(1 + ((e.k + 1) % 3), e.k),
+          amountA: e.x,
+          amountB: e.y,
+          feeBps: e.l % 1003,
+          nonce: nonce(auth, e.nonceSkew),
+        };
       } else if (e.kind === 8) {
         auth = holding(tokenA, e.j);
-        tx = { type: "addLiquidity", pool, fromA: auth, fromB: holding(tokenB, e.k), lpSlot: e.l % 2 ? NEW_SLOT : holding(lpToken, e.l), amountA: e.x, amountB: e.y, minShares: e.z % 3n === 0n ? e.z : 0n, nonce: nonce(auth, e.nonceSkew) };
+        tx = {
+          type: "addLiquidity",
+          pool,
+          fromA: auth,
+          fromB: holding(tokenB, e.k),
+          lpSlot: e.l % 2 ? NEW_SLOT : holding(lpToken, e.l),
+          amountA: e.x,
+          amountB: e.y,
+          minShares: e.z % 3n === 0n ? e.z : 0n,
+          nonce: nonce(auth, e.nonceSkew),
+        };
       } else if (e.kind === 9) {
         auth = holding(lpToken, e.j);
-        tx = { type: "removeLiquidity", pool, lpSlot: auth, toA: holding(tokenA, e.k), toB: holding(tokenB, e.l), shares: e.x, minA: 0n, minB: e.z % 5n === 0n ? e.z : 0n, nonce: nonce(auth, e.nonceSkew) };
+        tx = {
+          type: "removeLiquidity",
+          pool,
+          lpSlot: auth,
+          toA: holding(tokenA, e.k),
+          toB: holding(tokenB, e.l),
+          shares: e.x,
+          minA: 0n,
+          minB: e.z % 5n === 0n ? e.z : 0n,
+          nonce: nonce(auth, e.nonceSkew),
+        };
       } else {
         const aToB = e.l % 2 === 0;
         auth = holding(aToB ? tokenA : tokenB, e.j);
-        tx = { type: "swap", pool, from: auth, to: holding(aToB ? tokenB : tokenA, e.k), amountIn: e.x, minOut: e.z % 3n === 0n ? e.z % (10n ** 19n) : 0n, nonce: nonce(auth, e.nonceSkew) };
+        tx = {
+          type: "swap",
+          pool,
+          from: auth,
+          to: holding(aToB ? tokenB : tokenA, e.k),
+          amountIn: e.x,
+          minOut: e.z % 3n === 0n ? e.z % 10n ** 19n : 0n,
+          nonce: nonce(auth, e.nonceSkew),
+        };
       }
       txs.push(unsigned(tx));
       const own = auth < n ? slots[auth]!.owner : A;
@@ -371,11 +494,15 @@ describe("property: every entry kind, hostile values — both engines agree and 
 
   /** Deterministic opening: two pools over A's and B's tokens, so pool entries have targets. */
   const opening = (g: number): { batch: Batch; signers: Hex[] } => ({
-    batch: { feePairs: [], l1Messages: [], txs: [
-      unsigned({ type: "createPool", fromA: 0, fromB: 1, amountA: 10n ** 20n, amountB: 3n * 10n ** 20n, feeBps: 30, nonce: 0n }),
-      unsigned({ type: "createPool", fromA: 2, fromB: 3, amountA: 2000n, amountB: 2000n, feeBps: 1000, nonce: 0n }),
-      unsigned({ type: "addLiquidity", pool: g, fromA: 0, fromB: 1, lpSlot: NEW_SLOT, amountA: E18, amountB: E18, minShares: 0n, nonce: 1n }),
-    ] },
+    batch: {
+      feePairs: [],
+      l1Messages: [],
+      txs: [
+        unsigned({ type: "createPool", fromA: 0, fromB: 1, amountA: 10n ** 20n, amountB: 3n * 10n ** 20n, feeBps: 30, nonce: 0n }),
+        unsigned({ type: "createPool", fromA: 2, fromB: 3, amountA: 2000n, amountB: 2000n, feeBps: 1000, nonce: 0n }),
+        unsigned({ type: "addLiquidity", pool: g, fromA: 0, fromB: 1, lpSlot: NEW_SLOT, amountA: E18, amountB: E18, minShares: 0n, nonce: 1n }),
+      ],
+    },
     signers: [A, B, A],
   });
 
@@ -422,8 +549,21 @@ describe("property: every entry kind, hostile values — both engines agree and 
       { numRuns: 200 },
     );
     // the generator must reach the outcomes this file is about
-    for (const outcome of ["forcedExit:RESERVED_OWNER", "forcedExit:OK", "transfer:OVERFLOW", "transfer:INSUFFICIENT_BALANCE", "swap:OK",
-      "addLiquidity:OK", "removeLiquidity:OK", "createPool:OK", "transferToNew:OK", "withdraw:OK", "deposit:OK", "transfer:BAD_NONCE", "swap:BAD_SIGNATURE"]) {
+    for (const outcome of [
+      "forcedExit:RESERVED_OWNER",
+      "forcedExit:OK",
+      "transfer:OVERFLOW",
+      "transfer:INSUFFICIENT_BALANCE",
+      "swap:OK",
+      "addLiquidity:OK",
+      "removeLiquidity:OK",
+      "createPool:OK",
+      "transferToNew:OK",
+      "withdraw:OK",
+      "deposit:OK",
+      "transfer:BAD_NONCE",
+      "swap:BAD_SIGNATURE",
+    ]) {
       expect(seen).toContain(outcome);
     }
   }, 120_000);
@@ -442,7 +582,12 @@ describe("a failed transaction consumes its nonce once it passed the nonce check
     const signed = signTransaction({ type: "transfer", from: 0, to: 1, amount: 1000n, fee: 0n, nonce: 0n }, KEY_A, DOMAIN);
     const run = (batch: Batch) => {
       const got = wasm.applyBatch(batch); // recovers the signature itself
-      expect(got).toEqual(ref.applyBatch(batch, batch.txs.map(() => A)));
+      expect(got).toEqual(
+        ref.applyBatch(
+          batch,
+          batch.txs.map(() => A),
+        ),
+      );
       return got;
     };
     const k = run({ feePairs: [], l1Messages: [], txs: [signed] });
@@ -476,19 +621,85 @@ describe("a failed transaction consumes its nonce once it passed the nonce check
     ["transfer: to a pool", { type: "transfer", from: 0, to: 4, amount: 1n, fee: 0n, nonce: 1n }, 0, Reason.RESERVED_OWNER, true],
     ["transfer: no fee slot", { type: "transfer", from: 1, to: 1, amount: 1n, fee: 1n, nonce: 0n }, 1, Reason.NO_FEE_SLOT, true],
     ["transfer: insufficient balance", { type: "transfer", from: 0, to: 2, amount: 10n ** 25n, fee: 5n, nonce: 1n }, 0, Reason.INSUFFICIENT_BALANCE, true],
-    ["transferToNew: reserved owner", { type: "transferToNew", from: 0, toOwner: poolAddress(4), amount: 1n, fee: 0n, nonce: 1n }, 0, Reason.RESERVED_OWNER, true],
-    ["transferToNew: insufficient balance", { type: "transferToNew", from: 0, toOwner: C, amount: 10n ** 25n, fee: 0n, nonce: 1n }, 0, Reason.INSUFFICIENT_BALANCE, true],
+    [
+      "transferToNew: reserved owner",
+      { type: "transferToNew", from: 0, toOwner: poolAddress(4), amount: 1n, fee: 0n, nonce: 1n },
+      0,
+      Reason.RESERVED_OWNER,
+      true,
+    ],
+    [
+      "transferToNew: insufficient balance",
+      { type: "transferToNew", from: 0, toOwner: C, amount: 10n ** 25n, fee: 0n, nonce: 1n },
+      0,
+      Reason.INSUFFICIENT_BALANCE,
+      true,
+    ],
     ["withdraw: LP token", { type: "withdraw", from: 7, amount: 1n, fee: 0n, nonce: 0n }, 7, Reason.INVALID_TOKEN, true],
     ["withdraw: insufficient balance", { type: "withdraw", from: 0, amount: 10n ** 25n, fee: 1n, nonce: 1n }, 0, Reason.INSUFFICIENT_BALANCE, true],
-    ["createPool: owner mismatch", { type: "createPool", fromA: 0, fromB: 3, amountA: E18, amountB: E18, feeBps: 30, nonce: 1n }, 0, Reason.OWNER_MISMATCH, false],
-    ["createPool: bad params", { type: "createPool", fromA: 0, fromB: 0, amountA: E18, amountB: E18, feeBps: 30, nonce: 1n }, 0, Reason.INVALID_POOL_PARAMS, true],
-    ["createPool: too little", { type: "createPool", fromA: 0, fromB: 1, amountA: 1000n, amountB: 1000n, feeBps: 30, nonce: 1n }, 0, Reason.INSUFFICIENT_OUTPUT, true],
-    ["addLiquidity: owner mismatch", { type: "addLiquidity", pool: 4, fromA: 0, fromB: 3, lpSlot: NEW_SLOT, amountA: E18, amountB: E18, minShares: 0n, nonce: 1n }, 0, Reason.OWNER_MISMATCH, false],
-    ["addLiquidity: not a pool", { type: "addLiquidity", pool: 0, fromA: 0, fromB: 1, lpSlot: NEW_SLOT, amountA: E18, amountB: E18, minShares: 0n, nonce: 1n }, 0, Reason.NOT_A_POOL, true],
-    ["addLiquidity: slippage", { type: "addLiquidity", pool: 4, fromA: 0, fromB: 1, lpSlot: 7, amountA: E18, amountB: E18, minShares: 10n ** 30n, nonce: 1n }, 0, Reason.SLIPPAGE, true],
-    ["removeLiquidity: owner mismatch", { type: "removeLiquidity", pool: 4, lpSlot: 7, toA: 2, toB: 1, shares: 1n, minA: 0n, minB: 0n, nonce: 0n }, 7, Reason.OWNER_MISMATCH, false],
-    ["removeLiquidity: too many shares", { type: "removeLiquidity", pool: 4, lpSlot: 7, toA: 0, toB: 1, shares: 10n ** 30n, minA: 0n, minB: 0n, nonce: 0n }, 7, Reason.INSUFFICIENT_BALANCE, true],
-    ["removeLiquidity: slippage", { type: "removeLiquidity", pool: 4, lpSlot: 7, toA: 0, toB: 1, shares: E18, minA: 10n ** 30n, minB: 0n, nonce: 0n }, 7, Reason.SLIPPAGE, true],
+    [
+      "createPool: owner mismatch",
+      { type: "createPool", fromA: 0, fromB: 3, amountA: E18, amountB: E18, feeBps: 30, nonce: 1n },
+      0,
+      Reason.OWNER_MISMATCH,
+      false,
+    ],
+    [
+      "createPool: bad params",
+      { type: "createPool", fromA: 0, fromB: 0, amountA: E18, amountB: E18, feeBps: 30, nonce: 1n },
+      0,
+      Reason.INVALID_POOL_PARAMS,
+      true,
+    ],
+    [
+      "createPool: too little",
+      { type: "createPool", fromA: 0, fromB: 1, amountA: 1000n, amountB: 1000n, feeBps: 30, nonce: 1n },
+      0,
+      Reason.INSUFFICIENT_OUTPUT,
+      true,
+    ],
+    [
+      "addLiquidity: owner mismatch",
+      { type: "addLiquidity", pool: 4, fromA: 0, fromB: 3, lpSlot: NEW_SLOT, amountA: E18, amountB: E18, minShares: 0n, nonce: 1n },
+      0,
+      Reason.OWNER_MISMATCH,
+      false,
+    ],
+    [
+      "addLiquidity: not a pool",
+      { type: "addLiquidity", pool: 0, fromA: 0, fromB: 1, lpSlot: NEW_SLOT, amountA: E18, amountB: E18, minShares: 0n, nonce: 1n },
+      0,
+      Reason.NOT_A_POOL,
+      true,
+    ],
+    [
+      "addLiquidity: slippage",
+      { type: "addLiquidity", pool: 4, fromA: 0, fromB: 1, lpSlot: 7, amountA: E18, amountB: E18, minShares: 10n ** 30n, nonce: 1n },
+      0,
+      Reason.SLIPPAGE,
+      true,
+    ],
+    [
+      "removeLiquidity: owner mismatch",
+      { type: "removeLiquidity", pool: 4, lpSlot: 7, toA: 2, toB: 1, shares: 1n, minA: 0n, minB: 0n, nonce: 0n },
+      7,
+      Reason.OWNER_MISMATCH,
+      false,
+    ],
+    [
+      "removeLiquidity: too many shares",
+      { type: "removeLiquidity", pool: 4, lpSlot: 7, toA: 0, toB: 1, shares: 10n ** 30n, minA: 0n, minB: 0n, nonce: 0n },
+      7,
+      Reason.INSUFFICIENT_BALANCE,
+      true,
+    ],
+    [
+      "removeLiquidity: slippage",
+      { type: "removeLiquidity", pool: 4, lpSlot: 7, toA: 0, toB: 1, shares: E18, minA: 10n ** 30n, minB: 0n, nonce: 0n },
+      7,
+      Reason.SLIPPAGE,
+      true,
+    ],
     ["swap: bad signature", { type: "swap", pool: 4, from: 2, to: 1, amountIn: E18, minOut: 0n, nonce: 0n }, 2, Reason.BAD_SIGNATURE, false],
     ["swap: owner mismatch", { type: "swap", pool: 4, from: 0, to: 3, amountIn: E18, minOut: 0n, nonce: 1n }, 0, Reason.OWNER_MISMATCH, false],
     ["swap: slippage", { type: "swap", pool: 4, from: 0, to: 1, amountIn: E18, minOut: 10n ** 30n, nonce: 1n }, 0, Reason.SLIPPAGE, true],
@@ -520,9 +731,11 @@ describe("one-step proofs of a failure that consumes a nonce", () => {
       { owner: B, token: 1, balance: 0n, nonce: 0n },
     ];
     const engine = Engine.create({ genesis, ...DOMAIN });
-    const batch: Batch = { feePairs: [{ token: 1, slot: 1 }], l1Messages: [], txs: [
-      signTransaction({ type: "transfer", from: 0, to: 1, amount: 1000n, fee: 1n, nonce: 0n }, KEY, DOMAIN),
-    ] };
+    const batch: Batch = {
+      feePairs: [{ token: 1, slot: 1 }],
+      l1Messages: [],
+      txs: [signTransaction({ type: "transfer", from: 0, to: 1, amount: 1000n, fee: 1n, nonce: 0n }, KEY, DOMAIN)],
+    };
     const { steps } = engine.fork().traceBatch(batch);
     const proof = proveStep(engine, batch, 0);
     const v = verifyStep(proof, entryAt(batch, 0).entry, DOMAIN);

@@ -11,7 +11,9 @@ function bytes(len: number, seed: number): Uint8Array {
   const out = new Uint8Array(len);
   let x = seed | 1;
   for (let i = 0; i < len; i++) {
-    x ^= x << 13; x ^= x >>> 17; x ^= x << 5;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
     out[i] = x & 0xff;
   }
   return out;
@@ -88,7 +90,12 @@ describe("keccak256 against @noble/hashes", () => {
 
   it("does not depend on the input's view offset into its buffer", () => {
     const backing = bytes(1000, 5);
-    for (const [start, len] of [[1, 64], [3, 128], [17, 200], [999, 1]] as const) {
+    for (const [start, len] of [
+      [1, 64],
+      [3, 128],
+      [17, 200],
+      [999, 1],
+    ] as const) {
       const view = backing.subarray(start, start + len);
       expect(toHex(core.keccak256(view))).toBe(toHex(keccak_256(view)));
     }

@@ -37,7 +37,9 @@ describe("the packed package", () => {
   }, 300_000);
 
   it("ships one copy of the WASM, no source maps, no generated API site, and lmdb only as optional", () => {
-    const [packed] = JSON.parse(execFileSync(npm, ["pack", "--dry-run", "--json", "--ignore-scripts", "--silent"], { cwd: root, encoding: "utf8" })) as [{ files: { path: string }[] }];
+    const [packed] = JSON.parse(execFileSync(npm, ["pack", "--dry-run", "--json", "--ignore-scripts", "--silent"], { cwd: root, encoding: "utf8" })) as [
+      { files: { path: string }[] },
+    ];
     const paths = packed.files.map((f) => f.path);
     expect(paths.filter((p) => p.endsWith(".map"))).toEqual([]);
     expect(paths.filter((p) => p.endsWith(".wasm"))).toEqual([]);
@@ -62,10 +64,16 @@ function installAndRun(work: string): void {
   execFileSync("mkdir", ["-p", project]);
   writeFileSync(join(project, "package.json"), JSON.stringify({ name: "consumer", version: "1.0.0", private: true }));
   // dependencies come from the npm cache `npm ci` filled, else from the registry
-  execFileSync(npm, ["install", join(work, tarball), "--prefer-offline", "--no-audit", "--no-fund", "--silent"], { cwd: project, stdio: "pipe", timeout: 240_000 });
+  execFileSync(npm, ["install", join(work, tarball), "--prefer-offline", "--no-audit", "--no-fund", "--silent"], {
+    cwd: project,
+    stdio: "pipe",
+    timeout: 240_000,
+  });
   writeFileSync(join(project, "esm.mjs"), consumer('import * as l2 from "l2engine";'));
   writeFileSync(join(project, "cjs.cjs"), consumer('const l2 = require("l2engine");'));
-  writeFileSync(join(project, "node.mjs"), `import { RecoverPool, secp256k1WasmRecovery, Chain, LmdbStore } from "l2engine/node";
+  writeFileSync(
+    join(project, "node.mjs"),
+    `import { RecoverPool, secp256k1WasmRecovery, Chain, LmdbStore } from "l2engine/node";
 const domain = { chainId: 1n, verifyingContract: "0x5fbdb2315678afecb367f032d93f642f64180aa3" };
 const genesis = [{ owner: "0x${"ab".repeat(20)}", token: 1, balance: 5n, nonce: 0n }];
 const chain = Chain.open({ store: LmdbStore.open("./state"), genesis, ...domain });
@@ -74,17 +82,24 @@ chain.close();
 const again = Chain.open({ store: LmdbStore.open("./state"), ...domain });
 console.log(typeof RecoverPool, secp256k1WasmRecovery.name, again.state.stateRoot() === root);
 again.close();
-`);
+`,
+  );
   // l2engine/reference: the same classes and functions the main entry still exports (deprecated there)
   const names = ["ReferenceEngine", "ReferenceMerkleTree", "isqrt", "referenceZeroHashes", "referenceComputeProofRoot"];
-  writeFileSync(join(project, "reference.mjs"), `import * as ref from "l2engine/reference";
+  writeFileSync(
+    join(project, "reference.mjs"),
+    `import * as ref from "l2engine/reference";
 import * as l2 from "l2engine";
 console.log(String(ref.isqrt(17n)), ${JSON.stringify(names)}.every((n) => typeof ref[n] === "function" && ref[n] === l2[n]));
-`);
-  writeFileSync(join(project, "reference.cjs"), `const ref = require("l2engine/reference");
+`,
+  );
+  writeFileSync(
+    join(project, "reference.cjs"),
+    `const ref = require("l2engine/reference");
 const l2 = require("l2engine");
 console.log(String(ref.isqrt(17n)), ${JSON.stringify(names)}.every((n) => typeof ref[n] === "function" && ref[n] === l2[n]));
-`);
+`,
+  );
   for (const file of ["reference.mjs", "reference.cjs"]) {
     const r = spawnSync(process.execPath, [file], { cwd: project, encoding: "utf8" });
     expect(r.stderr, file).toBe("");
@@ -103,10 +118,13 @@ console.log(String(ref.isqrt(17n)), ${JSON.stringify(names)}.every((n) => typeof
   // without the optional lmdb (`npm install --omit=optional`): both entries still load, and only
   // opening an LmdbStore fails, with a typed error that says what to install
   renameSync(join(project, "node_modules/lmdb"), join(project, "node_modules/lmdb-hidden"));
-  writeFileSync(join(project, "no-lmdb.mjs"), `import * as l2 from "l2engine";
+  writeFileSync(
+    join(project, "no-lmdb.mjs"),
+    `import * as l2 from "l2engine";
 import { LmdbStore, MemoryStore, StoreError } from "l2engine/node";
 try { LmdbStore.open("./state2"); } catch (e) { console.log(typeof l2.Engine, typeof MemoryStore, e instanceof StoreError, e.fault, /npm install lmdb/.test(e.message)); }
-`);
+`,
+  );
   const m = spawnSync(process.execPath, ["no-lmdb.mjs"], { cwd: project, encoding: "utf8" });
   expect(m.stderr).toBe("");
   expect(m.stdout.trim()).toBe("function function true UNAVAILABLE true");
@@ -126,19 +144,32 @@ function typeCheckReadme(project: string): void {
   expect(blocks.length).toBe(7);
   // .mts: ES modules (top-level await) in a package.json without "type"
   blocks.forEach((code, i) => writeFileSync(join(project, `readme-${i + 1}.mts`), code));
-  writeFileSync(join(project, "types.mts"), `import { ReferenceEngine, ReferenceMerkleTree, STATE_TREE_SHAPE, type TransferTx } from "l2engine";
+  writeFileSync(
+    join(project, "types.mts"),
+    `import { ReferenceEngine, ReferenceMerkleTree, STATE_TREE_SHAPE, type TransferTx } from "l2engine";
 const engine: ReferenceEngine = new ReferenceEngine([]);
 const tree: ReferenceMerkleTree = new ReferenceMerkleTree(STATE_TREE_SHAPE);
 const tx: TransferTx = { type: "transfer", from: 0, to: 1, amount: 1n, fee: 0n, nonce: 0n };
 console.log(engine.stateRoot(), tree.root().length, tx.type);
-`);
-  writeFileSync(join(project, "tsconfig.json"), JSON.stringify({
-    compilerOptions: {
-      strict: true, exactOptionalPropertyTypes: true, noUncheckedIndexedAccess: true, module: "nodenext", moduleResolution: "nodenext",
-      target: "es2022", noEmit: true, types: ["node"], typeRoots: [join(root, "node_modules/@types")],
-    },
-    include: ["*.mts"],
-  }));
+`,
+  );
+  writeFileSync(
+    join(project, "tsconfig.json"),
+    JSON.stringify({
+      compilerOptions: {
+        strict: true,
+        exactOptionalPropertyTypes: true,
+        noUncheckedIndexedAccess: true,
+        module: "nodenext",
+        moduleResolution: "nodenext",
+        target: "es2022",
+        noEmit: true,
+        types: ["node"],
+        typeRoots: [join(root, "node_modules/@types")],
+      },
+      include: ["*.mts"],
+    }),
+  );
   // typescript from the repository's install, by path: the consumer has no dev dependencies
   const tsc = spawnSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", project], { cwd: project, encoding: "utf8" });
   expect(tsc.stdout + tsc.stderr).toBe("");

@@ -1,9 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { keccak_256 } from "@noble/hashes/sha3.js";
-import {
-  ProofError, ReferenceMerkleTree, WasmCore, referenceComputeProofRoot, toHex, type TreeShape,
-} from "../src/index.js";
+import { ProofError, ReferenceMerkleTree, WasmCore, referenceComputeProofRoot, toHex, type TreeShape } from "../src/index.js";
 
 const core = WasmCore.createSync();
 const leafOf = (n: number) => keccak_256(new TextEncoder().encode(`leaf ${n}`));
@@ -27,7 +25,11 @@ function build(shape: TreeShape, filled: number[]) {
   return { wasm, ref, root: wasm.root() };
 }
 
-const SHAPES: TreeShape[] = [{ arity: 4, depth: 16 }, { arity: 2, depth: 32 }, { arity: 4, depth: 3 }];
+const SHAPES: TreeShape[] = [
+  { arity: 4, depth: 16 },
+  { arity: 2, depth: 32 },
+  { arity: 4, depth: 3 },
+];
 
 describe("multiproofs", () => {
   for (const shape of SHAPES) {
@@ -54,7 +56,10 @@ describe("multiproofs", () => {
   }
 
   it("shares siblings: a proof of 4 siblings in one 4-ary node is smaller than 4 single proofs", () => {
-    const { wasm } = build({ arity: 4, depth: 16 }, Array.from({ length: 64 }, (_, i) => i));
+    const { wasm } = build(
+      { arity: 4, depth: 16 },
+      Array.from({ length: 64 }, (_, i) => i),
+    );
     const multi = wasm.prove([8, 9, 10, 11]).length;
     const singles = [8, 9, 10, 11].reduce((n, i) => n + wasm.prove([i]).length, 0);
     expect(multi).toBeLessThan(singles / 3);

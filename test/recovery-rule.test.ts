@@ -121,15 +121,35 @@ describe("well-formed hostile signatures: every backend gives the same address o
     const signer = byName.get("the valid signature")!;
     expect(signer).toMatch(/^0x[0-9a-fA-F]{40}$/);
     expect(signer).toBe(checksumAddress(signer!));
-    for (const name of ["the valid signature as bytes", "the valid signature, uppercase hex", "v as raw recovery id (0/1)"]) expect(byName.get(name), name).toBe(signer);
+    for (const name of ["the valid signature as bytes", "the valid signature, uppercase hex", "v as raw recovery id (0/1)"])
+      expect(byName.get(name), name).toBe(signer);
     expect(byName.get("v flipped (another key)")).not.toBe(signer);
     expect(byName.get("v flipped (another key)")).not.toBeNull();
     expect(byName.get("s = n/2 (the largest low s)")).not.toBeNull();
     const nulls = [
-      "the high-s twin (n - s, v flipped)", "the high-s twin, v kept", "r = 0", "s = 0", "r = n", "s = n", "r > n", "s > n",
-      "r = 2^256 - 1", "s = 2^256 - 1", "s = n/2 + 1 (the smallest high s)", "s = n/2 + 1, v flipped",
-      "v = 2", "v = 26", "v = 29", "v = 35", "v = 36", "v = 255", "r not an x-coordinate, v 27", "r not an x-coordinate, v 28",
-      "all-zero 65 bytes", "all-0xff 65 bytes", "64 zero bytes with v 27",
+      "the high-s twin (n - s, v flipped)",
+      "the high-s twin, v kept",
+      "r = 0",
+      "s = 0",
+      "r = n",
+      "s = n",
+      "r > n",
+      "s > n",
+      "r = 2^256 - 1",
+      "s = 2^256 - 1",
+      "s = n/2 + 1 (the smallest high s)",
+      "s = n/2 + 1, v flipped",
+      "v = 2",
+      "v = 26",
+      "v = 29",
+      "v = 35",
+      "v = 36",
+      "v = 255",
+      "r not an x-coordinate, v 27",
+      "r not an x-coordinate, v 28",
+      "all-zero 65 bytes",
+      "all-0xff 65 bytes",
+      "64 zero bytes with v 27",
     ];
     for (const name of nulls) expect(byName.get(name), name).toBeNull();
     // the high-s twin is the same key's signature in plain ECDSA: only the low-s rule refuses it
@@ -166,12 +186,16 @@ describe("well-formed hostile signatures: every backend gives the same address o
     }
   });
 
-  it.each(Object.keys(pools))("%s agrees, also when the batch spans several jobs", async (name) => {
-    const pool = pools[name as keyof typeof pools]!;
-    expect(await pool.recover(hostileTxs)).toEqual(expected);
-    const many = Array.from({ length: 600 }, (_, i) => hostileTxs[i % hostileTxs.length]!);
-    expect(await pool.recover(many)).toEqual(many.map((_, i) => expected[i % hostileTxs.length]));
-  }, 60_000);
+  it.each(Object.keys(pools))(
+    "%s agrees, also when the batch spans several jobs",
+    async (name) => {
+      const pool = pools[name as keyof typeof pools]!;
+      expect(await pool.recover(hostileTxs)).toEqual(expected);
+      const many = Array.from({ length: 600 }, (_, i) => hostileTxs[i % hostileTxs.length]!);
+      expect(await pool.recover(many)).toEqual(many.map((_, i) => expected[i % hostileTxs.length]));
+    },
+    60_000,
+  );
 });
 
 describe("malformed transactions: every backend throws the same InvalidArgumentError", () => {
@@ -216,7 +240,10 @@ describe("malformed transactions: every backend throws the same InvalidArgumentE
     expect(message).toMatch(/^txs\[1\]: /);
     expect(() => engines.wasm.recoverSigners(batchOf(txs))).toThrow(message);
     for (const pool of Object.values(pools)) {
-      const err = await pool.recover(txs).then(() => undefined, (e: unknown) => e);
+      const err = await pool.recover(txs).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(InvalidArgumentError);
       expect((err as Error).message).toBe(message);
     }

@@ -20,15 +20,7 @@ import {
   typedDataFor,
   type Eip712Domain,
 } from "../src/protocol/eip712.js";
-import {
-  SECP256K1_HALF_N,
-  SECP256K1_N,
-  addressOf,
-  recoverSigner,
-  recoverTransactionSigner,
-  signDigest,
-  signTransaction,
-} from "../src/protocol/signatures.js";
+import { SECP256K1_HALF_N, SECP256K1_N, addressOf, recoverSigner, recoverTransactionSigner, signDigest, signTransaction } from "../src/protocol/signatures.js";
 
 const MAX_U32 = 0xffffffff;
 const hex = (b: Uint8Array): Hex => toHex(b);
@@ -88,12 +80,9 @@ describe("fixed vectors (test/vectors/eip712.json, computed with viem)", () => {
     expect(addressOf(fromHex(file.privateKey))).toBe(ANVIL_ADDRESS);
   });
 
-  it.each(file.domains.map((d) => [d.chainId, d.verifyingContract, d] as const))(
-    "domain separator for chain %s, %s",
-    (_c, _v, d) => {
-      expect(hex(domainSeparator(d))).toBe(d.separator);
-    },
-  );
+  it.each(file.domains.map((d) => [d.chainId, d.verifyingContract, d] as const))("domain separator for chain %s, %s", (_c, _v, d) => {
+    expect(hex(domainSeparator(d))).toBe(d.separator);
+  });
 
   it.each(file.vectors.map((v, i) => [i, v.tx.type, v] as const))("vector %i (%s): digest, recovery, signature", (_i, _t, v) => {
     expect(hex(txDigest(v.tx, v.domain))).toBe(v.digest);
@@ -238,11 +227,25 @@ describe("txDigest agrees with viem and ethers on random transactions", () => {
     fc.record({ type: fc.constant("createPool" as const), fromA: u32, fromB: u32, amountA: u128, amountB: u128, feeBps: u16, nonce: u64 }),
     fc.record({
       type: fc.constant("addLiquidity" as const),
-      pool: u32, fromA: u32, fromB: u32, lpSlot: u32, amountA: u128, amountB: u128, minShares: u128, nonce: u64,
+      pool: u32,
+      fromA: u32,
+      fromB: u32,
+      lpSlot: u32,
+      amountA: u128,
+      amountB: u128,
+      minShares: u128,
+      nonce: u64,
     }),
     fc.record({
       type: fc.constant("removeLiquidity" as const),
-      pool: u32, lpSlot: u32, toA: u32, toB: u32, shares: u128, minA: u128, minB: u128, nonce: u64,
+      pool: u32,
+      lpSlot: u32,
+      toA: u32,
+      toB: u32,
+      shares: u128,
+      minA: u128,
+      minB: u128,
+      nonce: u64,
     }),
     fc.record({ type: fc.constant("swap" as const), pool: u32, from: u32, to: u32, amountIn: u128, minOut: u128, nonce: u64 }),
   );
@@ -269,9 +272,10 @@ describe("txDigest agrees with viem and ethers on random transactions", () => {
           else if (extreme === "zero") t[f.name] = typeof max === "number" ? 0 : 0n;
           else t[f.name] = max;
         }
-        const d: Eip712Domain = extreme === "zero"
-          ? { chainId: 0, verifyingContract: `0x${"00".repeat(20)}` }
-          : { chainId: (1n << 256n) - 1n, verifyingContract: `0x${"ff".repeat(20)}` };
+        const d: Eip712Domain =
+          extreme === "zero"
+            ? { chainId: 0, verifyingContract: `0x${"00".repeat(20)}` }
+            : { chainId: (1n << 256n) - 1n, verifyingContract: `0x${"ff".repeat(20)}` };
         const digest = hex(txDigest(t as Tx, d));
         expect(digest, `${type} ${extreme}`).toBe(hashTypedData(typedDataFor(t as Tx, d)));
         expect(digest, `${type} ${extreme}`).toBe(ethersHash(t as Tx, d));
@@ -376,12 +380,12 @@ describe("invalid but well-formed signatures return null; malformed ones throw I
   ];
   it.each(bad)("%s", (_name, sig) => {
     expect(recoverSigner(digest, sig)).toBeNull();
-    expect(recoverTransactionSigner({ ...SAMPLES[2]!, signature: (sig instanceof Uint8Array ? hex(sig) : sig) }, DOMAIN)).toBeNull();
+    expect(recoverTransactionSigner({ ...SAMPLES[2]!, signature: sig instanceof Uint8Array ? hex(sig) : sig }, DOMAIN)).toBeNull();
   });
 
   it("r that is not the x-coordinate of any curve point", () => {
     let x = 1n;
-    for (;; x++) {
+    for (; ; x++) {
       try {
         secp256k1.Point.fromBytes(fromHex(`0x02${x.toString(16).padStart(64, "0")}`));
       } catch {
@@ -394,18 +398,14 @@ describe("invalid but well-formed signatures return null; malformed ones throw I
 
   it("random bytes: 65 of them never throw; any other length is a typed error", () => {
     fc.assert(
-      fc.property(
-        fc.oneof(fc.uint8Array({ minLength: 0, maxLength: 130 }), fc.uint8Array({ minLength: 65, maxLength: 65 })),
-        fc.boolean(),
-        (sig, asHex) => {
-          if (sig.length !== 65) {
-            expect(() => recoverSigner(digest, asHex ? hex(sig) : sig)).toThrow(InvalidArgumentError);
-            return;
-          }
-          const out = recoverSigner(digest, asHex ? hex(sig) : sig);
-          expect(out === null || (/^0x[0-9a-fA-F]{40}$/.test(out) && out === checksumAddress(out))).toBe(true);
-        },
-      ),
+      fc.property(fc.oneof(fc.uint8Array({ minLength: 0, maxLength: 130 }), fc.uint8Array({ minLength: 65, maxLength: 65 })), fc.boolean(), (sig, asHex) => {
+        if (sig.length !== 65) {
+          expect(() => recoverSigner(digest, asHex ? hex(sig) : sig)).toThrow(InvalidArgumentError);
+          return;
+        }
+        const out = recoverSigner(digest, asHex ? hex(sig) : sig);
+        expect(out === null || (/^0x[0-9a-fA-F]{40}$/.test(out) && out === checksumAddress(out))).toBe(true);
+      }),
       { numRuns: 300 },
     );
   });

@@ -6,9 +6,35 @@ import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { keccak_256 } from "@noble/hashes/sha3.js";
 import {
-  EMPTY_TREE_ROOT, Engine, ReferenceEngine, StepReferee, checkClaim, claimHash, decodeL1Message, decodeStepProof, domainSeparator,
-  encodeBatch, encodeClaim, encodeHeader, encodeL1Message, encodeStepProof, entryAt, fromHex, headerHash, inboxRecord, makeClaim,
-  proveStep, signTransaction, startCommitment, toHex, verifyStep, type BatchHeader, type FeePair, type Hex, type L1Message, type Slot,
+  EMPTY_TREE_ROOT,
+  Engine,
+  ReferenceEngine,
+  StepReferee,
+  checkClaim,
+  claimHash,
+  decodeL1Message,
+  decodeStepProof,
+  domainSeparator,
+  encodeBatch,
+  encodeClaim,
+  encodeHeader,
+  encodeL1Message,
+  encodeStepProof,
+  entryAt,
+  fromHex,
+  headerHash,
+  inboxRecord,
+  makeClaim,
+  proveStep,
+  signTransaction,
+  startCommitment,
+  toHex,
+  verifyStep,
+  type BatchHeader,
+  type FeePair,
+  type Hex,
+  type L1Message,
+  type Slot,
 } from "../src/index.js";
 
 const spec = readFileSync(new URL("../docs/SPEC.md", import.meta.url), "utf8");
@@ -23,10 +49,17 @@ const hex = (b: Uint8Array) => toHex(b);
 const cat = (...parts: Uint8Array[]) => {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
-  for (const p of parts) out.set(p, (at += p.length) - p.length);
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
   return out;
 };
-const u32be = (n: number) => { const b = new Uint8Array(4); new DataView(b.buffer).setUint32(0, n); return b; };
+const u32be = (n: number) => {
+  const b = new Uint8Array(4);
+  new DataView(b.buffer).setUint32(0, n);
+  return b;
+};
 const u128be = (x: bigint) => fromHex(x.toString(16).padStart(32, "0"));
 
 describe("SPEC.md §11.7 dispute vectors", () => {
@@ -63,7 +96,16 @@ describe("SPEC.md §11.7 dispute vectors", () => {
     expect(JSON.parse(JSON.stringify(claim, (_k, y) => (typeof y === "bigint" ? y.toString() : y)))).toEqual(v.claim);
     expect(() => checkClaim(claim)).not.toThrow();
     expect(new StepReferee(domain).agreedStart(batch, pre)).toBe(v.steps[0]);
-    for (const value of [v.domainSeparator, v.emptyWithdrawalsRoot, v.pre.treeRoot, v.pre.stateRoot, ...v.steps, v.traceRoot, v.claim.postStateRoot, v.claim.contextHash]) {
+    for (const value of [
+      v.domainSeparator,
+      v.emptyWithdrawalsRoot,
+      v.pre.treeRoot,
+      v.pre.stateRoot,
+      ...v.steps,
+      v.traceRoot,
+      v.claim.postStateRoot,
+      v.claim.contextHash,
+    ]) {
       expect(spec).toContain(value);
     }
   });
@@ -84,7 +126,13 @@ describe("SPEC.md §11.7 dispute vectors", () => {
   it("the batch's header and claim (SPEC §13.2, §13.3): encodings, hashes, printed", () => {
     const da = encodeBatch({ feePairs: batch.feePairs, txs: [tx] });
     expect(hex(da)).toBe(v.daBytes);
-    const header: BatchHeader = { ...v.header, index: BigInt(v.header.index), inboxStart: BigInt(v.header.inboxStart), l1Block: BigInt(v.header.l1Block), l1Timestamp: BigInt(v.header.l1Timestamp) };
+    const header: BatchHeader = {
+      ...v.header,
+      index: BigInt(v.header.index),
+      inboxStart: BigInt(v.header.inboxStart),
+      l1Block: BigInt(v.header.l1Block),
+      l1Timestamp: BigInt(v.header.l1Timestamp),
+    };
     expect(header.daHash).toBe(hex(keccak_256(da)));
     expect(header.daLength).toBe(da.length);
     const h = encodeHeader(header);

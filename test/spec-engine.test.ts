@@ -4,8 +4,17 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import {
-  Engine, ReferenceEngine, checksumAddress, domainSeparator, encodeSlot, recoverTransactionSigner, toHex, txDigest,
-  type Batch, type Hex, type Slot,
+  Engine,
+  ReferenceEngine,
+  checksumAddress,
+  domainSeparator,
+  encodeSlot,
+  recoverTransactionSigner,
+  toHex,
+  txDigest,
+  type Batch,
+  type Hex,
+  type Slot,
 } from "../src/index.js";
 
 // the vectors hold hex without 0x

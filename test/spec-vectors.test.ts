@@ -3,9 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { keccak_256 } from "@noble/hashes/sha3.js";
-import {
-  ReferenceMerkleTree, WasmCore, fromHex, referenceComputeProofRoot, referenceZeroHashes, resolveShape, toHex,
-} from "../src/index.js";
+import { ReferenceMerkleTree, WasmCore, fromHex, referenceComputeProofRoot, referenceZeroHashes, resolveShape, toHex } from "../src/index.js";
 
 // the vectors hold hex without 0x
 const bare = (b: Uint8Array): string => toHex(b).slice(2);
@@ -32,7 +30,10 @@ describe("SPEC.md §2 hash table", () => {
 });
 
 describe("SPEC.md §3.2 zero hashes", () => {
-  for (const [key, shape] of [["arity4depth16", { arity: 4, depth: 16 }], ["arity2depth32", { arity: 2, depth: 32 }]] as const) {
+  for (const [key, shape] of [
+    ["arity4depth16", { arity: 4, depth: 16 }],
+    ["arity2depth32", { arity: 2, depth: 32 }],
+  ] as const) {
     it(key, () => {
       const z = referenceZeroHashes(resolveShape(shape)).map(bare);
       const want = vectors.zeroHashes[key];
@@ -45,9 +46,7 @@ describe("SPEC.md §3.2 zero hashes", () => {
   it("binary depth-32 empty root equals the external known value (keccak sparse Merkle trees)", () => {
     // Empty root of depth-32 keccak sparse Merkle trees as hard-coded in public bridge code,
     // e.g. agglayer's EMPTY_LER and the historical-roots seed of Synapse's sparse tree.
-    expect(bare(core.createTree({ arity: 2, depth: 32 }).root())).toBe(
-      "27ae5ba08d7291c96c8cbddcc148bf48a6d68c7974b94356f53754ef6171d757",
-    );
+    expect(bare(core.createTree({ arity: 2, depth: 32 }).root())).toBe("27ae5ba08d7291c96c8cbddcc148bf48a6d68c7974b94356f53754ef6171d757");
   });
 });
 

@@ -76,7 +76,9 @@ describe("proveStep / verifyStep", () => {
         const signers = engine.recoverSigners(batch);
         const all = [...proveSteps(engine, batch, { signers })];
         expect(all.length).toBe(batch.l1Messages.length + batch.txs.length + 1);
-        all.forEach((p, j) => expect(encodeStepProof(p), `seed ${seed} batch ${b} step ${j}`).toEqual(encodeStepProof(proveStep(engine, batch, j, { signers }))));
+        all.forEach((p, j) =>
+          expect(encodeStepProof(p), `seed ${seed} batch ${b} step ${j}`).toEqual(encodeStepProof(proveStep(engine, batch, j, { signers }))),
+        );
         steps += all.length;
         engine.applyBatch(batch);
         // synchronous work: let vitest's worker RPC breathe between batches
@@ -98,7 +100,8 @@ describe("proveStep / verifyStep", () => {
       ...domain,
     });
     const half = 1n << 127n;
-    const tx = (from: number, fee: bigint, nonce: bigint) => signTransaction({ type: "transfer", from, to: 2, amount: 1n, fee, nonce } as Tx, KEYS[0]!, domain) as SignedTx;
+    const tx = (from: number, fee: bigint, nonce: bigint) =>
+      signTransaction({ type: "transfer", from, to: 2, amount: 1n, fee, nonce } as Tx, KEYS[0]!, domain) as SignedTx;
     // the second fee would push what is owed past 2^128 − 1: OVERFLOW in the batch, OK alone
     const batch: Batch = {
       feePairs: [{ token: 1, slot: 2 }],
@@ -220,14 +223,24 @@ describe("proof size on a 2^20-slot state (D30)", async () => {
   it("a transfer's flat proof is at most 2,048 bytes: its witness is the two touched slots, no fee slot", () => {
     const slots = 1 << 20;
     const owners = OWNERS.slice(0, 4);
-    const big = Engine.create({ genesis: Array.from({ length: slots }, (_, i) => ({ owner: owners[i % 4]!, token: 1 + (i % 2), balance: 10n ** 24n, nonce: 0n })), ...domain });
+    const big = Engine.create({
+      genesis: Array.from({ length: slots }, (_, i) => ({ owner: owners[i % 4]!, token: 1 + (i % 2), balance: 10n ** 24n, nonce: 0n })),
+      ...domain,
+    });
     const sizes: number[] = [];
     for (let k = 0; k < 5; k++) {
       // same token (even slots), random far-apart slots
       const from = 8 * ((k * 104729 + 4001) % (slots / 8));
       const to = 8 * ((k * 7919 * 31 + 50_001) % (slots / 8)) + 4;
       const tx = signTransaction({ type: "transfer", from, to, amount: 1000n, fee: 1n, nonce: 0n }, KEYS[from % 4]!, domain);
-      const batch: Batch = { feePairs: [{ token: 1, slot: 0 }, { token: 2, slot: 1 }], l1Messages: [], txs: [tx] };
+      const batch: Batch = {
+        feePairs: [
+          { token: 1, slot: 0 },
+          { token: 2, slot: 1 },
+        ],
+        l1Messages: [],
+        txs: [tx],
+      };
       const proof = proveStep(big, batch, 0);
       expect(proof.witness.map((w) => w.index)).toEqual([from, to].sort((a, b) => a - b));
       const bytes = encodeStepProof(proof);

@@ -42,7 +42,11 @@ describe("fork and applyPrefix", () => {
     const engine = Engine.create({ genesis: genesis(rng, 3, 10, 2), ...DOMAIN });
     const root = engine.stateRoot();
     const f = engine.fork();
-    f.applyBatch({ feePairs: [], l1Messages: [{ kind: "deposit", owner: engine.getSlot(0).owner, token: engine.getSlot(0).token, amount: 5n, slot: 0 }], txs: [] });
+    f.applyBatch({
+      feePairs: [],
+      l1Messages: [{ kind: "deposit", owner: engine.getSlot(0).owner, token: engine.getSlot(0).token, amount: 5n, slot: 0 }],
+      txs: [],
+    });
     expect(engine.stateRoot()).toBe(root);
     expect(f.stateRoot()).not.toBe(root);
     expect(f.getSlot(0).balance).toBe(engine.getSlot(0).balance + 5n);

@@ -52,12 +52,23 @@ function workload(seed: number, slots: number, batches: number, size: number): W
   return out;
 }
 
-const allSlots = (state: { slotCount(): number; getSlot(i: number): Slot }) =>
-  Array.from({ length: state.slotCount() }, (_, i) => state.getSlot(i));
+const allSlots = (state: { slotCount(): number; getSlot(i: number): Slot }) => Array.from({ length: state.slotCount() }, (_, i) => state.getSlot(i));
 
 const stores: [string, () => { open: () => StateStore }][] = [
-  ["MemoryStore", () => { const s = new MemoryStore(); return { open: () => s }; }],
-  ["LmdbStore", () => { const d = tempDir(); return { open: () => LmdbStore.open(d) }; }],
+  [
+    "MemoryStore",
+    () => {
+      const s = new MemoryStore();
+      return { open: () => s };
+    },
+  ],
+  [
+    "LmdbStore",
+    () => {
+      const d = tempDir();
+      return { open: () => LmdbStore.open(d) };
+    },
+  ],
 ];
 
 describe.each(stores)("Chain on a %s", (_name, makeStore) => {
@@ -280,8 +291,15 @@ describe("Chain failure paths", () => {
     const inner = new MemoryStore();
     const commits: StoreCommit[] = [];
     const spy: StateStore = {
-      readHead: () => inner.readHead(), readPage: (i) => inner.readPage(i), readLog: (n) => inner.readLog(n), readBatch: (n) => inner.readBatch(n),
-      commit: (c) => { commits.push(c); inner.commit(c); }, close: () => {},
+      readHead: () => inner.readHead(),
+      readPage: (i) => inner.readPage(i),
+      readLog: (n) => inner.readLog(n),
+      readBatch: (n) => inner.readBatch(n),
+      commit: (c) => {
+        commits.push(c);
+        inner.commit(c);
+      },
+      close: () => {},
     };
     const big = workload(5, 700, 11, 25);
     const chain = Chain.open({ store: spy, genesis: big.genesis, ...DOMAIN });
@@ -337,7 +355,12 @@ describe("Chain failure paths", () => {
     };
     const openFault = (store: StateStore) => corruptFault(() => Chain.open({ store, ...DOMAIN }));
     const withLog = (inner: MemoryStore, readLog: (n: number) => Uint8Array | undefined): StateStore => ({
-      readHead: () => inner.readHead(), readPage: (i) => inner.readPage(i), readLog, readBatch: (n) => inner.readBatch(n), commit: () => {}, close: () => {},
+      readHead: () => inner.readHead(),
+      readPage: (i) => inner.readPage(i),
+      readLog,
+      readBatch: (n) => inner.readBatch(n),
+      commit: () => {},
+      close: () => {},
     });
     let inner = setup();
     expect(openFault(withLog(inner, (n) => (n === 2 ? undefined : inner.readLog(n)))).message).toMatch(/log record 2 is missing/);
@@ -351,7 +374,9 @@ describe("Chain failure paths", () => {
     // a batch that created slots: drop its log record's new slots
     inner = setup();
     const head = inner.readHead()!;
-    const grew = [1, 2, 3].find((n) => decodeStoredBatch(inner.readBatch(n)!).result.slotCount > (n === 1 ? 700 : decodeStoredBatch(inner.readBatch(n - 1)!).result.slotCount));
+    const grew = [1, 2, 3].find(
+      (n) => decodeStoredBatch(inner.readBatch(n)!).result.slotCount > (n === 1 ? 700 : decodeStoredBatch(inner.readBatch(n - 1)!).result.slotCount),
+    );
     expect(head.slotCount).toBeGreaterThan(700);
     expect(grew).toBeDefined();
     const trimmed = (n: number) => {
@@ -390,7 +415,10 @@ describe("Chain failure paths", () => {
   it("changedPages covers touched slots, the fee slots settlement credited and every new slot", () => {
     expect(PAGE_SLOTS).toBe(48);
     const result = (feesCredited: bigint[]) => ({ receipts: [{ status: 0, touched: [3, 100], out: [0n, 0n] }], slotCount: 300, feesCredited }) as never;
-    const pairs = [{ token: 1, slot: 48 }, { token: 2, slot: 150 }];
+    const pairs = [
+      { token: 1, slot: 48 },
+      { token: 2, slot: 150 },
+    ];
     expect(changedPages(result([5n, 0n]), pairs, 200)).toEqual([0, 1, 2, 4, 5, 6]); // 200..299 are new: pages 4-6
     expect(changedPages(result([0n, 5n]), pairs, 300)).toEqual([0, 2, 3]); // a burned fee writes no slot
     expect(changedPages(result([]), [], 300)).toEqual([0, 2]);
@@ -402,7 +430,10 @@ describe("crash safety", () => {
     const w = workload(23, 1000, 600, 40);
     const dir = tempDir();
     const file = join(tempDir(), "workload.json");
-    writeFileSync(file, JSON.stringify({ genesis: w.genesis, batches: w.batches, domain: DOMAIN }, (_k, v) => (typeof v === "bigint" ? `${v}n` : v)));
+    writeFileSync(
+      file,
+      JSON.stringify({ genesis: w.genesis, batches: w.batches, domain: DOMAIN }, (_k, v) => (typeof v === "bigint" ? `${v}n` : v)),
+    );
     const rng = new Rng(99);
     const seen = new Set<number>();
     let lastCount = 0;
@@ -418,7 +449,13 @@ describe("crash safety", () => {
         const poll = setInterval(() => {
           if (out.includes("open") || child.exitCode !== null) {
             clearInterval(poll);
-            setTimeout(() => { child.kill("SIGKILL"); resolve(); }, run % 2 ? rng.int(10) : rng.int(150));
+            setTimeout(
+              () => {
+                child.kill("SIGKILL");
+                resolve();
+              },
+              run % 2 ? rng.int(10) : rng.int(150),
+            );
           }
         }, 2);
       });

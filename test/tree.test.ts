@@ -1,10 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { keccak_256 } from "@noble/hashes/sha3.js";
-import {
-  CapacityError, InvalidArgumentError, ReferenceMerkleTree, STATE_TREE_SHAPE, WasmCore, toHex,
-  type TreeShape,
-} from "../src/index.js";
+import { CapacityError, InvalidArgumentError, ReferenceMerkleTree, STATE_TREE_SHAPE, WasmCore, toHex, type TreeShape } from "../src/index.js";
 
 const core = WasmCore.createSync();
 const leafArb = fc.uint8Array({ minLength: 32, maxLength: 32 });
@@ -120,11 +117,26 @@ describe("tree input errors leave the tree untouched", () => {
     tree.setMany([1, 2], [leafOf(1), leafOf(2)]);
     const root = toHex(tree.root());
     const bad: [number[], Uint8Array[]][] = [
-      [[1, 64], [leafOf(5), leafOf(6)]], // second index outside 4^3
-      [[1, -1], [leafOf(5), leafOf(6)]],
-      [[1, 1.5], [leafOf(5), leafOf(6)]],
-      [[1, Number.NaN], [leafOf(5), leafOf(6)]],
-      [[1, 2], [leafOf(5), new Uint8Array(31)]],
+      [
+        [1, 64],
+        [leafOf(5), leafOf(6)],
+      ], // second index outside 4^3
+      [
+        [1, -1],
+        [leafOf(5), leafOf(6)],
+      ],
+      [
+        [1, 1.5],
+        [leafOf(5), leafOf(6)],
+      ],
+      [
+        [1, Number.NaN],
+        [leafOf(5), leafOf(6)],
+      ],
+      [
+        [1, 2],
+        [leafOf(5), new Uint8Array(31)],
+      ],
       [[1, 2], [leafOf(5)]],
     ];
     for (const [indices, leaves] of bad) {

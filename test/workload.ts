@@ -2,7 +2,16 @@
 // failure reason, generated from a seed against the current state so most entries are plausible.
 
 import {
-  MAX_RESERVE, MAX_U128, NEW_SLOT, type Batch, type FeePair, type Hex, type L1Message, type SignedTx, type Slot, type Tx,
+  MAX_RESERVE,
+  MAX_U128,
+  NEW_SLOT,
+  type Batch,
+  type FeePair,
+  type Hex,
+  type L1Message,
+  type SignedTx,
+  type Slot,
+  type Tx,
 } from "../src/protocol/types.js";
 import { isLpToken, isReservedOwner, poolAddress } from "../src/protocol/slot-encoding.js";
 import type { Eip712Domain } from "../src/protocol/eip712.js";
@@ -11,11 +20,15 @@ import { signTransaction } from "../src/protocol/signatures.js";
 export class Rng {
   private s: number;
   constructor(seed: number) {
-    this.s = (seed >>> 0) || 0x9e3779b9;
+    this.s = seed >>> 0 || 0x9e3779b9;
   }
   next(): number {
     let x = this.s;
-    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
     this.s = x;
     return x;
   }
@@ -46,7 +59,10 @@ export class Rng {
 }
 
 export function address(n: number): Hex {
-  return `0x${(0xa0000000 + n).toString(16).padStart(40, "0").replace(/^00000000/, "abcdef01")}` as Hex;
+  return `0x${(0xa0000000 + n)
+    .toString(16)
+    .padStart(40, "0")
+    .replace(/^00000000/, "abcdef01")}` as Hex;
 }
 
 export function genesis(rng: Rng, owners: number, slots: number, tokens: number): Slot[] {
@@ -128,14 +144,25 @@ export function generateBatch(rng: Rng, state: StateView, size: number, owners: 
     const t = rng.int(16);
     if (t < 5) {
       const from = anySlot();
-      const to = rng.chance(0.1) ? from : rng.chance(0.05) && pools.length ? rng.pick(pools) : sameOwnerToken(rng.chance(0.5) ? from : anySlot(), from < count ? slot(from).token : undefined);
+      const to = rng.chance(0.1)
+        ? from
+        : rng.chance(0.05) && pools.length
+          ? rng.pick(pools)
+          : sameOwnerToken(rng.chance(0.5) ? from : anySlot(), from < count ? slot(from).token : undefined);
       const bal = from < count ? slot(from).balance : 0n;
       tx = { type: "transfer", from, to, amount: rng.amount(bal), fee: rng.chance(0.5) ? 0n : rng.amount(bal / 100n), nonce: nextNonce(from) };
       auth = from;
     } else if (t < 7) {
       const from = anySlot();
       const bal = from < count ? slot(from).balance : 0n;
-      tx = { type: "transferToNew", from, toOwner: rng.chance(0.05) ? poolAddress(9) : address(rng.int(owners + 3)), amount: rng.amount(bal), fee: rng.chance(0.6) ? 0n : rng.amount(bal / 100n), nonce: nextNonce(from) };
+      tx = {
+        type: "transferToNew",
+        from,
+        toOwner: rng.chance(0.05) ? poolAddress(9) : address(rng.int(owners + 3)),
+        amount: rng.amount(bal),
+        fee: rng.chance(0.6) ? 0n : rng.amount(bal / 100n),
+        nonce: nextNonce(from),
+      };
       auth = from;
     } else if (t < 8) {
       const from = anySlot();
@@ -144,16 +171,23 @@ export function generateBatch(rng: Rng, state: StateView, size: number, owners: 
       auth = from;
     } else if (t < 10) {
       const fromA = anySlot();
-      const fromB = rng.chance(0.85) && fromA < count ? (() => {
-        const c = userSlots.filter((j) => slot(j).owner === slot(fromA).owner && slot(j).token !== slot(fromA).token);
-        return c.length ? rng.pick(c) : anySlot();
-      })() : anySlot();
+      const fromB =
+        rng.chance(0.85) && fromA < count
+          ? (() => {
+              const c = userSlots.filter((j) => slot(j).owner === slot(fromA).owner && slot(j).token !== slot(fromA).token);
+              return c.length ? rng.pick(c) : anySlot();
+            })()
+          : anySlot();
       const balA = fromA < count ? slot(fromA).balance : 0n;
       const balB = fromB < count ? slot(fromB).balance : 0n;
       tx = {
-        type: "createPool", fromA, fromB,
-        amountA: rng.chance(0.1) ? rng.big(2000n) : rng.amount(balA), amountB: rng.chance(0.1) ? rng.big(2000n) : rng.amount(balB),
-        feeBps: rng.chance(0.1) ? 1000 + rng.int(3) : rng.pick([0, 5, 30, 100]), nonce: nextNonce(fromA),
+        type: "createPool",
+        fromA,
+        fromB,
+        amountA: rng.chance(0.1) ? rng.big(2000n) : rng.amount(balA),
+        amountB: rng.chance(0.1) ? rng.big(2000n) : rng.amount(balB),
+        feeBps: rng.chance(0.1) ? 1000 + rng.int(3) : rng.pick([0, 5, 30, 100]),
+        nonce: nextNonce(fromA),
       };
       auth = fromA;
     } else {
@@ -172,14 +206,34 @@ export function generateBatch(rng: Rng, state: StateView, size: number, owners: 
         const lp = rng.chance(0.5) ? NEW_SLOT : ownedBy(someone, lpTok);
         const balA = fromA < count ? slot(fromA).balance : 0n;
         const balB = fromB < count ? slot(fromB).balance : 0n;
-        tx = { type: "addLiquidity", pool, fromA, fromB, lpSlot: lp, amountA: rng.amount(balA), amountB: rng.amount(balB), minShares: rng.chance(0.8) ? 0n : rng.big(10n ** 12n), nonce: nextNonce(fromA) };
+        tx = {
+          type: "addLiquidity",
+          pool,
+          fromA,
+          fromB,
+          lpSlot: lp,
+          amountA: rng.amount(balA),
+          amountB: rng.amount(balB),
+          minShares: rng.chance(0.8) ? 0n : rng.big(10n ** 12n),
+          nonce: nextNonce(fromA),
+        };
         auth = fromA;
       } else if (t < 13) {
         const lpHolders = userSlots.filter((j) => slot(j).token === lpTok);
         const lpSlot = lpHolders.length && rng.chance(0.9) ? rng.pick(lpHolders) : anySlot();
         const owner = lpSlot < count ? slot(lpSlot).owner : someone;
         const bal = lpSlot < count ? slot(lpSlot).balance : 0n;
-        tx = { type: "removeLiquidity", pool, lpSlot, toA: ownedBy(owner, tA), toB: ownedBy(owner, tB), shares: rng.amount(bal), minA: rng.chance(0.8) ? 0n : rng.big(10n ** 12n), minB: 0n, nonce: nextNonce(lpSlot) };
+        tx = {
+          type: "removeLiquidity",
+          pool,
+          lpSlot,
+          toA: ownedBy(owner, tA),
+          toB: ownedBy(owner, tB),
+          shares: rng.amount(bal),
+          minA: rng.chance(0.8) ? 0n : rng.big(10n ** 12n),
+          minB: 0n,
+          nonce: nextNonce(lpSlot),
+        };
         auth = lpSlot;
       } else {
         const aToB = rng.chance(0.5);

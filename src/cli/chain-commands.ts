@@ -60,7 +60,8 @@ export function openChain(dir: string, genesisFile: string | undefined, mustExis
  */
 export function readGenesis(file: string): GenesisFile {
   const g = readJson<GenesisFile | null>(file, "a genesis file ({ chainId, verifyingContract, slots })");
-  if (g === null || typeof g !== "object" || Array.isArray(g)) throw new FileInputError(file, "", "a genesis file is a JSON object { chainId, verifyingContract, slots }");
+  if (g === null || typeof g !== "object" || Array.isArray(g))
+    throw new FileInputError(file, "", "a genesis file is a JSON object { chainId, verifyingContract, slots }");
   return checkGenesisFile(g, file);
 }
 
@@ -102,7 +103,9 @@ export function openPreState(p: ParsedArgs, command: string): PreState {
   const dir = p.strings["data-dir"];
   const genesisFile = p.strings.genesis;
   if ((dir === undefined) === (genesisFile === undefined)) {
-    throw new UsageError(`${command} needs ${dir === undefined ? "" : "only one of "}--data-dir DIR (the chain's current state) or --genesis genesis.json (a genesis state)`);
+    throw new UsageError(
+      `${command} needs ${dir === undefined ? "" : "only one of "}--data-dir DIR (the chain's current state) or --genesis genesis.json (a genesis state)`,
+    );
   }
   if (genesisFile !== undefined) {
     const g = readGenesis(genesisFile);
@@ -117,7 +120,15 @@ export function openPreState(p: ParsedArgs, command: string): PreState {
     chain.close();
     throw e;
   }
-  return { state, domain: chain.state.domain, batchNumber: chain.head.batchCount + 1, close: () => { state.dispose(); chain.close(); } };
+  return {
+    state,
+    domain: chain.state.domain,
+    batchNumber: chain.head.batchCount + 1,
+    close: () => {
+      state.dispose();
+      chain.close();
+    },
+  };
 }
 
 /**
@@ -145,7 +156,9 @@ export function readBatch(file: string): Batch & { inbox?: InboxRange } {
 function onInbox(file: string, batch: Batch & { inbox?: InboxRange }, chain: Chain): ChainBatch {
   if (batch.inbox !== undefined) return { ...batch, inbox: batch.inbox };
   if (batch.l1Messages.length > 0) {
-    throw new UsageError(`${file} has ${batch.l1Messages.length} L1 messages but no inbox range: add "inbox": { "start": "<first inbox index>", "count": ${batch.l1Messages.length} } (the chain is at inbox index ${chain.head.nextInbox})`);
+    throw new UsageError(
+      `${file} has ${batch.l1Messages.length} L1 messages but no inbox range: add "inbox": { "start": "<first inbox index>", "count": ${batch.l1Messages.length} } (the chain is at inbox index ${chain.head.nextInbox})`,
+    );
   }
   return { ...batch, inbox: { start: chain.head.nextInbox, count: 0 } };
 }
@@ -200,7 +213,11 @@ export function trace(args: string[]): number {
 }
 
 export function proveStepCommand(args: string[]): number {
-  const p = parseArgs("prove-step", args, { strings: { "data-dir": undefined, genesis: undefined, out: undefined }, numbers: { step: undefined }, positionals: [1, 1] });
+  const p = parseArgs("prove-step", args, {
+    strings: { "data-dir": undefined, genesis: undefined, out: undefined },
+    numbers: { step: undefined },
+    positionals: [1, 1],
+  });
   const step = p.numbers.step;
   if (step === undefined) throw new UsageError("prove-step needs --step N");
   const out = required(p, "prove-step", "out");
@@ -213,7 +230,9 @@ export function proveStepCommand(args: string[]): number {
     const proof = proveStep(pre.state, batch, step);
     const bytes = encodeStepProof(proof);
     writeFile(out, bytes);
-    say(`step ${step} (${entryAt(batch, step).kind}) of batch ${pre.batchNumber}: ${bytes.length}-byte proof written to ${out} in ${(performance.now() - t0).toFixed(0)} ms`);
+    say(
+      `step ${step} (${entryAt(batch, step).kind}) of batch ${pre.batchNumber}: ${bytes.length}-byte proof written to ${out} in ${(performance.now() - t0).toFixed(0)} ms`,
+    );
     say(`  witness slots    ${proof.witness.map((w) => w.index).join(", ") || "none"}`);
     return 0;
   } finally {
@@ -227,7 +246,10 @@ export function proveStepCommand(args: string[]): number {
  */
 function checkStep(file: string, batch: Batch, step: number): void {
   const total = batch.l1Messages.length + batch.txs.length;
-  if (step > total) throw new InvalidArgumentError(`--step ${step}: ${file} has no such step (its ${total} entries are steps 0 to ${total - 1}; step ${total} is fee settlement)`);
+  if (step > total)
+    throw new InvalidArgumentError(
+      `--step ${step}: ${file} has no such step (its ${total} entries are steps 0 to ${total - 1}; step ${total} is fee settlement)`,
+    );
 }
 
 /** A 32-byte commitment given on the command line. */

@@ -41,7 +41,11 @@ class Rng {
   constructor(private s: number) {}
   next(): number {
     let x = this.s || 1;
-    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
     this.s = x;
     return x;
   }
@@ -61,7 +65,9 @@ export async function rollupDemo(o: DemoOptions, progress: Progress): Promise<vo
   if (o.batches < 1 || o.batchSize < 10 || o.threads < 1) throw new RangeError("--batches ≥ 1, --batch-size ≥ 10, --threads ≥ 1");
   const rng = new Rng(o.seed * 2654435761);
   const started = performance.now();
-  line(`l2engine demo: ${o.slots} slots, ${USERS} users with real secp256k1 keys, ${o.batches} traffic batch${o.batches === 1 ? "" : "es"} × ${o.batchSize} entries, ${o.threads} recovery threads`);
+  line(
+    `l2engine demo: ${o.slots} slots, ${USERS} users with real secp256k1 keys, ${o.batches} traffic batch${o.batches === 1 ? "" : "es"} × ${o.batchSize} entries, ${o.threads} recovery threads`,
+  );
 
   // ---- genesis: every user (and the sequencer, user USERS) holds one slot per token, spread over the state
   const keys = Array.from({ length: USERS + 1 }, (_, i) => toHex(keccak_256(new TextEncoder().encode(`l2engine demo key ${o.seed} ${i}`))));
@@ -70,7 +76,12 @@ export async function rollupDemo(o: DemoOptions, progress: Progress): Promise<vo
   const slotOf = (user: number, t: number) => (user * TOKENS.length + t) * stride;
   const genesis: Slot[] = new Array(o.slots);
   for (let i = 0; i < o.slots; i++) {
-    genesis[i] = { owner: toHex(keccak_256(new Uint8Array([i & 255, (i >> 8) & 255, i >> 16, 7])).subarray(12)), token: TOKENS[i % 3]!, balance: BigInt(1 + rng.int(1e9)), nonce: 0n };
+    genesis[i] = {
+      owner: toHex(keccak_256(new Uint8Array([i & 255, (i >> 8) & 255, i >> 16, 7])).subarray(12)),
+      token: TOKENS[i % 3]!,
+      balance: BigInt(1 + rng.int(1e9)),
+      nonce: 0n,
+    };
   }
   for (let u = 0; u <= USERS; u++) {
     for (let t = 0; t < TOKENS.length; t++) genesis[slotOf(u, t)] = { owner: owners[u]!, token: TOKENS[t]!, balance: 10n ** 26n, nonce: 0n };
@@ -98,7 +109,19 @@ export async function rollupDemo(o: DemoOptions, progress: Progress): Promise<vo
     return n;
   };
   const poolTxs: SignedTx[] = [0, 1].map((u) =>
-    signTransaction({ type: "createPool", fromA: slotOf(u, u), fromB: slotOf(u, u + 1), amountA: 10n ** 24n, amountB: 10n ** 24n, feeBps: 30, nonce: nextNonce(slotOf(u, u)) }, keys[u]!, DOMAIN),
+    signTransaction(
+      {
+        type: "createPool",
+        fromA: slotOf(u, u),
+        fromB: slotOf(u, u + 1),
+        amountA: 10n ** 24n,
+        amountB: 10n ** 24n,
+        feeBps: 30,
+        nonce: nextNonce(slotOf(u, u)),
+      },
+      keys[u]!,
+      DOMAIN,
+    ),
   );
   const pools = [o.slots, o.slots + 4];
   const setup = chain.applyBatch(nextOnInbox({ feePairs, l1Messages: [], txs: poolTxs }));
@@ -127,23 +150,39 @@ export async function rollupDemo(o: DemoOptions, progress: Progress): Promise<vo
       const from = slotOf(u, t);
       if (r < 16) {
         const to = slotOf(rng.int(USERS), t);
-        txs.push(signTransaction({ type: "transfer", from, to, amount: BigInt(1 + rng.int(5000)) * 10n ** 15n, fee: 10n ** 13n, nonce: nextNonce(from) }, keys[u]!, DOMAIN));
+        txs.push(
+          signTransaction(
+            { type: "transfer", from, to, amount: BigInt(1 + rng.int(5000)) * 10n ** 15n, fee: 10n ** 13n, nonce: nextNonce(from) },
+            keys[u]!,
+            DOMAIN,
+          ),
+        );
       } else if (r < 19) {
         const p = rng.int(2); // pool p trades tokens p+1 and p+2
         const dir = rng.int(2);
         const fromT = p + dir;
         const toT = p + 1 - dir;
         const f = slotOf(u, fromT);
-        txs.push(signTransaction({ type: "swap", pool: pools[p]!, from: f, to: slotOf(u, toT), amountIn: BigInt(1 + rng.int(1000)) * 10n ** 16n, minOut: 0n, nonce: nextNonce(f) }, keys[u]!, DOMAIN));
+        txs.push(
+          signTransaction(
+            { type: "swap", pool: pools[p]!, from: f, to: slotOf(u, toT), amountIn: BigInt(1 + rng.int(1000)) * 10n ** 16n, minOut: 0n, nonce: nextNonce(f) },
+            keys[u]!,
+            DOMAIN,
+          ),
+        );
       } else {
-        txs.push(signTransaction({ type: "withdraw", from, amount: BigInt(1 + rng.int(50)) * 10n ** 17n, fee: 10n ** 13n, nonce: nextNonce(from) }, keys[u]!, DOMAIN));
+        txs.push(
+          signTransaction({ type: "withdraw", from, amount: BigInt(1 + rng.int(50)) * 10n ** 17n, fee: 10n ** 13n, nonce: nextNonce(from) }, keys[u]!, DOMAIN),
+        );
       }
       signed++;
     }
     batches.push({ feePairs, l1Messages, txs });
   }
   if (prepared % 250 !== 0) progress("signing (wallet side)", prepared, total);
-  line(`${total} entries for ${batchRange(2, o.batches + 1)}: ${signed} transactions signed with ${USERS} keys (${((performance.now() - t0) / 1000).toFixed(1)} s, client-side work) and ${total - signed} L1 deposits`);
+  line(
+    `${total} entries for ${batchRange(2, o.batches + 1)}: ${signed} transactions signed with ${USERS} keys (${((performance.now() - t0) / 1000).toFixed(1)} s, client-side work) and ${total - signed} L1 deposits`,
+  );
 
   // ---- the sequencer: recover batch k+1 on worker threads while applying batch k; post DA bytes
   const pool = new RecoverPool({ domain: DOMAIN, threads: o.threads });
@@ -187,7 +226,9 @@ export async function rollupDemo(o: DemoOptions, progress: Progress): Promise<vo
   chain = Chain.open({ store: openStore(), ...DOMAIN, recovery: nodeRecovery });
   const reopenMs = performance.now() - t0;
   if (chain.state.stateRoot() !== rootBefore) throw new Error("the reopened state has another root");
-  line(`reopened the store: ${chain.head.slotCount} slots after batch ${chain.head.batchCount}, root ${rootBefore.slice(0, 18)}… restored in ${reopenMs.toFixed(0)} ms`);
+  line(
+    `reopened the store: ${chain.head.slotCount} slots after batch ${chain.head.batchCount}, root ${rootBefore.slice(0, 18)}… restored in ${reopenMs.toFixed(0)} ms`,
+  );
   const engine = chain.state;
 
   // ---- the last batch: an honest trace, and a dishonest proposer's claim about it
@@ -201,7 +242,10 @@ export async function rollupDemo(o: DemoOptions, progress: Progress): Promise<vo
   const lastTxs = batches[last]!.txs;
   let victim = Math.floor(lastTxs.length / 2);
   while (victim < lastTxs.length && !("amount" in lastTxs[victim]!)) victim++; // a transfer or withdrawal
-  const forged = { ...batches[last]!, txs: batches[last]!.txs.map((tx, i) => (i === victim && "amount" in tx ? { ...tx, amount: tx.amount + 1n } : tx)) as SignedTx[] };
+  const forged = {
+    ...batches[last]!,
+    txs: batches[last]!.txs.map((tx, i) => (i === victim && "amount" in tx ? { ...tx, amount: tx.amount + 1n } : tx)) as SignedTx[],
+  };
   const claim = liar.traceBatch(forged, { signers: signersOf[last]! }); // it pretends the signature still holds
   // the referee (what L1 runs) trusts only the agreed pre-state root, the posted batch and the
   // claim; it checks the parties' moves in a core of its own, never the chain's
@@ -215,9 +259,15 @@ export async function rollupDemo(o: DemoOptions, progress: Progress): Promise<vo
   const step = dispute.step;
   const l1 = batches[last]!.l1Messages.length;
   const disputed = chain.head.batchCount + 1; // the chain's number for the last batch
-  line(`dispute over batch ${disputed} (${batches[last]!.l1Messages.length + lastTxs.length} entries): the proposer claims post-state ${claim.result.postStateRoot.slice(0, 18)}…, the honest one is ${honest.result.postStateRoot.slice(0, 18)}…`);
-  line(`  bisection: ${dispute.rounds} rounds over ${honest.steps.length - 1} steps → first disputed step ${step} (${step >= l1 ? `transaction ${step - l1}` : `L1 message ${step}`}; the forged one was transaction ${victim}) in ${disputeMs.toFixed(0)} ms`);
-  line(`  agreed pre-state ${dispute.pre.slice(0, 18)}…, proposer's post ${dispute.proposerPost.slice(0, 18)}… ≠ honest post ${dispute.challengerPost.slice(0, 18)}…`);
+  line(
+    `dispute over batch ${disputed} (${batches[last]!.l1Messages.length + lastTxs.length} entries): the proposer claims post-state ${claim.result.postStateRoot.slice(0, 18)}…, the honest one is ${honest.result.postStateRoot.slice(0, 18)}…`,
+  );
+  line(
+    `  bisection: ${dispute.rounds} rounds over ${honest.steps.length - 1} steps → first disputed step ${step} (${step >= l1 ? `transaction ${step - l1}` : `L1 message ${step}`}; the forged one was transaction ${victim}) in ${disputeMs.toFixed(0)} ms`,
+  );
+  line(
+    `  agreed pre-state ${dispute.pre.slice(0, 18)}…, proposer's post ${dispute.proposerPost.slice(0, 18)}… ≠ honest post ${dispute.challengerPost.slice(0, 18)}…`,
+  );
   if (step !== l1 + victim) throw new Error("bisection did not find the forged transaction");
   // ---- the one-step proof: re-execute just that step, statelessly, in the same WASM loop
   t0 = performance.now();
@@ -228,21 +278,37 @@ export async function rollupDemo(o: DemoOptions, progress: Progress): Promise<vo
   const verifyMs = performance.now() - t0;
   preLast.dispose();
   const convicted = verdict.convicted && verdict.post === dispute.challengerPost;
-  line(`  one-step proof: ${proofBytes.length} bytes (proved in ${proveMs.toFixed(0)} ms), verified in ${verifyMs.toFixed(1)} ms (first call, cold) → the proposer is ${convicted ? "CONVICTED" : "not convicted"}`);
+  line(
+    `  one-step proof: ${proofBytes.length} bytes (proved in ${proveMs.toFixed(0)} ms), verified in ${verifyMs.toFixed(1)} ms (first call, cold) → the proposer is ${convicted ? "CONVICTED" : "not convicted"}`,
+  );
   if (!convicted) throw new Error("verifyStep did not convict the dishonest proposer");
   const final = chain.applyBatch(nextOnInbox(batches[last]!), { signers: signersOf[last]! }); // the honest result is committed
   if (final.postStateRoot !== honest.result.postStateRoot) throw new Error("the committed batch differs from the honest trace");
-  line(`batch ${disputed} committed with the honest result: ${final.receipts.filter((r) => r.status === Reason.OK).length}/${final.receipts.length} entries OK`);
+  line(
+    `batch ${disputed} committed with the honest result: ${final.receipts.filter((r) => r.status === Reason.OK).length}/${final.receipts.length} entries OK`,
+  );
 
   // ---- summary
   line("");
   line("summary");
   const rows: [string, string][] = [
-    ["state", `${chain.head.slotCount} slots after ${chain.head.batchCount} batches (the pools, then ${total} entries of traffic), root ${chain.head.stateRoot}`],
+    [
+      "state",
+      `${chain.head.slotCount} slots after ${chain.head.batchCount} batches (the pools, then ${total} entries of traffic), root ${chain.head.stateRoot}`,
+    ],
     ["store (LMDB)", `reopened ${fmt(chain.head.slotCount)} slots in ${reopenMs.toFixed(0)} ms, root checked`],
-    ["apply + LMDB commit (senders recovered)", applied === 0 ? "— (no batch before the disputed one)" : `${fmt((applied / applyMs) * 1000)} entries/s (${applied} entries in ${applyMs.toFixed(0)} ms)`],
-    ["end to end incl. signature recovery", `${fmt((applied + batches[last]!.txs.length) / e2eSeconds)} entries/s on ${o.threads} recovery threads (${nodeRecovery.name})`],
-    ["DA bytes per transaction", appliedTxs === 0 ? "— (no batch before the disputed one)" : `${(daBytes / appliedTxs).toFixed(1)} (L1 messages are not in DA)`],
+    [
+      "apply + LMDB commit (senders recovered)",
+      applied === 0 ? "— (no batch before the disputed one)" : `${fmt((applied / applyMs) * 1000)} entries/s (${applied} entries in ${applyMs.toFixed(0)} ms)`,
+    ],
+    [
+      "end to end incl. signature recovery",
+      `${fmt((applied + batches[last]!.txs.length) / e2eSeconds)} entries/s on ${o.threads} recovery threads (${nodeRecovery.name})`,
+    ],
+    [
+      "DA bytes per transaction",
+      appliedTxs === 0 ? "— (no batch before the disputed one)" : `${(daBytes / appliedTxs).toFixed(1)} (L1 messages are not in DA)`,
+    ],
     ["dispute", `step ${step} found in ${dispute.rounds} rounds; trace root ${honest.traceRoot.slice(0, 18)}…`],
     ["one-step proof", `${proofBytes.length} bytes, verified cold in ${verifyMs.toFixed(1)} ms (signature recovery included): convicted`],
     ["wall time", `${((performance.now() - started) / 1000).toFixed(1)} s`],

@@ -40,7 +40,10 @@ async function main(argv: string[]): Promise<number> {
         });
         const n = p.numbers as Record<string, number>;
         try {
-          await rollupDemo({ slots: n.slots!, batches: n.batches!, batchSize: n["batch-size"]!, threads: n.threads!, seed: n.seed!, dataDir: p.strings["data-dir"] }, progress);
+          await rollupDemo(
+            { slots: n.slots!, batches: n.batches!, batchSize: n["batch-size"]!, threads: n.threads!, seed: n.seed!, dataDir: p.strings["data-dir"] },
+            progress,
+          );
         } catch (e) {
           // the demo's own size and directory checks are usage errors, not crashes
           if (e instanceof RangeError) throw new UsageError(e.message);
@@ -88,7 +91,9 @@ async function main(argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof UsageError) {
       const known = command !== undefined && command !== "help" && commandHelp(command) !== undefined;
-      process.stderr.write(`l2engine: ${err.message}\n\nrun \`l2engine help${known ? ` ${command}` : ""}\` for ${known ? "its options" : "the commands and their options"}\n`);
+      process.stderr.write(
+        `l2engine: ${err.message}\n\nrun \`l2engine help${known ? ` ${command}` : ""}\` for ${known ? "its options" : "the commands and their options"}\n`,
+      );
       return EXIT.USAGE;
     }
     if (err instanceof L2EngineError) {

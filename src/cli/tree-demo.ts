@@ -11,7 +11,11 @@ function randomIndices(count: number, bound: number, seed: number): Uint32Array 
   const out = new Uint32Array(count);
   let x = (seed * 2654435761) >>> 0 || 1;
   for (let i = 0; i < count; i++) {
-    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
     out[i] = x % bound;
   }
   return out;
@@ -31,7 +35,10 @@ function leafValues(core: WasmCore, count: number, seed: number, batch: number):
 
 export function treeDemo(args: string[]): number {
   const p = parseArgs("tree-demo", args, { numbers: { leaves: 1 << 20, batches: 20, "batch-size": 10_000, seed: 1 } });
-  const leaves = p.numbers.leaves!, batches = p.numbers.batches!, batchSize = p.numbers["batch-size"]!, seed = p.numbers.seed!;
+  const leaves = p.numbers.leaves!,
+    batches = p.numbers.batches!,
+    batchSize = p.numbers["batch-size"]!,
+    seed = p.numbers.seed!;
   if (leaves < 1 || leaves > 1 << 24) throw new UsageError("--leaves must be from 1 to 16777216");
   const core = WasmCore.createSync();
   const tree = core.createTree();

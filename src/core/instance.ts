@@ -49,9 +49,7 @@ export interface CoreExports {
   engineApplyBatch(engine: number, input: number): number;
   engineCorruptSlot(): number;
   engineProve(engine: number, indices: number, count: number): number;
-  proofComputeRoot(
-    arityLog2: number, depth: number, proof: number, proofLen: number, leaves: number, leafCount: number, outRoot: number,
-  ): number;
+  proofComputeRoot(arityLog2: number, depth: number, proof: number, proofLen: number, leaves: number, leafCount: number, outRoot: number): number;
 }
 
 function decodeBase64(b64: string): Uint8Array {
@@ -85,8 +83,16 @@ function readAsString(memory: WebAssembly.Memory, ptr: number): string {
 
 /** Exports that return an address or a size (wasm32 usize), never a negative status. */
 const USIZE_RESULTS = [
-  "ioIn", "ioOut", "ioMaxBytes", "treeNew", "engineNew", "engineFork", "engineApplyBatch", "engineVerifyStep",
-  "engineOutputBytes", "engineCorruptSlot",
+  "ioIn",
+  "ioOut",
+  "ioMaxBytes",
+  "treeNew",
+  "engineNew",
+  "engineFork",
+  "engineApplyBatch",
+  "engineVerifyStep",
+  "engineOutputBytes",
+  "engineCorruptSlot",
 ] as const;
 
 /**
@@ -192,9 +198,7 @@ export class CoreInstance {
     }
     const ptr = this.call((x) => x.ioIn(sizeBytes));
     if (ptr === 0) {
-      throw new CapacityError(
-        `core input of ${sizeBytes} bytes does not fit in WebAssembly memory (${this.memoryBytes()} bytes in use)`,
-      );
+      throw new CapacityError(`core input of ${sizeBytes} bytes does not fit in WebAssembly memory (${this.memoryBytes()} bytes in use)`);
     }
     this.inputPtr = ptr;
     this.inputCapacity = sizeBytes;

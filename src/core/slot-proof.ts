@@ -50,7 +50,10 @@ export function verifySlotProof(
     if (s === null || typeof s !== "object") throw new InvalidArgumentError(`slots[${i}] must be { index, slot }`);
     if (!Number.isInteger(s.index) || s.index < 0) throw new InvalidArgumentError(`slots[${i}].index must be a non-negative integer`);
     if ((s.slot === null) !== s.index >= slotCount) {
-      throw new ProofError("FIELD", `slots[${i}]: index ${s.index} ${s.index >= slotCount ? "is at or past" : "is below"} slotCount ${slotCount}, so its slot must be ${s.index >= slotCount ? "null (a zero leaf)" : "given"}`);
+      throw new ProofError(
+        "FIELD",
+        `slots[${i}]: index ${s.index} ${s.index >= slotCount ? "is at or past" : "is below"} slotCount ${slotCount}, so its slot must be ${s.index >= slotCount ? "null (a zero leaf)" : "given"}`,
+      );
     }
     return s.slot === null ? new Uint8Array(HASH_BYTES) : keccak_256(encodeSlot(s.slot));
   });

@@ -1,5 +1,5 @@
 import { checkBytes, flattenLeaves, HASH_BYTES } from "../protocol/bytes.js";
-import { CoreInstance, u32Bytes } from "./instance.js";
+import { type CoreInstance, u32Bytes } from "./instance.js";
 import { statusError, STATUS_OK } from "./status.js";
 import { CapacityError, InvalidArgumentError } from "../protocol/errors.js";
 import { checkLeafIndex, MAX_LEAVES_IN_MEMORY, type ResolvedShape } from "../protocol/shape.js";

@@ -141,12 +141,7 @@ export class WasmCore {
    * @throws ProofError when the proof's bytes are malformed (SPEC §3.4).
    * @throws InvalidArgumentError when `root`, the shape or the leaves are malformed.
    */
-  verifyMultiproof(
-    shape: Partial<TreeShape>,
-    root: HashInput,
-    proof: Uint8Array,
-    leaves: Uint8Array | readonly Uint8Array[],
-  ): boolean {
+  verifyMultiproof(shape: Partial<TreeShape>, root: HashInput, proof: Uint8Array, leaves: Uint8Array | readonly Uint8Array[]): boolean {
     const expected = hashBytes(root, "root");
     const computed = this.computeProofRoot(shape, proof, leaves);
     let diff = 0;

@@ -125,7 +125,10 @@ class Writer {
   }
   /** Unsigned LEB128, shortest form. */
   varint(v: bigint | number): void {
-    if (typeof v === "number" && v < 0x80) return this.byte(v);
+    if (typeof v === "number" && v < 0x80) {
+      this.byte(v);
+      return;
+    }
     let x = BigInt(v);
     while (x >= 0x80n) {
       this.byte(Number(x & 0x7fn) | 0x80);
@@ -429,7 +432,8 @@ export function decodeBatch(bytes: Uint8Array, options: { inboxCount?: number; m
   const at = r.offset;
   const n = r.small(MAX_BATCH_ENTRIES, "transaction count");
   // the inbox messages are entries too: a batch no engine could execute derives to the empty one
-  if (inboxCount + n > MAX_BATCH_ENTRIES) throw new DecodeError("LIMIT", at, `${inboxCount} inbox messages and ${n} transactions exceed ${MAX_BATCH_ENTRIES} entries`);
+  if (inboxCount + n > MAX_BATCH_ENTRIES)
+    throw new DecodeError("LIMIT", at, `${inboxCount} inbox messages and ${n} transactions exceed ${MAX_BATCH_ENTRIES} entries`);
   // every transaction needs half a type byte and a 64-byte signature: check before allocating
   if (n * 64 + Math.ceil(n / 2) > r.left) throw new DecodeError("TRUNCATED", at, `${n} transactions need more bytes than remain`);
   const types = new Uint8Array(n);
@@ -505,13 +509,58 @@ export function decodeBatch(bytes: Uint8Array, options: { inboxCount?: number; m
     const nonce = nonces[i]!;
     const signature = signatures[i]!;
     switch (types[i]) {
-      case TX_TYPE_CODES.transfer: txs[i] = { type: "transfer", from: slots[s]!, to: slots[s + 1]!, amount: amounts[a]!, fee: amounts[a + 1]!, nonce, signature }; break;
-      case TX_TYPE_CODES.transferToNew: txs[i] = { type: "transferToNew", from: slots[s]!, toOwner: extras[i] as Hex, amount: amounts[a]!, fee: amounts[a + 1]!, nonce, signature }; break;
-      case TX_TYPE_CODES.withdraw: txs[i] = { type: "withdraw", from: slots[s]!, amount: amounts[a]!, fee: amounts[a + 1]!, nonce, signature }; break;
-      case TX_TYPE_CODES.createPool: txs[i] = { type: "createPool", fromA: slots[s]!, fromB: slots[s + 1]!, amountA: amounts[a]!, amountB: amounts[a + 1]!, feeBps: extras[i] as number, nonce, signature }; break;
-      case TX_TYPE_CODES.addLiquidity: txs[i] = { type: "addLiquidity", pool: slots[s]!, fromA: slots[s + 1]!, fromB: slots[s + 2]!, lpSlot: slots[s + 3]!, amountA: amounts[a]!, amountB: amounts[a + 1]!, minShares: amounts[a + 2]!, nonce, signature }; break;
-      case TX_TYPE_CODES.removeLiquidity: txs[i] = { type: "removeLiquidity", pool: slots[s]!, lpSlot: slots[s + 1]!, toA: slots[s + 2]!, toB: slots[s + 3]!, shares: amounts[a]!, minA: amounts[a + 1]!, minB: amounts[a + 2]!, nonce, signature }; break;
-      default: txs[i] = { type: "swap", pool: slots[s]!, from: slots[s + 1]!, to: slots[s + 2]!, amountIn: amounts[a]!, minOut: amounts[a + 1]!, nonce, signature }; break;
+      case TX_TYPE_CODES.transfer:
+        txs[i] = { type: "transfer", from: slots[s]!, to: slots[s + 1]!, amount: amounts[a]!, fee: amounts[a + 1]!, nonce, signature };
+        break;
+      case TX_TYPE_CODES.transferToNew:
+        txs[i] = { type: "transferToNew", from: slots[s]!, toOwner: extras[i] as Hex, amount: amounts[a]!, fee: amounts[a + 1]!, nonce, signature };
+        break;
+      case TX_TYPE_CODES.withdraw:
+        txs[i] = { type: "withdraw", from: slots[s]!, amount: amounts[a]!, fee: amounts[a + 1]!, nonce, signature };
+        break;
+      case TX_TYPE_CODES.createPool:
+        txs[i] = {
+          type: "createPool",
+          fromA: slots[s]!,
+          fromB: slots[s + 1]!,
+          amountA: amounts[a]!,
+          amountB: amounts[a + 1]!,
+          feeBps: extras[i] as number,
+          nonce,
+          signature,
+        };
+        break;
+      case TX_TYPE_CODES.addLiquidity:
+        txs[i] = {
+          type: "addLiquidity",
+          pool: slots[s]!,
+          fromA: slots[s + 1]!,
+          fromB: slots[s + 2]!,
+          lpSlot: slots[s + 3]!,
+          amountA: amounts[a]!,
+          amountB: amounts[a + 1]!,
+          minShares: amounts[a + 2]!,
+          nonce,
+          signature,
+        };
+        break;
+      case TX_TYPE_CODES.removeLiquidity:
+        txs[i] = {
+          type: "removeLiquidity",
+          pool: slots[s]!,
+          lpSlot: slots[s + 1]!,
+          toA: slots[s + 2]!,
+          toB: slots[s + 3]!,
+          shares: amounts[a]!,
+          minA: amounts[a + 1]!,
+          minB: amounts[a + 2]!,
+          nonce,
+          signature,
+        };
+        break;
+      default:
+        txs[i] = { type: "swap", pool: slots[s]!, from: slots[s + 1]!, to: slots[s + 2]!, amountIn: amounts[a]!, minOut: amounts[a + 1]!, nonce, signature };
+        break;
     }
   }
   if (r.left !== 0) throw new DecodeError("TRAILING_BYTES", r.offset, `${r.left} bytes after the last signature`);
@@ -527,8 +576,10 @@ export function checkInboxRange(inbox: unknown, what = "inbox"): InboxRange {
   const r = inbox as Partial<InboxRange> | null;
   if (r === null || typeof r !== "object") throw new InvalidArgumentError(`${what} must be { start: bigint, count: number }`);
   if (typeof r.start !== "bigint" || r.start < 0n || r.start > MAX_U64) throw new InvalidArgumentError(`${what}.start must be a u64 bigint`);
-  if (typeof r.count !== "number" || !Number.isInteger(r.count) || r.count < 0 || r.count > 0xffffffff) throw new InvalidArgumentError(`${what}.count must be a u32`);
-  if (r.start + BigInt(r.count) - 1n > MAX_U64) throw new InvalidArgumentError(`${what} (start ${r.start}, count ${r.count}) runs past the last u64 inbox index`);
+  if (typeof r.count !== "number" || !Number.isInteger(r.count) || r.count < 0 || r.count > 0xffffffff)
+    throw new InvalidArgumentError(`${what}.count must be a u32`);
+  if (r.start + BigInt(r.count) - 1n > MAX_U64)
+    throw new InvalidArgumentError(`${what} (start ${r.start}, count ${r.count}) runs past the last u64 inbox index`);
   return { start: r.start, count: r.count };
 }
 

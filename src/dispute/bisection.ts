@@ -60,7 +60,11 @@ export class BisectionGame {
     if (!Number.isInteger(commitments) || commitments < 2 || commitments > MAX_BATCH_ENTRIES + 2) {
       throw new BisectionError("NOT_STARTED", `a batch has from 2 to ${MAX_BATCH_ENTRIES + 2} step commitments, not ${String(commitments)}`);
     }
-    for (const [name, v] of [["proposerRoot", proposerRoot], ["agreedStart", agreedStart], ["finalCommitment", finalCommitment ?? agreedStart]] as const) {
+    for (const [name, v] of [
+      ["proposerRoot", proposerRoot],
+      ["agreedStart", agreedStart],
+      ["finalCommitment", finalCommitment ?? agreedStart],
+    ] as const) {
       if (!isHash32Hex(v)) throw new BisectionError("NOT_STARTED", `${name} must be a 0x-prefixed 32-byte hex string`);
     }
     this.steps = commitments - 1;
@@ -217,4 +221,3 @@ export function checkDerivation(daBytes: Uint8Array, inbox: InboxRange, claimed:
   const { batch } = deriveBatch(daBytes, inbox);
   return claimed.stepCount === batch.inbox.count + batch.txs.length + 1;
 }
-

@@ -117,12 +117,15 @@ export const EMPTY_TREE_ROOT: Hex = (() => {
  * @throws ProofError (FIELD) for a malformed opening or fee pair.
  */
 export function startCommitment(pre: { treeRoot: HashInput; slotCount: number }, feePairs: readonly FeePair[], domain: Eip712Domain): Hex {
-  return stepCommitment({
-    stateRoot: stateRootOf(pre.treeRoot, pre.slotCount),
-    withdrawalsRoot: EMPTY_TREE_ROOT,
-    withdrawalCount: 0,
-    baseSlotCount: pre.slotCount,
-    feePairs,
-    owedFees: feePairs.map(() => 0n),
-  }, domain);
+  return stepCommitment(
+    {
+      stateRoot: stateRootOf(pre.treeRoot, pre.slotCount),
+      withdrawalsRoot: EMPTY_TREE_ROOT,
+      withdrawalCount: 0,
+      baseSlotCount: pre.slotCount,
+      feePairs,
+      owedFees: feePairs.map(() => 0n),
+    },
+    domain,
+  );
 }

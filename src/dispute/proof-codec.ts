@@ -67,7 +67,8 @@ const FIXED_BYTES = 1 + 32 + 4 + 32 + 4 + 4 + 1 + 1;
 const PAIR_BYTES = 24;
 const SLOT_BYTES = SLOT_LEAF_BYTES;
 /** The longest encoding any proof can have: every list full, both multiproofs at their maximum. */
-export const MAX_STEP_PROOF_BYTES = FIXED_BYTES + MAX_FEE_PAIRS * PAIR_BYTES + MAX_WITNESS_SLOTS * SLOT_BYTES + maxMultiproofBytes(MAX_WITNESS_SLOTS) + maxMultiproofBytes(1);
+export const MAX_STEP_PROOF_BYTES =
+  FIXED_BYTES + MAX_FEE_PAIRS * PAIR_BYTES + MAX_WITNESS_SLOTS * SLOT_BYTES + maxMultiproofBytes(MAX_WITNESS_SLOTS) + maxMultiproofBytes(1);
 
 /**
  * Checks the type and range of every field of a step proof and every size against its protocol
@@ -82,7 +83,8 @@ export function checkStepProof(proof: StepProof): number[] {
   field(isU32(proof.slotCount) && proof.slotCount <= MAX_SLOTS, "proof.slotCount", `must be an integer in [0, ${MAX_SLOTS}]`);
   field(isU32(proof.baseSlotCount) && proof.baseSlotCount <= proof.slotCount, "proof.baseSlotCount", "must be an integer in [0, slotCount]");
   field(isU32(proof.withdrawalCount) && proof.withdrawalCount < MAX_BATCH_ENTRIES, "proof.withdrawalCount", `must be an integer in [0, ${MAX_BATCH_ENTRIES})`);
-  if (!Array.isArray(proof.fees) || proof.fees.length > MAX_FEE_PAIRS) throw new ProofError("TOO_LARGE", `proof.fees must be an array of at most ${MAX_FEE_PAIRS} fee pairs`);
+  if (!Array.isArray(proof.fees) || proof.fees.length > MAX_FEE_PAIRS)
+    throw new ProofError("TOO_LARGE", `proof.fees must be an array of at most ${MAX_FEE_PAIRS} fee pairs`);
   proof.fees.forEach((f, k) => {
     const what = `proof.fees[${k}]`;
     field(f !== null && typeof f === "object", what, "must be { token, slot, owed }");
@@ -189,7 +191,11 @@ export function encodeStepProof(p: StepProof): Uint8Array {
   if (indices.length > 0) {
     const { length, indices: named } = multiproofLength(p.slotProof, 0, indices.length, "proof.slotProof");
     field(length === p.slotProof.length, "proof.slotProof", `is ${p.slotProof.length} bytes, its header says ${length}`);
-    field(named.every((ix, i) => ix === indices[i]), "proof.slotProof", "must name exactly the witness indices");
+    field(
+      named.every((ix, i) => ix === indices[i]),
+      "proof.slotProof",
+      "must name exactly the witness indices",
+    );
   }
   if (p.withdrawalProof !== null) {
     const { length, indices: named } = multiproofLength(p.withdrawalProof, 0, 1, "proof.withdrawalProof");
@@ -236,7 +242,8 @@ export function encodeStepProof(p: StepProof): Uint8Array {
  */
 export function decodeStepProof(bytes: Uint8Array): StepProof {
   field(bytes instanceof Uint8Array, "proof", "must be a Uint8Array");
-  if (bytes.length > MAX_STEP_PROOF_BYTES) throw new ProofError("TOO_LARGE", `proof is ${bytes.length} bytes, more than any step proof (${MAX_STEP_PROOF_BYTES})`);
+  if (bytes.length > MAX_STEP_PROOF_BYTES)
+    throw new ProofError("TOO_LARGE", `proof is ${bytes.length} bytes, more than any step proof (${MAX_STEP_PROOF_BYTES})`);
   field(bytes.length >= FIXED_BYTES - 1, "proof", `is truncated (${bytes.length} bytes, the fixed part alone is ${FIXED_BYTES - 1})`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   field(bytes[0] === STEP_PROOF_VERSION, "proof.version", `must be ${STEP_PROOF_VERSION}, got ${bytes[0]}`);

@@ -63,19 +63,26 @@ export function checkClaim(claim: Claim): void {
   hex32(claim.traceRoot, "claim.traceRoot");
   hex32(claim.headerHash, "claim.headerHash");
   hex32(claim.parentClaimHash, "claim.parentClaimHash");
-  if (typeof claim.batchIndex !== "bigint" || claim.batchIndex < 0n || claim.batchIndex > MAX_U64) throw new BisectionError("BAD_CLAIM", "claim.batchIndex must be a u64 bigint");
+  if (typeof claim.batchIndex !== "bigint" || claim.batchIndex < 0n || claim.batchIndex > MAX_U64)
+    throw new BisectionError("BAD_CLAIM", "claim.batchIndex must be a u64 bigint");
   if (!Number.isInteger(claim.stepCount) || claim.stepCount < 1 || claim.stepCount > MAX_BATCH_ENTRIES + 1) {
     throw new BisectionError("BAD_CLAIM", `claim.stepCount must be an integer in [1, ${MAX_BATCH_ENTRIES + 1}]`);
   }
   const final = hex32(claim.finalCommitment, "claim.finalCommitment");
   let opened: Hex;
   try {
-    opened = commitmentOf(fromHex(hex32(claim.postStateRoot, "claim.postStateRoot")), fromHex(hex32(claim.withdrawalsRoot, "claim.withdrawalsRoot")), claim.withdrawalCount, fromHex(hex32(claim.contextHash, "claim.contextHash")));
+    opened = commitmentOf(
+      fromHex(hex32(claim.postStateRoot, "claim.postStateRoot")),
+      fromHex(hex32(claim.withdrawalsRoot, "claim.withdrawalsRoot")),
+      claim.withdrawalCount,
+      fromHex(hex32(claim.contextHash, "claim.contextHash")),
+    );
   } catch (e) {
     if (e instanceof ProofError) throw new BisectionError("BAD_CLAIM", `claim.${e.message}`);
     throw e;
   }
-  if (opened !== final) throw new BisectionError("BAD_CLAIM", "the claim's post-state root, withdrawals root, count and context hash do not open its final commitment");
+  if (opened !== final)
+    throw new BisectionError("BAD_CLAIM", "the claim's post-state root, withdrawals root, count and context hash do not open its final commitment");
 }
 
 /**
@@ -146,7 +153,8 @@ export class StepReferee {
     checkClaim(claim);
     const entries = batch.l1Messages.length + batch.txs.length;
     if (entries > MAX_BATCH_ENTRIES) throw new InvalidArgumentError(`a batch holds at most ${MAX_BATCH_ENTRIES} entries`);
-    if (claim.stepCount !== entries + 1) throw new BisectionError("BAD_CLAIM", `claim.stepCount is ${claim.stepCount}, but the posted batch has ${entries} entries and so ${entries + 1} steps`);
+    if (claim.stepCount !== entries + 1)
+      throw new BisectionError("BAD_CLAIM", `claim.stepCount is ${claim.stepCount}, but the posted batch has ${entries} entries and so ${entries + 1} steps`);
     return new BisectionGame(entries + 2, claim.traceRoot, this.agreedStart(batch, pre), this.core, claim.finalCommitment);
   }
 
@@ -163,7 +171,7 @@ export class StepReferee {
     const agreed = hex32(args.agreed, "agreed");
     const claimed = hex32(args.claimed, "claimed");
     const { entry } = entryAt(args.batch, args.step);
-    let verdict;
+    let verdict: ReturnType<typeof verifyStep>;
     try {
       verdict = verifyStep(args.proof, entry, this.domain, { core: this.core, recovery: this.recovery });
     } catch (e) {
@@ -173,7 +181,11 @@ export class StepReferee {
       }
       throw e;
     }
-    if (verdict.pre !== agreed) throw new ProofError("NOT_AGREED", `the proof starts at ${verdict.pre}, not at the agreed C_${args.step} ${agreed}: a proof of another state, or a referee for another chain id or contract than the batch was signed for`);
+    if (verdict.pre !== agreed)
+      throw new ProofError(
+        "NOT_AGREED",
+        `the proof starts at ${verdict.pre}, not at the agreed C_${args.step} ${agreed}: a proof of another state, or a referee for another chain id or contract than the batch was signed for`,
+      );
     return { convicted: verdict.post !== claimed, post: verdict.post, status: verdict.status };
   }
 }

@@ -9,7 +9,7 @@ import { fromHex, toHex } from "../protocol/bytes.js";
 import { InvalidArgumentError, ProofError } from "../protocol/errors.js";
 import { MAX_U128, MAX_U64, type Batch, type BatchResult, type Hex, type L1Message, type ReasonCode, type SignedTx, type Slot } from "../protocol/types.js";
 import { defaultCore, type WasmCore } from "../core/wasm-core.js";
-import { Engine, withLeafTree, withdrawalLeaves } from "../engine/engine.js";
+import { type Engine, withLeafTree, withdrawalLeaves } from "../engine/engine.js";
 import { checkFeePairs, encodeEntryRecord, readSlotRecord, writeSlotRecord } from "../engine/flat.js";
 import { encodeSlot, encodeStateCommitment, encodeWithdrawal } from "../protocol/slot-encoding.js";
 import type { Eip712Domain } from "../protocol/eip712.js";
@@ -18,17 +18,52 @@ import { nobleRecovery, recoverTransactionSigner, type RecoveryBackend } from ".
 import { commitmentOf, contextHash, stateRootOf, stepCommitment } from "./commitment.js";
 import { checkStepProof, decodeStepProof, MAX_TOUCHED_SLOTS, type StepProof } from "./proof-codec.js";
 import {
-  FEE_PAIR_BYTES, FEE_PAIR_SLOT, FEE_PAIR_TOKEN, R_STATUS, R_TOUCHED, R_TOUCHED_COUNT, STEP_KIND_CODES, V_BASE_SLOT_COUNT, V_FEE_COUNT,
-  V_KIND, V_SLOT_COUNT, V_WITHDRAWAL_COUNT, VERIFY_HEADER_BYTES, VO_MISSING, VO_SLOT_COUNT, VO_WITHDRAWAL, VO_WITHDREW, W_AMOUNT,
-  W_OWNER, W_TOKEN, WE_INDEX, WE_RECORD, WITHDRAWAL_RECORD_BYTES, WITNESS_ENTRY_BYTES,
+  FEE_PAIR_BYTES,
+  FEE_PAIR_SLOT,
+  FEE_PAIR_TOKEN,
+  R_STATUS,
+  R_TOUCHED,
+  R_TOUCHED_COUNT,
+  STEP_KIND_CODES,
+  V_BASE_SLOT_COUNT,
+  V_FEE_COUNT,
+  V_KIND,
+  V_SLOT_COUNT,
+  V_WITHDRAWAL_COUNT,
+  VERIFY_HEADER_BYTES,
+  VO_MISSING,
+  VO_SLOT_COUNT,
+  VO_WITHDRAWAL,
+  VO_WITHDREW,
+  W_AMOUNT,
+  W_OWNER,
+  W_TOKEN,
+  WE_INDEX,
+  WE_RECORD,
+  WITHDRAWAL_RECORD_BYTES,
+  WITNESS_ENTRY_BYTES,
 } from "../protocol/constants.generated.js";
 
 export {
-  contextHash, commitmentOf, stepCommitment, stateRootOf, startCommitment, EMPTY_TREE_ROOT,
+  contextHash,
+  commitmentOf,
+  stepCommitment,
+  stateRootOf,
+  startCommitment,
+  EMPTY_TREE_ROOT,
 } from "./commitment.js";
 export {
-  checkStepProof, encodeStepProof, decodeStepProof, maxMultiproofBytes, multiproofLength, MAX_TOUCHED_SLOTS,
-  MAX_WITNESS_SLOTS, MAX_STEP_PROOF_BYTES, STEP_PROOF_VERSION, type StepProof, type StepFee,
+  checkStepProof,
+  encodeStepProof,
+  decodeStepProof,
+  maxMultiproofBytes,
+  multiproofLength,
+  MAX_TOUCHED_SLOTS,
+  MAX_WITNESS_SLOTS,
+  MAX_STEP_PROOF_BYTES,
+  STEP_PROOF_VERSION,
+  type StepProof,
+  type StepFee,
 } from "./proof-codec.js";
 
 const ZERO_LEAF = new Uint8Array(32);
@@ -86,7 +121,12 @@ function settlementReads(fees: readonly { slot: number; owed: bigint }[], slotCo
  *
  * @throws InvalidArgumentError for a step outside the batch or a malformed batch.
  */
-export function proveStep(engine: Pick<Engine, "fork" | "recoverSigners" | "core">, batch: Batch, step: number, options: { signers?: (Hex | null)[] } = {}): StepProof {
+export function proveStep(
+  engine: Pick<Engine, "fork" | "recoverSigners" | "core">,
+  batch: Batch,
+  step: number,
+  options: { signers?: (Hex | null)[] } = {},
+): StepProof {
   const entries = batch.l1Messages.length + batch.txs.length;
   if (!Number.isInteger(step) || step < 0 || step > entries) throw new InvalidArgumentError(`step must be in [0, ${entries}]`);
   const pairs = checkFeePairs(batch.feePairs);
@@ -148,7 +188,8 @@ export function* proveSteps(
   const l1 = batch.l1Messages.length;
   const entries = l1 + batch.txs.length;
   const signers = options.signers ?? engine.recoverSigners(batch);
-  if (!Array.isArray(signers) || signers.length !== batch.txs.length) throw new InvalidArgumentError("options.signers must hold one signer (or null) per transaction");
+  if (!Array.isArray(signers) || signers.length !== batch.txs.length)
+    throw new InvalidArgumentError("options.signers must hold one signer (or null) per transaction");
   const core = engine.core;
   // every entry's outcome in the batch's own order: the witness of step j is receipt j's touched set
   const full = engine.fork();
@@ -182,9 +223,10 @@ export function* proveSteps(
         withdrawalProof: withdraws ? wtree.prove([withdrawalCount]) : null,
       };
       if (entry === null) break;
-      const one: Batch = j < l1
-        ? { feePairs: batch.feePairs, l1Messages: [batch.l1Messages[j]!], txs: [] }
-        : { feePairs: batch.feePairs, l1Messages: [], txs: [batch.txs[j - l1]!] };
+      const one: Batch =
+        j < l1
+          ? { feePairs: batch.feePairs, l1Messages: [batch.l1Messages[j]!], txs: [] }
+          : { feePairs: batch.feePairs, l1Messages: [], txs: [batch.txs[j - l1]!] };
       const step = walker.applyPrefix(one, 1, { signers: j < l1 ? [] : [signers[j - l1]!] });
       if (step.receipts[0]!.status === receipts[j]!.status && step.owedFees.every((f, k) => owed[k]! + f <= MAX_U128)) {
         owed = owed.map((o, k) => o + step.owedFees[k]!);
@@ -199,7 +241,11 @@ export function* proveSteps(
       wtree.dispose();
       wtree = core.createTree(STATE_TREE_SHAPE);
       const leaves = withdrawalLeaves(core, prefix.withdrawals);
-      if (leaves.length > 0) wtree.setMany(leaves.map((_, i) => i), leaves);
+      if (leaves.length > 0)
+        wtree.setMany(
+          leaves.map((_, i) => i),
+          leaves,
+        );
       withdrawalCount = leaves.length;
     }
   } finally {
@@ -238,7 +284,6 @@ function checked<T>(what: string, run: () => T): T {
 
 const sameList = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
-
 /**
  * Re-executes one step statelessly in the same WASM loop as applyBatch, after checking every field
  * and every hash of the proof. `proof` is the object or its flat encoding (decoded first). `entry`
@@ -271,19 +316,29 @@ export function verifyStep(
   const pairs = proof.fees.map((f) => ({ token: f.token, slot: f.slot }));
   const k = pairs.length;
   // 1. the pre-state parts and their commitment
-  const pre = stepCommitment({
-    stateRoot: stateRootOf(proof.treeRoot, proof.slotCount),
-    withdrawalsRoot: proof.withdrawalsRoot,
-    withdrawalCount: proof.withdrawalCount,
-    baseSlotCount: proof.baseSlotCount,
-    feePairs: pairs,
-    owedFees: proof.fees.map((f) => f.owed),
-  }, domain);
+  const pre = stepCommitment(
+    {
+      stateRoot: stateRootOf(proof.treeRoot, proof.slotCount),
+      withdrawalsRoot: proof.withdrawalsRoot,
+      withdrawalCount: proof.withdrawalCount,
+      baseSlotCount: proof.baseSlotCount,
+      feePairs: pairs,
+      owedFees: proof.fees.map((f) => f.owed),
+    },
+    domain,
+  );
   // 2. the witness against the tree root (indices ascending, as the multiproof names them)
   const leafOf = (slot: Slot | null) => (slot === null ? ZERO_LEAF : keccak_256(encodeSlot(slot)));
   if (indices.length > 0) {
     if (!namesExactly(proof.slotProof, indices)) throw new ProofError("WITNESS", "the slot proof does not name exactly the witness indices");
-    const ok = checked("slot proof", () => core.verifyMultiproof(STATE_TREE_SHAPE, fromHex(proof.treeRoot), proof.slotProof, proof.witness.map((w) => leafOf(w.slot))));
+    const ok = checked("slot proof", () =>
+      core.verifyMultiproof(
+        STATE_TREE_SHAPE,
+        fromHex(proof.treeRoot),
+        proof.slotProof,
+        proof.witness.map((w) => leafOf(w.slot)),
+      ),
+    );
     if (!ok) throw new ProofError("WITNESS", "the witness slots do not hash to the tree root");
   }
   // 3. when present, the next withdrawal position is empty under the withdrawals root
@@ -329,26 +384,39 @@ export function verifyStep(
   const ov = new DataView(out.buffer);
   if (ov.getUint32(VO_MISSING, true) !== 0) throw new ProofError("WITNESS", "the step reads a slot the witness does not include");
   // the witness is exactly what the step touches: a proof cannot carry slots of its choosing
-  const touched = kind === "settle"
-    ? settlementReads(proof.fees, proof.slotCount)
-    : [...new Set(Array.from({ length: out[R_TOUCHED_COUNT]! }, (_, i) => ov.getUint32(R_TOUCHED + 4 * i, true)))].sort((a, b) => a - b);
-  if (!sameList(touched, indices)) throw new ProofError("WITNESS", `the witness holds slots [${indices.join(", ")}] but the step touches [${touched.join(", ")}]`);
+  const touched =
+    kind === "settle"
+      ? settlementReads(proof.fees, proof.slotCount)
+      : [...new Set(Array.from({ length: out[R_TOUCHED_COUNT]! }, (_, i) => ov.getUint32(R_TOUCHED + 4 * i, true)))].sort((a, b) => a - b);
+  if (!sameList(touched, indices))
+    throw new ProofError("WITNESS", `the witness holds slots [${indices.join(", ")}] but the step touches [${touched.join(", ")}]`);
   const withdrew = ov.getUint32(VO_WITHDREW, true) === 1;
   if (withdrew !== (wproof !== null)) {
-    throw new ProofError("WITNESS", withdrew ? "the step appends a withdrawal but the proof has no withdrawal multiproof" : "the proof has a withdrawal multiproof but the step appends no withdrawal");
+    throw new ProofError(
+      "WITNESS",
+      withdrew
+        ? "the step appends a withdrawal but the proof has no withdrawal multiproof"
+        : "the proof has a withdrawal multiproof but the step appends no withdrawal",
+    );
   }
   const status = kind === "settle" ? 0 : (ov.getUint8(R_STATUS) as ReasonCode);
   const slotCountAfter = ov.getUint32(VO_SLOT_COUNT, true);
   const pv = new DataView(post.buffer);
   // 5. the post-state: the same proofs with the new leaves
-  const postLeaves = proof.witness.map((w, i) => (w.index < slotCountAfter ? keccak_256(encodeSlot(readSlotRecord(post, witnessAt + 8 + WITNESS_ENTRY_BYTES * i + WE_RECORD))) : ZERO_LEAF));
+  const postLeaves = proof.witness.map((w, i) =>
+    w.index < slotCountAfter ? keccak_256(encodeSlot(readSlotRecord(post, witnessAt + 8 + WITNESS_ENTRY_BYTES * i + WE_RECORD))) : ZERO_LEAF,
+  );
   const postTree = indices.length > 0 ? core.computeProofRoot(STATE_TREE_SHAPE, proof.slotProof, postLeaves) : fromHex(proof.treeRoot);
   let withdrawalsRoot = fromHex(proof.withdrawalsRoot);
   let withdrawalCount = proof.withdrawalCount;
   if (wproof !== null) {
     const w = out.subarray(VO_WITHDRAWAL, VO_WITHDRAWAL + WITHDRAWAL_RECORD_BYTES);
     const wv = new DataView(w.buffer, w.byteOffset, w.byteLength);
-    const record = { owner: toHex(w.subarray(W_OWNER, W_OWNER + 20)), token: wv.getUint32(W_TOKEN, true), amount: wv.getBigUint64(W_AMOUNT, true) | (wv.getBigUint64(W_AMOUNT + 8, true) << 64n) };
+    const record = {
+      owner: toHex(w.subarray(W_OWNER, W_OWNER + 20)),
+      token: wv.getUint32(W_TOKEN, true),
+      amount: wv.getBigUint64(W_AMOUNT, true) | (wv.getBigUint64(W_AMOUNT + 8, true) << 64n),
+    };
     withdrawalsRoot = core.computeProofRoot(STATE_TREE_SHAPE, wproof, [keccak_256(encodeWithdrawal(record))]);
     withdrawalCount++;
   }

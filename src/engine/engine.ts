@@ -3,13 +3,26 @@
 // transaction building; the class delegates store page I/O to pages.ts, state reads to queries.ts
 // and proofs to proofs.ts, so that each job reads in one file (docs/DECISIONS.md D36).
 
-import { WasmCore, defaultCore } from "../core/wasm-core.js";
-import { CoreInstance } from "../core/instance.js";
+import { type WasmCore, defaultCore } from "../core/wasm-core.js";
+import type { CoreInstance } from "../core/instance.js";
 import { CapacityError, InvalidArgumentError } from "../protocol/errors.js";
 import { checkFeePairs, decodeBatchOutput, encodeBatchInput, writeSlotRecord, L1_RECORD_BYTES, SLOT_RECORD_BYTES } from "./flat.js";
 import { checkSlot, isLpToken, isReservedOwner, normalizeAddress } from "../protocol/slot-encoding.js";
 import { domainSeparator, type Eip712Domain } from "../protocol/eip712.js";
-import { MAX_FEE_PAIRS, MAX_SLOTS, authorizingSlot, type Batch, type BatchResult, type Hex, type Slot, type Tx, type TxDraft, type TxOfType, type Withdrawal, type StepParts } from "../protocol/types.js";
+import {
+  MAX_FEE_PAIRS,
+  MAX_SLOTS,
+  authorizingSlot,
+  type Batch,
+  type BatchResult,
+  type Hex,
+  type Slot,
+  type Tx,
+  type TxDraft,
+  type TxOfType,
+  type Withdrawal,
+  type StepParts,
+} from "../protocol/types.js";
 import { nobleRecovery, recoverTransactionSigners, type RecoveryBackend } from "../protocol/signatures.js";
 import { APPLY_CORRUPT, APPLY_REFUSED } from "../protocol/constants.generated.js";
 import { appendSlotRecords, checkPageLoad, loadSlotPages, readSlotPages, readSlotRecords, rehashLeaves } from "./pages.js";
@@ -17,7 +30,6 @@ import { corruptSlotError, engineGetSlot, engineRoots, engineSlotCount, engineSl
 import { proveBatchWithdrawals, proveEngineSlots, traceRoot } from "./proofs.js";
 
 export { withLeafTree, withdrawalLeaves, traceRoot, proveTraceSteps } from "./proofs.js";
-
 
 /** Most fee pairs a batch may list (SPEC §5.1). */
 export const MAX_FEE_SLOTS = MAX_FEE_PAIRS;
@@ -127,12 +139,7 @@ export class Engine {
    * {@link Engine.rehashLeaves} to recompute every leaf from its record at once. Compare the
    * resulting root with one you trust.
    */
-  static fromSlotPages(
-    slotCount: number,
-    pageSlots: number,
-    page: (index: number) => Uint8Array | undefined,
-    options: Omit<EngineOptions, "genesis">,
-  ): Engine {
+  static fromSlotPages(slotCount: number, pageSlots: number, page: (index: number) => Uint8Array | undefined, options: Omit<EngineOptions, "genesis">): Engine {
     checkPageLoad(slotCount, pageSlots);
     const engine = new Engine({ ...options, genesis: [] });
     try {
@@ -281,7 +288,6 @@ export class Engine {
     return proveBatchWithdrawals(this.core, withdrawals, indices);
   }
 
-
   /**
    * Applies a batch: L1 messages first, then transactions, then fee settlement. Invalid entries
    * get a failure receipt and change nothing but, for a transaction that passed its nonce check,
@@ -329,17 +335,20 @@ export class Engine {
     }
     if (decoded === null) throw new InvalidArgumentError(`batch.feePairs: at most ${MAX_FEE_SLOTS} fee pairs per batch`);
     if ("corrupt" in decoded) throw corruptSlotError(decoded.corrupt);
-    return { steps: decoded.steps, result: {
-      preStateRoot: decoded.preStateRoot,
-      postStateRoot: decoded.stateRoot,
-      postTreeRoot: decoded.treeRoot,
-      slotCount: decoded.slotCount,
-      receipts: decoded.receipts,
-      withdrawals: decoded.withdrawals,
-      withdrawalsRoot: decoded.withdrawalsRoot,
-      fees: decoded.fees,
-      feesCredited: decoded.feesCredited,
-    } };
+    return {
+      steps: decoded.steps,
+      result: {
+        preStateRoot: decoded.preStateRoot,
+        postStateRoot: decoded.stateRoot,
+        postTreeRoot: decoded.treeRoot,
+        slotCount: decoded.slotCount,
+        receipts: decoded.receipts,
+        withdrawals: decoded.withdrawals,
+        withdrawalsRoot: decoded.withdrawalsRoot,
+        fees: decoded.fees,
+        feesCredited: decoded.feesCredited,
+      },
+    };
   }
 
   /** Recovers every transaction's signer on this thread (see RecoverPool for worker threads). */

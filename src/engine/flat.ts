@@ -7,22 +7,92 @@ import { toHex } from "../protocol/bytes.js";
 import { InvalidArgumentError } from "../protocol/errors.js";
 import { addressBytes, checkBig, checkU32, checksumAddressOf } from "../protocol/slot-encoding.js";
 import {
-  MAX_FEE_PAIRS, MAX_U128, MAX_U64, type Batch, type FeePair, type Hex, type L1Message, type Receipt, type ReasonCode, type SignedTx, type Slot,
-  type Tx, type Withdrawal,
+  MAX_FEE_PAIRS,
+  MAX_U128,
+  MAX_U64,
+  type Batch,
+  type FeePair,
+  type Hex,
+  type L1Message,
+  type Receipt,
+  type ReasonCode,
+  type SignedTx,
+  type Slot,
+  type Tx,
+  type Withdrawal,
 } from "../protocol/types.js";
 import {
-  BATCH_DOMAIN_SEPARATOR, BATCH_FEE_PAIR_COUNT, BATCH_FLAG_NO_SETTLE, BATCH_FLAG_TRACE, BATCH_FLAGS, BATCH_HEADER_BYTES,
-  BATCH_L1_COUNT, BATCH_TX_COUNT, FEE_CREDITED_BYTES, FEE_PAIR_BYTES, FEE_PAIR_SLOT, FEE_PAIR_TOKEN, L1_AMOUNT, L1_HAS_SLOT,
-  L1_KIND, L1_KIND_CODES, L1_OWNER, L1_RECORD_BYTES, L1_SLOT, L1_TOKEN, MAX_BATCH_ENTRIES, R_OUT0, R_OUT1, R_STATUS, R_TOUCHED,
-  R_TOUCHED_COUNT, RECEIPT_BYTES, S_BALANCE, S_NONCE, S_OWNER, S_TOKEN, SLOT_RECORD_BYTES, T_PRE_STATE_ROOT, T_SLOT_COUNT,
-  T_STATE_ROOT, T_TREE_ROOT, T_WITHDRAWAL_COUNT, T_WITHDRAWALS_ROOT, TRAILER_BYTES, TX_F0, TX_F1, TX_F2, TX_F3, TX_FEE_BPS,
-  TX_NONCE, TX_RECORD_BYTES, TX_SIGNER, TX_SIGNER_OK, TX_TO_OWNER, TX_TYPE, TX_TYPE_CODES, TX_X, TX_Y, TX_Z, W_AMOUNT,
-  W_OWNER, W_TOKEN, WITHDRAWAL_RECORD_BYTES,
+  BATCH_DOMAIN_SEPARATOR,
+  BATCH_FEE_PAIR_COUNT,
+  BATCH_FLAG_NO_SETTLE,
+  BATCH_FLAG_TRACE,
+  BATCH_FLAGS,
+  BATCH_HEADER_BYTES,
+  BATCH_L1_COUNT,
+  BATCH_TX_COUNT,
+  FEE_CREDITED_BYTES,
+  FEE_PAIR_BYTES,
+  FEE_PAIR_SLOT,
+  FEE_PAIR_TOKEN,
+  L1_AMOUNT,
+  L1_HAS_SLOT,
+  L1_KIND,
+  L1_KIND_CODES,
+  L1_OWNER,
+  L1_RECORD_BYTES,
+  L1_SLOT,
+  L1_TOKEN,
+  MAX_BATCH_ENTRIES,
+  R_OUT0,
+  R_OUT1,
+  R_STATUS,
+  R_TOUCHED,
+  R_TOUCHED_COUNT,
+  RECEIPT_BYTES,
+  S_BALANCE,
+  S_NONCE,
+  S_OWNER,
+  S_TOKEN,
+  SLOT_RECORD_BYTES,
+  T_PRE_STATE_ROOT,
+  T_SLOT_COUNT,
+  T_STATE_ROOT,
+  T_TREE_ROOT,
+  T_WITHDRAWAL_COUNT,
+  T_WITHDRAWALS_ROOT,
+  TRAILER_BYTES,
+  TX_F0,
+  TX_F1,
+  TX_F2,
+  TX_F3,
+  TX_FEE_BPS,
+  TX_NONCE,
+  TX_RECORD_BYTES,
+  TX_SIGNER,
+  TX_SIGNER_OK,
+  TX_TO_OWNER,
+  TX_TYPE,
+  TX_TYPE_CODES,
+  TX_X,
+  TX_Y,
+  TX_Z,
+  W_AMOUNT,
+  W_OWNER,
+  W_TOKEN,
+  WITHDRAWAL_RECORD_BYTES,
 } from "../protocol/constants.generated.js";
 
 export {
-  SLOT_RECORD_BYTES, L1_RECORD_BYTES, TX_RECORD_BYTES, RECEIPT_BYTES, TRAILER_BYTES, WITHDRAWAL_RECORD_BYTES, MAX_BATCH_ENTRIES,
-  BATCH_HEADER_BYTES, FEE_PAIR_BYTES, FEE_CREDITED_BYTES,
+  SLOT_RECORD_BYTES,
+  L1_RECORD_BYTES,
+  TX_RECORD_BYTES,
+  RECEIPT_BYTES,
+  TRAILER_BYTES,
+  WITHDRAWAL_RECORD_BYTES,
+  MAX_BATCH_ENTRIES,
+  BATCH_HEADER_BYTES,
+  FEE_PAIR_BYTES,
+  FEE_CREDITED_BYTES,
 };
 
 // Most amounts fit in 64 bits: skip the BigInt mask and shift for them (this runs per field).
@@ -105,33 +175,56 @@ function writeTx(view: DataView, bytes: Uint8Array, at: number, tx: Tx, signer: 
   view.setBigUint64(at + TX_NONCE, checkBig(tx.nonce, MAX_U64, `${what}.nonce`), true);
   switch (tx.type) {
     case "transfer":
-      u32(TX_F0, tx.from, "from"); u32(TX_F1, tx.to, "to"); u128(TX_X, tx.amount, "amount"); u128(TX_Y, tx.fee, "fee");
+      u32(TX_F0, tx.from, "from");
+      u32(TX_F1, tx.to, "to");
+      u128(TX_X, tx.amount, "amount");
+      u128(TX_Y, tx.fee, "fee");
       break;
     case "transferToNew":
-      u32(TX_F0, tx.from, "from"); u128(TX_X, tx.amount, "amount"); u128(TX_Y, tx.fee, "fee");
+      u32(TX_F0, tx.from, "from");
+      u128(TX_X, tx.amount, "amount");
+      u128(TX_Y, tx.fee, "fee");
       bytes.set(addressBytes(tx.toOwner, `${what}.toOwner`), at + TX_TO_OWNER);
       break;
     case "withdraw":
-      u32(TX_F0, tx.from, "from"); u128(TX_X, tx.amount, "amount"); u128(TX_Y, tx.fee, "fee");
+      u32(TX_F0, tx.from, "from");
+      u128(TX_X, tx.amount, "amount");
+      u128(TX_Y, tx.fee, "fee");
       break;
     case "createPool":
       if (!Number.isInteger(tx.feeBps) || tx.feeBps < 0 || tx.feeBps > 0xffff) {
         throw new InvalidArgumentError(`${what}.feeBps must be an integer in [0, 65535]`);
       }
       view.setUint16(at + TX_FEE_BPS, tx.feeBps, true);
-      u32(TX_F0, tx.fromA, "fromA"); u32(TX_F1, tx.fromB, "fromB"); u128(TX_X, tx.amountA, "amountA"); u128(TX_Y, tx.amountB, "amountB");
+      u32(TX_F0, tx.fromA, "fromA");
+      u32(TX_F1, tx.fromB, "fromB");
+      u128(TX_X, tx.amountA, "amountA");
+      u128(TX_Y, tx.amountB, "amountB");
       break;
     case "addLiquidity":
-      u32(TX_F0, tx.pool, "pool"); u32(TX_F1, tx.fromA, "fromA"); u32(TX_F2, tx.fromB, "fromB"); u32(TX_F3, tx.lpSlot, "lpSlot");
-      u128(TX_X, tx.amountA, "amountA"); u128(TX_Y, tx.amountB, "amountB"); u128(TX_Z, tx.minShares, "minShares");
+      u32(TX_F0, tx.pool, "pool");
+      u32(TX_F1, tx.fromA, "fromA");
+      u32(TX_F2, tx.fromB, "fromB");
+      u32(TX_F3, tx.lpSlot, "lpSlot");
+      u128(TX_X, tx.amountA, "amountA");
+      u128(TX_Y, tx.amountB, "amountB");
+      u128(TX_Z, tx.minShares, "minShares");
       break;
     case "removeLiquidity":
-      u32(TX_F0, tx.pool, "pool"); u32(TX_F1, tx.lpSlot, "lpSlot"); u32(TX_F2, tx.toA, "toA"); u32(TX_F3, tx.toB, "toB");
-      u128(TX_X, tx.shares, "shares"); u128(TX_Y, tx.minA, "minA"); u128(TX_Z, tx.minB, "minB");
+      u32(TX_F0, tx.pool, "pool");
+      u32(TX_F1, tx.lpSlot, "lpSlot");
+      u32(TX_F2, tx.toA, "toA");
+      u32(TX_F3, tx.toB, "toB");
+      u128(TX_X, tx.shares, "shares");
+      u128(TX_Y, tx.minA, "minA");
+      u128(TX_Z, tx.minB, "minB");
       break;
     case "swap":
-      u32(TX_F0, tx.pool, "pool"); u32(TX_F1, tx.from, "from"); u32(TX_F2, tx.to, "to");
-      u128(TX_X, tx.amountIn, "amountIn"); u128(TX_Y, tx.minOut, "minOut");
+      u32(TX_F0, tx.pool, "pool");
+      u32(TX_F1, tx.from, "from");
+      u32(TX_F2, tx.to, "to");
+      u128(TX_X, tx.amountIn, "amountIn");
+      u128(TX_Y, tx.minOut, "minOut");
       break;
   }
 }

@@ -118,7 +118,8 @@ export function readSlotRecords(instance: CoreInstance, handle: number, slotCoun
 export function readSlotPages(instance: CoreInstance, handle: number, slotCount: number, pages: readonly number[], pageSlots: number): Uint8Array[] {
   checkPageSlots(pageSlots);
   const sizes = pages.map((p) => {
-    if (!Number.isInteger(p) || p < 0 || p * pageSlots >= slotCount) throw new InvalidArgumentError(`page ${String(p)} holds no slot (slot count ${slotCount})`);
+    if (!Number.isInteger(p) || p < 0 || p * pageSlots >= slotCount)
+      throw new InvalidArgumentError(`page ${String(p)} holds no slot (slot count ${slotCount})`);
     return Math.min(pageSlots, slotCount - p * pageSlots) * (SLOT_RECORD_BYTES + HASH_BYTES);
   });
   const total = sizes.reduce((a, b) => a + b, 0);
@@ -132,5 +133,9 @@ export function readSlotPages(instance: CoreInstance, handle: number, slotCount:
     out.set(instance.bytes().subarray(outPtr, outPtr + total));
   });
   let at = 0;
-  return sizes.map((n) => out.subarray(at, (at += n)));
+  return sizes.map((n) => {
+    const part = out.subarray(at, at + n);
+    at += n;
+    return part;
+  });
 }

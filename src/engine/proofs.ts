@@ -19,7 +19,11 @@ import type { WasmCore } from "../core/wasm-core.js";
 export function withLeafTree<T>(core: WasmCore, leaves: readonly Uint8Array[], use: (tree: WasmMerkleTree) => T): T {
   const tree = core.createTree(STATE_TREE_SHAPE);
   try {
-    if (leaves.length > 0) tree.setMany(leaves.map((_, i) => i), leaves);
+    if (leaves.length > 0)
+      tree.setMany(
+        leaves.map((_, i) => i),
+        leaves,
+      );
     return use(tree);
   } finally {
     tree.dispose();

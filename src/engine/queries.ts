@@ -31,7 +31,10 @@ export function engineSlotCount(instance: CoreInstance, handle: number): number 
 
 /** The typed error of a slot loaded from a store whose record does not hash to its stored leaf (D38). */
 export function corruptSlotError(index: number): StoreError {
-  return new StoreError("CORRUPT", `stored slot ${index}: its record does not hash to its stored leaf (damaged store); nothing was executed — reopen with verify: "full" to find every such slot`);
+  return new StoreError(
+    "CORRUPT",
+    `stored slot ${index}: its record does not hash to its stored leaf (damaged store); nothing was executed — reopen with verify: "full" to find every such slot`,
+  );
 }
 
 /**

@@ -8,7 +8,20 @@
 // for its lifetime (docs/DECISIONS.md D21), and every commit also checks, inside its write
 // transaction, that the stored head is still the one the chain built on (StoreCommit.parent).
 
-import { closeSync, linkSync, mkdirSync, openSync, readFileSync, readSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync, type Stats } from "node:fs";
+import {
+  closeSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  realpathSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+  type Stats,
+} from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import type { Database, RootDatabase } from "lmdb";
@@ -46,7 +59,11 @@ function loadLmdb(): Lmdb {
     lmdb ??= createRequire(import.meta.url)("lmdb") as Lmdb;
     return lmdb;
   } catch (e) {
-    throw new StoreError("UNAVAILABLE", `LmdbStore needs the optional dependency lmdb, which did not load here (${(e as Error).message.split("\n")[0]}); install it with \`npm install lmdb\``, e);
+    throw new StoreError(
+      "UNAVAILABLE",
+      `LmdbStore needs the optional dependency lmdb, which did not load here (${(e as Error).message.split("\n")[0]}); install it with \`npm install lmdb\``,
+      e,
+    );
   }
 }
 
@@ -223,7 +240,10 @@ function acquireLock(dir: string, path: string): void {
       }
       const owner = lockOwner(lock);
       if (owner !== undefined && owner !== process.pid && isAlive(owner)) {
-        throw new StoreError("LOCKED", `the store at ${path} is held by process ${owner} (${lock}); one writer per store — if no l2engine process ${owner} runs, delete that file`);
+        throw new StoreError(
+          "LOCKED",
+          `the store at ${path} is held by process ${owner} (${lock}); one writer per store — if no l2engine process ${owner} runs, delete that file`,
+        );
       }
       breakStaleLock(lock, owner);
     }

@@ -47,9 +47,13 @@ export type NodeBackendName = "auto" | "native" | "secp256k1-wasm" | "noble";
  */
 export function nodeBackend(name: NodeBackendName, noble: RecoveryBackend): RecoveryBackend | null {
   switch (name) {
-    case "auto": return nodeRecovery;
-    case "native": return secp256k1NativeRecovery;
-    case "secp256k1-wasm": return secp256k1WasmRecovery;
-    case "noble": return noble;
+    case "auto":
+      return nodeRecovery;
+    case "native":
+      return secp256k1NativeRecovery;
+    case "secp256k1-wasm":
+      return secp256k1WasmRecovery;
+    case "noble":
+      return noble;
   }
 }

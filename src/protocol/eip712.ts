@@ -129,11 +129,7 @@ export const PRIMARY_TYPES = Object.freeze({
   swap: "Swap",
 } as const satisfies Record<TxType, PrimaryType>);
 
-type SolidityToTs<T extends Eip712Field["type"]> = T extends "address"
-  ? Hex
-  : T extends "uint64" | "uint128"
-    ? bigint
-    : number;
+type SolidityToTs<T extends Eip712Field["type"]> = T extends "address" ? Hex : T extends "uint64" | "uint128" ? bigint : number;
 
 /** The message of primary type `P`, with the value types our `Tx` uses for each field. */
 export type Eip712Message<P extends PrimaryType> = {
@@ -201,12 +197,8 @@ function encodeType(primaryType: string, fields: readonly Eip712Field[]): string
 }
 
 // No struct references another, so each encodeType is just its own signature (no dependencies).
-const TYPE_HASHES = new Map<PrimaryType, Uint8Array>(
-  (Object.keys(TYPES) as PrimaryType[]).map((p) => [p, keccakText(encodeType(p, TYPES[p]))]),
-);
-const DOMAIN_TYPE_HASH = keccakText(
-  "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)",
-);
+const TYPE_HASHES = new Map<PrimaryType, Uint8Array>((Object.keys(TYPES) as PrimaryType[]).map((p) => [p, keccakText(encodeType(p, TYPES[p]))]));
+const DOMAIN_TYPE_HASH = keccakText("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
 
 function show(value: unknown): string {
   if (typeof value === "bigint") return `${value}n`;

@@ -118,17 +118,7 @@ export class ChainError extends L2EngineError {
 }
 
 /** Why DA bytes did not decode (SPEC §9.4). */
-export type DecodeFault =
-  | "EMPTY"
-  | "VERSION"
-  | "TRUNCATED"
-  | "TRAILING_BYTES"
-  | "VARINT"
-  | "NONCANONICAL"
-  | "RANGE"
-  | "LIMIT"
-  | "TX_TYPE"
-  | "SCHEMA";
+export type DecodeFault = "EMPTY" | "VERSION" | "TRUNCATED" | "TRAILING_BYTES" | "VARINT" | "NONCANONICAL" | "RANGE" | "LIMIT" | "TX_TYPE" | "SCHEMA";
 
 /** The DA bytes do not decode; by the derivation rule the batch is empty (SPEC §9.4). */
 export class DecodeError extends L2EngineError {

@@ -100,9 +100,12 @@ class JsonReader {
     this.space();
     const c = this.text.charCodeAt(this.i);
     let v: unknown;
-    if (c === 123) v = this.object(); // {
-    else if (c === 91) v = this.array(key === undefined ? undefined : BIG_ARRAYS.get(key)); // [
-    else if (c === 34) v = this.string(); // "
+    if (c === 123)
+      v = this.object(); // {
+    else if (c === 91)
+      v = this.array(key === undefined ? undefined : BIG_ARRAYS.get(key)); // [
+    else if (c === 34)
+      v = this.string(); // "
     else if (c === 45 || (c >= 48 && c <= 57)) v = this.number(key);
     else if (this.text.startsWith("true", this.i)) (v = true), (this.i += 4);
     else if (this.text.startsWith("false", this.i)) (v = false), (this.i += 5);
@@ -196,9 +199,13 @@ class JsonReader {
     const v = Number(src);
     const big = key === undefined ? undefined : BIG_FIELDS.get(key);
     if (Math.abs(v) > Number.MAX_SAFE_INTEGER) {
-      throw new JsonInputError(this.source, this.path(), big !== undefined
-        ? `a ${big.kind} must be a decimal string: the JSON number ${src} is above 2^53 − 1 and would be rounded`
-        : `the JSON number ${src} is above 2^53 − 1 and would be rounded`);
+      throw new JsonInputError(
+        this.source,
+        this.path(),
+        big !== undefined
+          ? `a ${big.kind} must be a decimal string: the JSON number ${src} is above 2^53 − 1 and would be rounded`
+          : `the JSON number ${src} is above 2^53 − 1 and would be rounded`,
+      );
     }
     if (Number.isInteger(v) && !isExactInteger(src)) {
       throw new JsonInputError(this.source, this.path(), `the JSON number ${src} is not an integer, but would be rounded to ${v}`);
@@ -212,7 +219,16 @@ class JsonReader {
     if (typeof v === "string" && DECIMAL.test(v) && v.length <= 80) n = BigInt(v);
     else if (typeof v === "number" && Number.isInteger(v) && v >= 0) n = BigInt(v);
     if (n === undefined) {
-      const shown = typeof v === "string" ? JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v) : v === null ? "null" : typeof v === "object" ? (Array.isArray(v) ? "an array" : "an object") : String(v);
+      const shown =
+        typeof v === "string"
+          ? JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)
+          : v === null
+            ? "null"
+            : typeof v === "object"
+              ? Array.isArray(v)
+                ? "an array"
+                : "an object"
+              : String(v);
       throw new JsonInputError(this.source, this.path(), `a ${big.kind} must be a decimal string, got ${shown}`);
     }
     if (n > big.max) throw new JsonInputError(this.source, this.path(), `${v} is out of range for a ${big.kind} (at most ${big.max})`);
@@ -317,7 +333,8 @@ export function batchResultFromJson(text: string, source = "batch result"): Batc
   if (!u32(r.slotCount)) bad("slotCount", "must be a u32");
   const array = (k: string): unknown[] => (Array.isArray(r[k]) ? (r[k] as unknown[]) : bad(k, "must be an array"));
   array("receipts").forEach((x, i) => {
-    if (!isRecord(x) || !u32(x.status) || !Array.isArray(x.touched) || !x.touched.every(u32)) return bad(`receipts[${i}]`, "must be { status, touched: u32[], out }");
+    if (!isRecord(x) || !u32(x.status) || !Array.isArray(x.touched) || !x.touched.every(u32))
+      return bad(`receipts[${i}]`, "must be { status, touched: u32[], out }");
     if (!Array.isArray(x.out) || x.out.length !== 2) bad(`receipts[${i}].out`, "must be two u128 decimal strings");
   });
   array("withdrawals").forEach((x, i) => {

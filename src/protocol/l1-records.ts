@@ -182,8 +182,11 @@ export function decodeL1Message(bytes: Uint8Array): L1Message {
     const msg: L1Message = { kind: "deposit", owner, token: Number(readUint(bytes, 21, 4)), amount: readUint(bytes, 25, 16) };
     return slot === NO_DEPOSIT_SLOT ? msg : { ...msg, slot };
   }
-  if (bytes[0] === L1_KIND_CODES.forcedExit && bytes.length === FORCED_EXIT_MESSAGE_BYTES) return { kind: "forcedExit", owner, slot: Number(readUint(bytes, 21, 4)) };
-  throw new InvalidArgumentError(`message bytes must be a 45-byte deposit (0x00) or a 25-byte forced exit (0x01), got ${bytes.length} bytes starting ${bytes[0]}`);
+  if (bytes[0] === L1_KIND_CODES.forcedExit && bytes.length === FORCED_EXIT_MESSAGE_BYTES)
+    return { kind: "forcedExit", owner, slot: Number(readUint(bytes, 21, 4)) };
+  throw new InvalidArgumentError(
+    `message bytes must be a 45-byte deposit (0x00) or a 25-byte forced exit (0x01), got ${bytes.length} bytes starting ${bytes[0]}`,
+  );
 }
 
 /**

@@ -33,9 +33,7 @@ export function resolveShape(shape: Partial<TreeShape> = {}): ResolvedShape {
   }
   const arityLog2 = arity === 4 ? 2 : 1;
   if (!Number.isInteger(depth) || depth < 1 || arityLog2 * depth > 32) {
-    throw new InvalidArgumentError(
-      `tree depth must be an integer from 1 to ${32 / arityLog2} for arity ${arity}, got ${String(depth)}`,
-    );
+    throw new InvalidArgumentError(`tree depth must be an integer from 1 to ${32 / arityLog2} for arity ${arity}, got ${String(depth)}`);
   }
   return { arity, depth, arityLog2, leafCount: 2 ** (arityLog2 * depth) };
 }

@@ -65,7 +65,9 @@ function signatureBytes(signature: unknown, what: string): Uint8Array {
     return signature;
   }
   if (typeof signature !== "string") {
-    throw new InvalidArgumentError(`${what} must be a 0x hex string of 65 bytes (r ‖ s ‖ v) or a Uint8Array, got ${signature === null ? "null" : Array.isArray(signature) ? "an array" : typeof signature}`);
+    throw new InvalidArgumentError(
+      `${what} must be a 0x hex string of 65 bytes (r ‖ s ‖ v) or a Uint8Array, got ${signature === null ? "null" : Array.isArray(signature) ? "an array" : typeof signature}`,
+    );
   }
   if (!SIGNATURE_HEX.test(signature)) {
     const shown = signature.length > 24 ? `${signature.slice(0, 24)}… (${signature.length} chars)` : JSON.stringify(signature);
@@ -84,12 +86,7 @@ function signatureBytes(signature: unknown, what: string): Uint8Array {
  * @throws InvalidArgumentError if `digest` is not 32 bytes, or `signature` is not well-formed:
  * not a Uint8Array of 65 bytes nor `0x` + 130 hex digits (`what` names it in the message).
  */
-export function recoverSigner(
-  digest: Uint8Array,
-  signature: Hex | Uint8Array,
-  backend: RecoveryBackend = nobleRecovery,
-  what = "signature",
-): Hex | null {
+export function recoverSigner(digest: Uint8Array, signature: Hex | Uint8Array, backend: RecoveryBackend = nobleRecovery, what = "signature"): Hex | null {
   checkBytes(digest, 32, "digest");
   const sig = signatureBytes(signature, what);
 
@@ -156,11 +153,7 @@ export function addressOf(privateKey: Uint8Array | Hex): Hex {
  * `typedDataFor` (protocol/eip712.ts).
  * @throws InvalidArgumentError for an invalid transaction, domain or key.
  */
-export function signTransaction<T extends Tx>(
-  tx: T,
-  privateKey: Uint8Array | Hex,
-  domain: Eip712Domain,
-): T & { signature: Hex } {
+export function signTransaction<T extends Tx>(tx: T, privateKey: Uint8Array | Hex, domain: Eip712Domain): T & { signature: Hex } {
   return { ...tx, signature: signDigest(txDigest(tx, domain), privateKey) };
 }
 
@@ -171,11 +164,7 @@ export function signTransaction<T extends Tx>(
  * @throws InvalidArgumentError if the transaction's fields, its signature's shape or the domain
  * are malformed: such a transaction cannot be put in a batch, whatever its signature says.
  */
-export function recoverTransactionSigner(
-  tx: SignedTx,
-  domain: Eip712Domain,
-  backend: RecoveryBackend = nobleRecovery,
-): Hex | null {
+export function recoverTransactionSigner(tx: SignedTx, domain: Eip712Domain, backend: RecoveryBackend = nobleRecovery): Hex | null {
   const digest = txDigest(tx, domain);
   return recoverSigner(digest, tx.signature, backend, `${tx.type}.signature`);
 }

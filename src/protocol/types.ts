@@ -26,7 +26,14 @@ export const MAX_U64 = (1n << 64n) - 1n;
 // The protocol's limits, codes and reasons are written once, in scripts/layout-table.mjs
 // (docs/DECISIONS.md D36), and generated for AssemblyScript, TypeScript and Solidity.
 export {
-  MAX_RESERVE, MAX_SLOTS, LP_TOKEN_FLAG, MINIMUM_LIQUIDITY, MAX_POOL_FEE_BPS, NEW_SLOT, MAX_FEE_PAIRS, Reason,
+  MAX_RESERVE,
+  MAX_SLOTS,
+  LP_TOKEN_FLAG,
+  MINIMUM_LIQUIDITY,
+  MAX_POOL_FEE_BPS,
+  NEW_SLOT,
+  MAX_FEE_PAIRS,
+  Reason,
 } from "./constants.generated.js";
 import { Reason } from "./constants.generated.js";
 
@@ -61,14 +68,7 @@ export type ForcedExitMessage = {
 export type L1Message = DepositMessage | ForcedExitMessage;
 
 /** The seven transaction types (SPEC §6). */
-export type TxType =
-  | "transfer"
-  | "transferToNew"
-  | "withdraw"
-  | "createPool"
-  | "addLiquidity"
-  | "removeLiquidity"
-  | "swap";
+export type TxType = "transfer" | "transferToNew" | "withdraw" | "createPool" | "addLiquidity" | "removeLiquidity" | "swap";
 
 /** Moves `amount` of the sender's token from slot `from` to the existing slot `to` (same token). */
 export type TransferTx = {

@@ -7,11 +7,35 @@ import { fromHex as fromHexBytes, toHex } from "../protocol/bytes.js";
 import { InvalidArgumentError, L2EngineError } from "../protocol/errors.js";
 import { domainSeparator, type Eip712Domain } from "../protocol/eip712.js";
 import {
-  checkSlot, checksumAddress, encodeSlot, encodeStateCommitment, encodeWithdrawal, isLpToken, isReservedOwner, lpToken, poolAddress,
+  checkSlot,
+  checksumAddress,
+  encodeSlot,
+  encodeStateCommitment,
+  encodeWithdrawal,
+  isLpToken,
+  isReservedOwner,
+  lpToken,
+  poolAddress,
 } from "../protocol/slot-encoding.js";
 import {
-  MAX_FEE_PAIRS, MAX_POOL_FEE_BPS, MAX_RESERVE, MAX_SLOTS, MAX_U128, MAX_U64, MINIMUM_LIQUIDITY, NEW_SLOT, Reason,
-  type Batch, type BatchResult, type FeePair, type Hex, type L1Message, type Receipt, type ReasonCode, type Slot, type Tx,
+  MAX_FEE_PAIRS,
+  MAX_POOL_FEE_BPS,
+  MAX_RESERVE,
+  MAX_SLOTS,
+  MAX_U128,
+  MAX_U64,
+  MINIMUM_LIQUIDITY,
+  NEW_SLOT,
+  Reason,
+  type Batch,
+  type BatchResult,
+  type FeePair,
+  type Hex,
+  type L1Message,
+  type Receipt,
+  type ReasonCode,
+  type Slot,
+  type Tx,
   type Withdrawal,
 } from "../protocol/types.js";
 import { ReferenceMerkleTree, concat } from "./tree.js";
@@ -112,8 +136,20 @@ export class ReferenceEngine {
     // SPEC §11.1: keccak256(stateRoot ‖ withdrawalsRoot ‖ u32 withdrawalCount ‖ contextHash), where
     // contextHash = keccak256(domainSeparator ‖ u32 baseSlotCount ‖ per fee pair: u32 token ‖ u32 slot ‖ u128 owed)
     const steps: Hex[] = [];
-    const u32be = (v: number) => { const b = new Uint8Array(4); new DataView(b.buffer).setUint32(0, v); return b; };
-    const u128be = (f: bigint) => { const b = new Uint8Array(16); let v = f; for (let i = 15; i >= 0; i--) { b[i] = Number(v & 0xffn); v >>= 8n; } return b; };
+    const u32be = (v: number) => {
+      const b = new Uint8Array(4);
+      new DataView(b.buffer).setUint32(0, v);
+      return b;
+    };
+    const u128be = (f: bigint) => {
+      const b = new Uint8Array(16);
+      let v = f;
+      for (let i = 15; i >= 0; i--) {
+        b[i] = Number(v & 0xffn);
+        v >>= 8n;
+      }
+      return b;
+    };
     const step = () => {
       if (!options.trace) return;
       flush();
@@ -563,4 +599,3 @@ class BatchRun {
     if (signer === null || isReservedOwner(slot.owner) || !sameAddress(slot.owner, signer)) fail(Reason.BAD_SIGNATURE);
   }
 }
-

@@ -8,11 +8,7 @@ import { resolveShape, type TreeShape } from "../protocol/shape.js";
 import { bytesEqual, concat, referenceZeroHashes } from "./tree.js";
 
 /** Recomputes the root committed to by `proof` for the given leaf values (reference). */
-export function referenceComputeProofRoot(
-  shape: Partial<TreeShape>,
-  proof: Uint8Array,
-  leaves: Uint8Array | readonly Uint8Array[],
-): Uint8Array {
+export function referenceComputeProofRoot(shape: Partial<TreeShape>, proof: Uint8Array, leaves: Uint8Array | readonly Uint8Array[]): Uint8Array {
   const s = resolveShape(shape);
   const { arity, depth } = s;
   const leafCount = leaves instanceof Uint8Array ? leaves.length / HASH_BYTES : leaves.length;

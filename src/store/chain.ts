@@ -7,10 +7,7 @@ import { ChainError, InvalidArgumentError, L2EngineError, StoreError } from "../
 import { normalizeAddress } from "../protocol/slot-encoding.js";
 import { MAX_U64, type Batch, type BatchResult, type FeePair, type Hex, type Slot } from "../protocol/types.js";
 import type { InboxRange } from "../da/codec.js";
-import {
-  LOG_ENTRY_BYTES, PAGE_SLOTS, STORE_FORMAT, decodeStoredBatch, encodeStoredBatch,
-  type StateStore, type StoreHead, type StoredBatch,
-} from "./store.js";
+import { LOG_ENTRY_BYTES, PAGE_SLOTS, STORE_FORMAT, decodeStoredBatch, encodeStoredBatch, type StateStore, type StoreHead, type StoredBatch } from "./store.js";
 
 /** The slots the log holds since the last checkpoint, and the pages they sit in. */
 interface LogState {
@@ -77,7 +74,12 @@ export class Chain {
   private log: LogState;
   private closed = false;
 
-  private constructor(private readonly store: StateStore, private readonly options: ChainOptions, restored: Restored, head: StoreHead) {
+  private constructor(
+    private readonly store: StateStore,
+    private readonly options: ChainOptions,
+    restored: Restored,
+    head: StoreHead,
+  ) {
     this.engine = restored.engine;
     this.log = restored.log;
     this.current = head;
@@ -107,7 +109,10 @@ export class Chain {
     const chainId = BigInt(options.chainId);
     const verifyingContract = normalizeAddress(options.verifyingContract, "verifyingContract");
     const engineOptions = {
-      chainId: options.chainId, verifyingContract, core: options.core, recovery: options.recovery,
+      chainId: options.chainId,
+      verifyingContract,
+      core: options.core,
+      recovery: options.recovery,
       ...(options.name === undefined ? {} : { name: options.name }),
       ...(options.version === undefined ? {} : { version: options.version }),
     };
@@ -118,8 +123,17 @@ export class Chain {
         const count = engine.slotCount();
         const root = engine.stateRoot();
         const head: StoreHead = {
-          format: STORE_FORMAT, chainId, verifyingContract, batchCount: 0, stateRoot: root, treeRoot: engine.treeRoot(), slotCount: count,
-          nextInbox: 0n, genesisRoot: root, checkpoint: 0, pageSlotCount: count,
+          format: STORE_FORMAT,
+          chainId,
+          verifyingContract,
+          batchCount: 0,
+          stateRoot: root,
+          treeRoot: engine.treeRoot(),
+          slotCount: count,
+          nextInbox: 0n,
+          genesisRoot: root,
+          checkpoint: 0,
+          pageSlotCount: count,
         };
         store.commit({ parent: undefined, head, pages: pagesOf(engine, allPages(count)) });
         return new Chain(store, options, { engine, log: { slots: 0, pages: new Set() } }, head);
@@ -129,14 +143,20 @@ export class Chain {
       }
     }
     if (stored.chainId !== chainId || stored.verifyingContract !== verifyingContract) {
-      throw new StoreError("DOMAIN_MISMATCH", `the store holds chain ${stored.chainId} at ${stored.verifyingContract}, not chain ${chainId} at ${verifyingContract}`);
+      throw new StoreError(
+        "DOMAIN_MISMATCH",
+        `the store holds chain ${stored.chainId} at ${stored.verifyingContract}, not chain ${chainId} at ${verifyingContract}`,
+      );
     }
     if (options.genesis !== undefined) {
       const genesis = Engine.create({ ...engineOptions, genesis: options.genesis });
       const root = genesis.stateRoot();
       genesis.dispose();
       if (root !== stored.genesisRoot) {
-        throw new StoreError("GENESIS_MISMATCH", `the store was created from a genesis with state root ${stored.genesisRoot}; the genesis given hashes to ${root}`);
+        throw new StoreError(
+          "GENESIS_MISMATCH",
+          `the store was created from a genesis with state root ${stored.genesisRoot}; the genesis given hashes to ${root}`,
+        );
       }
     }
     return new Chain(store, options, restore(store, stored, engineOptions, options.verify ?? "leaves"), stored);
@@ -168,7 +188,11 @@ export class Chain {
     const result = this.engine.applyBatch(batch, options);
     const number = this.current.batchCount + 1;
     let head: StoreHead = {
-      ...this.current, batchCount: number, stateRoot: result.postStateRoot, treeRoot: result.postTreeRoot, slotCount: result.slotCount,
+      ...this.current,
+      batchCount: number,
+      stateRoot: result.postStateRoot,
+      treeRoot: result.postTreeRoot,
+      slotCount: result.slotCount,
       nextInbox: inbox.start + BigInt(inbox.count),
     };
     let log: LogState;
@@ -182,7 +206,10 @@ export class Chain {
         for (const slot of changed) pages.add(Math.floor(slot / PAGE_SLOTS));
         const dropLog = Array.from({ length: number - 1 - this.current.checkpoint }, (_, i) => this.current.checkpoint + 1 + i);
         head = { ...head, checkpoint: number, pageSlotCount: result.slotCount };
-        const written = pagesOf(this.engine, [...pages].sort((a, b) => a - b));
+        const written = pagesOf(
+          this.engine,
+          [...pages].sort((a, b) => a - b),
+        );
         this.store.commit({ parent: this.current, head, pages: written, dropLog, batch: { number, record } });
         log = { slots: 0, pages: new Set() };
       } else {
@@ -283,15 +310,18 @@ function readLog(store: StateStore, head: StoreHead): { page: (p: number) => Uin
   const offset = new Int32Array(slotCount);
   for (let number = checkpoint + 1; number <= head.batchCount; number++) {
     const view = store.readLog(number);
-    if (view === undefined) throw new StoreError("CORRUPT", `log record ${number} is missing (the pages are at batch ${checkpoint}, the head at ${head.batchCount})`);
-    if (view.length % LOG_ENTRY_BYTES !== 0) throw new StoreError("CORRUPT", `log record ${number} is ${view.length} bytes, not a multiple of ${LOG_ENTRY_BYTES}`);
+    if (view === undefined)
+      throw new StoreError("CORRUPT", `log record ${number} is missing (the pages are at batch ${checkpoint}, the head at ${head.batchCount})`);
+    if (view.length % LOG_ENTRY_BYTES !== 0)
+      throw new StoreError("CORRUPT", `log record ${number} is ${view.length} bytes, not a multiple of ${LOG_ENTRY_BYTES}`);
     // a copy: the store's view is only valid until its next read (and Buffer#slice would not copy)
     const bytes = new Uint8Array(view);
     const data = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
     let last = -1;
     for (let at = 0; at < bytes.length; at += LOG_ENTRY_BYTES) {
       const slot = data.getUint32(at, true);
-      if (slot <= last || slot >= slotCount) throw new StoreError("CORRUPT", `log record ${number}: slot ${slot} is out of order or past the slot count ${slotCount}`);
+      if (slot <= last || slot >= slotCount)
+        throw new StoreError("CORRUPT", `log record ${number}: slot ${slot} is out of order or past the slot count ${slotCount}`);
       last = slot;
       source[slot] = records.length;
       offset[slot] = at + 4;
@@ -352,10 +382,16 @@ function checkInbox(batch: ChainBatch, next: bigint): InboxRange {
   }
   if (start + BigInt(count) > MAX_U64) throw new InvalidArgumentError(`batch.inbox (start ${start}, count ${count}) runs past the last u64 inbox index`);
   if (start < next) {
-    throw new ChainError("INBOX_REPLAY", `batch.inbox.start ${start} is behind the chain's next inbox index ${next}: inbox messages ${start}…${next - 1n} were already applied (a replayed batch?)`);
+    throw new ChainError(
+      "INBOX_REPLAY",
+      `batch.inbox.start ${start} is behind the chain's next inbox index ${next}: inbox messages ${start}…${next - 1n} were already applied (a replayed batch?)`,
+    );
   }
   if (start > next) {
-    throw new ChainError("INBOX_GAP", `batch.inbox.start ${start} is ahead of the chain's next inbox index ${next}: inbox messages ${next}…${start - 1n} would be skipped`);
+    throw new ChainError(
+      "INBOX_GAP",
+      `batch.inbox.start ${start} is ahead of the chain's next inbox index ${next}: inbox messages ${next}…${start - 1n} would be skipped`,
+    );
   }
   return { start, count };
 }

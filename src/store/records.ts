@@ -10,16 +10,7 @@ import { checksumAddress } from "../protocol/slot-encoding.js";
 import { MAX_U128, type BatchResult, type Hex, type Receipt, type Withdrawal } from "../protocol/types.js";
 
 /** The type of one field of a record {@link Schema}. */
-export type FieldType =
-  | "u8"
-  | "u32"
-  | "u128"
-  | "hash"
-  | "address"
-  | "bytes"
-  | { array: FieldType; max?: number }
-  | { tuple: FieldType[] }
-  | { record: Schema };
+export type FieldType = "u8" | "u32" | "u128" | "hash" | "address" | "bytes" | { array: FieldType; max?: number } | { tuple: FieldType[] } | { record: Schema };
 /** A record's fields and their types: every field present, no other (SPEC §10). */
 export type Schema = { readonly [field: string]: FieldType };
 
@@ -43,7 +34,10 @@ function pathText(p: WirePath | undefined): string {
 const recordKeys = new WeakMap<Schema, string[]>();
 function keysOf(schema: Schema): string[] {
   let keys = recordKeys.get(schema);
-  if (keys === undefined) recordKeys.set(schema, (keys = Object.keys(schema)));
+  if (keys === undefined) {
+    keys = Object.keys(schema);
+    recordKeys.set(schema, keys);
+  }
   return keys;
 }
 

@@ -160,7 +160,10 @@ export function decodeHead(bytes: Uint8Array): StoreHead {
   }
   if (head.nextInbox > MAX_U64) throw new StoreError("CORRUPT", `stored head nextInbox ${head.nextInbox} exceeds u64`);
   if (head.checkpoint > head.batchCount || head.pageSlotCount > head.slotCount) {
-    throw new StoreError("CORRUPT", `stored head: checkpoint ${head.checkpoint} (${head.pageSlotCount} slots) is past batch ${head.batchCount} (${head.slotCount} slots)`);
+    throw new StoreError(
+      "CORRUPT",
+      `stored head: checkpoint ${head.checkpoint} (${head.pageSlotCount} slots) is past batch ${head.batchCount} (${head.slotCount} slots)`,
+    );
   }
   return head;
 }
@@ -171,7 +174,10 @@ export function checkParent(stored: Uint8Array | undefined, parent: StoreHead | 
   const same = stored === undefined || want === undefined ? stored === want : stored.length === want.length && stored.every((b, i) => b === want[i]);
   if (same) return;
   const now = stored === undefined ? "empty" : `at batch ${describeHead(stored)}`;
-  throw new StoreError("CONFLICT", `the store is ${now}, not ${parent ? `at batch ${parent.batchCount}` : "empty"} as this writer read it: another writer committed in between; reopen the chain`);
+  throw new StoreError(
+    "CONFLICT",
+    `the store is ${now}, not ${parent ? `at batch ${parent.batchCount}` : "empty"} as this writer read it: another writer committed in between; reopen the chain`,
+  );
 }
 
 function describeHead(bytes: Uint8Array): string {

@@ -40,7 +40,11 @@ describe("OneStepProver on anvil", () => {
   it("gives the in-process EVM's and the WASM core's post on every entry type through eth_call; a real transaction's gas matches", async () => {
     const runs = [...postedRuns(2, 4, 33, (b) => b === 3)];
     const cases = pick(runs);
-    for (const k of KINDS) expect(cases.some((c) => c.kind === k && c.reason === 0), `${k} succeeds in the subset`).toBe(true);
+    for (const k of KINDS)
+      expect(
+        cases.some((c) => c.kind === k && c.reason === 0),
+        `${k} succeeds in the subset`,
+      ).toBe(true);
     expect(cases.some((c) => !c.posted.decodable)).toBe(true);
 
     const evm = await InProcessEvm.create();

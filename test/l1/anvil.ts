@@ -9,8 +9,16 @@ import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import {
-  type Abi, type Hex, createPublicClient, createWalletClient, decodeFunctionResult, defineChain, encodeFunctionData, http,
-  type PublicClient, type WalletClient,
+  type Abi,
+  type Hex,
+  createPublicClient,
+  createWalletClient,
+  decodeFunctionResult,
+  defineChain,
+  encodeFunctionData,
+  http,
+  type PublicClient,
+  type WalletClient,
 } from "viem";
 import { privateKeyToAccount, type PrivateKeyAccount } from "viem/accounts";
 import type { Artifact } from "./evm.js";
@@ -68,7 +76,12 @@ export class Anvil {
     private readonly child: ChildProcess,
     readonly url: string,
   ) {
-    const chain = defineChain({ id: CHAIN_ID, name: "anvil", nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 }, rpcUrls: { default: { http: [url] } } });
+    const chain = defineChain({
+      id: CHAIN_ID,
+      name: "anvil",
+      nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+      rpcUrls: { default: { http: [url] } },
+    });
     this.account = privateKeyToAccount(ANVIL_KEY_0);
     this.publicClient = createPublicClient({ chain, transport: http(url) });
     this.walletClient = createWalletClient({ chain, transport: http(url), account: this.account });
@@ -86,7 +99,9 @@ export class Anvil {
     let lastError: unknown;
     for (let attempt = 0; attempt < 3; attempt++) {
       const port = await freePort();
-      const child = spawn(binary, ["--host", "127.0.0.1", "--port", String(port), "--hardfork", "prague", "--chain-id", String(CHAIN_ID), "--silent"], { stdio: ["ignore", "ignore", "pipe"] });
+      const child = spawn(binary, ["--host", "127.0.0.1", "--port", String(port), "--hardfork", "prague", "--chain-id", String(CHAIN_ID), "--silent"], {
+        stdio: ["ignore", "ignore", "pipe"],
+      });
       running.add(child);
       let stderr = "";
       child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
@@ -106,9 +121,14 @@ export class Anvil {
   private async ready(stderr: () => string): Promise<void> {
     const deadline = Date.now() + READY_MS;
     while (Date.now() < deadline) {
-      if (this.child.exitCode !== null || this.child.signalCode !== null) throw new Error(`anvil exited (${this.child.exitCode ?? this.child.signalCode}): ${stderr()}`);
+      if (this.child.exitCode !== null || this.child.signalCode !== null)
+        throw new Error(`anvil exited (${this.child.exitCode ?? this.child.signalCode}): ${stderr()}`);
       try {
-        const r = await fetch(this.url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }) });
+        const r = await fetch(this.url, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
+        });
         if (r.ok && ((await r.json()) as { result?: string }).result === `0x${CHAIN_ID.toString(16)}`) return;
       } catch {
         // not listening yet
@@ -120,7 +140,13 @@ export class Anvil {
 
   /** Deploys `a` (constructor arguments ABI-encoded when given) and returns its address. */
   async deploy(a: Artifact, args?: readonly unknown[]): Promise<Hex> {
-    const hash = await this.walletClient.deployContract({ abi: a.abi, bytecode: a.bytecode, args: (args ?? []) as never, account: this.account, chain: this.walletClient.chain });
+    const hash = await this.walletClient.deployContract({
+      abi: a.abi,
+      bytecode: a.bytecode,
+      args: (args ?? []) as never,
+      account: this.account,
+      chain: this.walletClient.chain,
+    });
     const receipt = await this.publicClient.waitForTransactionReceipt({ hash, pollingInterval: 20 });
     if (receipt.status !== "success" || !receipt.contractAddress) throw new Error(`anvil: deploying failed (${receipt.status})`);
     return receipt.contractAddress;

@@ -11,8 +11,22 @@ import type { SignedTx } from "../../src/protocol/types.js";
 import { claimHash as tsClaimHash, headerHash as tsHeaderHash, inboxRecord as tsInboxRecord } from "../../src/protocol/l1-records.js";
 import { InProcessEvm, artifact, type Deployed } from "./evm.js";
 import {
-  AMOUNT_FIELDS, MAX_ENTRIES, MAX_L1_DA_BYTES, NEW_LP, SLOT_FIELDS, type Columns, type DaBatch, type DaTx,
-  amountCode, columns, decodeV1, encodeV1, hexBytes, join, padTo, varint,
+  AMOUNT_FIELDS,
+  MAX_ENTRIES,
+  MAX_L1_DA_BYTES,
+  NEW_LP,
+  SLOT_FIELDS,
+  type Columns,
+  type DaBatch,
+  type DaTx,
+  amountCode,
+  columns,
+  decodeV1,
+  encodeV1,
+  hexBytes,
+  join,
+  padTo,
+  varint,
 } from "./da-v1.js";
 
 const hex = (b: Uint8Array | number[]) => `0x${Buffer.from(Uint8Array.from(b)).toString("hex")}` as Hex;
@@ -50,7 +64,7 @@ function normalize(e: SolEntry): SolEntry {
 }
 
 /** A random transaction of `type`, with field values drawn towards the range edges. */
-export function randomTx(rng: Rng, type: number): DaTx {
+function randomTx(rng: Rng, type: number): DaTx {
   const slot = () => rng.pick([0, 1, 127, 128, 2 ** 20 - 1, 2 ** 32 - 1, rng.int(2 ** 20), rng.next()]);
   const amount = () => {
     const r = rng.int(8);
@@ -75,7 +89,7 @@ export function randomTx(rng: Rng, type: number): DaTx {
   };
 }
 
-export function randomBatch(rng: Rng, size: number, types: readonly number[] = [0, 1, 2, 3, 4, 5, 6]): DaBatch {
+function randomBatch(rng: Rng, size: number, types: readonly number[] = [0, 1, 2, 3, 4, 5, 6]): DaBatch {
   const pairCount = rng.int(4) === 0 ? rng.int(17) : rng.int(3);
   const tokens = [...new Set(Array.from({ length: pairCount }, () => rng.pick([0, 1, 2, 3, 2 ** 31, 2 ** 32 - 1, rng.next()])))].sort((a, b) => a - b);
   const runny = rng.chance(0.5);
@@ -99,7 +113,7 @@ const FIELDS: Record<string, [string[], string[], number]> = {
 };
 
 /** A transaction of the TS API (65-byte r ‖ s ‖ v signature) as the DA model holds it. */
-export function fromSigned(tx: object): DaTx {
+function fromSigned(tx: object): DaTx {
   const t = tx as Record<string, string | number | bigint>;
   const [slots, amounts, type] = FIELDS[t.type as string]!;
   const sig = hexBytes(t.signature as string);
@@ -121,7 +135,7 @@ export function fromSigned(tx: object): DaTx {
  * cuts, insertions, deletions, and at the level of meaning: a wrong n, a non-shortest varint, a
  * non-canonical amount, the other type-column mode.
  */
-export function variantsOf(rng: Rng, b: DaBatch): Uint8Array[] {
+function variantsOf(rng: Rng, b: DaBatch): Uint8Array[] {
   const c = columns(b);
   const variants: Uint8Array[] = [join(c)];
   const bytes = join(c);
@@ -155,7 +169,7 @@ export function variantsOf(rng: Rng, b: DaBatch): Uint8Array[] {
       const code = amountCode(v);
       const m = code >> 6n;
       const e = code & 63n;
-      const alt = e > 0n ? (m * 10n) * 64n + (e - 1n) : m * 64n + 39n;
+      const alt = e > 0n ? m * 10n * 64n + (e - 1n) : m * 64n + 39n;
       const bb: DaBatch = { ...b, txs: b.txs.map((t) => (t === tx ? { ...t, amounts: t.amounts.map((a, j) => (j === k ? -1n : a)) } : t)) };
       // encode with the alternative code spliced in where the amount goes
       const cc = columns({ ...bb, txs: bb.txs.map((t) => ({ ...t, amounts: t.amounts.map((a) => (a < 0n ? 0n : a)) })) });
@@ -251,7 +265,13 @@ describe("BatchData.sol decodes v1 DA bytes canonically", async () => {
   it("refuses every non-canonical form with ok = false", async () => {
     const rng = new Rng(7);
     const one = (type: number, patch: Partial<DaTx> = {}) => ({ ...randomTx(rng, type), ...patch });
-    const base: DaBatch = { pairs: [[1, 5], [7, 9]], txs: [one(0), one(1), one(3), one(4), one(6)] };
+    const base: DaBatch = {
+      pairs: [
+        [1, 5],
+        [7, 9],
+      ],
+      txs: [one(0), one(1), one(3), one(4), one(6)],
+    };
     const good = columns(base);
     await expectRoundTrip(base);
     const withCol = (patch: Partial<Columns>) => join({ ...good, ...patch });
@@ -264,22 +284,81 @@ describe("BatchData.sol decodes v1 DA bytes canonically", async () => {
     await expectRefused(withCol({ header: [1, 17, ...Array.from({ length: 17 }, (_, k) => [k, 0]).flat(), 5] }), "17 pairs");
     await expectRoundTrip({ pairs: Array.from({ length: 16 }, (_, k) => [k, 0] as [number, number]), txs: [] });
     await expectRefused(withCol({ header: [1, 0x82, 0x00, 1, 5, 7, 9, 5] }), "pair count not shortest");
-    await expectRefused(withCol({ header: header([[7, 5], [7, 9]], 5) }), "equal tokens");
-    await expectRefused(withCol({ header: header([[7, 5], [1, 9]], 5) }), "decreasing tokens");
+    await expectRefused(
+      withCol({
+        header: header(
+          [
+            [7, 5],
+            [7, 9],
+          ],
+          5,
+        ),
+      }),
+      "equal tokens",
+    );
+    await expectRefused(
+      withCol({
+        header: header(
+          [
+            [7, 5],
+            [1, 9],
+          ],
+          5,
+        ),
+      }),
+      "decreasing tokens",
+    );
     await expectRefused(withCol({ header: [1, 1, 0x80, 0x80, 0x80, 0x80, 0x10, 0, 5] }), "token 2^32");
     await expectRefused(withCol({ header: [1, 1, 0, 0x80, 0x80, 0x80, 0x80, 0x10, 5] }), "slot 2^32");
     await expectRefused(withCol({ header: [1, 1, 0x81, 0x00, 0, 5] }), "token not shortest");
     await expectRoundTrip({ pairs: [[2 ** 32 - 1, 2 ** 32 - 1]], txs: [one(2)] });
     // n
-    await expectRefused(withCol({ header: [...header([[1, 5], [7, 9]], 0).slice(0, -1), 0x85, 0x00] }), "n not shortest");
-    await expectRefused(withCol({ header: header([[1, 5], [7, 9]], 6) }), "n one too many");
-    await expectRefused(withCol({ header: header([[1, 5], [7, 9]], 4) }), "n one too few");
+    await expectRefused(
+      withCol({
+        header: [
+          ...header(
+            [
+              [1, 5],
+              [7, 9],
+            ],
+            0,
+          ).slice(0, -1),
+          0x85,
+          0x00,
+        ],
+      }),
+      "n not shortest",
+    );
+    await expectRefused(
+      withCol({
+        header: header(
+          [
+            [1, 5],
+            [7, 9],
+          ],
+          6,
+        ),
+      }),
+      "n one too many",
+    );
+    await expectRefused(
+      withCol({
+        header: header(
+          [
+            [1, 5],
+            [7, 9],
+          ],
+          4,
+        ),
+      }),
+      "n one too few",
+    );
     await expectRefused(Uint8Array.from([1, 0, 0x80, 0x80, 0x40, 0, ...new Uint8Array(200)]), "n = 2^20 with 200 bytes");
     await expectRefused(Uint8Array.from([1, 0, 0x81, 0x80, 0x40, 0]), "n = 2^20 + 1");
     // types
     const types = [0, 1, 3, 4, 6];
     await expectRefused(withCol({ types: [2, ...good.types.slice(1)] }), "types mode 2");
-    await expectRefused(withCol({ types: [1, 0 | 0 << 3, 1, 3, 4, 6] }), "runs for a tie (5 runs vs 3 packed)");
+    await expectRefused(withCol({ types: [1, 0 | (0 << 3), 1, 3, 4, 6] }), "runs for a tie (5 runs vs 3 packed)");
     expect(good.types).toEqual([0, 0x10, 0x43, 0x06]);
     await expectRefused(withCol({ types: [0, 0x10, 0x43, 0x16] }), "packed pad nibble not zero");
     await expectRefused(withCol({ types: [0, 0x17, 0x43, 0x06] }), "packed type 7");
@@ -398,10 +477,27 @@ describe("BatchData.sol decodes v1 DA bytes canonically", async () => {
     const h32 = (seed: number) => keccak_256(Uint8Array.from([seed]));
     const cat = (...parts: Uint8Array[]) => Uint8Array.from(parts.flatMap((p) => [...p]));
     const header = {
-      index: 2n ** 64n - 2n, prevHeaderHash: hex(h32(1)), daKind: 2, daHash: hex(h32(2)), daLength: 120_000,
-      inboxStart: 2n ** 40n + 3n, inboxCount: 2 ** 20, l1Block: 19_000_000n, l1Timestamp: 1_700_000_000n,
+      index: 2n ** 64n - 2n,
+      prevHeaderHash: hex(h32(1)),
+      daKind: 2,
+      daHash: hex(h32(2)),
+      daLength: 120_000,
+      inboxStart: 2n ** 40n + 3n,
+      inboxCount: 2 ** 20,
+      l1Block: 19_000_000n,
+      l1Timestamp: 1_700_000_000n,
     };
-    const packed = cat(be(header.index, 8), h32(1), be(2n, 1), h32(2), be(120_000n, 4), be(header.inboxStart, 8), be(2n ** 20n, 4), be(19_000_000n, 8), be(1_700_000_000n, 8));
+    const packed = cat(
+      be(header.index, 8),
+      h32(1),
+      be(2n, 1),
+      h32(2),
+      be(120_000n, 4),
+      be(header.inboxStart, 8),
+      be(2n ** 20n, 4),
+      be(19_000_000n, 8),
+      be(1_700_000_000n, 8),
+    );
     expect(packed.length).toBe(105);
     expect((await harness.call<Hex>("headerHash", [header])).value).toBe(hex(keccak_256(packed)));
     expect(tsHeaderHash({ ...header, daKind: 2 })).toBe(hex(keccak_256(packed)));
@@ -409,16 +505,28 @@ describe("BatchData.sol decodes v1 DA bytes canonically", async () => {
     const claimBytes = cat(be(7n, 8), h32(3), h32(4), be(1025n, 4), h32(5), h32(6), h32(7), h32(8), be(2n ** 20n - 1n, 4), h32(9));
     expect(claimBytes.length).toBe(240);
     expect((await harness.call<Hex>("claimHash", claim)).value).toBe(hex(keccak_256(claimBytes)));
-    const [batchIndex, headerHash, parentClaimHash, stepCount, traceRoot, finalCommitment, postStateRoot, withdrawalsRoot, withdrawalCount, contextHash] = claim;
-    expect(tsClaimHash({ batchIndex, headerHash, parentClaimHash, stepCount, traceRoot, finalCommitment, postStateRoot, withdrawalsRoot, withdrawalCount, contextHash })).toBe(hex(keccak_256(claimBytes)));
+    const [batchIndex, headerHash, parentClaimHash, stepCount, traceRoot, finalCommitment, postStateRoot, withdrawalsRoot, withdrawalCount, contextHash] =
+      claim;
+    expect(
+      tsClaimHash({
+        batchIndex,
+        headerHash,
+        parentClaimHash,
+        stepCount,
+        traceRoot,
+        finalCommitment,
+        postStateRoot,
+        withdrawalsRoot,
+        withdrawalCount,
+        contextHash,
+      }),
+    ).toBe(hex(keccak_256(claimBytes)));
     expect((await harness.call<Hex>("commitment", [hex(h32(7)), hex(h32(8)), 5, hex(h32(9))])).value).toBe(
       hex(keccak_256(cat(h32(7), h32(8), be(5n, 4), h32(9)))),
     );
     const deposit = cat(Uint8Array.from([0]), new Uint8Array(20).fill(0xab), be(1n, 4), be(MAX_U128, 16), be(0xffffffffn, 4));
     expect(deposit.length).toBe(45); // protocol-v1.md §D says 42; its fields add up to 45
-    expect((await harness.call<Hex>("inboxRecord", [hex(deposit), 1_700_000_123n])).value).toBe(
-      hex(keccak_256(cat(deposit, be(1_700_000_123n, 8)))),
-    );
+    expect((await harness.call<Hex>("inboxRecord", [hex(deposit), 1_700_000_123n])).value).toBe(hex(keccak_256(cat(deposit, be(1_700_000_123n, 8)))));
     const owner = hex(new Uint8Array(20).fill(0xab));
     expect(tsInboxRecord({ kind: "deposit", owner, token: 1, amount: MAX_U128 }, 1_700_000_123n)).toBe(hex(keccak_256(cat(deposit, be(1_700_000_123n, 8)))));
     const exit = cat(Uint8Array.from([1]), new Uint8Array(20).fill(0xab), be(9n, 4));

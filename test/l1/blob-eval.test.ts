@@ -1,7 +1,7 @@
 // The EIP-4844 plan's cost (DECISIONS D31): the barycentric evaluation of a 4096-element blob
 // polynomial in the EVM, checked on a polynomial of low degree (its own interpolant).
 import { expect, it } from "vitest";
-import { type Hex } from "viem";
+import type { Hex } from "viem";
 import { InProcessEvm, artifact } from "./evm.js";
 import { transactionGas } from "./gas.js";
 
@@ -29,5 +29,7 @@ it("evaluates a 4096-element blob polynomial at a point outside the domain (bary
   const r = await bench.call<bigint>("evaluate", [`0x${Buffer.from(evals).toString("hex")}` as Hex, z, omega]);
   expect(r.ok, `${r.revert} gas ${r.gas}`).toBe(true);
   expect(r.value).toBe(p(z));
-  console.log(`barycentric evaluation of one blob: ${r.gas} execution gas (${transactionGas(evals, Number(r.gas)).transaction} as a transaction with the 131,072 bytes as calldata)`);
+  console.log(
+    `barycentric evaluation of one blob: ${r.gas} execution gas (${transactionGas(evals, Number(r.gas)).transaction} as a transaction with the 131,072 bytes as calldata)`,
+  );
 }, 120_000);

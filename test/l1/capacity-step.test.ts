@@ -8,8 +8,19 @@ import { describe, expect, it } from "vitest";
 import type { Hex } from "viem";
 import { keccak_256 } from "@noble/hashes/sha3.js";
 import {
-  WasmCore, addressOf, domainSeparator, encodeSlot, encodeStepProof, signTransaction, verifyStep, MAX_SLOTS,
-  type L1Message, type SignedTx, type Slot, type StepProof, type Tx,
+  WasmCore,
+  addressOf,
+  domainSeparator,
+  encodeSlot,
+  encodeStepProof,
+  signTransaction,
+  verifyStep,
+  MAX_SLOTS,
+  type L1Message,
+  type SignedTx,
+  type Slot,
+  type StepProof,
+  type Tx,
 } from "../../src/index.js";
 import { referenceComputeProofRoot } from "../../src/reference.js";
 import { nodeRecovery } from "../../src/node.js";
@@ -46,10 +57,25 @@ function proofOf(witness: { index: number; slot: Slot }[], withdrawal: boolean):
   // an empty witness proves nothing about the tree: any root will do
   const slotProof = indices.length > 0 ? allZeroProof(indices) : new Uint8Array(0);
   const treeRoot =
-    indices.length > 0 ? hex(referenceComputeProofRoot({}, slotProof, witness.map((w) => keccak_256(encodeSlot(w.slot))))) : hex(keccak_256(new Uint8Array([42])));
+    indices.length > 0
+      ? hex(
+          referenceComputeProofRoot(
+            {},
+            slotProof,
+            witness.map((w) => keccak_256(encodeSlot(w.slot))),
+          ),
+        )
+      : hex(keccak_256(new Uint8Array([42])));
   return {
-    treeRoot, slotCount: MAX_SLOTS, withdrawalsRoot: EMPTY_ROOT, withdrawalCount: 0, baseSlotCount: MAX_SLOTS,
-    fees: [{ token: 1, slot: 0, owed: 0n }], witness, slotProof, withdrawalProof: withdrawal ? allZeroProof([0]) : null,
+    treeRoot,
+    slotCount: MAX_SLOTS,
+    withdrawalsRoot: EMPTY_ROOT,
+    withdrawalCount: 0,
+    baseSlotCount: MAX_SLOTS,
+    fees: [{ token: 1, slot: 0, owed: 0n }],
+    witness,
+    slotProof,
+    withdrawalProof: withdrawal ? allZeroProof([0]) : null,
   };
 }
 
@@ -70,7 +96,13 @@ describe("CAPACITY (reason 15) on a 2^24-slot state, WASM core and StepVerifier.
       {
         name: "createPool",
         entry: sign({ type: "createPool", fromA: 5, fromB: 9, amountA: 10n ** 6n, amountB: 10n ** 6n, feeBps: 30, nonce: 0n }),
-        proof: proofOf([{ index: 5, slot: mine(1) }, { index: 9, slot: mine(2) }], false),
+        proof: proofOf(
+          [
+            { index: 5, slot: mine(1) },
+            { index: 9, slot: mine(2) },
+          ],
+          false,
+        ),
       },
       {
         name: "deposit without a slot",

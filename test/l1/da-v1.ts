@@ -101,7 +101,18 @@ export function columns(b: DaBatch, typesMode: "auto" | "packed" | "runs" = "aut
   const header = [1, ...varint(b.pairs.length)];
   for (const [t, s] of b.pairs) header.push(...varint(t), ...varint(s));
   header.push(...varint(b.txs.length));
-  const c: Columns = { header, types: typesColumn(b.txs.map((t) => t.type), typesMode), slots: [], amounts: [], nonces: [], extras: [], sigs: [] };
+  const c: Columns = {
+    header,
+    types: typesColumn(
+      b.txs.map((t) => t.type),
+      typesMode,
+    ),
+    slots: [],
+    amounts: [],
+    nonces: [],
+    extras: [],
+    sigs: [],
+  };
   for (const tx of b.txs) {
     tx.slots.forEach((s, k) => c.slots.push(...varint(isLpField(tx.type, k) ? (s === NEW_LP ? 0 : s + 1) : s)));
     for (const a of tx.amounts) c.amounts.push(...varint(amountCode(a)));

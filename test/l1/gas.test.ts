@@ -7,7 +7,9 @@ import { STEP_TYPES, measureStepGas } from "./step-gas.js";
 it("binds the last transaction of a 120,000-byte batch within 5M gas, calldata included", async () => {
   const g = await measureBindGas();
   for (const [name, m] of Object.entries(g)) {
-    console.log(`l1.bindGas ${name}: ${m.transactions} txs in ${m.daBytes} bytes: execution ${m.bind.execution} (walk ${m.checkExecution}), transaction ${m.bind.transaction}${m.bind.floorBound ? " (calldata floor)" : ""}`);
+    console.log(
+      `l1.bindGas ${name}: ${m.transactions} txs in ${m.daBytes} bytes: execution ${m.bind.execution} (walk ${m.checkExecution}), transaction ${m.bind.transaction}${m.bind.floorBound ? " (calldata floor)" : ""}`,
+    );
     expect(m.daBytes).toBe(120_000);
     expect(m.bind.transaction).toBeLessThanOrEqual(5_000_000);
   }

@@ -58,7 +58,13 @@ export function adversarialTx(rng: Rng, k: number): DaTx {
 /** The largest batch of `make` transactions that fits MAX_L1_DA_BYTES, padded to exactly that. */
 export function largestBatch(make: (rng: Rng, k: number) => DaTx, seed = 1): DaBatch {
   const rng = new Rng(seed);
-  const b: DaBatch = { pairs: [[1, 0], [2, 1]], txs: [] };
+  const b: DaBatch = {
+    pairs: [
+      [1, 0],
+      [2, 1],
+    ],
+    txs: [],
+  };
   const one = encodeV1({ ...b, txs: [make(rng, 0)] }).length;
   while (b.txs.length < MAX_L1_DA_BYTES / (one - 12)) b.txs.push(make(rng, b.txs.length));
   while (encodeV1(b).length > MAX_L1_DA_BYTES) b.txs.pop();
@@ -77,8 +83,15 @@ export interface BindGas {
 
 async function measure(harness: Deployed, da: Uint8Array, n: number): Promise<BindGas> {
   const header = {
-    index: 1n, prevHeaderHash: hex(new Uint8Array(32)), daKind: 0, daHash: hex(keccak_256(da)), daLength: da.length,
-    inboxStart: 0n, inboxCount: 0, l1Block: 1n, l1Timestamp: 1n,
+    index: 1n,
+    prevHeaderHash: hex(new Uint8Array(32)),
+    daKind: 0,
+    daHash: hex(keccak_256(da)),
+    daLength: da.length,
+    inboxStart: 0n,
+    inboxCount: 0,
+    l1Block: 1n,
+    l1Timestamp: 1n,
   };
   const args = [header, hex(da), BigInt(n - 1)] as const;
   const r = await harness.call<readonly [boolean, bigint, unknown]>("bind", args);

@@ -4,8 +4,22 @@
 import { keccak_256 } from "@noble/hashes/sha3.js";
 import type { Hex } from "viem";
 import {
-  Engine, WasmCore, addressOf, deriveBatch, encodeBatch, encodeL1Message, encodeStepProof, entryAt, inboxRecord, proveSteps, verifyStep,
-  type Batch, type BatchHeader, type BatchResult, type L1Message, type SignedTx,
+  Engine,
+  WasmCore,
+  addressOf,
+  deriveBatch,
+  encodeBatch,
+  encodeL1Message,
+  encodeStepProof,
+  entryAt,
+  inboxRecord,
+  proveSteps,
+  verifyStep,
+  type Batch,
+  type BatchHeader,
+  type BatchResult,
+  type L1Message,
+  type SignedTx,
 } from "../../src/index.js";
 import { nodeRecovery } from "../../src/node.js";
 import { Rng, signedWorkload } from "../workload.js";
@@ -57,8 +71,15 @@ export function postBatch(batch: Batch, options: { index?: bigint; inboxStart?: 
 /** The Header struct of contracts/L2Types.sol as viem encodes it. */
 export function headerArg(h: BatchHeader) {
   return {
-    index: h.index, prevHeaderHash: h.prevHeaderHash, daKind: h.daKind, daHash: h.daHash, daLength: h.daLength,
-    inboxStart: h.inboxStart, inboxCount: h.inboxCount, l1Block: h.l1Block, l1Timestamp: h.l1Timestamp,
+    index: h.index,
+    prevHeaderHash: h.prevHeaderHash,
+    daKind: h.daKind,
+    daHash: h.daHash,
+    daLength: h.daLength,
+    inboxStart: h.inboxStart,
+    inboxCount: h.inboxCount,
+    l1Block: h.l1Block,
+    l1Timestamp: h.l1Timestamp,
   };
 }
 

@@ -25,7 +25,10 @@ describe("Multiproof.sol agrees with the WASM core", async () => {
       const leaves = indices.map((i) => core.keccak256(new Uint8Array([t, i & 0xff, (i >> 8) & 0xff, i >>> 24])));
       // some leaves stay zero, as not-yet-created slots do
       const set = indices.filter((_, k) => k % 5 !== 4);
-      tree.setMany(set, set.map((i) => leaves[indices.indexOf(i)]!));
+      tree.setMany(
+        set,
+        set.map((i) => leaves[indices.indexOf(i)]!),
+      );
       const values = indices.map((i) => tree.get(i));
       const proof = tree.prove(indices);
       const r = await harness.call<Hex>("computeRoot", [hex(proof), values.map(hex)]);
@@ -66,10 +69,13 @@ describe("Multiproof.sol agrees with the WASM core", async () => {
   it("costs, per Merkle level of a 2-leaf proof on a 2^20-slot-like tree", async () => {
     const tree = core.createTree();
     const indices = [12345, 987654];
-    tree.setMany(indices, indices.map((i) => core.keccak256(new Uint8Array([i & 0xff]))));
+    tree.setMany(
+      indices,
+      indices.map((i) => core.keccak256(new Uint8Array([i & 0xff]))),
+    );
     const r = await harness.call<Hex>("computeRoot", [hex(tree.prove(indices)), indices.map((i) => hex(tree.get(i)))]);
     expect(r.ok).toBe(true);
-    console.log(`Multiproof.sol: 2 leaves, 16 levels: ${r.gas} execution gas (${Number(r.gas) / 32 | 0} per leaf-level)`);
+    console.log(`Multiproof.sol: 2 leaves, 16 levels: ${r.gas} execution gas (${(Number(r.gas) / 32) | 0} per leaf-level)`);
     tree.dispose();
   });
 });

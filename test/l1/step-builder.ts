@@ -58,12 +58,7 @@ export function commitmentV1(ds: Uint8Array, p: Parts): Hex {
 export const ZERO_SLOT = new Uint8Array(48);
 
 /** The flat step proof of protocol v1 §G. */
-export function flatProof(
-  p: Parts,
-  witness: readonly { index: number; slot: Slot | null }[],
-  slotProof: Uint8Array,
-  withdrawalProof?: Uint8Array,
-): Uint8Array {
+export function flatProof(p: Parts, witness: readonly { index: number; slot: Slot | null }[], slotProof: Uint8Array, withdrawalProof?: Uint8Array): Uint8Array {
   return concat(
     new Uint8Array([1]),
     p.treeRoot,

@@ -7,15 +7,35 @@
 // ~100 bytes); `l1.bindGas.max` (gas.ts) is what the largest batch adds to a transaction step.
 import { encodeFunctionData, type Hex } from "viem";
 import {
-  Engine, addressOf, domainSeparator, encodeStepProof, proveSteps, signTransaction,
-  type Batch, type L1Message, type SignedTx, type Slot, type Tx,
+  Engine,
+  addressOf,
+  domainSeparator,
+  encodeStepProof,
+  proveSteps,
+  signTransaction,
+  type Batch,
+  type L1Message,
+  type SignedTx,
+  type Slot,
+  type Tx,
 } from "../../src/index.js";
 import { nodeRecovery } from "../../src/node.js";
 import { InProcessEvm, artifact, wholeTxGas } from "./evm.js";
 import { TEST_DOMAIN, TEST_KEYS, bindingOf, postBatch, verifyStepArgs } from "./glue.js";
 import { entryOf, hex } from "./step-builder.js";
 
-export const STEP_TYPES = ["deposit", "forcedExit", "transfer", "transferToNew", "withdraw", "createPool", "addLiquidity", "removeLiquidity", "swap", "settlement"] as const;
+export const STEP_TYPES = [
+  "deposit",
+  "forcedExit",
+  "transfer",
+  "transferToNew",
+  "withdraw",
+  "createPool",
+  "addLiquidity",
+  "removeLiquidity",
+  "swap",
+  "settlement",
+] as const;
 export type StepType = (typeof STEP_TYPES)[number];
 
 export interface StepGas {
@@ -36,9 +56,15 @@ export interface StepGas {
 export async function measureStepGas(slots = 1 << 20): Promise<{ slots: number; steps: Record<StepType, StepGas> }> {
   const owners = TEST_KEYS.map(addressOf);
   const [alice, bob] = owners as [Hex, Hex];
-  const A1 = 12_345 % slots, B1 = (slots * 15) >> 4, A2 = (slots * 3) >> 2, FEE = 42;
+  const A1 = 12_345 % slots,
+    B1 = (slots * 15) >> 4,
+    A2 = (slots * 3) >> 2,
+    FEE = 42;
   const genesis: Slot[] = Array.from({ length: slots }, (_, i) => ({
-    owner: `0x${(0x10000000 + i).toString(16).padStart(40, "f")}` as Hex, token: 1 + (i % 2), balance: 10n ** 24n, nonce: 0n,
+    owner: `0x${(0x10000000 + i).toString(16).padStart(40, "f")}` as Hex,
+    token: 1 + (i % 2),
+    balance: 10n ** 24n,
+    nonce: 0n,
   }));
   genesis[A1] = { owner: alice, token: 1, balance: 10n ** 24n, nonce: 5n };
   genesis[B1] = { owner: bob, token: 1, balance: 10n ** 20n, nonce: 0n };
@@ -50,10 +76,15 @@ export async function measureStepGas(slots = 1 << 20): Promise<{ slots: number; 
     const feePairs = [{ token: 1, slot: FEE }];
     // setup: a pool (slots `slots` … `slots` + 2) and alice's LP slot `slots` + 3
     const pool = slots;
-    const setup: Batch = { feePairs, l1Messages: [], txs: [sign({ type: "createPool", fromA: A1, fromB: A2, amountA: 10n ** 22n, amountB: 10n ** 22n, feeBps: 30, nonce: 5n })] };
+    const setup: Batch = {
+      feePairs,
+      l1Messages: [],
+      txs: [sign({ type: "createPool", fromA: A1, fromB: A2, amountA: 10n ** 22n, amountB: 10n ** 22n, feeBps: 30, nonce: 5n })],
+    };
     if (engine.applyBatch(setup).receipts[0]!.status !== 0) throw new Error("measureStepGas: the setup pool was not created");
     const n = () => engine.getSlot(A1).nonce;
-    const one = (entry: L1Message | Tx): Batch => ("kind" in entry ? { feePairs, l1Messages: [entry], txs: [] } : { feePairs, l1Messages: [], txs: [sign(entry)] });
+    const one = (entry: L1Message | Tx): Batch =>
+      "kind" in entry ? { feePairs, l1Messages: [entry], txs: [] } : { feePairs, l1Messages: [], txs: [sign(entry)] };
     const batches: [StepType, Batch][] = [
       ["deposit", one({ kind: "deposit", owner: bob, token: 1, amount: 5n * 10n ** 17n, slot: B1 })],
       ["forcedExit", one({ kind: "forcedExit", owner: alice, slot: A1 })],
@@ -61,8 +92,24 @@ export async function measureStepGas(slots = 1 << 20): Promise<{ slots: number; 
       ["transferToNew", one({ type: "transferToNew", from: A1, toOwner: owners[3]!, amount: 10n ** 18n, fee: 10n ** 15n, nonce: n() })],
       ["withdraw", one({ type: "withdraw", from: A1, amount: 10n ** 18n, fee: 10n ** 15n, nonce: n() })],
       ["createPool", one({ type: "createPool", fromA: A1, fromB: A2, amountA: 10n ** 20n, amountB: 10n ** 20n, feeBps: 5, nonce: n() })],
-      ["addLiquidity", one({ type: "addLiquidity", pool, fromA: A1, fromB: A2, lpSlot: pool + 3, amountA: 10n ** 20n, amountB: 10n ** 20n, minShares: 0n, nonce: n() })],
-      ["removeLiquidity", one({ type: "removeLiquidity", pool, lpSlot: pool + 3, toA: A1, toB: A2, shares: 10n ** 18n, minA: 0n, minB: 0n, nonce: engine.getSlot(pool + 3).nonce })], // the LP slot authorizes
+      [
+        "addLiquidity",
+        one({ type: "addLiquidity", pool, fromA: A1, fromB: A2, lpSlot: pool + 3, amountA: 10n ** 20n, amountB: 10n ** 20n, minShares: 0n, nonce: n() }),
+      ],
+      [
+        "removeLiquidity",
+        one({
+          type: "removeLiquidity",
+          pool,
+          lpSlot: pool + 3,
+          toA: A1,
+          toB: A2,
+          shares: 10n ** 18n,
+          minA: 0n,
+          minB: 0n,
+          nonce: engine.getSlot(pool + 3).nonce,
+        }),
+      ], // the LP slot authorizes
       ["swap", one({ type: "swap", pool, from: A1, to: A2, amountIn: 10n ** 20n, minOut: 0n, nonce: n() })],
     ];
     const evm = await InProcessEvm.create();
@@ -80,16 +127,21 @@ export async function measureStepGas(slots = 1 << 20): Promise<{ slots: number; 
       const { binding, inboxRecord } = bindingOf(posted, j);
       const entry = batch.l1Messages.length > j ? null : batch.txs[j - batch.l1Messages.length];
       const [fn, direct]: [string, readonly unknown[]] =
-        type === "settlement" ? ["verifySettlement", [hex(ds), pre, hex(proof)]]
-        : entry === undefined || entry === null ? ["verifyMessage", [hex(ds), pre, hex(binding), inboxRecord, hex(proof)]]
-        : ["verifyTransaction", [hex(ds), pre, entryOf(entry), hex(proof)]];
+        type === "settlement"
+          ? ["verifySettlement", [hex(ds), pre, hex(proof)]]
+          : entry === undefined || entry === null
+            ? ["verifyMessage", [hex(ds), pre, hex(binding), inboxRecord, hex(proof)]]
+            : ["verifyTransaction", [hex(ds), pre, entryOf(entry), hex(proof)]];
       const v = await verifier.call<Hex>(fn, direct);
       if (!v.ok || v.value !== post) throw new Error(`measureStepGas: ${type} did not verify on StepVerifier.${fn}`);
       const vData = encodeFunctionData({ abi: verifier.abi, functionName: fn, args: direct } as never);
       out[type] = {
-        execution: Number(v.gas), total: Number(wholeTxGas(vData, v.gas)),
-        boundExecution: Number(r.gas), boundTotal: Number(wholeTxGas(data, r.gas)),
-        proofBytes: proof.length, calldataBytes: (data.length - 2) / 2,
+        execution: Number(v.gas),
+        total: Number(wholeTxGas(vData, v.gas)),
+        boundExecution: Number(r.gas),
+        boundTotal: Number(wholeTxGas(data, r.gas)),
+        proofBytes: proof.length,
+        calldataBytes: (data.length - 2) / 2,
       };
     };
     for (const [type, batch] of batches) {

@@ -9,14 +9,37 @@ import { describe, expect, it } from "vitest";
 import { decodeErrorResult, type Hex } from "viem";
 import { keccak_256 } from "@noble/hashes/sha3.js";
 import {
-  Engine, WasmCore, addressOf, deriveBatch, domainSeparator, encodeBatch, encodeL1Message, proveSteps, startCommitment, encodeSlot, encodeStepProof, encodeWithdrawal, entryAt, inboxRecord,
-  poolAddress, signTransaction, verifyStep, MAX_U128, MAX_U64, type Batch, type L1Message, type SignedTx, type Slot,
-  type StepProof, type Tx, type WasmMerkleTree,
+  Engine,
+  WasmCore,
+  addressOf,
+  deriveBatch,
+  domainSeparator,
+  encodeBatch,
+  encodeL1Message,
+  proveSteps,
+  startCommitment,
+  encodeSlot,
+  encodeStepProof,
+  encodeWithdrawal,
+  entryAt,
+  inboxRecord,
+  poolAddress,
+  signTransaction,
+  verifyStep,
+  MAX_U128,
+  MAX_U64,
+  type Batch,
+  type L1Message,
+  type SignedTx,
+  type Slot,
+  type StepProof,
+  type Tx,
+  type WasmMerkleTree,
 } from "../../src/index.js";
 import { nodeRecovery } from "../../src/node.js";
 import { Rng, signedWorkload } from "../workload.js";
 import { postBatch, startArgs, verifyStepArgs } from "./glue.js";
-import { InProcessEvm, artifact, wholeTxGas, type Deployed } from "./evm.js";
+import { InProcessEvm, artifact, wholeTxGas, type CallResult, type Deployed } from "./evm.js";
 import { be, commitmentV1, concat, entryOf, flatProof, hex, messageOf, type FeePair, type Parts } from "./step-builder.js";
 
 const core = WasmCore.createSync();
@@ -60,13 +83,23 @@ class World {
         x ^= x << 5;
         words[i] = x >>> 0;
       }
-      this.tree.setMany(Array.from({ length: filler }, (_, i) => i), flat);
+      this.tree.setMany(
+        Array.from({ length: filler }, (_, i) => i),
+        flat,
+      );
     }
     for (const [i, s] of slots) this.tree.set(i, leafOf(s));
   }
 
   parts(): Parts {
-    return { treeRoot: this.tree.root(), slotCount: this.slotCount, withdrawalsRoot: this.wtree.root(), withdrawalCount: this.withdrawalCount, baseSlotCount: this.baseSlotCount, pairs: this.pairs };
+    return {
+      treeRoot: this.tree.root(),
+      slotCount: this.slotCount,
+      withdrawalsRoot: this.wtree.root(),
+      withdrawalCount: this.withdrawalCount,
+      baseSlotCount: this.baseSlotCount,
+      pairs: this.pairs,
+    };
   }
 
   pre(): Hex {
@@ -147,7 +180,10 @@ describe("StepVerifier.sol", async () => {
       ]),
       8,
     );
-    w.pairs = [{ token: 1, slot: 6, owed: 0n }, { token: 2, slot: 2, owed: 0n }];
+    w.pairs = [
+      { token: 1, slot: 6, owed: 0n },
+      { token: 2, slot: 2, owed: 0n },
+    ];
     return w;
   };
 
@@ -158,11 +194,37 @@ describe("StepVerifier.sol", async () => {
     const bumped = (i: number): [number, Slot] => [i, { ...w.slot(i), nonce: w.slot(i).nonce + 1n }];
     const cases: { name: string; tx: SignedTx; witness: number[]; reason: number; post: Hex }[] = [
       {
-        name: "OK", tx: sign(t(0, 1, 100n, 3n), KEYS[0]!), witness: [0, 1], reason: 0,
-        post: w.post({ slots: [[0, { ...w.slot(0), balance: 897n, nonce: 1n }], [1, { ...w.slot(1), balance: 105n }]], pairs: [{ token: 1, slot: 6, owed: 3n }, w.pairs[1]!] }),
+        name: "OK",
+        tx: sign(t(0, 1, 100n, 3n), KEYS[0]!),
+        witness: [0, 1],
+        reason: 0,
+        post: w.post({
+          slots: [
+            [0, { ...w.slot(0), balance: 897n, nonce: 1n }],
+            [1, { ...w.slot(1), balance: 105n }],
+          ],
+          pairs: [{ token: 1, slot: 6, owed: 3n }, w.pairs[1]!],
+        }),
       },
-      { name: "OK to self", tx: sign(t(0, 0, 100n, 3n), KEYS[0]!), witness: [0], reason: 0, post: w.post({ slots: [[0, { ...w.slot(0), balance: 997n, nonce: 1n }]], pairs: [{ token: 1, slot: 6, owed: 3n }, w.pairs[1]!] }) },
-      { name: "OK without fee", tx: sign(t(0, 1, 100n, 0n), KEYS[0]!), witness: [0, 1], reason: 0, post: w.post({ slots: [[0, { ...w.slot(0), balance: 900n, nonce: 1n }], [1, { ...w.slot(1), balance: 105n }]] }) },
+      {
+        name: "OK to self",
+        tx: sign(t(0, 0, 100n, 3n), KEYS[0]!),
+        witness: [0],
+        reason: 0,
+        post: w.post({ slots: [[0, { ...w.slot(0), balance: 997n, nonce: 1n }]], pairs: [{ token: 1, slot: 6, owed: 3n }, w.pairs[1]!] }),
+      },
+      {
+        name: "OK without fee",
+        tx: sign(t(0, 1, 100n, 0n), KEYS[0]!),
+        witness: [0, 1],
+        reason: 0,
+        post: w.post({
+          slots: [
+            [0, { ...w.slot(0), balance: 900n, nonce: 1n }],
+            [1, { ...w.slot(1), balance: 105n }],
+          ],
+        }),
+      },
       { name: "UNKNOWN_SLOT", tx: sign(t(0, 9, 1n, 0n), KEYS[0]!), witness: [0, 9], reason: 1, post: pre },
       { name: "BAD_SIGNATURE", tx: sign(t(0, 1, 1n, 0n), keyOf(MALLORY)), witness: [0, 1], reason: 2, post: pre },
       { name: "BAD_SIGNATURE (reserved owner)", tx: sign(t(3, 1, 1n, 0n), KEYS[0]!), witness: [1, 3], reason: 2, post: pre },
@@ -220,7 +282,11 @@ describe("StepVerifier.sol", async () => {
     const wd = sign({ type: "withdraw", from: 0, amount: 100n, fee: 2n, nonce: 0n }, KEYS[0]!);
     const ok = await txOutcome(pre, wd, w.proof([0], true));
     expect(ok.value).toEqual([
-      w.post({ slots: [[0, { ...w.slot(0), balance: 898n, nonce: 1n }]], withdrawal: { owner: ALICE, token: 1, amount: 100n }, pairs: [{ token: 1, slot: 6, owed: 2n }, w.pairs[1]!] }),
+      w.post({
+        slots: [[0, { ...w.slot(0), balance: 898n, nonce: 1n }]],
+        withdrawal: { owner: ALICE, token: 1, amount: 100n },
+        pairs: [{ token: 1, slot: 6, owed: 2n }, w.pairs[1]!],
+      }),
       0,
     ]);
     // an LP token cannot leave: INVALID_TOKEN, nonce consumed, no withdrawal (its proof is then trailing bytes)
@@ -289,7 +355,14 @@ describe("StepVerifier.sol", async () => {
       p.set(bytes, at);
       return p;
     };
-    const expectError = async (what: string, p: Uint8Array, name: string, args?: readonly unknown[], e: ReturnType<typeof entryOf> = entryOf(tx), agreed = pre) => {
+    const expectError = async (
+      what: string,
+      p: Uint8Array,
+      name: string,
+      args?: readonly unknown[],
+      e: ReturnType<typeof entryOf> = entryOf(tx),
+      agreed = pre,
+    ) => {
       const r = await txOutcome(agreed, e, p);
       expect(r.ok, what).toBe(false);
       const err = errorOf(harness, r.revert);
@@ -333,7 +406,11 @@ describe("StepVerifier.sol", async () => {
 
   it("gas on a 2^20-slot state (execution and whole transaction at Prague pricing)", async () => {
     const SIZE = 1 << 20;
-    const from = 12345, to = 987654, pool = 500_000, lpHolder = 500_003, tokenB = 777_777;
+    const from = 12345,
+      to = 987654,
+      pool = 500_000,
+      lpHolder = 500_003,
+      tokenB = 777_777;
     const w = new World(
       new Map<number, Slot>([
         [from, { owner: ALICE, token: 1, balance: 10n ** 24n, nonce: 5n }],
@@ -362,33 +439,68 @@ describe("StepVerifier.sol", async () => {
     };
     const a = w.slot(from);
     const transfer = sign({ type: "transfer", from, to, amount: 10n ** 18n, fee: 10n ** 15n, nonce: 5n }, KEYS[0]!);
-    const t = await measure("transfer", "verifyTransaction", [hex(DS), pre, entryOf(transfer), hex(w.proof([from, to]))], w.post({
-      slots: [[from, { ...a, balance: a.balance - 10n ** 18n - 10n ** 15n, nonce: 6n }], [to, { ...w.slot(to), balance: 10n ** 20n + 10n ** 18n }]],
-      pairs: [{ token: 1, slot: 42, owed: 2n * 10n ** 15n }],
-    }));
+    const t = await measure(
+      "transfer",
+      "verifyTransaction",
+      [hex(DS), pre, entryOf(transfer), hex(w.proof([from, to]))],
+      w.post({
+        slots: [
+          [from, { ...a, balance: a.balance - 10n ** 18n - 10n ** 15n, nonce: 6n }],
+          [to, { ...w.slot(to), balance: 10n ** 20n + 10n ** 18n }],
+        ],
+        pairs: [{ token: 1, slot: 42, owed: 2n * 10n ** 15n }],
+      }),
+    );
     const withdraw = sign({ type: "withdraw", from, amount: 10n ** 18n, fee: 0n, nonce: 5n }, KEYS[0]!);
-    await measure("withdraw", "verifyTransaction", [hex(DS), pre, entryOf(withdraw), hex(w.proof([from], true))], w.post({
-      slots: [[from, { ...a, balance: a.balance - 10n ** 18n, nonce: 6n }]], withdrawal: { owner: ALICE, token: 1, amount: 10n ** 18n },
-    }));
+    await measure(
+      "withdraw",
+      "verifyTransaction",
+      [hex(DS), pre, entryOf(withdraw), hex(w.proof([from], true))],
+      w.post({
+        slots: [[from, { ...a, balance: a.balance - 10n ** 18n, nonce: 6n }]],
+        withdrawal: { owner: ALICE, token: 1, amount: 10n ** 18n },
+      }),
+    );
     const amountIn = 10n ** 20n;
     const inAfterFee = amountIn * (10_000n - 30n);
     const out = (inAfterFee * 10n ** 22n) / (10n ** 22n * 10_000n + inAfterFee);
     const swap = sign({ type: "swap", pool, from, to: tokenB, amountIn, minOut: 0n, nonce: 5n }, KEYS[0]!);
-    await measure("swap", "verifyTransaction", [hex(DS), pre, entryOf(swap), hex(w.proof([from, tokenB, pool, pool + 1, pool + 2]))], w.post({
-      slots: [
-        [from, { ...a, balance: a.balance - amountIn, nonce: 6n }],
-        [tokenB, { ...w.slot(tokenB), balance: w.slot(tokenB).balance + out }],
-        [pool, { ...w.slot(pool), balance: 10n ** 22n + amountIn }],
-        [pool + 1, { ...w.slot(pool + 1), balance: 10n ** 22n - out }],
-      ],
-    }));
+    await measure(
+      "swap",
+      "verifyTransaction",
+      [hex(DS), pre, entryOf(swap), hex(w.proof([from, tokenB, pool, pool + 1, pool + 2]))],
+      w.post({
+        slots: [
+          [from, { ...a, balance: a.balance - amountIn, nonce: 6n }],
+          [tokenB, { ...w.slot(tokenB), balance: w.slot(tokenB).balance + out }],
+          [pool, { ...w.slot(pool), balance: 10n ** 22n + amountIn }],
+          [pool + 1, { ...w.slot(pool + 1), balance: 10n ** 22n - out }],
+        ],
+      }),
+    );
     const deposit = messageOf({ kind: "deposit", owner: BOB, token: 1, amount: 5n, slot: to }, 1n);
-    await measure("deposit", "verifyMessage", [hex(DS), pre, hex(deposit), hex(keccak_256(deposit)), hex(w.proof([to]))], w.post({ slots: [[to, { ...w.slot(to), balance: 10n ** 20n + 5n }]] }));
+    await measure(
+      "deposit",
+      "verifyMessage",
+      [hex(DS), pre, hex(deposit), hex(keccak_256(deposit)), hex(w.proof([to]))],
+      w.post({ slots: [[to, { ...w.slot(to), balance: 10n ** 20n + 5n }]] }),
+    );
     const exit = messageOf({ kind: "forcedExit", owner: ALICE, slot: from }, 1n);
-    await measure("forcedExit", "verifyMessage", [hex(DS), pre, hex(exit), hex(keccak_256(exit)), hex(w.proof([from], true))], w.post({
-      slots: [[from, { ...a, balance: 0n }]], withdrawal: { owner: ALICE, token: 1, amount: a.balance },
-    }));
-    await measure("settlement", "verifySettlement", [hex(DS), pre, hex(w.proof([42]))], w.post({ slots: [[42, { ...w.slot(42), balance: 10n ** 18n + 10n ** 15n }]] }));
+    await measure(
+      "forcedExit",
+      "verifyMessage",
+      [hex(DS), pre, hex(exit), hex(keccak_256(exit)), hex(w.proof([from], true))],
+      w.post({
+        slots: [[from, { ...a, balance: 0n }]],
+        withdrawal: { owner: ALICE, token: 1, amount: a.balance },
+      }),
+    );
+    await measure(
+      "settlement",
+      "verifySettlement",
+      [hex(DS), pre, hex(w.proof([42]))],
+      w.post({ slots: [[42, { ...w.slot(42), balance: 10n ** 18n + 10n ** 15n }]] }),
+    );
     console.log(`StepVerifier gas, 2^20-slot state:\n  ${figures.join("\n  ")}`);
     expect(t.execution).toBeLessThanOrEqual(60_000n);
     expect(t.whole).toBeLessThanOrEqual(200_000n);
@@ -496,7 +608,11 @@ describe("StepVerifier.sol", async () => {
       engine.dispose();
     }
     const kinds = ["deposit", "forcedExit", "transfer", "transferToNew", "withdraw", "createPool", "addLiquidity", "removeLiquidity", "swap", "settle"];
-    for (const k of kinds) expect([...covered].some((c) => c === `${k}:0`), `${k} succeeds somewhere`).toBe(true);
+    for (const k of kinds)
+      expect(
+        [...covered].some((c) => c === `${k}:0`),
+        `${k} succeeds somewhere`,
+      ).toBe(true);
     const reasons = new Set([...covered].map((c) => Number(c.split(":")[1])));
     console.log(
       `differential through OneStepProver: ${steps} steps (${undecodableSteps} of undecodable batches), ${reasonsChecked} Solidity reasons compared, ${tampered} tampered proofs; ` +
@@ -533,8 +649,12 @@ describe("StepVerifier.sol", async () => {
     }
   }
 
-  async function solOutcome(agreed: Hex, bytes: Uint8Array, entry: L1Message | SignedTx | null): Promise<{ post?: Hex; reason?: number; gas?: bigint; error?: string }> {
-    let r;
+  async function solOutcome(
+    agreed: Hex,
+    bytes: Uint8Array,
+    entry: L1Message | SignedTx | null,
+  ): Promise<{ post?: Hex; reason?: number; gas?: bigint; error?: string }> {
+    let r: CallResult<readonly [Hex, number]>;
     if (entry === null) {
       const s = await harness.call<Hex>("verifySettlement", [hex(DS), agreed, hex(bytes)]);
       r = { ...s, value: s.ok ? ([s.value!, 0] as const) : undefined };
