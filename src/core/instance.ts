@@ -213,7 +213,13 @@ export class CoreInstance {
    * @throws CapacityError when the region cannot be reserved (see {@link CoreInstance.reserveInput}).
    */
   copyIn(parts: Uint8Array | readonly Uint8Array[], extraBytes = 0): number {
-    const list = parts instanceof Uint8Array ? [parts] : parts;
+    if (parts instanceof Uint8Array) {
+      // the per-hash path (keccak256 of one input): no list, no closures
+      const ptr = this.reserveInput(parts.length + extraBytes);
+      this.bytes().set(parts, ptr);
+      return ptr;
+    }
+    const list = parts;
     let total = extraBytes;
     for (const part of list) total += part.length;
     return this.streamIn(total, (write) => {
