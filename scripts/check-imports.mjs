@@ -11,7 +11,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const SRC = path.join(ROOT, "src");
 
 /** Pipeline stages, earliest first; a module may import its own stage or an earlier one. */
-export const STAGES = ["protocol", "core", "engine", "da", "dispute", "store", "node", "cli"];
+export const STAGES = ["protocol", "core", "engine", "da", "dispute", "store", "node", "l1", "cli"];
 /** The reference implementation is an oracle beside the pipeline: it may use only these. */
 const REFERENCE_MAY_IMPORT = ["reference", "protocol", "core"];
 /** Package entries: they assemble the public API, may import anything, and nothing imports them. */
