@@ -2,6 +2,7 @@
 pragma solidity 0.8.37;
 
 import {BatchData} from "./BatchData.sol";
+import {BlobBinding} from "./BlobBinding.sol";
 import {Entry, Header} from "./L2Types.sol";
 import {StepVerifier} from "./StepVerifier.sol";
 
@@ -19,9 +20,10 @@ contract OneStepProver {
     bytes32 internal constant EMPTY_TREE_ROOT = 0x7e7b6055cf98e1f11e73d255568d365db03e1ec0ebfc0f43e75ec2136e76dad9;
     uint256 internal constant MAX_SLOTS = 1 << 24;
     uint8 internal constant DA_CALLDATA = 0;
+    uint8 internal constant DA_BLOBS = 1;
     uint8 internal constant DA_COMMITTEE = 2;
 
-    /// The header's DA kind is not checked here yet: blobs (1) are issue 12's, other values unknown.
+    /// A DA kind other than calldata (0), blobs (1) and committee (2).
     error UnsupportedDaKind(uint8 daKind);
     error DaLengthMismatch(uint256 expected, uint256 actual);
     error DaHashMismatch(bytes32 expected, bytes32 actual);
@@ -40,10 +42,12 @@ contract OneStepProver {
     /// @notice C_{j+1} of step j of the batch whose header is `h`, from the agreed C_j `pre`.
     /// @param binding j < h.inboxCount: the message ‖ u64be timestamp whose keccak256 is
     /// `inboxRecord` (the caller reads records[h.inboxStart + j] from the inbox); otherwise the
-    /// batch's whole DA bytes
+    /// batch's whole DA bytes — for a blob batch (daKind 1) followed by each blob's KZG commitment
+    /// and proof (SPEC §13.7, BlobBinding)
     /// @param inboxRecord used for inbox-message steps only
     /// @custom:throws UnsupportedDaKind, DaLengthMismatch, DaHashMismatch when the DA bytes are not
-    /// the header's; StepOutOfRange for j > inboxCount + n; StepVerifier's errors for a bad proof
+    /// the header's, BlobBinding's errors when they are not its blobs'; StepOutOfRange for
+    /// j > inboxCount + n; StepVerifier's errors for a bad proof
     function verifyStep(
         bytes32 domainSeparator,
         bytes32 pre,
@@ -55,9 +59,9 @@ contract OneStepProver {
     ) external view returns (bytes32 post) {
         uint256 inboxCount = h.inboxCount;
         if (j < inboxCount) return verifier.verifyMessage(domainSeparator, pre, binding, inboxRecord, proof);
-        _bindDa(h, binding);
+        bytes calldata da = _bindDa(h, binding);
         uint256 i = j - inboxCount;
-        (, uint256 n, bool found, Entry memory e) = BatchData.tryDecode(binding, inboxCount, i);
+        (, uint256 n, bool found, Entry memory e) = BatchData.tryDecode(da, inboxCount, i);
         if (found) return verifier.verifyTransaction(domainSeparator, pre, e, proof);
         if (i == n) return verifier.verifySettlement(domainSeparator, pre, proof);
         revert StepOutOfRange(j, inboxCount + n + 1);
@@ -66,20 +70,22 @@ contract OneStepProver {
     /// @notice C_0 of the batch whose header is `h` (SPEC §11.1): the parent's state root with its
     /// opening checked, the empty withdrawals root and count 0, and the context of the DA bytes'
     /// fee pairs with nothing owed (no pairs when the bytes do not decode).
+    /// @param binding the DA bytes, as verifyStep's binding of a transaction step (with the blob
+    /// commitments and proofs for a blob batch)
     /// @custom:throws PreStateMismatch, SlotCountOutOfRange for a wrong opening; the DA errors of
-    /// verifyStep when `da` is not the header's
+    /// verifyStep when `binding` is not the header's
     function startCommitment(
         bytes32 domainSeparator,
         bytes32 parentTreeRoot,
         uint32 parentSlotCount,
         bytes32 parentStateRoot,
-        bytes calldata da,
+        bytes calldata binding,
         Header calldata h
-    ) external pure returns (bytes32) {
+    ) external view returns (bytes32) {
         if (parentSlotCount > MAX_SLOTS) revert SlotCountOutOfRange(parentSlotCount);
         bytes32 opened = keccak256(abi.encodePacked(parentTreeRoot, parentSlotCount));
         if (opened != parentStateRoot) revert PreStateMismatch(parentStateRoot, opened);
-        _bindDa(h, da);
+        bytes calldata da = _bindDa(h, binding);
         (, uint32[] memory tokens, uint32[] memory slots) = BatchData.pairsOf(da, h.inboxCount);
         bytes memory context = abi.encodePacked(domainSeparator, parentSlotCount);
         for (uint256 k = 0; k < tokens.length; k++) {
@@ -88,10 +94,13 @@ contract OneStepProver {
         return BatchData.commitment(parentStateRoot, EMPTY_TREE_ROOT, 0, keccak256(context));
     }
 
-    /// The re-supplied DA bytes are the header's (SPEC §13.4): calldata and committee kinds only.
-    function _bindDa(Header calldata h, bytes calldata da) internal pure {
+    /// The re-supplied DA bytes are the header's (SPEC §13.4, §13.7); returns them (for blobs, the
+    /// binding without its commitments and proofs).
+    function _bindDa(Header calldata h, bytes calldata binding) internal view returns (bytes calldata da) {
         uint8 kind = h.daKind;
+        if (kind == DA_BLOBS) return BlobBinding.bind(binding, h.daLength, h.daHash);
         if (kind != DA_CALLDATA && kind != DA_COMMITTEE) revert UnsupportedDaKind(kind);
+        da = binding;
         if (da.length != h.daLength) revert DaLengthMismatch(h.daLength, da.length);
         bytes32 actual;
         assembly ("memory-safe") {

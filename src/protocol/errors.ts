@@ -12,6 +12,7 @@ export type L2EngineErrorCode =
   | "BISECTION_FAULT"
   | "STORE_FAILED"
   | "CHAIN_REJECTED"
+  | "DEPENDENCY_MISSING" // an optional or development-only module a feature needs is not installed
   | "INVARIANT_BROKEN"; // the reference engine (l2engine/reference) met a state the rules exclude: a bug
 
 /**

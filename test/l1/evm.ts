@@ -74,9 +74,14 @@ async function cacheJumpAnalysis(): Promise<void> {
 export class InProcessEvm {
   private constructor(private readonly evm: EVM) {}
 
-  static async create(): Promise<InProcessEvm> {
+  /**
+   * @param options.kzg a loaded kzg-wasm (src/l1/blobs.ts's `loadBlobKzg().wasm`): the
+   * point-evaluation precompile (0x0a) runs on it; without it a call to 0x0a fails
+   */
+  static async create(options: { kzg?: unknown } = {}): Promise<InProcessEvm> {
     await cacheJumpAnalysis();
-    const common = new Common({ chain: Mainnet, hardfork: Hardfork.Prague, customCrypto: { ecrecover } });
+    const customCrypto = { ecrecover, ...(options.kzg === undefined ? {} : { kzg: options.kzg as never }) };
+    const common = new Common({ chain: Mainnet, hardfork: Hardfork.Prague, customCrypto });
     return new InProcessEvm(await createEVM({ common }));
   }
 
