@@ -172,7 +172,7 @@ export function unpackBlobs(blobs: readonly Uint8Array[], daLength: number): Uin
       const bad = blob[at] !== 0 ? 0 : blob.subarray(at + 1 + take, at + 32).findIndex((x) => x !== 0);
       if (bad >= 0)
         throw new InvalidArgumentError(`blobs[${b}]: element ${e} byte ${bad === 0 && blob[at] !== 0 ? 0 : 1 + take + bad} is not zero (not a packing of ${daLength} bytes)`);
-      da.set(blob.subarray(at + 1, at + 1 + take), k);
+      if (take > 0) da.set(blob.subarray(at + 1, at + 1 + take), k);
     }
   });
   return da;
