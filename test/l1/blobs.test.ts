@@ -46,6 +46,8 @@ import { Anvil } from "./anvil.js";
 import { InProcessEvm, artifact, wholeTxGas, type Deployed } from "./evm.js";
 import { TEST_DOMAIN, TEST_KEYS, bindingOf, headerArg, postedRuns, type PostedBatch, type PostedRun } from "./glue.js";
 import { hex } from "./step-builder.js";
+import { adversarialTx, largestBatch } from "./gas.js";
+import { encodeV1 } from "./da-v1.js";
 
 const DS = domainSeparator(TEST_DOMAIN);
 const prover = artifact("OneStepProver");
@@ -134,6 +136,13 @@ describe("blob DA (daKind 1)", () => {
     expect(`0x${evaluateBlob(s.blobs[0]!, z).toString(16).padStart(64, "0")}`).toBe(v.y);
     expect(hex(s.proofs[0]!)).toBe(v.proof);
     expect(hex(s.binding)).toBe(v.binding);
+    // SPEC §13.7 prints the same vector
+    const spec = readFileSync(new URL("../../docs/SPEC.md", import.meta.url), "utf8");
+    const section = spec.slice(spec.indexOf("### 13.7 Blob DA"));
+    for (const [k, x] of [["commitment", v.commitment], ["versionedHash", v.versionedHash], ["daHash", v.daHash], ["z", v.z], ["y", v.y], ["proof", v.proof]])
+      expect(section, `SPEC §13.7 ${k}`).toMatch(new RegExp(`\\n${k} +${x}\\n`));
+    const first96 = v.blobFirst96.slice(2);
+    for (let e = 0; e < 3; e++) expect(section).toContain(first96.slice(64 * e, 64 * e + 64));
     expect(kzg.verifyKzgProof(s.commitments[0]!, word(z), Buffer.from(v.y.slice(2), "hex"), s.proofs[0]!)).toBe(true);
     const harness = await evm.deploy(artifact("BlobBindingHarness"));
     const r = await harness.call<[bigint, Hex]>("bind", [v.binding, da.length, v.daHash]);
@@ -299,21 +308,29 @@ describe("blob DA (daKind 1)", () => {
     const feePairs = [{ token: 1, slot: 3 }];
     const sign = (k: number) =>
       signTransaction({ type: "transfer", from: 0, to: 1 + (k % 7), amount: BigInt(1 + (k % 9973)) * 10n ** 14n, fee: 10n ** 13n, nonce: BigInt(k) }, key, TEST_DOMAIN) as SignedTx;
+    // ~72 bytes a transfer: sign in chunks, yielding so that vitest's worker RPC is not starved
+    const breathe = () => new Promise((resolve) => setImmediate(resolve));
+    while (encodeBatch({ feePairs, txs }).length < 120_000 - 72 * 50) {
+      for (let k = 0; k < 50; k++) txs.push(sign(txs.length));
+      await breathe();
+    }
     while (encodeBatch({ feePairs, txs }).length < 120_000 - 80) txs.push(sign(txs.length));
     while (encodeBatch({ feePairs, txs }).length > 120_000) txs.pop();
     const da = encodeBatch({ feePairs, txs });
     const batch: Batch = { feePairs, l1Messages: [], txs };
     expect(deriveBatch(da, { start: 0n, count: 0 }).error).toBe(null);
     const engine = Engine.create({ genesis, ...TEST_DOMAIN, recovery: nodeRecovery });
+    await breathe();
     const fork = engine.fork();
     const { steps } = fork.traceBatch(batch);
     fork.dispose();
+    await breathe();
     const last = txs.length - 1;
     const proofs: Uint8Array[] = [];
     let j = 0;
     for (const p of proveSteps(engine, batch)) {
       if (j === last || j === txs.length) proofs[j] = encodeStepProof(p);
-      j++;
+      if (++j % 100 === 0) await breathe();
     }
     engine.dispose();
     const sidecar = await makeBlobSidecar(da, { kzg });
@@ -342,6 +359,28 @@ describe("blob DA (daKind 1)", () => {
     const harness = await evm.deploy(artifact("BlobBindingHarness"));
     const bind = await harness.call<[bigint, Hex]>("bind", [hex(sidecar.binding), da.length, sidecar.daHash]);
     expect(bind.ok).toBe(true);
+    // the costliest shape for the walk (gas.ts): binding and walk up to the settlement step, whose
+    // proof is left empty so the verifier refuses it right after (its own cost, ≤ ~0.1M, not counted)
+    await breathe();
+    const advBatch = largestBatch(adversarialTx);
+    await breathe();
+    const adv = encodeV1(advBatch);
+    const advSidecar = await makeBlobSidecar(adv, { kzg });
+    const nAdv = BigInt(advBatch.txs.length);
+    const walkAndBind = async (kind: 0 | 1) => {
+      const h = { ...header, daKind: kind, daLength: adv.length, daHash: kind === 1 ? advSidecar.daHash : hex(keccak_256(adv)) };
+      const args = [hex(DS), `0x${"00".repeat(32)}`, h, nAdv, "0x", hex(kind === 1 ? advSidecar.binding : adv), `0x${"00".repeat(32)}`];
+      const r = await local.call<Hex>("verifyStep", args);
+      expect(r.ok).toBe(false);
+      expect(errorOf(r.revert)).not.toMatch(/^Blob|^Da|StepOutOfRange/); // past the binding and the walk
+      return { execution: r.gas, transaction: wholeTxGas(r.data, r.gas) };
+    };
+    const advBlob = await walkAndBind(1);
+    const advCalldata = await walkAndBind(0);
+    console.log(
+      `blob DA, the walk's costliest shape (${adv.length} bytes, ${nAdv} add/removeLiquidity): binding + walk to settlement ${advBlob.execution} execution / ` +
+        `${advBlob.transaction} whole transaction (calldata kind: ${advCalldata.execution} / ${advCalldata.transaction}); the step itself adds ≤ ~0.1M`,
+    );
     console.log(
       `blob DA, ${da.length} bytes (${txs.length} transfers, one blob): transaction step ${txBlob.execution} execution / ${txBlob.transaction} whole transaction ` +
         `(the same step bound as calldata: ${txCalldata.execution} / ${txCalldata.transaction}); settlement ${settleBlob.execution} / ${settleBlob.transaction}; ` +

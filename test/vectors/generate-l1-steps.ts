@@ -80,7 +80,7 @@ const last = tx.posted.derived.l1Messages.length + tx.posted.derived.txs.length;
 const settle = all.find(({ s }) => s.posted === tx.posted && s.j === last)!.s;
 vectors.push(vector("DA bytes not the header's", tx, { binding: flipped(da, da.length - 1), expectRevert: "DaHashMismatch" }));
 vectors.push(vector("DA bytes of another length than the header's", tx, { binding: hex(da.subarray(0, da.length - 1)), expectRevert: "DaLengthMismatch" }));
-vectors.push(vector("a blob batch (daKind 1): issue 12", tx, { header: { ...tx.posted.header, daKind: 1 }, expectRevert: "UnsupportedDaKind" }));
+vectors.push(vector("a blob header (daKind 1) given bare DA bytes, no commitment and proof (§13.7)", tx, { header: { ...tx.posted.header, daKind: 1 }, expectRevert: "BlobBindingLength" }));
 vectors.push(vector("the step after settlement", settle, { j: last + 1, pre: settle.post, expectRevert: "StepOutOfRange" }));
 vectors.push(vector("an inbox record of another message", msg, { inboxRecord: flipped(new Uint8Array(Buffer.from(bindingOf(msg.posted, msg.j).inboxRecord.slice(2), "hex")), 0), expectRevert: "InboxRecordMismatch" }));
 vectors.push(vector("a proof that does not open the agreed commitment", tx, { pre: tx.post, expectRevert: "PreCommitmentMismatch" }));
