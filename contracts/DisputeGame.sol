@@ -134,10 +134,16 @@ contract DisputeGame is IDisputeGame {
         if (msg.sender != g.proposer) revert NotProposer(msg.sender);
         _tick(gameId, s, true);
         bytes32 h = _hashChildren(children);
-        // the first reveal is of the level-k node (index 0), under zero-hash siblings up to the root
-        if (s.level == s.startLevel) h = _foldToRoot(h, s.level);
         bytes32 expected = g.node;
-        if (h != expected) revert ChildrenMismatch(expected, h);
+        if (s.level == s.startLevel) {
+            // the first reveal is of the level-k node (index 0), under zero-hash siblings up to the
+            // trace root stored at opening; from now on the node is the level-k node itself
+            bytes32 root = _foldToRoot(h, s.level);
+            if (root != expected) revert ChildrenMismatch(expected, root);
+            g.node = h;
+        } else if (h != expected) {
+            revert ChildrenMismatch(expected, h);
+        }
         s.phase = Phase.AwaitChoice;
         g.state = s;
         emit Revealed(gameId, s.level - 1, s.nodeIndex, children);
