@@ -5,7 +5,7 @@
 // the largest batch. One game runs on anvil through viem.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Hex } from "viem";
-import { domainSeparator, encodeClaim, encodeHeader, fromHex, toHex, type Batch, type SignedTx } from "../../src/index.js";
+import { contextHash, domainSeparator, encodeClaim, encodeHeader, encodeStepProof, proveSteps, toHex, type Batch, type SignedTx } from "../../src/index.js";
 import { GameError, TraceTree, TRACE_ZERO_HASHES, startLevel, traceBatchOnL1 } from "../../src/l1/game.js";
 import {
   BOND,
@@ -113,7 +113,6 @@ describe("DisputeGame on an in-process EVM", () => {
     const wrong = traceOf(engine, withFailedTx(s.batch, 5));
     await propose(s, s.claim);
     const p = await play(d, proposerOf(s, s.honest), challengerOf(s, wrong));
-    console.log(JSON.stringify(p, (k, v) => (typeof v === "bigint" ? String(v) : v)), await viewOf(d, p.gameId));
     expect(p.result).toBe(PHASE.ProposerWon);
     expect((await viewOf(d, p.gameId)).nodeIndex).toBe(8);
     expect(p.moves.at(-1)!.fn).toBe("settleStep");
@@ -122,6 +121,169 @@ describe("DisputeGame on an in-process EVM", () => {
     expect(await d.game.read<bigint>("balanceOf", [CHALLENGER])).toBe(0n);
     expect(await d.game.read<bigint>("burned")).toBe(burn);
     expect(await d.claims.read<boolean>("lastProposerWon")).toBe(true);
-    expect(await d.claims.read<[bigint, bigint]>("hookCounts", [p.gameId ? await d.game.read<Hex>("gameOf", [p.gameId]).then((g) => (g as unknown as { claimHash: Hex }).claimHash) : ZERO32])).toEqual([1n, 1n]);
+    expect(await d.claims.read<[bigint, bigint]>("hookCounts", [(await viewOf(d, p.gameId)).claimHash])).toEqual([1n, 1n]);
+    // pull: the proposer withdraws; nothing is left; the sender of the last move got nothing
+    const before = await bench.balance(PROPOSER);
+    expect((await d.game.send("withdrawBalance", [], { from: PROPOSER })).ok).toBe(true);
+    expect(await bench.balance(PROPOSER)).toBe(before + BOND - burn);
+    expect((await d.game.send("withdrawBalance", [], { from: PROPOSER })).error?.name).toBe("NothingToWithdraw");
+  });
+
+  it("a proposer wrong at a transaction step loses: the challenger settles from the agreed sibling", async () => {
+    const s = await fresh(2, 10);
+    // the proposer says transaction 4 failed: its leaves differ from leaf 2 + 4 + 1 = 7 on (child 3)
+    const t = proofsOf(engine, withFailedTx(s.batch, 4));
+    const claim = claimFor(s, t.leaves, openingOfEngine(engine, s, withFailedTx(s.batch, 4)));
+    await propose(s, claim);
+    const p = await play(d, proposerOf(s, t, claim), challengerOf(s, s.honest, claim), { challengerFirst: true });
+    expect(p.result).toBe(PHASE.ChallengerWon);
+    expect((await viewOf(d, p.gameId)).nodeIndex).toBe(7);
+    expect(p.moves.at(-1)).toMatchObject({ fn: "settleStep", by: "challenger" });
+    expect(await d.game.read<bigint>("balanceOf", [CHALLENGER])).toBe(BOND);
+    expect(await d.game.read<bigint>("balanceOf", [PROPOSER])).toBe(0n);
+    expect(await d.claims.read<number>("status", [(await viewOf(d, p.gameId)).claimHash])).toBe(3); // Rejected
+    expect(await d.claims.read<boolean>("lastProposerWon")).toBe(false);
+    expect((await d.claims.read<Hex>("lastChallenger")).toLowerCase()).toBe(CHALLENGER);
+  });
+
+  it("a proposer wrong at a transaction step whose leaf is child 0 loses by its own settle (its C_7 proved in its trace)", async () => {
+    const s = await fresh(2, 10);
+    // transaction 5 "failed": first differing leaf 8 = child 0; the proposer's proof of its own step
+    // does not give its C_8 from the agreed C_7
+    const t = proofsOf(engine, withFailedTx(s.batch, 5));
+    const claim = claimFor(s, t.leaves, openingOfEngine(engine, s, withFailedTx(s.batch, 5)));
+    await propose(s, claim);
+    const p = await play(d, proposerOf(s, t, claim), challengerOf(s, s.honest, claim));
+    expect(p.result).toBe(PHASE.ChallengerWon);
+    expect((await viewOf(d, p.gameId)).nodeIndex).toBe(8);
+    // the proposer's proof (made for the entry it pretends) is refused, never a verdict; then its clock runs out
+    expect(p.moves.at(-1)).toMatchObject({ fn: "settleStep", by: "proposer" });
+  });
+
+  it("a proposer wrong at an L1-message step loses; the message comes from the inbox's record, not the caller", async () => {
+    const s = await fresh(2, 6);
+    // the proposer credits deposit 1 with one unit more
+    const msgs = s.batch.l1Messages.map((m, i) => (i === 1 && m.kind === "deposit" ? { ...m, amount: m.amount + 1n } : m));
+    const tampered = { ...s.batch, l1Messages: msgs };
+    const t = proofsOf(engine, tampered);
+    const claim = claimFor(s, t.leaves, openingOfEngine(engine, s, tampered));
+    await propose(s, claim);
+    // the proposer defends with its own message bytes as binding: the record the game reads refuses them
+    const gameBatch = { ...s.gameBatch, messages: msgs };
+    const proposer = new GameProposer({ claim, batch: gameBatch, parent: s.parent }, t);
+    const p = await play(d, proposer, challengerOf(s, s.honest, claim), { challengerFirst: true });
+    expect(p.result).toBe(PHASE.ChallengerWon);
+    expect((await viewOf(d, p.gameId)).nodeIndex).toBe(2);
+    expect(p.moves.at(-1)).toMatchObject({ fn: "settleStep", by: "challenger" });
+  });
+
+  it("a proposer whose settlement did nothing loses at the last leaf", async () => {
+    const s = await fresh(2, 9); // stepCount 12: leaf 12 is child 0, so the proposer must settle it
+    const E = s.claim.stepCount - 1;
+    const leaves = [...s.honest.leaves.slice(0, E + 1), s.honest.leaves[E]!];
+    const claim = claimFor(s, leaves, openingAt(s, s.batch, E));
+    expect(claim.finalCommitment).toBe(s.honest.leaves[E]);
+    await propose(s, claim);
+    const p = await play(d, proposerOf(s, { leaves, proofs: s.honest.proofs }, claim), challengerOf(s, s.honest, claim));
+    expect(p.result).toBe(PHASE.ChallengerWon);
+    expect((await viewOf(d, p.gameId)).nodeIndex).toBe(E + 1);
+    expect(p.moves.at(-1)).toMatchObject({ fn: "settleStep", by: "proposer" });
+  });
+
+  it("a proposer built on another pre-state loses at C_0; an honest one wins settleStart", async () => {
+    const s = await fresh(2, 6);
+    const other = Engine.create({ genesis: genesisSlots(8, 7n), ...domainOf(d), recovery: nodeRecovery });
+    try {
+      const t = proofsOf(other, s.batch);
+      const claim = claimFor(s, t.leaves, openingOfEngine(other, s, s.batch));
+      await propose(s, claim);
+      const p = await play(d, proposerOf(s, t, claim), challengerOf(s, s.honest, claim));
+      expect(p.result).toBe(PHASE.ChallengerWon);
+      expect((await viewOf(d, p.gameId)).nodeIndex).toBe(0);
+      expect(p.moves.at(-1)).toMatchObject({ fn: "settleStart" });
+      // and the other way round: a challenger on the wrong pre-state disputes C_0 and loses
+      await propose(s, s.claim);
+      const q = await play(d, proposerOf(s, s.honest), challengerOf(s, t), { challengerAddress: CHALLENGER2 });
+      expect(q.result).toBe(PHASE.ProposerWon);
+      expect(q.moves.at(-1)).toMatchObject({ fn: "settleStart", by: "proposer" });
+    } finally {
+      other.dispose();
+    }
+  });
+
+  it("a non-zero padding leaf loses at once; a challenger disputing a zero one loses at once", async () => {
+    const s = await fresh(2, 6); // stepCount 9: leaves 10 … 15 are padding
+    const leaves = [...s.honest.leaves, `0x${"00".repeat(31)}01` as Hex];
+    const claim = claimFor(s, leaves);
+    await propose(s, claim);
+    const p = await play(d, proposerOf(s, { leaves, proofs: s.honest.proofs }, claim), challengerOf(s, s.honest, claim));
+    expect(p.result).toBe(PHASE.ChallengerWon);
+    expect((await viewOf(d, p.gameId)).nodeIndex).toBe(10);
+    expect(p.moves.at(-1)).toMatchObject({ fn: "choose" });
+    // a challenger naming a padding leaf that is zero: the honest proposer wins at once
+    const h = await propose(s, s.claim);
+    const g = (await sendMove(d, challengerOf(s, traceOf(engine, withFailedTx(s.batch, 0))).challengeMove(BOND), CHALLENGER2)).value as bigint;
+    const tree = new TraceTree(s.honest.leaves, 2);
+    expect((await d.game.send("reveal", [g, tree.children(2, 0)], { from: PROPOSER })).ok).toBe(true);
+    expect((await d.game.send("choose", [g, tree.children(2, 0), 2], { from: CHALLENGER2 })).ok).toBe(true);
+    expect((await d.game.send("reveal", [g, tree.children(1, 2)], { from: PROPOSER })).ok).toBe(true);
+    const last = await d.game.send("choose", [g, tree.children(1, 2), 2], { from: CHALLENGER2 });
+    expect(last.logs.map((l) => l.eventName)).toContain("GameResolved");
+    expect(await d.game.read<number>("phase", [g])).toBe(PHASE.ProposerWon);
+    expect(await d.claims.read<number>("status", [h])).toBe(1);
+  });
+
+  it("a final commitment that is not the last leaf loses, though every leaf is right", async () => {
+    const s = await fresh(2, 6); // stepCount 9: leaf 9 is child 1, the challenger settles
+    const { postStateRoot: _, withdrawalsRoot, withdrawalCount, contextHash: ctx } = s.claim;
+    const forged = { postStateRoot: `0x${"ab".repeat(32)}` as Hex, withdrawalsRoot, withdrawalCount, contextHash: ctx };
+    const claim = claimFor(s, s.honest.leaves, forged);
+    expect(claim.traceRoot).toBe(s.claim.traceRoot);
+    await propose(s, claim);
+    const p = await play(d, proposerOf(s, s.honest, claim), challengerOf(s, s.honest, claim), { challengerFirst: true });
+    expect(p.result).toBe(PHASE.ChallengerWon);
+    expect((await viewOf(d, p.gameId)).nodeIndex).toBe(9);
+    expect(p.moves.at(-1)).toMatchObject({ fn: "settleStep", by: "challenger" });
+  });
+
+  it("a wrong stepCount loses at once to settleStepCount; a right one cannot be convicted that way", async () => {
+    const s = await fresh(2, 6);
+    const claim = { ...s.claim, stepCount: s.claim.stepCount + 1 };
+    await propose(s, claim);
+    const p = await play(d, proposerOf(s, s.honest, claim), challengerOf(s, s.honest, claim));
+    expect(p.result).toBe(PHASE.ChallengerWon);
+    expect(p.moves.at(-1)).toMatchObject({ fn: "settleStepCount", by: "challenger" });
+    await propose(s, s.claim);
+    const g = (await sendMove(d, challengerOf(s, traceOf(engine, withFailedTx(s.batch, 1))).challengeMove(BOND), CHALLENGER2)).value as bigint;
+    const r = await d.game.send("settleStepCount", [g, claimBytes(s), headerBytes(s), hex(s.gameBatch.da)]);
+    expect(r.error?.name).toBe("StepCountMatches");
+    const other = new Uint8Array(s.gameBatch.da);
+    other[other.length - 1] ^= 1;
+    expect((await d.game.send("settleStepCount", [g, claimBytes(s), headerBytes(s), hex(other)])).error?.name).toBe("DaMismatch");
   });
 });
+
+/** The proposer's trace and proofs of `batch` on `on`. */
+function proofsOf(on: Engine, batch: Batch): PartyTrace {
+  const signers = on.recoverSigners(batch);
+  const fork = on.fork();
+  const { steps } = fork.traceBatch(batch, { signers });
+  fork.dispose();
+  const proofs = [...proveSteps(on, batch, { signers })].map(encodeStepProof);
+  return { leaves: steps, proofs };
+}
+/** The claim opening of the whole batch run on `on`. */
+function openingOfEngine(on: Engine, s: Story, batch: Batch) {
+  const fork = on.fork();
+  try {
+    const r = fork.traceBatch(batch).result;
+    return {
+      postStateRoot: r.postStateRoot,
+      withdrawalsRoot: r.withdrawalsRoot,
+      withdrawalCount: r.withdrawals.length,
+      contextHash: hex(contextHash(s.domain, on.slotCount(), batch.feePairs, r.fees)),
+    };
+  } finally {
+    fork.dispose();
+  }
+}

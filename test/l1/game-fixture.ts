@@ -299,7 +299,7 @@ export async function play(
   d: Deployment,
   proposer: GameProposer,
   challenger: GameChallenger,
-  opts: { challengerAddress?: Hex; idle?: "proposer" | "challenger"; gameId?: bigint; maxMoves?: number } = {},
+  opts: { challengerAddress?: Hex; idle?: "proposer" | "challenger"; gameId?: bigint; maxMoves?: number; challengerFirst?: boolean } = {},
 ): Promise<Played> {
   const from = opts.challengerAddress ?? CHALLENGER;
   const moves: Played["moves"] = [];
@@ -316,7 +316,7 @@ export async function play(
     const view = await viewOf(d, gameId);
     if (view.phase >= PHASE.ProposerWon) return { gameId, result: view.phase, moves, reverts };
     let moved = false;
-    for (const by of ["proposer", "challenger"] as const) {
+    for (const by of opts.challengerFirst ? (["challenger", "proposer"] as const) : (["proposer", "challenger"] as const)) {
       if (opts.idle === by) continue;
       const move = by === "proposer" ? proposer.nextMove(gameId, view, d.bench.now) : challenger.nextMove(gameId, view, d.bench.now, lastRevealed);
       if (move === null) continue;
