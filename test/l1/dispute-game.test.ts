@@ -5,7 +5,7 @@
 // the largest batch. One game runs on anvil through viem.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Hex } from "viem";
-import { contextHash, domainSeparator, encodeClaim, encodeHeader, encodeStepProof, proveSteps, toHex, type Batch, type SignedTx } from "../../src/index.js";
+import { contextHash, domainSeparator, encodeClaim, encodeHeader, encodeStepProof, fromHex, proveSteps, proveTraceSteps, toHex, type Batch, type SignedTx } from "../../src/index.js";
 import { GameError, TraceTree, TRACE_ZERO_HASHES, startLevel, traceBatchOnL1 } from "../../src/l1/game.js";
 import {
   BOND,
@@ -260,6 +260,168 @@ describe("DisputeGame on an in-process EVM", () => {
     const other = new Uint8Array(s.gameBatch.da);
     other[other.length - 1] ^= 1;
     expect((await d.game.send("settleStepCount", [g, claimBytes(s), headerBytes(s), hex(other)])).error?.name).toBe("DaMismatch");
+  });
+});
+
+describe("DisputeGame: clocks, illegal moves, parallel games", () => {
+  /** A wrong claim (transaction 4 "failed") with a game opened by CHALLENGER; the trees of both sides. */
+  async function opened() {
+    const s = await fresh(2, 10);
+    const t = proofsOf(engine, withFailedTx(s.batch, 4));
+    const claim = claimFor(s, t.leaves, openingOfEngine(engine, s, withFailedTx(s.batch, 4)));
+    const h = await propose(s, claim);
+    const r = await d.game.send("challenge", [claimBytes(s, claim)], { from: CHALLENGER, value: BOND });
+    expect(r.ok).toBe(true);
+    return { s, t, claim, h, g: r.value as bigint, tree: new TraceTree(t.leaves, startLevel(claim.stepCount)) };
+  }
+
+  it("either side that lets its clock run out loses; a move after that is refused; time spent is charged", async () => {
+    const { s, claim, g, tree } = await opened();
+    // the proposer never reveals
+    expect((await d.game.send("timeout", [g])).error).toMatchObject({ name: "ClockNotExpired", args: [g, CLOCK] });
+    bench.now += CLOCK - 1n;
+    expect((await d.game.send("timeout", [g])).error?.name).toBe("ClockNotExpired");
+    bench.now += 1n;
+    expect((await d.game.send("reveal", [g, tree.children(2, 0)], { from: PROPOSER })).error?.name).toBe("ClockExpired");
+    const r = await d.game.send("timeout", [g], { from: STRANGER });
+    expect(r.ok).toBe(true);
+    expect(await d.game.read<number>("phase", [g])).toBe(PHASE.ChallengerWon);
+    // the bounty is the bonded challenger's, not the sender's
+    expect(await d.game.read<bigint>("balanceOf", [CHALLENGER])).toBe(BOND);
+    expect(await d.game.read<bigint>("balanceOf", [STRANGER])).toBe(0n);
+    expect((await d.game.send("timeout", [g])).error?.name).toBe("WrongPhase");
+
+    // the challenger never chooses: the proposer's time so far stays charged to it
+    const claim2 = { ...s.claim };
+    await propose(s, claim2);
+    const g2 = (await d.game.send("challenge", [claimBytes(s, claim2)], { from: CHALLENGER2, value: BOND })).value as bigint;
+    bench.now += 1000n;
+    expect((await d.game.send("reveal", [g2, new TraceTree(s.honest.leaves, 2).children(2, 0)], { from: PROPOSER })).ok).toBe(true);
+    expect((await viewOf(d, g2)).proposerClock).toBe(CLOCK - 1000n);
+    bench.now += CLOCK;
+    expect((await d.game.send("choose", [g2, new TraceTree(s.honest.leaves, 2).children(2, 0), 0], { from: CHALLENGER2 })).error?.name).toBe("ClockExpired");
+    expect((await d.game.send("timeout", [g2])).ok).toBe(true);
+    expect(await d.game.read<number>("phase", [g2])).toBe(PHASE.ProposerWon);
+    void claim;
+  });
+
+  it("illegal moves are refused: wrong children, child out of range, wrong phase, wrong party, wrong bond, unknown game", async () => {
+    const { s, claim, g, tree, h } = await opened();
+    const kids = tree.children(2, 0);
+    const bad = [...kids] as Hex[];
+    bad[3] = ZERO32;
+    const err = async (fn: string, args: unknown[], from: Hex = STRANGER, value?: bigint) => (await d.game.send(fn, args, { from, value })).error?.name;
+    expect(await err("reveal", [g, kids], STRANGER)).toBe("NotProposer");
+    expect(await err("reveal", [g, kids], CHALLENGER)).toBe("NotProposer");
+    expect(await err("reveal", [g, bad], PROPOSER)).toBe("ChildrenMismatch");
+    expect(await err("choose", [g, kids, 0], CHALLENGER)).toBe("WrongPhase");
+    expect(await err("reveal", [99n, kids], PROPOSER)).toBe("UnknownGame");
+    expect(await err("reveal", [g, kids], PROPOSER)).toBeUndefined();
+    expect(await err("reveal", [g, kids], PROPOSER)).toBe("WrongPhase");
+    expect(await err("choose", [g, kids, 1], PROPOSER)).toBe("NotChallenger");
+    expect(await err("choose", [g, bad, 1], CHALLENGER)).toBe("ChildrenMismatch");
+    expect(await err("choose", [g, kids, 4], CHALLENGER)).toBe("ChildOutOfRange");
+    expect(await err("settleStep", [g, claimBytes(s, claim), headerBytes(s), ZERO32, "0x", "0x", "0x"])).toBe("WrongPhase");
+    // bonds and claims at opening
+    expect(await err("challenge", [claimBytes(s, claim)], CHALLENGER2, BOND - 1n)).toBe("WrongBond");
+    expect(await err("challenge", [claimBytes(s, claim)], CHALLENGER2, 0n)).toBe("WrongBond");
+    expect(await err("challenge", [claimBytes(s, claim).slice(0, -2)], CHALLENGER2, BOND)).toBe("BadClaimLength");
+    expect(await err("challenge", [claimBytes(s)], CHALLENGER2, BOND)).toBe("NotChallengeable"); // never proposed
+    bench.now += 700_000n;
+    expect(await err("challenge", [claimBytes(s, claim)], CHALLENGER2, BOND)).toBe("NotChallengeable"); // window over
+    void h;
+  });
+
+  it("settling checks the claim, the header, the agreed pre-commitment and the leaf; a bad proof decides nothing", async () => {
+    const { s, claim, g, tree, t } = await opened();
+    const challenger = challengerOf(s, s.honest, claim);
+    // descend to leaf 7 (child 3): the challenger's settle arguments, then mutate them one by one
+    for (let i = 0; i < 2; i++) {
+      const v = await viewOf(d, g);
+      await d.game.send("reveal", [g, tree.children(v.level, v.nodeIndex)], { from: PROPOSER });
+      const m = challenger.nextMove(g, await viewOf(d, g), bench.now, tree.children(v.level, v.nodeIndex))!;
+      expect((await sendMove(d, m, CHALLENGER)).ok).toBe(true);
+    }
+    const v = await viewOf(d, g);
+    expect([v.phase, v.nodeIndex, v.agreed]).toEqual([PHASE.AwaitSettle, 7, s.honest.leaves[6]]);
+    const move = challenger.nextMove(g, v, bench.now, null)!;
+    const args = [...move.args] as unknown[];
+    const err = async (i: number, value: unknown) => {
+      const a = [...args];
+      a[i] = value;
+      return (await d.game.send("settleStep", a)).error?.name;
+    };
+    const otherClaim = claimBytes(s);
+    expect(await err(1, otherClaim)).toBe("ClaimMismatch");
+    expect(await err(2, hex(encodeHeader({ ...s.gameBatch.header, l1Block: 19n })))).toBe("HeaderMismatch");
+    expect(await err(3, s.honest.leaves[5])).toBe("AgreedPreMismatch");
+    const proof = fromHex(args[5] as Hex);
+    proof[40] ^= 1;
+    expect(await err(5, hex(proof))).toMatch(/Mismatch|Witness|Field|Truncated/);
+    expect(await err(6, hex(s.gameBatch.da.slice(1)))).toBe("DaLengthMismatch");
+    expect(await d.game.send("settleStart", [g, args[1], args[2], "0x", s.parent.treeRoot, s.parent.slotCount, args[6]])).toMatchObject({ error: { name: "WrongLeaf" } });
+    // the header Batches holds is the one a settle must use
+    await d.batches.send("setHeaderHash", [1n, ZERO32]);
+    expect(await err(3, args[3])).toBe("HeaderMismatch");
+    await d.batches.send("setHeaderHash", [1n, s.claim.headerHash]);
+    expect(await d.game.read<number>("phase", [g])).toBe(PHASE.AwaitSettle);
+    expect((await d.game.send("settleStep", args)).ok).toBe(true);
+    expect(await d.game.read<number>("phase", [g])).toBe(PHASE.ChallengerWon);
+    void t;
+  });
+
+  it("a leaf named as child 0 needs its left neighbour proved at index j − 1 of the trace", async () => {
+    const s = await fresh(2, 10);
+    const wrong = traceOf(engine, withFailedTx(s.batch, 5)); // the challenger names leaf 8
+    await propose(s, s.claim);
+    const proposer = proposerOf(s, s.honest);
+    const challenger = challengerOf(s, wrong);
+    const g = (await sendMove(d, challenger.challengeMove(BOND), CHALLENGER)).value as bigint;
+    for (let i = 0; i < 2; i++) {
+      await sendMove(d, proposer.nextMove(g, await viewOf(d, g), bench.now)!, PROPOSER);
+      const v = await viewOf(d, g);
+      const kids = new TraceTree(s.honest.leaves, 2).children(v.level, v.nodeIndex);
+      await sendMove(d, challenger.nextMove(g, v, bench.now, kids)!, CHALLENGER);
+    }
+    const move = proposer.nextMove(g, await viewOf(d, g), bench.now)!;
+    const args = [...move.args] as unknown[];
+    expect((await viewOf(d, g)).nodeIndex).toBe(8);
+    const send = (a: unknown[]) => d.game.send("settleStep", a, { from: PROPOSER });
+    // another leaf's value, a proof of another index, no proof
+    expect((await send([args[0], args[1], args[2], s.honest.leaves[6], args[4], args[5], args[6]])).error?.name).toBe("AgreedPreMismatch");
+    expect((await send([args[0], args[1], args[2], s.honest.leaves[6], hex(proveTraceSteps(engine.core, s.honest.leaves, [6])), args[5], args[6]])).error?.name).toBe(
+      "AgreedPreMismatch",
+    );
+    expect((await send([args[0], args[1], args[2], args[3], "0x", args[5], args[6]])).error?.name).toBe("ProofTooShort");
+    expect((await send(args)).ok).toBe(true);
+    expect(await d.game.read<number>("phase", [g])).toBe(PHASE.ProposerWon);
+  });
+
+  it("two games against one wrong claim: the first rejects it, the second ends Void with its bond back", async () => {
+    const s = await fresh(2, 10);
+    const t = proofsOf(engine, withFailedTx(s.batch, 4));
+    const claim = claimFor(s, t.leaves, openingOfEngine(engine, s, withFailedTx(s.batch, 4)));
+    const h = await propose(s, claim);
+    const c1 = challengerOf(s, s.honest, claim);
+    const g2 = (await sendMove(d, c1.challengeMove(BOND), CHALLENGER2)).value as bigint;
+    const p = await play(d, proposerOf(s, t, claim), c1, { challengerFirst: true });
+    expect(p.result).toBe(PHASE.ChallengerWon);
+    expect(await d.claims.read<bigint>("openGames", [h])).toBe(1n);
+    // the second game: whoever wins it, the claim is already rejected
+    bench.now += 2n * CLOCK;
+    expect((await d.game.send("timeout", [g2])).ok).toBe(true);
+    expect(await d.game.read<number>("phase", [g2])).toBe(PHASE.Void);
+    expect(await d.game.read<bigint>("balanceOf", [CHALLENGER2])).toBe(BOND);
+    expect(await d.game.read<bigint>("balanceOf", [CHALLENGER])).toBe(BOND);
+    expect(await d.game.read<bigint>("balanceOf", [PROPOSER])).toBe(0n);
+    expect(await d.claims.read<[bigint, bigint]>("hookCounts", [h])).toEqual([2n, 1n]);
+    // bonds leave by pull, each once
+    for (const who of [CHALLENGER, CHALLENGER2]) {
+      const before = await bench.balance(who);
+      expect((await d.game.send("withdrawBalance", [], { from: who })).ok).toBe(true);
+      expect(await bench.balance(who)).toBe(before + BOND);
+    }
+    expect((await d.game.send("withdrawBalance", [], { from: STRANGER })).error?.name).toBe("NothingToWithdraw");
   });
 });
 
