@@ -5,7 +5,7 @@
 // the largest batch. One game runs on anvil through viem.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Hex } from "viem";
-import { contextHash, domainSeparator, encodeClaim, encodeHeader, encodeStepProof, fromHex, proveSteps, proveTraceSteps, toHex, type Batch, type SignedTx } from "../../src/index.js";
+import { contextHash, domainSeparator, encodeBatch, encodeClaim, encodeHeader, encodeStepProof, fromHex, proveSteps, proveTraceSteps, toHex, type Batch, type SignedTx } from "../../src/index.js";
 import { GameError, TraceTree, TRACE_ZERO_HASHES, startLevel, traceBatchOnL1 } from "../../src/l1/game.js";
 import {
   BOND,
@@ -423,6 +423,45 @@ describe("DisputeGame: clocks, illegal moves, parallel games", () => {
     }
     expect((await d.game.send("withdrawBalance", [], { from: STRANGER })).error?.name).toBe("NothingToWithdraw");
   });
+});
+
+describe("DisputeGame gas", () => {
+  it("l1.gas.bisectionMove ≤ 50,000 per reveal and choose; l1.gas.fullDispute ≤ 6,000,000 for the largest batch", async () => {
+    bench = await GameBench.create();
+    const genesis = genesisSlots(8);
+    const probe = Engine.create({ genesis, chainId: 1n, verifyingContract: "0x0000000000000000000000000000000000000001", recovery: nodeRecovery });
+    d = await deployGame(bench, probe.stateRoot());
+    probe.dispose();
+    engine?.dispose();
+    engine = Engine.create({ genesis, ...domainOf(d), recovery: nodeRecovery });
+    // as many transfers as 120,000 DA bytes hold
+    const full = makeBatch(domainOf(d), 0, 1700);
+    while (encodeBatch({ feePairs: full.feePairs, txs: full.txs }).length > 120_000) full.txs.pop();
+    const s = await story(d, engine, full);
+    const daBytes = s.gameBatch.da.length;
+    // the proposer is wrong at the last transaction: the settle walks the whole batch
+    const last = full.txs.length - 1;
+    const t = proofsOf(engine, withFailedTx(s.batch, last));
+    const claim = claimFor(s, t.leaves, openingOfEngine(engine, s, withFailedTx(s.batch, last)));
+    await propose(s, claim);
+    const p = await play(d, proposerOf(s, t, claim), challengerOf(s, s.honest, claim));
+    expect(p.result).toBe(PHASE.ChallengerWon);
+    const moves = p.moves.filter((m) => m.fn === "reveal" || m.fn === "choose");
+    const k = startLevel(claim.stepCount);
+    expect(moves.length).toBe(2 * k);
+    const total = p.moves.reduce((a, m) => a + m.txGas, 0n);
+    const settle = p.moves.at(-1)!;
+    console.log(
+      `l1.gas: ${full.txs.length} transfers in ${daBytes} DA bytes, stepCount ${claim.stepCount}, start level ${k}\n` +
+        `  challenge ${p.moves[0]!.txGas}\n` +
+        moves.map((m) => `  ${m.fn} ${m.txGas} (execution ${m.gas})`).join("\n") +
+        `\n  ${settle.fn} by ${settle.by} ${settle.txGas} (execution ${settle.gas})\n` +
+        `  l1.gas.bisectionMove max ${moves.reduce((a, m) => (m.txGas > a ? m.txGas : a), 0n)}; l1.gas.fullDispute ${total}`,
+    );
+    expect(daBytes).toBeGreaterThan(119_000);
+    for (const m of moves) expect(m.txGas, m.fn).toBeLessThanOrEqual(50_000n);
+    expect(total).toBeLessThanOrEqual(6_000_000n);
+  }, 300_000);
 });
 
 /** The proposer's trace and proofs of `batch` on `on`. */
