@@ -55,7 +55,7 @@ export interface GameView {
 
 /** One transaction a party sends to the game contract. */
 export interface GameMove {
-  functionName: "challenge" | "reveal" | "choose" | "settleStep" | "settleStart" | "settleStepCount" | "timeout";
+  functionName: "challenge" | "reveal" | "choose" | "settleStep" | "settleStart" | "settleStepCount" | "timeout" | "withdrawBalance";
   args: readonly unknown[];
   /** Wei sent along (the bond of `challenge`). */
   value?: bigint;

@@ -4,9 +4,13 @@
 // the clocks, parallel games, pull payments, and the gas of every move and of a full dispute over
 // the largest batch. One game runs on anvil through viem.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Hex } from "viem";
-import { contextHash, domainSeparator, encodeBatch, encodeClaim, encodeHeader, encodeStepProof, fromHex, proveSteps, proveTraceSteps, toHex, type Batch, type SignedTx } from "../../src/index.js";
-import { GameError, TraceTree, TRACE_ZERO_HASHES, startLevel, traceBatchOnL1 } from "../../src/l1/game.js";
+import { createWalletClient, encodeFunctionData, http, type Hex } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { Anvil } from "./anvil.js";
+import { artifact } from "./evm.js";
+import { postBatch } from "./glue.js";
+import { contextHash, domainSeparator, encodeBatch, encodeClaim, headerHash, inboxRecord, makeClaim, encodeHeader, encodeStepProof, fromHex, proveSteps, proveTraceSteps, toHex, type Batch, type SignedTx } from "../../src/index.js";
+import { GameError, TraceTree, TRACE_ZERO_HASHES, ViemGame, nextMoveOf, startLevel, traceBatchOnL1 } from "../../src/l1/game.js";
 import {
   BOND,
   BURN_BPS,
@@ -462,6 +466,94 @@ describe("DisputeGame gas", () => {
     for (const m of moves) expect(m.txGas, m.fn).toBeLessThanOrEqual(50_000n);
     expect(total).toBeLessThanOrEqual(6_000_000n);
   }, 300_000);
+});
+
+describe("DisputeGame on anvil through viem", () => {
+  let anvil: Anvil;
+  beforeAll(async () => {
+    anvil = await Anvil.start();
+  }, 30_000);
+  afterAll(async () => {
+    await anvil?.stop();
+  });
+
+  it("a wrong claim loses a game played by src/l1/game.ts's parties over viem; the bounty is pulled", async () => {
+    const tx = (to: Hex, name: string, fn: string, args: readonly unknown[]) =>
+      anvil.transact(to, encodeFunctionData({ abi: artifact(name).abi, functionName: fn, args } as never));
+    const genesis = genesisSlots(8);
+    const inbox = await anvil.deploy(artifact("InboxStub"));
+    const batches = await anvil.deploy(artifact("BatchesStub"));
+    const domain = { chainId: 31337n, verifyingContract: inbox };
+    const on = Engine.create({ genesis, ...domain, recovery: nodeRecovery });
+    try {
+      const claimsAt = await anvil.deploy(artifact("ClaimsStub"), [on.stateRoot()]);
+      const verifier = await anvil.deploy(artifact("StepVerifier"));
+      const prover = await anvil.deploy(artifact("OneStepProver"), [verifier]);
+      const gameAt = await anvil.deploy(artifact("DisputeGame"), [claimsAt, batches, inbox, prover, BOND, CLOCK, Number(BURN_BPS)]);
+      await tx(claimsAt, "ClaimsStub", "bind", [gameAt]);
+      const game = new ViemGame(anvil.publicClient, gameAt, artifact("DisputeGame").abi);
+      expect(await anvil.publicClient.readContract({ address: gameAt, abi: artifact("DisputeGame").abi, functionName: "domainSeparator" })).toBe(hex(domainSeparator(domain)));
+
+      // batch 1 posted, a wrong claim on it (transaction 4 "failed") proposed by account 2
+      const batch = makeBatch(domain, 2, 10);
+      const posted = postBatch(batch, { index: 1n, inboxStart: 0n });
+      await tx(batches, "BatchesStub", "setHeaderHash", [1n, headerHash(posted.header)]);
+      for (let i = 0; i < posted.messages.length; i++) await tx(inbox, "InboxStub", "setRecord", [BigInt(i), inboxRecord(posted.messages[i]!, posted.timestamps[i]!)]);
+      const gameBatch = { header: posted.header, da: posted.da, messages: posted.messages, timestamps: posted.timestamps };
+      const honest = traceBatchOnL1(on, gameBatch);
+      const tampered = withFailedTx(honest.batch, 4);
+      const t = proofsOf(on, tampered);
+      const fork = on.fork();
+      const wrong = fork.traceBatch(tampered);
+      fork.dispose();
+      const claim = makeClaim(tampered, wrong, on.slotCount(), domain, { batchIndex: 1n, headerHash: headerHash(posted.header), parentClaimHash: ZERO32 });
+      const keys = ["0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d", "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a"] as const;
+      const wallet = (key: Hex) => createWalletClient({ account: privateKeyToAccount(key), chain: anvil.walletClient.chain, transport: http(anvil.url) });
+      const [challengerWallet, proposerWallet] = [wallet(keys[0]), wallet(keys[1])];
+      const now = (await anvil.publicClient.getBlock()).timestamp;
+      await tx(claimsAt, "ClaimsStub", "register", [hex(encodeClaim(claim)), proposerWallet.account.address, now + 604_800n]);
+
+      const parent = { claim: null, treeRoot: on.treeRoot(), slotCount: on.slotCount() };
+      const proposer = new GameProposer({ claim, batch: gameBatch, parent }, t);
+      const challenger = new GameChallenger({ claim, batch: gameBatch, parent }, honest);
+      expect(challenger.disputes()).toBe(true);
+      const gas: string[] = [];
+      gas.push(`challenge ${await game.send(challengerWallet, challenger.challengeMove(BOND))}`);
+      const gameId = 1n;
+      for (let i = 0; i < 40 && (await game.view(gameId)).phase < PHASE.ProposerWon; i++) {
+        let moved = false;
+        for (const [party, w] of [
+          [challenger, challengerWallet],
+          [proposer, proposerWallet],
+        ] as const) {
+          const move = await nextMoveOf(party, game, gameId);
+          if (move === null) continue;
+          try {
+            gas.push(`${move.functionName} ${await game.send(w, move)}`);
+            moved = true;
+            break;
+          } catch {
+            // a refused move decides nothing
+          }
+        }
+        if (!moved) {
+          await anvil.publicClient.request({ method: "evm_increaseTime" as never, params: [Number(CLOCK) + 1] as never });
+          await anvil.publicClient.request({ method: "evm_mine" as never, params: [] as never });
+        }
+      }
+      console.log(`anvil game: ${gas.join(", ")}`);
+      expect((await game.view(gameId)).phase).toBe(PHASE.ChallengerWon);
+      const read = (fn: string, args: readonly unknown[]) => anvil.publicClient.readContract({ address: gameAt, abi: artifact("DisputeGame").abi, functionName: fn, args });
+      expect(await read("balanceOf", [challengerWallet.account.address])).toBe(BOND);
+      const before = await anvil.publicClient.getBalance({ address: challengerWallet.account.address });
+      const used = await game.send(challengerWallet, { functionName: "withdrawBalance", args: [] });
+      const after = await anvil.publicClient.getBalance({ address: challengerWallet.account.address });
+      expect(after - before).toBeGreaterThan(BOND - used * 10n ** 11n);
+      expect(await read("balanceOf", [challengerWallet.account.address])).toBe(0n);
+    } finally {
+      on.dispose();
+    }
+  }, 180_000);
 });
 
 /** The proposer's trace and proofs of `batch` on `on`. */

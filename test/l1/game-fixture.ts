@@ -129,6 +129,9 @@ export class GameBench {
     // a transaction's warm set (EIP-2929): its sender, its target and the precompiles
     const journal = (this.evm as unknown as { journal: { cleanJournal(): void; addAlwaysWarmAddress(a: string): void } }).journal;
     journal.cleanJournal();
+    // and its own original storage values (EIP-2200): ethereumjs's SimpleStateManager keeps them
+    // from the first call on, which would price every later write of a slot as a dirty one
+    (this.evm.stateManager as unknown as { originalStorageCache: { clear(): void } }).originalStorageCache.clear();
     journal.addAlwaysWarmAddress(c.address.toLowerCase());
     journal.addAlwaysWarmAddress(from.toLowerCase());
     for (let i = 1; i <= 0x11; i++) journal.addAlwaysWarmAddress(`0x${i.toString(16).padStart(40, "0")}`);
