@@ -36,7 +36,6 @@ import {
   propose,
   sendMove,
   story,
-  traceRootOf,
   viewOf,
   type Deployment,
   type PartyTrace,
@@ -262,7 +261,7 @@ describe("DisputeGame on an in-process EVM", () => {
     const r = await d.game.send("settleStepCount", [g, claimBytes(s), headerBytes(s), hex(s.gameBatch.da)]);
     expect(r.error?.name).toBe("StepCountMatches");
     const other = new Uint8Array(s.gameBatch.da);
-    other[other.length - 1] ^= 1;
+    other[other.length - 1] = other[other.length - 1]! ^ 1;
     expect((await d.game.send("settleStepCount", [g, claimBytes(s), headerBytes(s), hex(other)])).error?.name).toBe("DaMismatch");
   });
 });
@@ -360,7 +359,7 @@ describe("DisputeGame: clocks, illegal moves, parallel games", () => {
     expect(await err(2, hex(encodeHeader({ ...s.gameBatch.header, l1Block: 19n })))).toBe("HeaderMismatch");
     expect(await err(3, s.honest.leaves[5])).toBe("AgreedPreMismatch");
     const proof = fromHex(args[5] as Hex);
-    proof[40] ^= 1;
+    proof[40] = proof[40]! ^ 1;
     expect(await err(5, hex(proof))).toMatch(/Mismatch|Witness|Field|Truncated/);
     expect(await err(6, hex(s.gameBatch.da.slice(1)))).toBe("DaLengthMismatch");
     expect(await d.game.send("settleStart", [g, args[1], args[2], "0x", s.parent.treeRoot, s.parent.slotCount, args[6]])).toMatchObject({ error: { name: "WrongLeaf" } });

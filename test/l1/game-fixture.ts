@@ -150,7 +150,7 @@ export class GameBench {
     if (r.execResult.exceptionError) return { ok: false, error: decodeError(out), gas, txGas, logs: [] };
     const logs = (r.execResult.logs ?? []).map(([, topics, payload]) => {
       const ev = decodeEventLog({ abi: c.abi, topics: topics.map((t) => toHex(t)) as [Hex, ...Hex[]], data: toHex(payload) });
-      return { eventName: ev.eventName as string, args: ev.args as unknown as Record<string, unknown> };
+      return { eventName: ev.eventName as unknown as string, args: ev.args as unknown as Record<string, unknown> };
     });
     return { ok: true, value: decodeFunctionResult({ abi: c.abi, functionName, data: out } as never) as T, gas, txGas, logs };
   }
