@@ -9,7 +9,7 @@ import { privateKeyToAccount } from "viem/accounts";
 import { Anvil } from "./anvil.js";
 import { artifact } from "./evm.js";
 import { postBatch } from "./glue.js";
-import { contextHash, domainSeparator, encodeBatch, encodeClaim, headerHash, inboxRecord, makeClaim, encodeHeader, encodeStepProof, fromHex, proveSteps, proveTraceSteps, toHex, type Batch, type SignedTx } from "../../src/index.js";
+import { contextHash, domainSeparator, traceRoot, encodeBatch, encodeClaim, headerHash, inboxRecord, makeClaim, encodeHeader, encodeStepProof, fromHex, proveSteps, proveTraceSteps, toHex, type Batch, type SignedTx } from "../../src/index.js";
 import { GameError, TraceTree, TRACE_ZERO_HASHES, ViemGame, nextMoveOf, startLevel, traceBatchOnL1 } from "../../src/l1/game.js";
 import {
   BOND,
@@ -398,6 +398,55 @@ describe("DisputeGame: clocks, illegal moves, parallel games", () => {
     expect((await send([args[0], args[1], args[2], args[3], "0x", args[5], args[6]])).error?.name).toBe("ProofTooShort");
     expect((await send(args)).ok).toBe(true);
     expect(await d.game.read<number>("phase", [g])).toBe(PHASE.ProposerWon);
+  });
+
+  it("C_0 of a batch on a parent claim comes from the parent's bytes, checked against parentClaimHash", async () => {
+    const s = await fresh(2, 6);
+    const parentHash = await propose(s, s.claim);
+    engine.applyBatch(s.batch);
+    const batch2 = makeBatch(domainOf(d), 1, 5);
+    const batch2Nonced = { ...batch2, txs: batch2.txs.map((t) => t) };
+    const posted = postBatch(batch2Nonced, { index: 2n, inboxStart: 2n });
+    await d.batches.send("setHeaderHash", [2n, headerHash(posted.header)]);
+    await d.inbox.send("setRecord", [2n, inboxRecord(posted.messages[0]!, posted.timestamps[0]!)]);
+    const gameBatch = { header: posted.header, da: posted.da, messages: posted.messages, timestamps: posted.timestamps };
+    const honest = traceBatchOnL1(engine, gameBatch);
+    const claim2 = makeClaim(honest.batch, { result: honest.result, steps: honest.leaves as Hex[], traceRoot: traceRoot(engine.core, honest.leaves) }, engine.slotCount(), s.domain, {
+      batchIndex: 2n,
+      headerHash: headerHash(posted.header),
+      parentClaimHash: parentHash,
+    });
+    await s.d.claims.send("register", [hex(encodeClaim(claim2)), PROPOSER, bench.now + 604_800n]);
+    const parent = { claim: s.claim, treeRoot: engine.treeRoot(), slotCount: engine.slotCount() };
+    const dispute = { claim: claim2, batch: gameBatch, parent };
+    // a challenger that disputes C_0 (it ran batch 2 on genesis, not on batch 1's outcome)
+    const stale = Engine.create({ genesis: genesisSlots(8), ...domainOf(d), recovery: nodeRecovery });
+    try {
+      const wrong = traceBatchOnL1(stale, gameBatch);
+      const challenger = new GameChallenger(dispute, wrong);
+      const proposer = new GameProposer(dispute, honest);
+      const g = (await sendMove(d, challenger.challengeMove(BOND), CHALLENGER)).value as bigint;
+      const tree = new TraceTree(honest.leaves, startLevel(claim2.stepCount));
+      while ((await viewOf(d, g)).phase !== PHASE.AwaitSettle) {
+        await sendMove(d, proposer.nextMove(g, await viewOf(d, g), bench.now)!, PROPOSER);
+        const v = await viewOf(d, g);
+        await sendMove(d, challenger.nextMove(g, v, bench.now, tree.children(v.level, v.nodeIndex))!, CHALLENGER);
+      }
+      expect((await viewOf(d, g)).nodeIndex).toBe(0);
+      const move = proposer.nextMove(g, await viewOf(d, g), bench.now)!;
+      expect(move.functionName).toBe("settleStart");
+      const args = [...move.args] as unknown[];
+      const a = [...args];
+      a[3] = hex(encodeClaim({ ...s.claim, stepCount: s.claim.stepCount + 1 }));
+      expect((await d.game.send("settleStart", a)).error?.name).toBe("ParentMismatch");
+      const b = [...args];
+      b[5] = parent.slotCount + 1;
+      expect((await d.game.send("settleStart", b)).error?.name).toBe("PreStateMismatch");
+      expect((await d.game.send("settleStart", args, { from: STRANGER })).ok).toBe(true);
+      expect(await d.game.read<number>("phase", [g])).toBe(PHASE.ProposerWon);
+    } finally {
+      stale.dispose();
+    }
   });
 
   it("two games against one wrong claim: the first rejects it, the second ends Void with its bond back", async () => {
