@@ -157,7 +157,8 @@ export class TraceTree {
 /**
  * Re-executes `batch` on `engine` (at the batch's pre-state, left unchanged): the batch derived
  * from its DA bytes and inbox messages (SPEC §9.4), its trace leaves and every step's proof.
- * @throws InvalidArgumentError when the messages do not match the header's inbox count.
+ * @throws GameError (BAD_TRACE) when the messages do not match the header's inbox count;
+ *   InvalidArgumentError for a header range the codec refuses.
  */
 export function traceBatchOnL1(engine: Engine, batch: GameBatch): PartyTrace & { batch: Batch; result: BatchResult } {
   const { header } = batch;
@@ -254,7 +255,10 @@ export class GameProposer {
       throw new GameError("BAD_TRACE", "the proposer's leaves do not give the claim's trace root");
   }
 
-  /** The move due from the proposer in `view` at L1 time `now`, or null when it is not its turn. */
+  /**
+   * The move due from the proposer in `view` at L1 time `now`, or null when it is not its turn.
+   * @throws GameError (UNKNOWN_LEAF) when its trace holds no step proof for the named leaf.
+   */
   nextMove(gameId: bigint, view: GameView, now: bigint): GameMove | null {
     if (!isOpen(view)) return null;
     if (view.phase === PHASE.AwaitChoice) return moverExpired(view, now) ? { functionName: "timeout", args: [gameId] } : null;
@@ -292,13 +296,19 @@ export class GameChallenger {
     return this.stepCountWrong || this.finalWrong || this.tree.root() !== this.dispute.claim.traceRoot.toLowerCase();
   }
 
-  /** The opening move: challenge the claim with `bond` wei. */
+  /**
+   * The opening move: challenge the claim with `bond` wei.
+   * @throws GameError (NO_DISPUTE) when the claim agrees with this challenger's re-execution.
+   */
   challengeMove(bond: bigint): GameMove {
     if (!this.disputes()) throw new GameError("NO_DISPUTE", "the claim agrees with this challenger's re-execution");
     return { functionName: "challenge", args: [toHex(encodeClaim(this.dispute.claim))], value: bond };
   }
 
-  /** The child (0 … 3) to name among `children` of node `index` at `level`. */
+  /**
+   * The child (0 … 3) to name among `children` of node `index` at `level`.
+   * @throws GameError (NO_DISPUTE) when every child agrees and the final commitment is not disputed here.
+   */
   pick(level: number, index: number, children: readonly Hex[]): number {
     const mine = this.tree.children(level, index);
     for (let c = 0; c < 4; c++) if (children[c]!.toLowerCase() !== mine[c]) return c;
@@ -311,7 +321,7 @@ export class GameChallenger {
   /**
    * The move due from the challenger in `view` at L1 time `now`; `revealed` are the children the
    * proposer revealed last (needed at AwaitChoice). Null when it is not its turn.
-   * @throws GameError (BAD_VIEW) at AwaitChoice without the revealed children.
+   * @throws GameError (BAD_VIEW) at AwaitChoice without the revealed children; as {@link pick}.
    */
   nextMove(gameId: bigint, view: GameView, now: bigint, revealed: readonly Hex[] | null): GameMove | null {
     if (!isOpen(view)) return null;
@@ -366,7 +376,10 @@ export class ViemGame implements GameReader {
     return (await this.publicClient.getBlock()).timestamp;
   }
 
-  /** Sends `move` from `wallet`'s account and waits for it to be mined; returns the receipt's gasUsed. */
+  /**
+   * Sends `move` from `wallet`'s account and waits for it to be mined; returns the receipt's gasUsed.
+   * @throws GameError (BAD_VIEW) when the transaction reverted on L1; viem's errors when it could not be sent.
+   */
   async send(wallet: WalletClient, move: GameMove): Promise<bigint> {
     const hash = await wallet.writeContract({
       address: this.address,
@@ -402,7 +415,10 @@ export function toGameView(v: Record<string, unknown>): GameView {
   };
 }
 
-/** A party's next move in game `gameId`, read through `reader` (null when it is not its turn). */
+/**
+ * A party's next move in game `gameId`, read through `reader` (null when it is not its turn).
+ * @throws GameError as the party's `nextMove`.
+ */
 export async function nextMoveOf(party: GameProposer | GameChallenger, reader: GameReader, gameId: bigint): Promise<GameMove | null> {
   const view = await reader.view(gameId);
   const now = await reader.now();
