@@ -174,9 +174,11 @@ describe("DisputeGame on an in-process EVM", () => {
     // the proposer defends with its own message bytes as binding: the record the game reads refuses them
     const gameBatch = { ...s.gameBatch, messages: msgs };
     const proposer = new GameProposer({ claim, batch: gameBatch, parent: s.parent }, t);
-    const p = await play(d, proposer, challengerOf(s, s.honest, claim), { challengerFirst: true });
+    const p = await play(d, proposer, challengerOf(s, s.honest, claim));
     expect(p.result).toBe(PHASE.ChallengerWon);
     expect((await viewOf(d, p.gameId)).nodeIndex).toBe(2);
+    // the proposer's own message bytes (with its proof of them) are refused by the record the game read
+    expect(p.reverts).toContainEqual({ fn: "settleStep", by: "proposer", error: "InboxRecordMismatch" });
     expect(p.moves.at(-1)).toMatchObject({ fn: "settleStep", by: "challenger" });
   });
 
@@ -303,8 +305,11 @@ describe("DisputeGame: clocks, illegal moves, parallel games", () => {
     expect((await viewOf(d, g2)).proposerClock).toBe(CLOCK - 1000n);
     bench.now += CLOCK;
     expect((await d.game.send("choose", [g2, new TraceTree(s.honest.leaves, 2).children(2, 0), 0], { from: CHALLENGER2 })).error?.name).toBe("ClockExpired");
-    expect((await d.game.send("timeout", [g2])).ok).toBe(true);
+    expect((await d.game.send("timeout", [g2], { from: STRANGER })).ok).toBe(true);
     expect(await d.game.read<number>("phase", [g2])).toBe(PHASE.ProposerWon);
+    // the bounty is the bonded proposer's, not the sender's
+    expect(await d.game.read<bigint>("balanceOf", [PROPOSER])).toBe(BOND - (BOND * BURN_BPS) / 10_000n);
+    expect(await d.game.read<bigint>("balanceOf", [STRANGER])).toBe(0n);
     void claim;
   });
 
@@ -368,6 +373,11 @@ describe("DisputeGame: clocks, illegal moves, parallel games", () => {
     expect(await err(3, args[3])).toBe("HeaderMismatch");
     await d.batches.send("setHeaderHash", [1n, s.claim.headerHash]);
     expect(await d.game.read<number>("phase", [g])).toBe(PHASE.AwaitSettle);
+    // the proposer's clock runs while the leaf awaits its settle: once out, no settle
+    const at = bench.now;
+    bench.now = v.lastMove + v.proposerClock;
+    expect(await err(3, args[3])).toBe("ClockExpired");
+    bench.now = at;
     expect((await d.game.send("settleStep", args)).ok).toBe(true);
     expect(await d.game.read<number>("phase", [g])).toBe(PHASE.ChallengerWon);
     void t;
