@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.37;
 
-/// @title On-chain bisection over a claim's trace root (docs/SPEC.md §11.2, §13.7), settled by the
+import {IClaims} from "./IClaims.sol";
+
+/// @title On-chain bisection over a claim's trace root (docs/SPEC.md §11.2, §13.10), settled by the
 /// one-step prover.
 /// @notice One bonded two-party game per challenger, any number in parallel against one claim.
 /// The trace tree is 4-ary of depth 16 with leaf j = C_j (j = 0 … stepCount; leaves past stepCount
@@ -44,12 +46,48 @@ interface IDisputeGame {
     error HeaderMismatch(bytes32 expected, bytes32 given);
     error ClockNotExpired(uint256 gameId, uint256 remaining);
     error NothingToWithdraw(address who);
+    /// The mover's clock ran out: the move is refused, and anyone may call `timeout`.
+    error ClockExpired(uint256 gameId);
+    error BadClaimLength(uint256 length);
+    /// Games open only against a pending claim inside its challenge window.
+    error NotChallengeable(bytes32 claimHash, IClaims.Status status, uint256 windowEnd);
+    /// settleStart is for leaf 0, settleStep for leaves 1 … stepCount.
+    error WrongLeaf(uint256 leaf);
+    /// The agreed C_{j−1} is neither the recorded left sibling nor proved at index j − 1 of the trace.
+    error AgreedPreMismatch(uint256 index);
+    error ParentMismatch(bytes32 expected, bytes32 given);
+    /// settleStepCount: the claim's stepCount is the DA bytes' inboxCount + n + 1 (nothing decided).
+    error StepCountMatches(uint256 stepCount);
+    error UnsupportedDaKind(uint8 daKind);
+    error DaMismatch(bytes32 expected, bytes32 actual);
+    error TransferFailed(address to);
+
+    /// What a game stores, for followers (src/l1/game.ts) and tests.
+    struct GameView {
+        bytes32 claimHash;
+        /// The node whose children are due (the trace root before the first reveal); at AwaitSettle
+        /// and after, the proposer's named leaf C_j.
+        bytes32 node;
+        /// The named leaf's left sibling (C_{j−1}, agreed by the challenger) when its child index > 0.
+        bytes32 agreed;
+        address challenger;
+        address proposer;
+        uint32 stepCount;
+        /// The current node's index at `level` (the named leaf j at level 0).
+        uint32 nodeIndex;
+        uint8 level;
+        uint8 startLevel;
+        Phase phase;
+        uint40 lastMove;
+        uint40 proposerClock;
+        uint40 challengerClock;
+    }
 
     /// Open a game against a pending claim inside its window (240-byte claim, exactly `challengeBond()` wei).
     function challenge(bytes calldata claim) external payable returns (uint256 gameId);
     /// Proposer: reveal the 4 children of the current node (the first reveal is the level-k node's
-    /// children, checked by folding up to the trace root).
-    function reveal(uint256 gameId, bytes calldata claim, bytes32[4] calldata children) external;
+    /// children, checked by folding up to the trace root, which the game stored when it opened).
+    function reveal(uint256 gameId, bytes32[4] calldata children) external;
     /// Challenger: name the leftmost child (0 … 3) it disputes; the children are re-supplied and
     /// checked against the current node.
     function choose(uint256 gameId, bytes32[4] calldata children, uint8 child) external;
@@ -85,6 +123,10 @@ interface IDisputeGame {
     function withdrawBalance() external;
 
     function phase(uint256 gameId) external view returns (Phase);
+    function gameOf(uint256 gameId) external view returns (GameView memory);
+    function gameCount() external view returns (uint256);
+    /// Wei of lost challenger bonds burned (kept locked here for good).
+    function burned() external view returns (uint256);
     function balanceOf(address who) external view returns (uint256);
     function challengeBond() external view returns (uint256);
     /// The EIP-712 domain separator the rollup's transactions are signed under (name "l2engine",
