@@ -14,9 +14,6 @@ import {Multiproof} from "./Multiproof.sol";
 /// confirmed batch's header to the batch contract's hash. Each payment is made once (a bitmap,
 /// 256 flags per word) and always to the owner the proved record names, whoever sends it.
 contract Bridge is IBridge {
-    uint256 internal constant CLAIM_BYTES = 240;
-    uint256 internal constant SLOT_BYTES = 48;
-    uint256 internal constant HEADER_BYTES = 105;
     uint256 internal constant DEPOSIT_BYTES = 45;
     /// Tokens from 2^31 are pool shares (SPEC §4.1): they exist only on L2.
     uint256 internal constant FIRST_LP_TOKEN = 1 << 31;
@@ -51,8 +48,9 @@ contract Bridge is IBridge {
             withdrawalsRoot := calldataload(add(claim.offset, 172))
             count := shr(224, calldataload(add(claim.offset, 204)))
         }
-        // a claim is only stored at its 240-byte encoding's hash, and confirmed at its own batch
-        if (claim.length != CLAIM_BYTES || claims.confirmedClaim(batchIndex) != claimHash) revert NotConfirmed(claimHash);
+        // Claims confirms only 240-byte claims, each under its own batch index: bytes of another
+        // length, or read at another index, cannot hash to the confirmed claim of that index
+        if (claims.confirmedClaim(batchIndex) != claimHash) revert NotConfirmed(claimHash);
         if (index >= count) revert IndexOutOfRange(index, count);
         uint256 key = (uint256(batchIndex) << 32) | (index >> 8);
         uint256 bit = 1 << (index & 255);
@@ -63,7 +61,7 @@ contract Bridge is IBridge {
         if (_rootOf(proof, index, leaf) != withdrawalsRoot) revert BadProof();
         paid[key] = word | bit;
         emit WithdrawalPaid(batchIndex, index, owner, token, amount);
-        if (amount != 0) inbox.release(token, owner, amount);
+        inbox.release(token, owner, amount);
     }
 
     /// @inheritdoc IBridge
@@ -83,8 +81,9 @@ contract Bridge is IBridge {
             if (lastBatch != 0) revert NotLastConfirmed(bytes32(0));
             stateRoot = claims.genesisStateRoot();
         } else {
+            // lastClaim is zero before the first confirmation, which no claim hashes to
             bytes32 claimHash = _hash(claim);
-            if (claim.length != CLAIM_BYTES || lastBatch == 0 || claimHash != lastClaim) revert NotLastConfirmed(claimHash);
+            if (claimHash != lastClaim) revert NotLastConfirmed(claimHash);
             assembly ("memory-safe") {
                 stateRoot := calldataload(add(claim.offset, 140))
             }
@@ -92,7 +91,7 @@ contract Bridge is IBridge {
         // SPEC §4.3: stateRoot = keccak256(treeRoot ‖ u32 slotCount)
         if (keccak256(abi.encodePacked(treeRoot, slotCount)) != stateRoot) revert StateOpeningMismatch();
         if (slotIndex >= slotCount) revert IndexOutOfRange(slotIndex, slotCount);
-        if (slot.length != SLOT_BYTES) revert BadProof();
+        // (a slot of another length than 48 bytes hashes to no leaf: the proof refuses it)
         address owner;
         uint32 token;
         uint128 slotBalance;
@@ -110,7 +109,7 @@ contract Bridge is IBridge {
         if (_rootOf(proof, slotIndex, keccak256(slot)) != treeRoot) revert BadProof();
         exited[slotIndex >> 8] = word | bit;
         emit SlotExited(slotIndex, owner, token, slotBalance);
-        if (slotBalance != 0) inbox.release(token, owner, slotBalance);
+        inbox.release(token, owner, slotBalance);
     }
 
     /// @inheritdoc IBridge
@@ -122,9 +121,8 @@ contract Bridge is IBridge {
         (uint64 lastBatch,,) = claims.lastConfirmed();
         uint256 consumedEnd;
         if (lastBatch != 0) {
-            if (lastHeader.length != HEADER_BYTES || keccak256(lastHeader) != batches.headerHash(lastBatch)) {
-                revert BadHeader(lastBatch);
-            }
+            // (bytes of another length than 105 hash to no header)
+            if (keccak256(lastHeader) != batches.headerHash(lastBatch)) revert BadHeader(lastBatch);
             assembly ("memory-safe") {
                 // SPEC §13.2: u64 inboxStart at 77, u32 inboxCount at 85
                 consumedEnd := add(shr(192, calldataload(add(lastHeader.offset, 77))), shr(224, calldataload(add(lastHeader.offset, 85))))
