@@ -470,7 +470,6 @@ describe("Bridge", () => {
     expect((await propose(r, c2, CAROL)).ok).toBe(true);
   }, 120_000);
 
-  const tokenOf = (t: number) => (t === 1 ? r.t1 : r.t2);
   const withdrawArgs = (a: ReturnType<typeof withdrawalArgs>) => [a.claim, a.index, a.owner, a.token, a.amount, a.proof] as const;
 
   it("pays a withdrawal of a confirmed claim once, to its owner, whoever sends it", async () => {

@@ -115,7 +115,7 @@ export class L1 {
       for (const abi of [c.abi, ...this.abis]) {
         try {
           const ev = decodeEventLog({ abi, topics: hexTopics, data: `0x${Buffer.from(payload).toString("hex")}` as Hex });
-          logs.push({ eventName: ev.eventName as string, args: ev.args as Record<string, unknown> });
+          logs.push({ eventName: ev.eventName as unknown as string, args: ev.args as unknown as Record<string, unknown> });
           break;
         } catch {
           // another ABI's event
