@@ -160,7 +160,7 @@ contract Claims is IClaims {
 
     /// @inheritdoc IClaims
     function gameOpened(bytes32 claimHash) external {
-        if (msg.sender != game || msg.sender == address(0)) revert NotGame(msg.sender);
+        if (msg.sender != game) revert NotGame(msg.sender);
         Record storage r = records[claimHash];
         (,, uint256 end, Status st,) = _load(r);
         if (st != Status.Pending) revert NotPending(claimHash, st);
@@ -170,7 +170,7 @@ contract Claims is IClaims {
 
     /// @inheritdoc IClaims
     function gameResolved(bytes32 claimHash, bool proposerWon, address challenger) external {
-        if (msg.sender != game || msg.sender == address(0)) revert NotGame(msg.sender);
+        if (msg.sender != game) revert NotGame(msg.sender);
         Record storage r = records[claimHash];
         (, uint64 batchIndex,, Status st, uint256 open) = _load(r);
         if (open == 0) revert NoOpenGame(claimHash);

@@ -249,10 +249,10 @@ describe("Claims", () => {
     x.l1.now = t0 + WINDOW - 1n;
     expect((await x.game.send("open", [c.hash])).ok).toBe(true);
     expect(await x.claims.read<bigint>("openGames", [c.hash])).toBe(1n);
-    // an unbound deployment has no game: nobody, not even address zero's stand-ins, may call
-    const y = await deploy();
-    expectError(await y.claims.send("bind", [BOB], { from: ALICE }), "NotDeployer");
-    expectError(await y.claims.send("gameOpened", [c.hash], { from: `0x${"00".repeat(20)}` }), "NotGame");
+    // before bind nobody may call the hooks, and only the deployer may bind
+    const y = await x.l1.deploy("Claims", [x.batches.address, ZERO, BOND, WINDOW, ESCAPE, 0]);
+    expectError(await y.send("gameOpened", [c.hash], { from: BOB }), "NotGame");
+    expectError(await y.send("bind", [BOB], { from: ALICE }), "NotDeployer");
   });
 
   it("an open game blocks confirmation until the proposer wins it", async () => {
