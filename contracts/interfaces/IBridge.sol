@@ -24,6 +24,9 @@ interface IBridge {
     error Consumed(uint256 inboxIndex, uint256 consumedEnd);
     error NotADeposit(uint256 inboxIndex);
     error RecordMismatch(uint256 inboxIndex);
+    // Added with the implementation (issue 12, H2):
+    /// The header re-supplied for a refund is not the last confirmed batch's.
+    error BadHeader(uint64 batchIndex);
 
     /// Pay withdrawal `index` (owner, token, amount) of the confirmed `claim` given a §3.3 multiproof
     /// of [index] against its withdrawalsRoot.
@@ -43,4 +46,6 @@ interface IBridge {
     function refund(uint256 inboxIndex, bytes calldata message, uint64 l1Timestamp, bytes calldata lastHeader) external;
 
     function isPaid(uint64 batchIndex, uint32 index) external view returns (bool);
+    function isExited(uint32 slotIndex) external view returns (bool);
+    function isRefunded(uint256 inboxIndex) external view returns (bool);
 }

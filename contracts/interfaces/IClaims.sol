@@ -37,13 +37,28 @@ interface IClaims {
     error NotGame(address caller);
     error AlreadyBound();
     error NotDeployer(address caller);
+    // Added with the implementation (issue 12, H2):
+    /// A pending claim that can still confirm (its parent is not rejected, its batch has no
+    /// confirmed claim, the rollup is not frozen) cannot be retired.
+    error StillLive(bytes32 claimHash);
+    /// A game resolved against a claim with no game open (a broken game contract).
+    error NoOpenGame(bytes32 claimHash);
+    error NothingToWithdraw(address who);
+    error TransferFailed(address to);
+    /// The burn share is in basis points and cannot exceed the whole bond.
+    error BadBurnShare(uint16 burnBps);
+
+    /// A pending claim that could never confirm was retired; its bond went back to its proposer.
+    event ClaimRetired(bytes32 indexed claimHash, uint64 indexed batchIndex);
+    event BalanceWithdrawn(address indexed who, uint256 amount);
 
     /// Post a claim (240 bytes, SPEC §13.3) with exactly `claimBond()` wei.
     function propose(bytes calldata claim) external payable returns (bytes32 claimHash);
     /// Confirm a pending claim (anyone); returns the proposer's bond.
     function confirm(bytes32 claimHash) external;
-    /// A pending claim whose parent was rejected, or whose batch confirmed another claim, can never
-    /// confirm: anyone retires it and its bond returns to its proposer.
+    /// A pending claim whose parent was rejected, or whose batch confirmed another claim, or any
+    /// pending claim once the rollup is frozen, can never confirm: anyone retires it (when no game
+    /// against it is open) and its bond returns to its proposer.
     function retire(bytes32 claimHash) external;
 
     function status(bytes32 claimHash) external view returns (Status);
@@ -69,4 +84,11 @@ interface IClaims {
     /// A game ended: `proposerWon` closes it; otherwise the claim is rejected and the proposer's
     /// bond goes to `challenger` less the burned share (once: later games find it rejected).
     function gameResolved(bytes32 claimHash, bool proposerWon, address challenger) external;
+
+    /// Pull payments: bonds returned (confirm, retire) and bounties won (a lost game) are credited
+    /// here and paid to `msg.sender` by `withdrawBalance`; ETH is never pushed.
+    function withdrawBalance() external;
+    function balanceOf(address who) external view returns (uint256);
+    /// Wei of lost bonds burned (locked in this contract for good).
+    function burned() external view returns (uint256);
 }

@@ -13,7 +13,8 @@ export type L2EngineErrorCode =
   | "STORE_FAILED"
   | "CHAIN_REJECTED"
   | "DEPENDENCY_MISSING" // an optional or development-only module a feature needs is not installed
-  | "INVARIANT_BROKEN"; // the reference engine (l2engine/reference) met a state the rules exclude: a bug
+  | "INVARIANT_BROKEN" // the reference engine (l2engine/reference) met a state the rules exclude: a bug
+  | "L1_REVERTED"; // an L1 contract refused a call (src/l1): the custom error's name and arguments are kept
 
 /**
  * The base class of every error the library throws on purpose. Branch on `code` (stable across
