@@ -63,7 +63,7 @@ export class Follower {
    *   contract and no {@link DaSource} was given; NOT_FOUND when a message it consumes is missing.
    */
   async batches(): Promise<readonly FollowedBatch[]> {
-    const latest = await this.client.getBlockNumber();
+    const latest = await this.client.getBlockNumber({ cacheTime: 0 });
     if (latest < this.nextBlock) return this.posted;
     const logs = await this.client.getContractEvents({
       address: this.addresses.batches,

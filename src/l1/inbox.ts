@@ -51,7 +51,7 @@ export class InboxReader {
    *   not one message.
    */
   async sync(): Promise<void> {
-    const latest = await this.client.getBlockNumber();
+    const latest = await this.client.getBlockNumber({ cacheTime: 0 });
     if (latest < this.nextBlock) return;
     const logs = await this.client.getContractEvents({
       address: this.address,

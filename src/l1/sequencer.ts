@@ -63,6 +63,8 @@ export class Sequencer {
 
   /**
    * Encodes `batch` as DA v1 bytes and posts it with postBatch as the next batch.
+   * `options.da` posts those bytes instead (e.g. bytes that do not decode: by the derivation
+   * rule the batch then consumes its messages only, SPEC §9.4).
    *
    * @returns the header as stored, its hash, and the transaction's gas.
    * @throws L1Error MISMATCH when `batch.l1Messages` are not the next inbox messages (naming the
@@ -70,8 +72,8 @@ export class Sequencer {
    *   OverdueMessageSkipped, …) when the call would revert; NOT_FOUND when the receipt has no
    *   BatchPosted event. EncodeError when the batch does not encode.
    */
-  async postBatch(batch: Batch): Promise<PostedHeader> {
-    const da = encodeBatch({ feePairs: batch.feePairs, txs: batch.txs });
+  async postBatch(batch: Batch, options: { da?: Uint8Array } = {}): Promise<PostedHeader> {
+    const da = options.da ?? encodeBatch({ feePairs: batch.feePairs, txs: batch.txs });
     const [count, start] = await Promise.all([this.read("batchCount"), this.read("inboxConsumed")]);
     await this.inbox.sync();
     const messages = this.inbox.range(start, batch.l1Messages.length);
