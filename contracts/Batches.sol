@@ -61,7 +61,7 @@ contract Batches is IBatches {
     /// @inheritdoc IBatches
     function postBatch(uint64 index, uint32 inboxCount, bytes calldata da, bytes calldata nextRecordPreimage) external {
         _onlySequencer();
-        if (da.length > MAX_DA_BYTES) revert DaTooLarge(da.length, MAX_DA_BYTES);
+        // calldata cannot reach 2^32 bytes: the uint32 is the length, which _post bounds
         _post(index, 0, keccak256(da), uint32(da.length), inboxCount, nextRecordPreimage);
     }
 
@@ -194,9 +194,9 @@ contract Batches is IBatches {
             bytes32 r = bytes32(sig[0:32]);
             bytes32 s = bytes32(sig[32:64]);
             uint8 v = uint8(sig[64]);
-            if (uint256(s) > HALF_CURVE_ORDER || (v != 27 && v != 28)) revert BadCommitteeSignature(k);
+            if (uint256(s) > HALF_CURVE_ORDER) revert BadCommitteeSignature(k);
             address signer = ecrecover(digest, v, r, s);
-            // a failed recovery is address 0, never above `previous`
+            // a failed recovery (v not 27 or 28, r or s out of range) is address 0, never above `previous`
             if (signer <= previous || !isCommitteeMember[signer]) revert BadCommitteeSignature(k);
             previous = signer;
         }

@@ -16,6 +16,7 @@ import {
   encodeL1Message,
   headerHash,
   inboxRecord,
+  signTransaction,
   type Batch,
   type BatchHeader,
   type L1Message,
@@ -28,6 +29,7 @@ import { recordPreimage } from "../../src/l1/inbox.js";
 import { BATCHES_ABI, COMMITTEE_BATCH_TYPES, INBOX_ABI } from "../../src/l1/inbox-batches-abi.js";
 import { Sequencer } from "../../src/l1/sequencer.js";
 import { Rng, signedWorkload } from "../workload.js";
+import { MAX_L1_DA_BYTES } from "../../src/index.js";
 import { ANVIL_CHAIN_ID, ANVIL_KEYS, Anvil } from "./anvil.js";
 import { L1Sim, type SimContract, type SimResult } from "./evm-context.js";
 
@@ -488,5 +490,63 @@ describe("Inbox and Batches on anvil", () => {
     expect(await follower.follow(followed)).toEqual([]); // nothing new
     engine.dispose();
     followed.dispose();
+  }, 120_000);
+  it("l1.gas.submitBatchPerTx: a full calldata batch of real signed transfers; a committee batch", async () => {
+    const inbox2 = await anvil.deploy(loadArtifact("Inbox"), [[1], [token]]);
+    const batches2 = await anvil.deploy(loadArtifact("Batches"), [inbox2, anvil.account.address, BigInt(ANVIL_DAY), [], 0n]);
+    const keys = [31, 32, 33, 34].map((i) => `0x${i.toString(16).padStart(64, "0")}` as Hex);
+    const owners = keys.map(addressOf);
+    const domain = { chainId: BigInt(ANVIL_CHAIN_ID), verifyingContract: inbox2 };
+    const SLOTS = 64;
+    const genesis = Array.from({ length: SLOTS }, (_, i) => ({ owner: owners[i % 4]!, token: 1, balance: 10n ** 30n, nonce: 0n }));
+    const rng = new Rng(11);
+    const nonces = new Array<bigint>(SLOTS).fill(0n);
+    const txs: ReturnType<typeof signTransaction<{ type: "transfer"; from: number; to: number; amount: bigint; fee: bigint; nonce: bigint }>>[] = [];
+    const feePairs = [{ token: 1, slot: 0 }];
+    // transfers as users send them: 4 significant digits, a small fee, sequential nonces
+    for (;;) {
+      const from = rng.int(SLOTS);
+      const tx = {
+        type: "transfer" as const,
+        from,
+        to: (from + 1 + rng.int(SLOTS - 1)) % SLOTS,
+        amount: BigInt(1 + rng.int(9999)) * 10n ** BigInt(14 + rng.int(4)),
+        fee: BigInt(1 + rng.int(99)) * 10n ** 12n,
+        nonce: nonces[from]!,
+      };
+      txs.push(signTransaction(tx, keys[from % 4]!, domain));
+      nonces[from]! += 1n;
+      if (txs.length % 64 === 0 && encodeBatch({ feePairs, txs }).length > MAX_L1_DA_BYTES) break;
+    }
+    while (encodeBatch({ feePairs, txs }).length > MAX_L1_DA_BYTES) {
+      const last = txs.pop()!;
+      nonces[last.from]! -= 1n;
+    }
+    const batch: Batch = { feePairs, l1Messages: [], txs };
+    const engine = Engine.create({ genesis, ...domain, recovery: nodeRecovery });
+    const result = engine.applyBatch(batch);
+    expect(result.receipts.every((r) => r.status === 0)).toBe(true);
+    engine.dispose();
+    const sequencer = new Sequencer(anvil.publicClient, anvil.walletClient as never, { inbox: inbox2, batches: batches2 });
+    const posted = await sequencer.postBatch(batch);
+    const perTx = Number(posted.gasUsed) / txs.length;
+    figures["l1.gas.submitBatchPerTx"] = `${perTx.toFixed(0)} (${txs.length} transfers in ${posted.da.length} DA bytes, transaction ${posted.gasUsed})`;
+    expect(posted.da.length).toBeGreaterThan(MAX_L1_DA_BYTES - 200);
+    expect(perTx).toBeLessThanOrEqual(3_200);
+
+    // a committee batch (quorum 2 of 3) of the same data
+    const members = [41, 42, 43].map((i) => privateKeyToAccount(`0x${i.toString(16).padStart(64, "0")}`)).sort((a, b) => (BigInt(a.address) < BigInt(b.address) ? -1 : 1));
+    const batches3 = await anvil.deploy(loadArtifact("Batches"), [inbox2, anvil.account.address, BigInt(ANVIL_DAY), members.map((m) => m.address), 2n]);
+    const daHash = keccakHex(posted.da);
+    const digest = hashTypedData({
+      domain: { name: "l2engine", version: "1", chainId: ANVIL_CHAIN_ID, verifyingContract: batches3 },
+      types: COMMITTEE_BATCH_TYPES,
+      primaryType: "CommitteeBatch",
+      message: { index: 1n, daHash, daLength: posted.da.length },
+    });
+    expect((await anvil.call<Hex>(batches3, BATCHES_ABI, "committeeDigest", [daHash, posted.da.length])).value).toBe(digest);
+    const signatures = `0x${(await Promise.all(members.slice(0, 2).map((m) => m.sign({ hash: digest })))).map((x) => x.slice(2)).join("")}` as Hex;
+    const committee = await send(batches3, BATCHES_ABI, "postCommitteeBatch", [1n, 0, daHash, posted.da.length, signatures, "0x"]);
+    figures["committee batch"] = `${committee.gasUsed} (2 signatures)`;
   }, 120_000);
 });
