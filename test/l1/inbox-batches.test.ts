@@ -294,6 +294,16 @@ describe("Batches (in-process EVM)", () => {
     expect(header(r)).toMatchObject({ daKind: 1, daHash: keccakHex(hexToBytes(`0x${blobs[0]!.slice(2)}${blobs[1]!.slice(2)}`)), daLength: 100_000 });
   });
 
+  it("the committee digest of SPEC §13.6's vector", () => {
+    const digest = hashTypedData({
+      domain: { name: "l2engine", version: "1", chainId: 1, verifyingContract: "0x5FbDB2315678afecb367f032d93F642f64180aa3" },
+      types: COMMITTEE_BATCH_TYPES,
+      primaryType: "CommitteeBatch",
+      message: { index: 1n, daHash: keccakHex(new Uint8Array(0)), daLength: 0 },
+    });
+    expect(digest).toBe("0xd419177a19fdf47e9e1a72e6800d31f87a0cd39684618b74a67f33940e8bee7f");
+  });
+
   it("checks a committee quorum: members, strictly increasing, low s, over the digest of this contract and index", async () => {
     const keys = [21, 22, 23, 24].map((i) => `0x${i.toString(16).padStart(64, "0")}` as Hex);
     const accounts = keys.map((k) => privateKeyToAccount(k)).sort((a, b) => (BigInt(a.address) < BigInt(b.address) ? -1 : 1));
