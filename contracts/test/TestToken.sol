@@ -59,19 +59,19 @@ contract TestToken {
 }
 
 /// @title A TestToken whose transfer and transferFrom return nothing (as USDT does): the inbox
-/// must accept it. `failing` makes every move return `false` instead (with no revert): the inbox
-/// must refuse that.
+/// must accept it. `setMode(1)` makes every move return `false` (no revert), `setMode(2)` revert
+/// with no data: the inbox must refuse both.
 contract TestTokenOddReturns {
     mapping(address => uint256) public balanceOf;
     mapping(address => mapping(address => uint256)) public allowance;
-    bool public failing;
+    uint8 public mode;
 
     function mint(address to, uint256 amount) external {
         balanceOf[to] += amount;
     }
 
-    function setFailing(bool failing_) external {
-        failing = failing_;
+    function setMode(uint8 mode_) external {
+        mode = mode_;
     }
 
     function approve(address spender, uint256 amount) external returns (bool) {
@@ -89,10 +89,15 @@ contract TestTokenOddReturns {
     }
 
     function _move(address from, address to, uint256 amount) internal {
-        if (failing) {
+        if (mode == 1) {
             assembly ("memory-safe") {
                 mstore(0, 0)
                 return(0, 32)
+            }
+        }
+        if (mode == 2) {
+            assembly ("memory-safe") {
+                revert(0, 0)
             }
         }
         balanceOf[from] -= amount;

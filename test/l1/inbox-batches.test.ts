@@ -149,11 +149,13 @@ describe("Inbox (in-process EVM)", () => {
     await w.sim.deploy(a, [[2 ** 31 - 1], [t]]);
   });
 
-  it("takes a token that returns nothing, refuses one that returns false", async () => {
+  it("takes a token that returns nothing, refuses one that returns false or reverts without data", async () => {
     const w = await world();
     expectOk(await w.inbox.send("deposit", [3, 7n, NO_SLOT], { from: ALICE }));
     expect(await w.odd.read("balanceOf", [w.inbox.address])).toBe(7n);
-    expectOk(await w.odd.send("setFailing", [true]));
+    expectOk(await w.odd.send("setMode", [1]));
+    expectError(await w.inbox.send("deposit", [3, 7n, NO_SLOT], { from: ALICE }), "TransferFailed", [w.odd.address]);
+    expectOk(await w.odd.send("setMode", [2]));
     expectError(await w.inbox.send("deposit", [3, 7n, NO_SLOT], { from: ALICE }), "TransferFailed", [w.odd.address]);
   });
 
@@ -458,6 +460,10 @@ describe("Inbox and Batches on anvil", () => {
       return posted;
     };
 
+    // the sequencer checks its batch's messages against the inbox before sending anything
+    const wrong = sequencer.postBatch({ feePairs: [], l1Messages: [{ kind: "forcedExit", owner: ALICE, slot: 9 }], txs: [] });
+    await expect(wrong).rejects.toThrow(/l1Messages\[0\] is not inbox message 0/);
+    await expect(wrong).rejects.toMatchObject({ code: "L1_FAILED", fault: "MISMATCH" });
     // batch 1: the deposits and the forced exit of the previous test, transactions
     const p1 = await sequence(1);
     expect(p1.header.inboxCount).toBeGreaterThanOrEqual(4);
@@ -558,5 +564,13 @@ describe("Inbox and Batches on anvil", () => {
     const signatures = `0x${(await Promise.all(members.slice(0, 2).map((m) => m.sign({ hash: digest })))).map((x) => x.slice(2)).join("")}` as Hex;
     const committee = await send(batches3, BATCHES_ABI, "postCommitteeBatch", [1n, 0, daHash, posted.da.length, signatures, "0x"]);
     figures["committee batch"] = `${committee.gasUsed} (2 signatures)`;
+    // a follower gets committee data from its holder, checked against the header
+    await expect(new Follower(anvil.publicClient, { inbox: inbox2, batches: batches3 }).batches()).rejects.toMatchObject({ fault: "DA_UNAVAILABLE" });
+    const tampered = posted.da.slice();
+    tampered[5]! ^= 1;
+    await expect(new Follower(anvil.publicClient, { inbox: inbox2, batches: batches3 }, async () => tampered).batches()).rejects.toMatchObject({ fault: "MISMATCH" });
+    const [c] = await new Follower(anvil.publicClient, { inbox: inbox2, batches: batches3 }, async () => posted.da).batches();
+    expect(c!.batch.txs.length).toBe(txs.length);
+    expect(c!.header.daKind).toBe(2);
   }, 120_000);
 });
