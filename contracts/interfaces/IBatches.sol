@@ -49,7 +49,9 @@ interface IBatches {
     ) external;
     /// Anyone, when the sequencer left messages older than the force delay: an empty calldata batch
     /// (0 DA bytes, an empty transaction list) consuming messages up to and including every overdue one.
-    function forceInclude(uint32 inboxCount, bytes calldata nextRecordPreimage) external;
+    /// `firstRecordPreimage` is `message ‖ u64be l1Timestamp` of the first unconsumed message, which
+    /// must be overdue (NothingOverdue otherwise); `nextRecordPreimage` as in `postBatch`.
+    function forceInclude(uint32 inboxCount, bytes calldata firstRecordPreimage, bytes calldata nextRecordPreimage) external;
     /// The digest committee members sign for a committee batch.
     function committeeDigest(bytes32 daHash, uint32 daLength) external view returns (bytes32);
 

@@ -13,6 +13,7 @@ export type L2EngineErrorCode =
   | "STORE_FAILED"
   | "CHAIN_REJECTED"
   | "DEPENDENCY_MISSING" // an optional or development-only module a feature needs is not installed
+  | "L1_FAILED" // an L1 node or contract call failed (src/l1 L1Error; its fault says how)
   | "INVARIANT_BROKEN" // the reference engine (l2engine/reference) met a state the rules exclude: a bug
   | "L1_REVERTED"; // an L1 contract refused a call (src/l1): the custom error's name and arguments are kept
 
@@ -181,5 +182,26 @@ export class JsonInputError extends InvalidArgumentError {
     this.source = source;
     this.path = path;
     this.detail = detail;
+  }
+}
+
+/** Why an operation against the L1 contracts failed (src/l1/). */
+export type L1Fault =
+  | "REVERTED" // a transaction or call reverted: the message names the contract's error
+  | "NOT_FOUND" // an event, transaction or artifact the operation needs is not there
+  | "MISMATCH" // what L1 returned contradicts itself or the caller (a DA hash, a record, a range)
+  | "DA_UNAVAILABLE" // a batch's DA bytes are not on L1 (blobs, committee data): ask their holder
+  | "NODE"; // the L1 node could not be started or did not answer
+
+/**
+ * An L1 operation failed (posting a batch, following the chain, starting a node). `fault` says
+ * which kind; the message names the contract, field and index involved.
+ */
+export class L1Error extends L2EngineError {
+  /** What went wrong. */
+  readonly fault: L1Fault;
+  constructor(fault: L1Fault, message: string, cause?: unknown) {
+    super("L1_FAILED", message, { cause });
+    this.fault = fault;
   }
 }
