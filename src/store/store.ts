@@ -12,6 +12,7 @@
 import { Unpackr } from "msgpackr";
 import { StoreError } from "../protocol/errors.js";
 import { BATCH_RESULT_SCHEMA, packRecord, unpackRecord, type Schema } from "./records.js";
+import { decodeReceiptColumn, encodeReceiptColumn } from "./receipt-column.js";
 import { MAX_U64, type BatchResult, type FeePair, type Hex } from "../protocol/types.js";
 
 /**
@@ -25,9 +26,10 @@ export const LOG_ENTRY_BYTES = 84;
  * Version of the stored layout; a store of another version is refused (StoreError FORMAT), not
  * misread. 2 added the inbox position and the genesis root to the head (docs/DECISIONS.md D20);
  * 3 stores fee pairs instead of fee slots and the batch result's credited fees (D30); 4 adds the
- * per-batch slot log and the head's checkpoint (D38).
+ * per-batch slot log and the head's checkpoint (D38); 5 stores a batch's receipts as one binary
+ * column, and a page may hold slots created after the checkpoint (rolling checkpoints, D48).
  */
-export const STORE_FORMAT = 4;
+export const STORE_FORMAT = 5;
 
 /** The committed tip of a chain: enough to restore and check its state. */
 export interface StoreHead {
@@ -129,7 +131,8 @@ const STORED_BATCH_SCHEMA: Schema = {
   inboxStart: "u128", // u64, checked on decode
   l1MessageCount: "u32",
   txCount: "u32",
-  result: { record: BATCH_RESULT_SCHEMA },
+  // the batch result record with its receipts as one binary column (receipt-column.ts), in place
+  result: { record: { ...BATCH_RESULT_SCHEMA, receipts: "bytes" } },
 };
 
 export function encodeHead(head: StoreHead): Uint8Array {
@@ -188,14 +191,28 @@ function describeHead(bytes: Uint8Array): string {
   }
 }
 
+/**
+ * The stored-batch record (SPEC §12): msgpack, with the result's receipts as a binary column.
+ * @throws EncodeError when a field is missing or out of range.
+ */
 export function encodeStoredBatch(batch: StoredBatch): Uint8Array {
-  return packRecord(STORED_BATCH_SCHEMA, batch);
+  const result = batch?.result;
+  const receipts = encodeReceiptColumn(result?.receipts);
+  return packRecord(STORED_BATCH_SCHEMA, { ...batch, result: { ...result, receipts } });
 }
 
+/**
+ * Decodes a stored-batch record.
+ * @throws StoreError CORRUPT when the bytes are not exactly such a record (its receipts column
+ * must hold one receipt per L1 message and transaction).
+ */
 export function decodeStoredBatch(bytes: Uint8Array): StoredBatch {
   let batch: StoredBatch;
   try {
-    batch = unpackRecord<StoredBatch>(STORED_BATCH_SCHEMA, bytes);
+    type Raw = Omit<StoredBatch, "result"> & { result: Omit<StoredBatch["result"], "receipts"> & { receipts: Uint8Array } };
+    const raw = unpackRecord<Raw>(STORED_BATCH_SCHEMA, bytes);
+    const receipts = decodeReceiptColumn(raw.result.receipts, raw.l1MessageCount + raw.txCount);
+    batch = { ...raw, result: { ...raw.result, receipts } };
   } catch (e) {
     throw new StoreError("CORRUPT", `stored batch does not decode: ${(e as Error).message}`, e);
   }
