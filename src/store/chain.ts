@@ -445,7 +445,7 @@ function allPages(slotCount: number): number[] {
   return Array.from({ length: Math.ceil(slotCount / PAGE_SLOTS) }, (_, p) => p);
 }
 
-/** Pages per call into the core: ~4 MB at a time, so a checkpoint never needs an 84 MB input region. */
+/** Pages per call into the core: ~4 MB at a time, so even genesis never needs an 84 MB input region. */
 const PAGES_PER_READ = 1024;
 
 /** The current bytes of the given pages (records, then leaves), read from the core in 4 MB calls. */
