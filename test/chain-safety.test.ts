@@ -168,19 +168,19 @@ describe("store format", () => {
     Chain.open({ store, genesis: w.genesis, ...DOMAIN }).close();
     const head = store.readHead()!;
     expect(head.format).toBe(STORE_FORMAT);
-    expect(STORE_FORMAT).toBe(4);
+    expect(STORE_FORMAT).toBe(5);
     // format 1: the same head without the inbox position and the genesis root
     const v1 = packRecord(
       { format: "u32", chainId: "u128", verifyingContract: "address", batchCount: "u32", stateRoot: "hash", treeRoot: "hash", slotCount: "u32" },
       { ...head, format: 1 },
     );
     // format 2: stored fee slots instead of fee pairs (D30); 3: whole pages per commit, no log
-    // (D38); format 5: a later layout
-    for (const bytes of [v1, encodeHead({ ...head, format: 2 }), encodeHead({ ...head, format: 3 }), encodeHead({ ...head, format: 5 })]) {
+    // (D38); 4: msgpack receipts, whole-log checkpoints (D48); format 6: a later layout
+    for (const bytes of [v1, ...[2, 3, 4, 6].map((format) => encodeHead({ ...head, format }))]) {
       const err = caught(() => decodeHead(bytes));
       expect(err).toBeInstanceOf(StoreError);
       expect((err as StoreError).fault).toBe("FORMAT");
-      expect(err.message).toMatch(/layout format [1235]; this version reads format 4/);
+      expect(err.message).toMatch(/layout format [12346]; this version reads format 5/);
     }
     const old: StateStore = {
       ...store,

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { open } from "lmdb";
 import { Chain, changedPages, changedSlots, checkpointLimit, type ChainBatch } from "../src/store/chain.js";
+import { FOLD_RATE } from "../src/store/fold.js";
 import { Engine } from "../src/engine/engine.js";
 import { StoreError, InvalidArgumentError } from "../src/protocol/errors.js";
 import { LOG_ENTRY_BYTES, MemoryStore, PAGE_SLOTS, decodeStoredBatch, type StateStore, type StoreCommit } from "../src/store/store.js";
@@ -287,7 +288,7 @@ describe("Chain failure paths", () => {
     chain.close();
   });
 
-  it("a commit logs only the slots it changed; a checkpoint rewrites the pages the log covers and drops it", () => {
+  it("every commit logs the slots it changed and folds a bounded number of the oldest logged pages; the store reopens to the head after each", () => {
     const inner = new MemoryStore();
     const commits: StoreCommit[] = [];
     const spy: StateStore = {
@@ -301,46 +302,67 @@ describe("Chain failure paths", () => {
       },
       close: () => {},
     };
-    const big = workload(5, 700, 11, 25);
+    const big = workload(5, 2400, 24, 150);
     const chain = Chain.open({ store: spy, genesis: big.genesis, ...DOMAIN });
-    expect(checkpointLimit(700)).toBe(350);
-    let logged = 0;
-    let pages = new Set<number>();
-    let sawCheckpoint = false;
-    let lastCheckpoint = 0;
+    expect(checkpointLimit(2400)).toBe(1200);
+    // the model: per page, the oldest logged batch that changed it since the page was last written
+    const dirty = new Map<number, number>();
+    let logEntries = 0;
+    const entriesOf = new Map<number, number>();
+    let maxPages = 0;
+    let advanced = 0;
+    let longPage = false;
     for (let k = 0; k < big.batches.length; k++) {
+      const number = k + 1;
       const before = chain.state.slotCount();
+      const old = chain.head.checkpoint;
       const result = chain.applyBatch(big.batches[k]!.batch, { signers: big.batches[k]!.signers });
       const c = commits[commits.length - 1]!;
       const changed = changedSlots(result, big.batches[k]!.batch.feePairs, before);
-      if (logged + changed.length > checkpointLimit(result.slotCount)) {
-        // checkpoint: exactly the pages of every slot logged since the last one, and this batch's
-        for (const s of changed) pages.add(Math.floor(s / PAGE_SLOTS));
-        expect([...c.pages.keys()]).toEqual([...pages].sort((a, b) => a - b));
-        expect(c.log).toBeUndefined();
-        expect(c.dropLog).toEqual(Array.from({ length: k - lastCheckpoint }, (_, i) => lastCheckpoint + 1 + i)); // batches lastCheckpoint + 1 … k
-        lastCheckpoint = k + 1;
-        expect(chain.head).toMatchObject({ checkpoint: k + 1, pageSlotCount: result.slotCount });
-        for (const n of c.dropLog!) expect(inner.readLog(n)).toBeUndefined();
-        logged = 0;
-        pages = new Set();
-        sawCheckpoint = true;
-      } else {
-        expect(c.pages.size).toBe(0);
-        expect(c.log!.entries.length).toBe(changed.length * LOG_ENTRY_BYTES);
-        const view = new DataView(c.log!.entries.buffer, c.log!.entries.byteOffset);
-        expect(changed.every((s, i) => view.getUint32(i * LOG_ENTRY_BYTES, true) === s)).toBe(true);
-        logged += changed.length;
-        for (const s of changed) pages.add(Math.floor(s / PAGE_SLOTS));
+      // the log record: exactly the changed slots, ascending
+      expect(c.log!.number).toBe(number);
+      expect(c.log!.entries.length).toBe(changed.length * LOG_ENTRY_BYTES);
+      const view = new DataView(c.log!.entries.buffer, c.log!.entries.byteOffset);
+      expect(changed.every((s, i) => view.getUint32(i * LOG_ENTRY_BYTES, true) === s)).toBe(true);
+      // the pages: dirty ones, oldest first, no more than the budget unless the log would pass its bound
+      const written = [...c.pages.keys()];
+      expect(written).toEqual([...written].sort((a, b) => a - b));
+      const pageCount = Math.ceil(result.slotCount / PAGE_SLOTS);
+      const limit = checkpointLimit(result.slotCount);
+      if (logEntries + changed.length <= limit) {
+        expect(written.length).toBeLessThanOrEqual(Math.max(1, Math.ceil((FOLD_RATE * pageCount * changed.length) / limit)));
       }
-      expect(chain.head.stateRoot).toBe(big.roots[k + 1]);
+      const newest = Math.max(0, ...written.map((p) => dirty.get(p)!));
+      for (const p of written) expect(dirty.has(p)).toBe(true);
+      for (const [p, since] of dirty) if (!c.pages.has(p)) expect(since).toBeGreaterThanOrEqual(newest);
+      maxPages = Math.max(maxPages, written.length);
+      for (const s of changed) {
+        const p = Math.floor(s / PAGE_SLOTS);
+        if (!dirty.has(p)) dirty.set(p, number);
+      }
+      for (const p of written) dirty.delete(p);
+      entriesOf.set(number, changed.length);
+      logEntries += changed.length;
+      // the checkpoint: just before the oldest batch whose change some unwritten page still lacks
+      const checkpoint = Math.min(number, ...dirty.values()) - 1;
+      expect(chain.head.checkpoint).toBe(checkpoint);
+      expect(c.dropLog ?? []).toEqual(Array.from({ length: checkpoint - old }, (_, i) => old + 1 + i));
+      for (let j = old + 1; j <= checkpoint; j++) logEntries -= entriesOf.get(j)!;
+      for (let j = 1; j <= number; j++) expect(inner.readLog(j) !== undefined).toBe(j > checkpoint);
+      expect(logEntries).toBeLessThanOrEqual(limit);
+      if (checkpoint > old) advanced++;
+      // a page written after slots were created may hold more slots than the checkpoint's count
+      for (const [p, bytes] of c.pages) if (bytes.length / 80 > Math.min(PAGE_SLOTS, Math.max(0, chain.head.pageSlotCount - p * PAGE_SLOTS))) longPage = true;
+      // and whatever was folded, the store reopens to this batch, records and leaves alike
+      const again = Chain.open({ store: inner, ...DOMAIN, verify: "full" });
+      expect(again.state.stateRoot()).toBe(big.roots[number]);
+      again.close();
     }
-    expect(sawCheckpoint).toBe(true);
-    expect(chain.head.checkpoint).toBeLessThan(chain.head.batchCount); // ends with a log to lay over the pages
+    expect(advanced).toBeGreaterThan(5);
+    expect(longPage).toBe(true);
+    // no commit rewrote the pages wholesale (format 4's checkpoint wrote every page the log covered)
+    expect(maxPages).toBeLessThan(Math.ceil(chain.state.slotCount() / PAGE_SLOTS) / 3);
     chain.close();
-    const again = Chain.open({ store: inner, ...DOMAIN });
-    expect(again.state.stateRoot()).toBe(big.roots[big.batches.length]);
-    again.close();
   });
 
   it("a missing or malformed log record, or a new slot in none, is StoreError CORRUPT at open", () => {

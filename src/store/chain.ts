@@ -8,22 +8,9 @@ import { normalizeAddress } from "../protocol/slot-encoding.js";
 import { MAX_U64, type Batch, type BatchResult, type FeePair, type Hex, type Slot } from "../protocol/types.js";
 import type { InboxRange } from "../da/codec.js";
 import { LOG_ENTRY_BYTES, PAGE_SLOTS, STORE_FORMAT, decodeStoredBatch, encodeStoredBatch, type StateStore, type StoreHead, type StoredBatch } from "./store.js";
+import { FoldState, type FoldPlan } from "./fold.js";
 
-/** The slots the log holds since the last checkpoint, and the pages they sit in. */
-interface LogState {
-  slots: number;
-  pages: Set<number>;
-}
-
-/**
- * A commit checkpoints (rewrites the pages its log covers, drops the log) instead of logging once
- * the log would hold more than this many slot entries: half the state, so a checkpoint rewrites at
- * most every page once per slotCount / 2 changed slots, and a reopen reads at most
- * 84 B × slotCount / 2 of log on top of the pages (docs/DECISIONS.md D38).
- */
-export function checkpointLimit(slotCount: number): number {
-  return Math.max(PAGE_SLOTS, Math.ceil(slotCount / 2));
-}
+export { checkpointLimit } from "./fold.js";
 
 /** What {@link Chain.open} takes: the engine options (domain, core, recovery), the store, the genesis and how to verify. */
 export interface ChainOptions extends Omit<EngineOptions, "genesis"> {
@@ -71,7 +58,7 @@ export type ChainState = Pick<
 export class Chain {
   private engine: Engine;
   private current: StoreHead;
-  private log: LogState;
+  private fold: FoldState;
   private closed = false;
 
   private constructor(
@@ -81,7 +68,7 @@ export class Chain {
     head: StoreHead,
   ) {
     this.engine = restored.engine;
-    this.log = restored.log;
+    this.fold = restored.fold;
     this.current = head;
   }
 
@@ -136,7 +123,7 @@ export class Chain {
           pageSlotCount: count,
         };
         store.commit({ parent: undefined, head, pages: pagesOf(engine, allPages(count)) });
-        return new Chain(store, options, { engine, log: { slots: 0, pages: new Set() } }, head);
+        return new Chain(store, options, { engine, fold: new FoldState(0, count, count) }, head);
       } catch (e) {
         engine.dispose();
         throw wrapStoreError(e);
@@ -195,30 +182,24 @@ export class Chain {
       slotCount: result.slotCount,
       nextInbox: inbox.start + BigInt(inbox.count),
     };
-    let log: LogState;
+    const fold = this.fold;
+    let changed: Uint32Array;
+    let plan: FoldPlan;
     try {
       const feePairs = batch.feePairs.map((p) => ({ token: p.token, slot: p.slot }));
       const record = encodeStoredBatch({ number, feePairs, inboxStart: inbox.start, l1MessageCount: inbox.count, txCount: batch.txs.length, result });
-      const changed = changedSlots(result, feePairs, before);
-      if (this.log.slots + changed.length > checkpointLimit(result.slotCount)) {
-        // checkpoint: the pages the log covers, and this batch's, take the log's place
-        const pages = new Set(this.log.pages);
-        for (const slot of changed) pages.add(Math.floor(slot / PAGE_SLOTS));
-        const dropLog = Array.from({ length: number - 1 - this.current.checkpoint }, (_, i) => this.current.checkpoint + 1 + i);
-        head = { ...head, checkpoint: number, pageSlotCount: result.slotCount };
-        const written = pagesOf(
-          this.engine,
-          [...pages].sort((a, b) => a - b),
-        );
-        this.store.commit({ parent: this.current, head, pages: written, dropLog, batch: { number, record } });
-        log = { slots: 0, pages: new Set() };
-      } else {
-        const entries = logEntries(this.engine, changed);
-        this.store.commit({ parent: this.current, head, pages: new Map(), log: { number, entries }, batch: { number, record } });
-        log = this.log;
-        log.slots += changed.length;
-        for (const slot of changed) log.pages.add(Math.floor(slot / PAGE_SLOTS));
-      }
+      changed = changedSlots(result, feePairs, before);
+      // a rolling checkpoint: a bounded number of the oldest logged pages, rewritten as of this batch
+      plan = fold.plan(number, changed, result.slotCount);
+      head = { ...head, checkpoint: plan.checkpoint, pageSlotCount: plan.pageSlotCount };
+      this.store.commit({
+        parent: this.current,
+        head,
+        pages: pagesOf(this.engine, plan.pages),
+        dropLog: plan.dropLog,
+        ...(plan.logged ? { log: { number, entries: logEntries(this.engine, changed) } } : {}),
+        batch: { number, record },
+      });
     } catch (e) {
       // the engine is ahead of the store: put it back where the store is, or, when the store no
       // longer is where this chain left it (another writer) or cannot be read, close the chain
@@ -229,15 +210,15 @@ export class Chain {
         if (conflict) throw e;
         const restored = restore(this.store, this.current, { ...failed.domain, core: this.options.core, recovery: this.options.recovery });
         this.engine = restored.engine;
-        this.log = restored.log;
+        this.fold = restored.fold;
       } catch {
         this.shutdown();
       }
       failed.dispose();
       throw wrapStoreError(e);
     }
+    fold.apply(plan, number, changed, result.slotCount);
     this.current = head;
-    this.log = log;
     return result;
   }
 
@@ -268,7 +249,7 @@ export class Chain {
 
 interface Restored {
   engine: Engine;
-  log: LogState;
+  fold: FoldState;
 }
 
 /**
@@ -291,23 +272,25 @@ function restore(store: StateStore, head: StoreHead, options: Omit<EngineOptions
     engine.dispose();
     throw new StoreError("CORRUPT", `stored ${verify === "full" ? "slots" : "leaves"} hash to ${root}, not the committed root ${head.stateRoot}`);
   }
-  return { engine, log: log.state };
+  return { engine, fold: log.state };
 }
 
 /**
  * Reads the log records of batches checkpoint + 1 … batchCount and returns the page source for
  * Engine.fromSlotPages: each stored page with the newest logged version of its slots laid over it
- * (pages past the checkpoint's slot count come from the log alone). StoreError CORRUPT when a log
- * record is missing or malformed, or a slot created since the checkpoint is in no log record.
+ * (slots past the checkpoint's slot count come from the log alone), and the log's fold state.
+ * StoreError CORRUPT when a log record is missing or malformed, or a slot created since the
+ * checkpoint is in no log record.
  */
-function readLog(store: StateStore, head: StoreHead): { page: (p: number) => Uint8Array | undefined; state: LogState } {
+function readLog(store: StateStore, head: StoreHead): { page: (p: number) => Uint8Array | undefined; state: FoldState } {
   const { checkpoint, pageSlotCount: stored, slotCount } = head;
-  const state: LogState = { slots: 0, pages: new Set() };
+  const state = new FoldState(checkpoint, stored, slotCount);
   if (checkpoint === head.batchCount) return { page: (p) => store.readPage(p), state };
   const records: Uint8Array[] = [];
   // per slot: which log record holds its newest version (-1: none), and where in it
   const source = new Int32Array(slotCount).fill(-1);
   const offset = new Int32Array(slotCount);
+  let slotsAfter = stored; // the slot count after each batch: its record holds every slot it created
   for (let number = checkpoint + 1; number <= head.batchCount; number++) {
     const view = store.readLog(number);
     if (view === undefined)
@@ -316,18 +299,21 @@ function readLog(store: StateStore, head: StoreHead): { page: (p: number) => Uin
       throw new StoreError("CORRUPT", `log record ${number} is ${view.length} bytes, not a multiple of ${LOG_ENTRY_BYTES}`);
     // a copy: the store's view is only valid until its next read (and Buffer#slice would not copy)
     const bytes = new Uint8Array(view);
+    const count = bytes.length / LOG_ENTRY_BYTES;
     const data = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+    const slots = new Uint32Array(count);
     let last = -1;
-    for (let at = 0; at < bytes.length; at += LOG_ENTRY_BYTES) {
+    for (let i = 0, at = 0; i < count; i++, at += LOG_ENTRY_BYTES) {
       const slot = data.getUint32(at, true);
       if (slot <= last || slot >= slotCount)
         throw new StoreError("CORRUPT", `log record ${number}: slot ${slot} is out of order or past the slot count ${slotCount}`);
       last = slot;
+      slots[i] = slot;
       source[slot] = records.length;
       offset[slot] = at + 4;
-      state.pages.add(Math.floor(slot / PAGE_SLOTS));
     }
-    state.slots += bytes.length / LOG_ENTRY_BYTES;
+    slotsAfter = Math.max(slotsAfter, last + 1);
+    state.addLogged(number, slots, slotsAfter);
     records.push(bytes);
   }
   for (let slot = stored; slot < slotCount; slot++) {
@@ -340,18 +326,21 @@ function readLog(store: StateStore, head: StoreHead): { page: (p: number) => Uin
   const scratchWords = new Uint32Array(scratch.buffer);
   const recordWords = records.map((r) => new Uint32Array(r.buffer, r.byteOffset, r.length >> 2));
   const page = (p: number): Uint8Array | undefined => {
-    if (!state.pages.has(p)) return store.readPage(p);
+    if (!state.isDirty(p)) return store.readPage(p);
     const first = p * PAGE_SLOTS;
     const n = Math.min(PAGE_SLOTS, slotCount - first);
     const had = Math.max(0, Math.min(PAGE_SLOTS, stored - first));
     const out = scratch.subarray(0, n * slotBytes);
     if (had > 0) {
+      // a page written after the checkpoint may hold slots created since (up to n): the log
+      // names those, and only its first `had` slots are taken from it
       const old = store.readPage(p);
-      if (old === undefined || old.length !== had * slotBytes) {
+      const holds = old === undefined ? 0 : old.length / slotBytes;
+      if (old === undefined || !Number.isInteger(holds) || holds < had || holds > n) {
         throw new InvalidArgumentError(`page ${p} is ${old === undefined ? "missing" : `${old.length} bytes, not ${had * slotBytes}`}`);
       }
       out.set(old.subarray(0, had * 48), 0);
-      out.set(old.subarray(had * 48), n * 48);
+      out.set(old.subarray(holds * 48, holds * 48 + had * 32), n * 48);
     }
     for (let k = 0; k < n; k++) {
       const r = source[first + k]!;
@@ -435,12 +424,19 @@ export function changedPages(result: BatchResult, feePairs: readonly FeePair[], 
 function logEntries(engine: Engine, slots: Uint32Array): Uint8Array {
   const out = new Uint8Array(slots.length * LOG_ENTRY_BYTES);
   if (slots.length === 0) return out;
-  // a "page" of one slot is exactly its record then its leaf: one call into the core for all
+  // a "page" of one slot is exactly its record then its leaf: one call into the core for all,
+  // whose pages are consecutive views of one buffer, copied here as u32 words (every offset is a
+  // multiple of 4) rather than by one set() per slot
   const views = engine.readSlotPages(Array.from(slots), 1);
-  const data = new DataView(out.buffer);
-  for (let i = 0; i < slots.length; i++) {
-    data.setUint32(i * LOG_ENTRY_BYTES, slots[i]!, true);
-    out.set(views[i]!, i * LOG_ENTRY_BYTES + 4);
+  const first = views[0]!;
+  const from = new Uint32Array(first.buffer, first.byteOffset, (slots.length * (LOG_ENTRY_BYTES - 4)) >> 2);
+  const to = new Uint32Array(out.buffer);
+  const index = new DataView(out.buffer);
+  const entryWords = LOG_ENTRY_BYTES >> 2;
+  const slotWords = entryWords - 1;
+  for (let i = 0, at = 0, src = 0; i < slots.length; i++, at += entryWords, src += slotWords) {
+    index.setUint32(at << 2, slots[i]!, true);
+    for (let j = 0; j < slotWords; j++) to[at + 1 + j] = from[src + j]!;
   }
   return out;
 }
@@ -449,7 +445,7 @@ function allPages(slotCount: number): number[] {
   return Array.from({ length: Math.ceil(slotCount / PAGE_SLOTS) }, (_, p) => p);
 }
 
-/** Pages per call into the core: ~4 MB at a time, so a checkpoint never needs an 84 MB input region. */
+/** Pages per call into the core: ~4 MB at a time, so even genesis never needs an 84 MB input region. */
 const PAGES_PER_READ = 1024;
 
 /** The current bytes of the given pages (records, then leaves), read from the core in 4 MB calls. */

@@ -1,17 +1,19 @@
 // Where a chain's state lives between runs. The state is stored as pages of raw slot records (the
-// core's own 48-byte layout) each followed by the slots' tree leaves, as of the last checkpoint,
-// plus a log: for each batch since, the records and leaves of the slots it changed. Reopening
-// copies the pages into WASM with the log laid over them and hashes the inner nodes only, never
-// a replay. A commit writes its batch's log record (in proportion to the slots it changed, not
-// the pages they sit in); once the log holds half the state, a commit checkpoints instead:
-// it rewrites the pages the log covers and drops the log (docs/DECISIONS.md D38). Plus a head
-// record and one record per applied batch. A store only has to make each commit atomic; the
-// chain (src/store/chain.ts) decides what goes into it. The LMDB store is in
-// src/node/lmdb-store.ts; the memory store here serves tests and browsers.
+// core's own 48-byte layout) each followed by the slots' tree leaves, plus a log: for each batch
+// since the checkpoint, the records and leaves of the slots it changed. Reopening copies the pages
+// into WASM with the log laid over them and hashes the inner nodes only, never a replay. A commit
+// writes its batch's log record (in proportion to the slots it changed, not the pages they sit
+// in) and rewrites a bounded number of the pages holding the oldest logged changes, moving the
+// checkpoint past the log records those pages now hold (a rolling checkpoint, docs/DECISIONS.md
+// D38, D48). Plus a head record and one record per applied batch, its receipts as one binary
+// column. A store only has to make each commit atomic; the chain (src/store/chain.ts, fold.ts)
+// decides what goes into it. The LMDB store is in src/node/lmdb-store.ts; the memory store here
+// serves tests and browsers.
 
 import { Unpackr } from "msgpackr";
 import { StoreError } from "../protocol/errors.js";
 import { BATCH_RESULT_SCHEMA, packRecord, unpackRecord, type Schema } from "./records.js";
+import { decodeReceiptColumn, encodeReceiptColumn } from "./receipt-column.js";
 import { MAX_U64, type BatchResult, type FeePair, type Hex } from "../protocol/types.js";
 
 /**
@@ -25,9 +27,10 @@ export const LOG_ENTRY_BYTES = 84;
  * Version of the stored layout; a store of another version is refused (StoreError FORMAT), not
  * misread. 2 added the inbox position and the genesis root to the head (docs/DECISIONS.md D20);
  * 3 stores fee pairs instead of fee slots and the batch result's credited fees (D30); 4 adds the
- * per-batch slot log and the head's checkpoint (D38).
+ * per-batch slot log and the head's checkpoint (D38); 5 stores a batch's receipts as one binary
+ * column, and a page may hold slots created after the checkpoint (rolling checkpoints, D48).
  */
-export const STORE_FORMAT = 4;
+export const STORE_FORMAT = 5;
 
 /** The committed tip of a chain: enough to restore and check its state. */
 export interface StoreHead {
@@ -47,8 +50,8 @@ export interface StoreHead {
   /** State root of the genesis state the store was created from, to refuse another genesis. */
   genesisRoot: Hex;
   /**
-   * The batch whose state the pages hold (0: genesis). Batches checkpoint + 1 … batchCount each
-   * have a log record that brings the pages up to the head.
+   * The batch as of which the pages hold every slot that no later log record names (0: genesis).
+   * Batches checkpoint + 1 … batchCount each have a log record that brings the pages up to the head.
    */
   checkpoint: number;
   /** Slots the pages hold: the slot count after batch `checkpoint`. */
@@ -78,12 +81,15 @@ export interface StoreCommit {
   head: StoreHead;
   /**
    * Whole pages by page index: n slot records then their n leaves (n = PAGE_SLOTS except on the
-   * last page). Written by the genesis commit and by a checkpoint; empty otherwise.
+   * last page). Written by the genesis commit (every page) and by each commit's rolling checkpoint.
    */
   pages: Map<number, Uint8Array>;
-  /** The batch's log record (LOG_ENTRY_BYTES per changed slot, ascending), unless it checkpoints. */
+  /**
+   * The batch's log record (LOG_ENTRY_BYTES per changed slot, ascending); absent when the batch
+   * alone changed more slots than the log may hold and its pages take it instead.
+   */
   log?: { number: number; entries: Uint8Array };
-  /** Log records to delete: a checkpoint's pages now hold what they recorded. */
+  /** Log records to delete: the pages now hold what they recorded (the checkpoint moved past them). */
   dropLog?: readonly number[];
   /** The encoded {@link StoredBatch}, absent for the genesis commit. */
   batch?: { number: number; record: Uint8Array };
@@ -129,7 +135,8 @@ const STORED_BATCH_SCHEMA: Schema = {
   inboxStart: "u128", // u64, checked on decode
   l1MessageCount: "u32",
   txCount: "u32",
-  result: { record: BATCH_RESULT_SCHEMA },
+  // the batch result record with its receipts as one binary column (receipt-column.ts), in place
+  result: { record: { ...BATCH_RESULT_SCHEMA, receipts: "bytes" } },
 };
 
 export function encodeHead(head: StoreHead): Uint8Array {
@@ -188,14 +195,28 @@ function describeHead(bytes: Uint8Array): string {
   }
 }
 
+/**
+ * The stored-batch record (SPEC §12): msgpack, with the result's receipts as a binary column.
+ * @throws EncodeError when a field is missing or out of range.
+ */
 export function encodeStoredBatch(batch: StoredBatch): Uint8Array {
-  return packRecord(STORED_BATCH_SCHEMA, batch);
+  const result = batch?.result;
+  const receipts = encodeReceiptColumn(result?.receipts);
+  return packRecord(STORED_BATCH_SCHEMA, { ...batch, result: { ...result, receipts } });
 }
 
+/**
+ * Decodes a stored-batch record.
+ * @throws StoreError CORRUPT when the bytes are not exactly such a record (its receipts column
+ * must hold one receipt per L1 message and transaction).
+ */
 export function decodeStoredBatch(bytes: Uint8Array): StoredBatch {
   let batch: StoredBatch;
   try {
-    batch = unpackRecord<StoredBatch>(STORED_BATCH_SCHEMA, bytes);
+    type Raw = Omit<StoredBatch, "result"> & { result: Omit<StoredBatch["result"], "receipts"> & { receipts: Uint8Array } };
+    const raw = unpackRecord<Raw>(STORED_BATCH_SCHEMA, bytes);
+    const receipts = decodeReceiptColumn(raw.result.receipts, raw.l1MessageCount + raw.txCount);
+    batch = { ...raw, result: { ...raw.result, receipts } };
   } catch (e) {
     throw new StoreError("CORRUPT", `stored batch does not decode: ${(e as Error).message}`, e);
   }
