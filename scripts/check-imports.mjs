@@ -15,7 +15,7 @@ export const STAGES = ["protocol", "core", "engine", "da", "dispute", "store", "
 /** The reference implementation is an oracle beside the pipeline: it may use only these. */
 const REFERENCE_MAY_IMPORT = ["reference", "protocol", "core"];
 /** Package entries: they assemble the public API, may import anything, and nothing imports them. */
-const ENTRIES = ["index.ts", "node.ts", "reference.ts"];
+const ENTRIES = ["index.ts", "node.ts", "reference.ts", "l1.ts"];
 
 function listTs(dir) {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {

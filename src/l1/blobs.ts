@@ -12,7 +12,9 @@
 import { sha256 } from "@noble/hashes/sha2.js";
 import { keccak_256 } from "@noble/hashes/sha3.js";
 import { type Hex, fromHex, toHex } from "../protocol/bytes.js";
-import { InvalidArgumentError, L2EngineError } from "../protocol/errors.js";
+import { DependencyMissingError, InvalidArgumentError } from "../protocol/errors.js";
+
+export { DependencyMissingError };
 
 /** The scalar field modulus r of BLS12-381: every blob element is below it. */
 export const BLS_MODULUS = 0x73eda753299d7d483339d80809a1d80553bda402fffe5bfeffffffff00000001n;
@@ -60,16 +62,6 @@ export interface KzgWasmModule {
   computeBlobKZGProof(blob: string, commitment: string): string;
   verifyKZGProof(commitment: string, z: string, y: string, proof: string): boolean;
   verifyProof(commitment: string, z: string, y: string, proof: string): boolean;
-}
-
-/** A module a feature needs is not installed (e.g. `kzg-wasm`, a development dependency). */
-export class DependencyMissingError extends L2EngineError {
-  /** The npm package that could not be loaded. */
-  readonly dependency: string;
-  constructor(dependency: string, why: string, cause?: unknown) {
-    super("DEPENDENCY_MISSING", `${dependency} could not be loaded (${why}); install it, e.g. npm install --save-dev ${dependency}`, { cause });
-    this.dependency = dependency;
-  }
 }
 
 let kzgPromise: Promise<BlobKzg> | undefined;

@@ -4,10 +4,10 @@
 // no confirmed batch consumed, once the rollup is frozen. Each is checked here against the roots
 // the contract will check it against, so a caller learns of a stale engine before paying gas.
 
-import { type Abi, type Account, BaseError, type Chain, ContractFunctionRevertedError, type Hex, parseAbi, type PublicClient, type Transport, type WalletClient } from "viem";
+import { type Abi, type Hex, parseAbi, type PublicClient } from "viem";
 import { keccak_256 } from "@noble/hashes/sha3.js";
 import { toHex } from "../protocol/bytes.js";
-import { InvalidArgumentError, L2EngineError } from "../protocol/errors.js";
+import { InvalidArgumentError, L1Error } from "../protocol/errors.js";
 import { type BatchHeader, type Claim, claimHash, encodeClaim, encodeHeader, encodeL1Message, DEPOSIT_MESSAGE_BYTES } from "../protocol/l1-records.js";
 import { encodeSlot, isReservedOwner } from "../protocol/slot-encoding.js";
 import type { Batch, BatchResult, DepositMessage, Withdrawal } from "../protocol/types.js";
@@ -15,6 +15,8 @@ import { LP_TOKEN_FLAG } from "../protocol/types.js";
 import type { Eip712Domain } from "../protocol/eip712.js";
 import type { Engine } from "../engine/engine.js";
 import { makeClaim, type ClaimLink } from "../dispute/referee.js";
+import type { L1Wallet } from "./deploy.js";
+import { revertError } from "./revert.js";
 
 /** The Bridge contract's functions and errors this module calls or decodes. */
 export const BRIDGE_ABI = parseAbi([
@@ -39,19 +41,6 @@ export const BRIDGE_ABI = parseAbi([
   "error RecordMismatch(uint256 inboxIndex)",
   "error BadHeader(uint64 batchIndex)",
 ]);
-
-/** An L1 contract refused a call: `errorName` and `args` are its custom error, decoded. */
-export class L1RevertError extends L2EngineError {
-  /** The custom error's name (e.g. "AlreadyPaid"), or "" when the revert carried none we know. */
-  readonly errorName: string;
-  /** The custom error's arguments, in declaration order. */
-  readonly args: readonly unknown[];
-  constructor(what: string, errorName: string, args: readonly unknown[], cause?: unknown) {
-    super("L1_REVERTED", `${what} reverted${errorName ? ` with ${errorName}(${args.map(String).join(", ")})` : ""}`, { cause });
-    this.errorName = errorName;
-    this.args = args;
-  }
-}
 
 /** A claim as posted (SPEC §13.3): the object, its 240 bytes and their hash. */
 export interface EncodedClaim {
@@ -199,49 +188,40 @@ export function depositRecord(args: RefundArgs): Hex {
   return toHex(keccak_256(input));
 }
 
-type Wallet = WalletClient<Transport, Chain | undefined, Account>;
 
-/** The custom error a viem call failed with, as an {@link L1RevertError}; other errors unchanged. */
-export function asL1Error(what: string, e: unknown): unknown {
-  if (!(e instanceof BaseError)) return e;
-  const revert = e.walk((x) => x instanceof ContractFunctionRevertedError);
-  if (revert instanceof ContractFunctionRevertedError) return new L1RevertError(what, revert.data?.errorName ?? "", revert.data?.args ?? [], e);
-  return e;
-}
-
-async function send(wallet: Wallet, client: PublicClient, bridge: Hex, functionName: string, args: readonly unknown[], what: string): Promise<Hex> {
+async function send(wallet: L1Wallet, client: PublicClient, bridge: Hex, functionName: string, args: readonly unknown[], what: string): Promise<Hex> {
   try {
     const { request } = await client.simulateContract({ address: bridge, abi: BRIDGE_ABI as Abi, functionName, args, account: wallet.account } as never);
     const hash = await wallet.writeContract(request as never);
-    const receipt = await client.waitForTransactionReceipt({ hash });
-    if (receipt.status !== "success") throw new L1RevertError(what, "", []);
+    const receipt = await client.waitForTransactionReceipt({ hash, pollingInterval: 20 });
+    if (receipt.status !== "success") throw new L1Error("REVERTED", `${what}: transaction ${hash} reverted after its simulation passed`);
     return hash;
   } catch (e) {
-    throw asL1Error(what, e);
+    throw revertError(BRIDGE_ABI, what, e);
   }
 }
 
 /**
  * Sends Bridge.withdraw (anyone may; the owner is paid) and waits for its receipt.
  * @returns the transaction hash.
- * @throws L1RevertError with the contract's custom error (AlreadyPaid, NotConfirmed, BadProof, …).
+ * @throws L1Error (REVERTED) with the contract's custom error (AlreadyPaid, NotConfirmed, BadProof, …).
  */
-export function claimWithdrawal(wallet: Wallet, client: PublicClient, bridge: Hex, a: WithdrawalArgs): Promise<Hex> {
+export function claimWithdrawal(wallet: L1Wallet, client: PublicClient, bridge: Hex, a: WithdrawalArgs): Promise<Hex> {
   return send(wallet, client, bridge, "withdraw", [a.claim, a.index, a.owner, a.token, a.amount, a.proof], `withdraw(${a.index})`);
 }
 
 /**
  * Sends Bridge.exit (the rollup must be frozen) and waits for its receipt.
- * @throws L1RevertError with the contract's custom error (NotFrozen, AlreadyExited, …).
+ * @throws L1Error (REVERTED) with the contract's custom error (NotFrozen, AlreadyExited, …).
  */
-export function exitSlot(wallet: Wallet, client: PublicClient, bridge: Hex, a: SlotExitArgs): Promise<Hex> {
+export function exitSlot(wallet: L1Wallet, client: PublicClient, bridge: Hex, a: SlotExitArgs): Promise<Hex> {
   return send(wallet, client, bridge, "exit", [a.claim, a.treeRoot, a.slotCount, a.slotIndex, a.slot, a.proof], `exit(${a.slotIndex})`);
 }
 
 /**
  * Sends Bridge.refund (the rollup must be frozen) and waits for its receipt.
- * @throws L1RevertError with the contract's custom error (NotFrozen, Consumed, AlreadyRefunded, …).
+ * @throws L1Error (REVERTED) with the contract's custom error (NotFrozen, Consumed, AlreadyRefunded, …).
  */
-export function refundDeposit(wallet: Wallet, client: PublicClient, bridge: Hex, a: RefundArgs): Promise<Hex> {
+export function refundDeposit(wallet: L1Wallet, client: PublicClient, bridge: Hex, a: RefundArgs): Promise<Hex> {
   return send(wallet, client, bridge, "refund", [a.inboxIndex, a.message, a.l1Timestamp, a.lastHeader], `refund(${a.inboxIndex})`);
 }

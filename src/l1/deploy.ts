@@ -68,7 +68,8 @@ export interface DeployedRollup {
   gasUsed: Record<string, bigint>;
 }
 
-type Wallet = WalletClient<Transport, Chain | undefined, Account>;
+/** A viem wallet client with an account: what sends L1 transactions (deployments, batches, claims, bridge calls). */
+export type L1Wallet = WalletClient<Transport, Chain | undefined, Account>;
 
 /** The settings with every default filled in, checked. @throws L1Error (MISMATCH) naming the field. */
 export function resolveSettings(s: RollupSettings): Required<RollupSettings> {
@@ -114,7 +115,7 @@ export function resolveSettings(s: RollupSettings): Required<RollupSettings> {
  */
 export async function deployRollup(
   client: PublicClient,
-  wallet: Wallet,
+  wallet: L1Wallet,
   settings: RollupSettings,
   onStep?: (name: string, done: number, total: number) => void,
 ): Promise<DeployedRollup> {

@@ -7,7 +7,8 @@
 import { keccak_256 } from "@noble/hashes/sha3.js";
 import type { Abi, PublicClient, WalletClient } from "viem";
 import { fromHex, toHex } from "../protocol/bytes.js";
-import { L2EngineError } from "../protocol/errors.js";
+import { type GameFault, L1Error } from "../protocol/errors.js";
+import { revertError } from "./revert.js";
 import { encodeClaim, encodeHeader, encodeL1Message, type BatchHeader, type Claim } from "../protocol/l1-records.js";
 import type { Batch, BatchResult, Hex, L1Message } from "../protocol/types.js";
 import { defaultCore, type WasmCore } from "../core/wasm-core.js";
@@ -16,17 +17,11 @@ import { deriveBatch } from "../da/codec.js";
 import { proveSteps } from "../dispute/step-proof.js";
 import { encodeStepProof } from "../dispute/proof-codec.js";
 
-/** Which rule a party or its view of the game broke. */
-export type GameFault = "NO_DISPUTE" | "BAD_TRACE" | "BAD_VIEW" | "UNKNOWN_LEAF";
+export type { GameFault };
 
-/** A party cannot move as asked: its trace, the game's state or the batch is not what it expects. */
-export class GameError extends L2EngineError {
-  /** Which rule was broken. */
-  readonly fault: GameFault;
-  constructor(fault: GameFault, message: string) {
-    super("BISECTION_FAULT", message);
-    this.fault = fault;
-  }
+/** An L1Error of fault GAME: a party cannot move as asked (its trace, the game's state or the batch is not what it expects). */
+function gameError(fault: GameFault, message: string): L1Error {
+  return new L1Error("GAME", message, undefined, { game: fault });
 }
 
 /** IDisputeGame.Phase, in the contract's order. */
@@ -115,13 +110,13 @@ export class TraceTree {
   /**
    * @param leaves the trace leaves (a proposer's may be tampered; nothing is checked).
    * @param top the highest level to build (the game's start level).
-   * @throws GameError (BAD_TRACE) when there are more leaves than 4^top.
+   * @throws L1Error (GAME, game BAD_TRACE) when there are more leaves than 4^top.
    */
   constructor(
     readonly leaves: readonly Hex[],
     readonly top: number,
   ) {
-    if (leaves.length > 4 ** top) throw new GameError("BAD_TRACE", `${leaves.length} leaves do not fit under a level-${top} node`);
+    if (leaves.length > 4 ** top) throw gameError("BAD_TRACE", `${leaves.length} leaves do not fit under a level-${top} node`);
     this.levels = [leaves.map((l) => fromHex(l))];
     for (let l = 0; l < top; l++) {
       const below = this.levels[l]!;
@@ -157,13 +152,13 @@ export class TraceTree {
 /**
  * Re-executes `batch` on `engine` (at the batch's pre-state, left unchanged): the batch derived
  * from its DA bytes and inbox messages (SPEC §9.4), its trace leaves and every step's proof.
- * @throws GameError (BAD_TRACE) when the messages do not match the header's inbox count;
+ * @throws L1Error (GAME, game BAD_TRACE) when the messages do not match the header's inbox count;
  *   InvalidArgumentError for a header range the codec refuses.
  */
 export function traceBatchOnL1(engine: Engine, batch: GameBatch): PartyTrace & { batch: Batch; result: BatchResult } {
   const { header } = batch;
   if (batch.messages.length !== header.inboxCount || batch.timestamps.length !== header.inboxCount)
-    throw new GameError("BAD_TRACE", `the header consumes ${header.inboxCount} inbox messages, ${batch.messages.length} were given`);
+    throw gameError("BAD_TRACE", `the header consumes ${header.inboxCount} inbox messages, ${batch.messages.length} were given`);
   const { batch: derived } = deriveBatch(batch.da, { start: header.inboxStart, count: header.inboxCount });
   const b: Batch = { feePairs: derived.feePairs, l1Messages: [...batch.messages], txs: derived.txs };
   const signers = engine.recoverSigners(b);
@@ -196,7 +191,7 @@ export function bindingOf(batch: GameBatch, step: number): Uint8Array {
 }
 
 /** What both parties know about the disputed claim. */
-interface Dispute {
+export interface Dispute {
   claim: Claim;
   batch: GameBatch;
   parent: ParentState;
@@ -214,10 +209,10 @@ function settleMove(gameId: bigint, j: number, d: Dispute, agreed: Hex, leaves: 
     const parent = d.parent.claim === null ? "0x" : toHex(encodeClaim(d.parent.claim));
     return { functionName: "settleStart", args: [gameId, claim, header, parent, d.parent.treeRoot, d.parent.slotCount, toHex(d.batch.da)] };
   }
-  if (proof === undefined) throw new GameError("UNKNOWN_LEAF", `no step proof for step ${j - 1}`);
+  if (proof === undefined) throw gameError("UNKNOWN_LEAF", `no step proof for step ${j - 1}`);
   let agreedProof: Hex = "0x";
   if (j % 4 === 0) {
-    if (leaves === null) throw new GameError("UNKNOWN_LEAF", `leaf ${j - 1} must be proved in the proposer's trace`);
+    if (leaves === null) throw gameError("UNKNOWN_LEAF", `leaf ${j - 1} must be proved in the proposer's trace`);
     agreed = leaves[j - 1]!;
     agreedProof = toHex(proveTraceSteps(core, leaves, [j - 1]));
   }
@@ -243,7 +238,7 @@ export class GameProposer {
 
   /**
    * @param trace the proposer's leaves (whatever it committed to in the claim's trace root) and proofs.
-   * @throws GameError (BAD_TRACE) when the leaves do not give the claim's trace root.
+   * @throws L1Error (GAME, game BAD_TRACE) when the leaves do not give the claim's trace root.
    */
   constructor(
     readonly dispute: Dispute,
@@ -252,12 +247,12 @@ export class GameProposer {
   ) {
     this.tree = new TraceTree(trace.leaves, startLevel(dispute.claim.stepCount));
     if (this.tree.root() !== dispute.claim.traceRoot.toLowerCase())
-      throw new GameError("BAD_TRACE", "the proposer's leaves do not give the claim's trace root");
+      throw gameError("BAD_TRACE", "the proposer's leaves do not give the claim's trace root");
   }
 
   /**
    * The move due from the proposer in `view` at L1 time `now`, or null when it is not its turn.
-   * @throws GameError (UNKNOWN_LEAF) when its trace holds no step proof for the named leaf.
+   * @throws L1Error (GAME, game UNKNOWN_LEAF) when its trace holds no step proof for the named leaf.
    */
   nextMove(gameId: bigint, view: GameView, now: bigint): GameMove | null {
     if (!isOpen(view)) return null;
@@ -279,7 +274,7 @@ export class GameChallenger {
   readonly stepCountWrong: boolean;
   private readonly finalWrong: boolean;
 
-  /** @throws GameError (BAD_TRACE) when the honest trace has more leaves than the claim's tree holds. */
+  /** @throws L1Error (GAME, game BAD_TRACE) when the honest trace has more leaves than the claim's tree holds. */
   constructor(
     readonly dispute: Dispute,
     readonly honest: PartyTrace,
@@ -298,16 +293,16 @@ export class GameChallenger {
 
   /**
    * The opening move: challenge the claim with `bond` wei.
-   * @throws GameError (NO_DISPUTE) when the claim agrees with this challenger's re-execution.
+   * @throws L1Error (GAME, game NO_DISPUTE) when the claim agrees with this challenger's re-execution.
    */
   challengeMove(bond: bigint): GameMove {
-    if (!this.disputes()) throw new GameError("NO_DISPUTE", "the claim agrees with this challenger's re-execution");
+    if (!this.disputes()) throw gameError("NO_DISPUTE", "the claim agrees with this challenger's re-execution");
     return { functionName: "challenge", args: [toHex(encodeClaim(this.dispute.claim))], value: bond };
   }
 
   /**
    * The child (0 … 3) to name among `children` of node `index` at `level`.
-   * @throws GameError (NO_DISPUTE) when every child agrees and the final commitment is not disputed here.
+   * @throws L1Error (GAME, game NO_DISPUTE) when every child agrees and the final commitment is not disputed here.
    */
   pick(level: number, index: number, children: readonly Hex[]): number {
     const mine = this.tree.children(level, index);
@@ -315,13 +310,13 @@ export class GameChallenger {
     const last = this.dispute.claim.stepCount;
     const target = Math.floor(last / 4 ** (level - 1)) - 4 * index;
     if (this.finalWrong && target >= 0 && target < 4) return target;
-    throw new GameError("NO_DISPUTE", `the revealed children of node ${index} at level ${level} all agree with this challenger's trace`);
+    throw gameError("NO_DISPUTE", `the revealed children of node ${index} at level ${level} all agree with this challenger's trace`);
   }
 
   /**
    * The move due from the challenger in `view` at L1 time `now`; `revealed` are the children the
    * proposer revealed last (needed at AwaitChoice). Null when it is not its turn.
-   * @throws GameError (BAD_VIEW) at AwaitChoice without the revealed children; as {@link pick}.
+   * @throws L1Error (GAME, game BAD_VIEW) at AwaitChoice without the revealed children; as {@link pick}.
    */
   nextMove(gameId: bigint, view: GameView, now: bigint, revealed: readonly Hex[] | null): GameMove | null {
     if (!isOpen(view)) return null;
@@ -338,7 +333,7 @@ export class GameChallenger {
       return null;
     }
     if (moverExpired(view, now)) return null;
-    if (revealed === null || revealed.length !== 4) throw new GameError("BAD_VIEW", `game ${gameId} awaits a choice but no revealed children were given`);
+    if (revealed === null || revealed.length !== 4) throw gameError("BAD_VIEW", `game ${gameId} awaits a choice but no revealed children were given`);
     return { functionName: "choose", args: [gameId, revealed, this.pick(view.level, view.nodeIndex, revealed)] };
   }
 }
@@ -378,20 +373,26 @@ export class ViemGame implements GameReader {
 
   /**
    * Sends `move` from `wallet`'s account and waits for it to be mined; returns the receipt's gasUsed.
-   * @throws GameError (BAD_VIEW) when the transaction reverted on L1; viem's errors when it could not be sent.
+   * @throws L1Error (REVERTED) naming the contract's custom error when the move is refused (simulated first, so a refused move costs nothing).
    */
   async send(wallet: WalletClient, move: GameMove): Promise<bigint> {
-    const hash = await wallet.writeContract({
-      address: this.address,
-      abi: this.abi,
-      functionName: move.functionName,
-      args: move.args as unknown[],
-      value: move.value,
-      account: wallet.account!,
-      chain: wallet.chain,
-    } as never);
+    const what = `DisputeGame.${move.functionName}`;
+    let hash: Hex;
+    try {
+      const { request } = await this.publicClient.simulateContract({
+        address: this.address,
+        abi: this.abi,
+        functionName: move.functionName,
+        args: move.args as unknown[],
+        value: move.value,
+        account: wallet.account!,
+      } as never);
+      hash = await wallet.writeContract({ ...(request as object), chain: wallet.chain } as never);
+    } catch (e) {
+      throw revertError(this.abi, what, e);
+    }
     const receipt = await this.publicClient.waitForTransactionReceipt({ hash, pollingInterval: 20 });
-    if (receipt.status !== "success") throw new GameError("BAD_VIEW", `${move.functionName} reverted on L1`);
+    if (receipt.status !== "success") throw new L1Error("REVERTED", `${what}: transaction ${hash} reverted after its simulation passed`);
     return receipt.gasUsed;
   }
 }
@@ -417,7 +418,7 @@ export function toGameView(v: Record<string, unknown>): GameView {
 
 /**
  * A party's next move in game `gameId`, read through `reader` (null when it is not its turn).
- * @throws GameError as the party's `nextMove`.
+ * @throws L1Error (GAME) as the party's `nextMove`.
  */
 export async function nextMoveOf(party: GameProposer | GameChallenger, reader: GameReader, gameId: bigint): Promise<GameMove | null> {
   const view = await reader.view(gameId);

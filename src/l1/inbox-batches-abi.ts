@@ -48,7 +48,6 @@ export const BATCHES_ABI = parseAbi([
   "error BadCommittee()",
   "error ZeroSequencer()",
   "error InboxCountTooLarge(uint256 count, uint256 max)",
-  "error IndexOutOfRange(uint256 index, uint256 count)",
   "function postBatch(uint64 index, uint32 inboxCount, bytes da, bytes nextRecordPreimage)",
   "function postBlobBatch(uint64 index, uint32 inboxCount, uint32 daLength, uint256 blobCount, bytes nextRecordPreimage)",
   "function postCommitteeBatch(uint64 index, uint32 inboxCount, bytes32 daHash, uint32 daLength, bytes signatures, bytes nextRecordPreimage)",

@@ -21,14 +21,28 @@ export function describeRevert(abi: Abi, data: Hex): string {
   }
 }
 
-/** An L1Error (REVERTED) for `e` thrown by `what`, naming the custom error when `abi` knows it. */
+/**
+ * An L1Error (REVERTED) for `e` thrown by `what`, carrying the custom error's name and arguments
+ * when `abi` (or viem's own decoding) knows it. `e` is kept as the cause.
+ */
 export function revertError(abi: Abi, what: string, e: unknown): L1Error {
+  if (e instanceof L1Error) return e;
   if (e instanceof BaseError) {
     const reverted = e.walk((x) => x instanceof ContractFunctionRevertedError);
-    if (reverted instanceof ContractFunctionRevertedError && reverted.data?.errorName)
-      return new L1Error("REVERTED", `${what} reverted: ${reverted.data.errorName}(${(reverted.data.args ?? []).map(String).join(", ")})`, e);
+    if (reverted instanceof ContractFunctionRevertedError && reverted.data?.errorName) {
+      const args = reverted.data.args ?? [];
+      return new L1Error("REVERTED", `${what} reverted: ${reverted.data.errorName}(${args.map(String).join(", ")})`, e, { errorName: reverted.data.errorName, args });
+    }
   }
   const data = revertData(e);
-  if (data !== undefined) return new L1Error("REVERTED", `${what} reverted: ${describeRevert(abi, data)}`, e);
+  if (data !== undefined) {
+    try {
+      const d = decodeErrorResult({ abi, data });
+      const args = d.args ?? [];
+      return new L1Error("REVERTED", `${what} reverted: ${d.errorName}(${args.map(String).join(", ")})`, e, { errorName: d.errorName, args });
+    } catch {
+      return new L1Error("REVERTED", `${what} reverted: ${data}`, e);
+    }
+  }
   return new L1Error("REVERTED", `${what} failed: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`, e);
 }

@@ -14,8 +14,7 @@ export type L2EngineErrorCode =
   | "CHAIN_REJECTED"
   | "DEPENDENCY_MISSING" // an optional or development-only module a feature needs is not installed
   | "L1_FAILED" // an L1 node or contract call failed (src/l1 L1Error; its fault says how)
-  | "INVARIANT_BROKEN" // the reference engine (l2engine/reference) met a state the rules exclude: a bug
-  | "L1_REVERTED"; // an L1 contract refused a call (src/l1): the custom error's name and arguments are kept
+  | "INVARIANT_BROKEN"; // the reference engine (l2engine/reference) met a state the rules exclude: a bug
 
 /**
  * The base class of every error the library throws on purpose. Branch on `code` (stable across
@@ -185,23 +184,65 @@ export class JsonInputError extends InvalidArgumentError {
   }
 }
 
-/** Why an operation against the L1 contracts failed (src/l1/). */
+/** Why an operation against the L1 contracts failed (src/l1/, the `l2engine/l1` entry). */
 export type L1Fault =
-  | "REVERTED" // a transaction or call reverted: the message names the contract's error
+  | "REVERTED" // a transaction or call reverted: `errorName` and `args` are the contract's custom error
   | "NOT_FOUND" // an event, transaction or artifact the operation needs is not there
-  | "MISMATCH" // what L1 returned contradicts itself or the caller (a DA hash, a record, a range)
+  | "MISMATCH" // what L1 returned contradicts itself or the caller (a DA hash, a record, a range, a stale engine)
   | "DA_UNAVAILABLE" // a batch's DA bytes are not on L1 (blobs, committee data): ask their holder
-  | "NODE"; // the L1 node could not be started or did not answer
+  | "NODE" // the L1 node could not be started or did not answer
+  | "GAME"; // a party of the bisection game cannot move as asked: `game` says which rule
+
+/** Which rule of the bisection game a party or its view of a game broke (an {@link L1Error} of fault GAME). */
+export type GameFault =
+  | "NO_DISPUTE" // the claim (or the revealed children) agree with this party's own re-execution
+  | "BAD_TRACE" // a trace does not fit the claim or the tree
+  | "BAD_VIEW" // the game's state is not what the move needs (e.g. no revealed children)
+  | "UNKNOWN_LEAF"; // the party holds no step proof (or leaf) for the leaf named
+
+/** What an {@link L1Error} carries besides its fault and message. */
+export interface L1ErrorDetails {
+  /** REVERTED: the contract's custom error name (e.g. "AlreadyPaid"), or "" when none was decoded. */
+  errorName?: string;
+  /** REVERTED: the custom error's arguments, in declaration order. */
+  args?: readonly unknown[];
+  /** GAME: which rule was broken. */
+  game?: GameFault;
+}
 
 /**
- * An L1 operation failed (posting a batch, following the chain, starting a node). `fault` says
- * which kind; the message names the contract, field and index involved.
+ * An L1 operation failed (posting a batch, following the chain, proposing, playing a game,
+ * claiming a withdrawal, starting a node). `fault` says which kind; the message names the
+ * contract, field and index involved. A revert keeps the contract's custom error in
+ * `errorName` and `args`, so callers branch on it without parsing the message.
  */
 export class L1Error extends L2EngineError {
   /** What went wrong. */
   readonly fault: L1Fault;
-  constructor(fault: L1Fault, message: string, cause?: unknown) {
+  /** REVERTED: the custom error's name, or "" when the revert carried none known. Otherwise "". */
+  readonly errorName: string;
+  /** REVERTED: the custom error's arguments. Otherwise empty. */
+  readonly args: readonly unknown[];
+  /** GAME: which rule of the game was broken. Otherwise undefined. */
+  readonly game: GameFault | undefined;
+  constructor(fault: L1Fault, message: string, cause?: unknown, details: L1ErrorDetails = {}) {
     super("L1_FAILED", message, { cause });
     this.fault = fault;
+    this.errorName = details.errorName ?? "";
+    this.args = details.args ?? [];
+    this.game = details.game;
+  }
+}
+
+/**
+ * A module a feature needs is not installed (e.g. `kzg-wasm`, a development dependency that blob
+ * DA loads only when asked). Nothing was changed.
+ */
+export class DependencyMissingError extends L2EngineError {
+  /** The npm package that could not be loaded. */
+  readonly dependency: string;
+  constructor(dependency: string, why: string, cause?: unknown) {
+    super("DEPENDENCY_MISSING", `${dependency} could not be loaded (${why}); install it, e.g. npm install --save-dev ${dependency}`, { cause });
+    this.dependency = dependency;
   }
 }

@@ -10,7 +10,8 @@ import { Anvil } from "./anvil.js";
 import { artifact } from "./evm.js";
 import { postBatch } from "./glue.js";
 import { contextHash, domainSeparator, traceRoot, encodeBatch, encodeClaim, headerHash, inboxRecord, makeClaim, encodeHeader, encodeStepProof, fromHex, proveSteps, proveTraceSteps, toHex, type Batch, type SignedTx } from "../../src/index.js";
-import { GameError, TraceTree, TRACE_ZERO_HASHES, ViemGame, nextMoveOf, startLevel, traceBatchOnL1 } from "../../src/l1/game.js";
+import { L1Error } from "../../src/protocol/errors.js";
+import { TraceTree, TRACE_ZERO_HASHES, ViemGame, nextMoveOf, startLevel, traceBatchOnL1 } from "../../src/l1/game.js";
 import {
   BOND,
   BURN_BPS,
@@ -99,7 +100,8 @@ describe("trace tree helpers", () => {
     expect(t.root()).toBe(s.claim.traceRoot);
     expect(TRACE_ZERO_HASHES[1]).toBe("0x012893657d8eb2efad4de0a91bcd0e39ad9837745dec3ea923737ea803fc8e3d");
     expect(t.node(0, s.claim.stepCount + 1)).toBe(ZERO32);
-    expect(() => new TraceTree(s.honest.leaves, 1)).toThrow(GameError);
+    expect(() => new TraceTree(s.honest.leaves, 1)).toThrow(L1Error);
+    expect(() => new TraceTree(s.honest.leaves, 1)).toThrow(expect.objectContaining({ code: "L1_FAILED", fault: "GAME", game: "BAD_TRACE" }));
   });
 });
 

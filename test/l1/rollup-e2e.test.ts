@@ -9,14 +9,13 @@
 //   (d) the escape hatch: frozen, a slot exited against the last confirmed state, a deposit refunded;
 //   (e) validium: a committee deployment's quorum checked.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Abi, encodeFunctionData, type Hex, hashTypedData, keccak256, type PublicClient, type WalletClient } from "viem";
+import { type Abi, type Hex, hashTypedData, keccak256 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import {
   Engine,
   addressOf,
   encodeBatch,
   encodeStepProof,
-  headerHash,
   proveSteps,
   signTransaction,
   traceRoot,
@@ -30,15 +29,15 @@ import {
 } from "../../src/index.js";
 import { nodeRecovery } from "../../src/node.js";
 import { L1Error } from "../../src/protocol/errors.js";
-import { type BatchHeader } from "../../src/protocol/l1-records.js";
+import { type BatchHeader, encodeClaim } from "../../src/protocol/l1-records.js";
 import { loadArtifact } from "../../src/l1/artifacts.js";
 import { claimForBatch, claimWithdrawal, type EncodedClaim, exitSlot, refundArgs, refundDeposit, slotExitArgs, withdrawalArgs } from "../../src/l1/bridge.js";
 import { type DeployedRollup, deployRollup } from "../../src/l1/deploy.js";
 import { Follower } from "../../src/l1/follower.js";
 import { GameChallenger, type GameBatch, GameProposer, nextMoveOf, PHASE, type PartyTrace, traceBatchOnL1, ViemGame } from "../../src/l1/game.js";
-import { InboxReader } from "../../src/l1/inbox.js";
+import { InboxReader, recordPreimage } from "../../src/l1/inbox.js";
 import { BATCHES_ABI, COMMITTEE_BATCH_TYPES } from "../../src/l1/inbox-batches-abi.js";
-import { type PostedHeader, Sequencer } from "../../src/l1/sequencer.js";
+import { headerFromEvent, type PostedHeader, Sequencer } from "../../src/l1/sequencer.js";
 import { ANVIL_CHAIN_ID, ANVIL_KEYS, Anvil } from "./anvil.js";
 
 const ZERO32 = `0x${"00".repeat(32)}` as Hex;
@@ -215,7 +214,7 @@ class World {
   }
 
   async propose(claim: Claim | EncodedClaim, key = HONEST_KEY): Promise<Hex> {
-    const bytes = "bytes" in claim ? claim.bytes : claimForBatchBytes(claim);
+    const bytes = "bytes" in claim ? claim.bytes : claimBytesOf(claim);
     this.note("propose", await send(this.anvil, key, this.a.claims, "Claims", "propose", [bytes], BOND));
     return keccak256(bytes);
   }
@@ -280,10 +279,6 @@ class World {
   }
 }
 
-function claimForBatchBytes(c: Claim): Hex {
-  return claimBytesOf(c);
-}
-import { encodeClaim, encodeHeader } from "../../src/protocol/l1-records.js";
 function claimBytesOf(c: Claim): Hex {
   return `0x${Buffer.from(encodeClaim(c)).toString("hex")}` as Hex;
 }
@@ -405,11 +400,13 @@ describe("the rollup end to end on anvil (real contracts, no stubs)", () => {
     await w.confirm(p1);
     await w.confirm(p2);
     expect(await w.status(p2.claim.hash)).toBe(2);
+    // a confirmed claim's bond is its proposer's to pull
+    expect(await read<bigint>(anvil, w.a.claims, "Claims", "balanceOf", [anvil.account.address])).toBe(2n * BOND);
     await w.payWithdrawals(p2);
     await w.checkConservation("after the withdrawals");
     // a second claim of one withdrawal is refused, whoever sends it
     const again = claimWithdrawal(anvil.wallet(USER_KEYS[1]!) as never, anvil.publicClient, w.a.bridge, paying);
-    await expect(again).rejects.toMatchObject({ errorName: "AlreadyPaid", args: [2n, 0] });
+    await expect(again).rejects.toMatchObject({ code: "L1_FAILED", fault: "REVERTED", errorName: "AlreadyPaid", args: [2n, 0] });
     await w.checkConservation("after the refused second claim");
   }, 180_000);
 
@@ -435,6 +432,7 @@ describe("the rollup end to end on anvil (real contracts, no stubs)", () => {
     console.log(`(b) wrong claim game: ${moves.join(", ")}`);
     expect(result).toBe(PHASE.ChallengerWon);
     expect(await w.status(wrongHash)).toBe(3); // Rejected
+    expect(await read<bigint>(anvil, w.a.claims, "Claims", "balanceOf", [privateKeyToAccount(DISHONEST_KEY).address])).toBe(0n);
     // the proposer's bond, less the burned share, is the challenger's to pull; its own bond back
     const challengerAddress = privateKeyToAccount(CHALLENGER_KEY).address;
     const burn = (BOND * BURN_BPS) / 10_000n;
@@ -508,14 +506,10 @@ describe("the rollup end to end on anvil (real contracts, no stubs)", () => {
     const skipping = w.sequencer.postBatch({ feePairs: [], l1Messages: [], txs: [] });
     await expect(skipping).rejects.toThrow(L1Error);
     await expect(skipping).rejects.toThrow(new RegExp(`OverdueMessageSkipped\\(${overdue.index}, `));
-    const preimage = `0x${Buffer.from([...overdue.bytes, ...new Uint8Array(new BigUint64Array([0n]).buffer).map(() => 0)]).toString("hex")}`;
-    void preimage;
-    const { recordPreimage } = await import("../../src/l1/inbox.js");
     const first = `0x${Buffer.from(recordPreimage(overdue.bytes, overdue.l1Timestamp)).toString("hex")}` as Hex;
     w.note("forceInclude", await send(anvil, USER_KEYS[1]!, w.a.batches, "Batches", "forceInclude", [1, first, "0x"]));
     const forced = await anvil.publicClient.getContractEvents({ address: w.a.batches, abi: BATCHES_ABI, eventName: "BatchPosted", fromBlock: w.a.fromBlock, strict: true });
     const last = forced[forced.length - 1]!;
-    const { headerFromEvent } = await import("../../src/l1/sequencer.js");
     const header = headerFromEvent(last.args.header);
     expect(header).toMatchObject({ index: 6n, daLength: 0, inboxStart: overdue.index, inboxCount: 1 });
     await w.run({ header, headerHash: last.args.headerHash, da: new Uint8Array(0), gasUsed: 0n, transactionHash: last.transactionHash }, { feePairs: [], l1Messages: [overdue.message], txs: [] });
@@ -604,7 +598,6 @@ describe("the rollup end to end on anvil (real contracts, no stubs)", () => {
       const args = (sigs: Hex) => [1n, messages.length, daHash, da.length, sigs, "0x"];
       await expect(send(anvil, HONEST_KEY, v.a.batches, "Batches", "postCommitteeBatch", args(await sign(sorted.slice(0, 1))))).rejects.toThrow(/CommitteeQuorumNotMet\(1, 2\)/);
       await expect(send(anvil, HONEST_KEY, v.a.batches, "Batches", "postCommitteeBatch", args(await sign([sorted[1]!, sorted[0]!])))).rejects.toThrow(/BadCommitteeSignature/);
-      // calldata batches are still the sequencer's to post in committee mode? the contract decides; a quorum batch is taken
       v.note("postCommitteeBatch", await send(anvil, HONEST_KEY, v.a.batches, "Batches", "postCommitteeBatch", args(await sign(sorted.slice(1, 3)))));
       // a follower gets the data from the committee, checked against the header; the claim confirms
       const follower = new Follower(anvil.publicClient, v.a, async () => da);
@@ -622,8 +615,3 @@ describe("the rollup end to end on anvil (real contracts, no stubs)", () => {
     }
   }, 120_000);
 });
-
-void encodeFunctionData;
-void encodeHeader;
-void headerHash;
-export type { PublicClient, WalletClient };
