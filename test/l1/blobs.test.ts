@@ -451,11 +451,16 @@ describe("blob DA (daKind 1)", () => {
   }, 120_000);
 
   it("the costliest blob batch Batches takes (MAX_BLOB_DA_BYTES) settles within 5M gas; 120,000 bytes would not (D50)", async () => {
+    // seconds of synchronous work per size: yield between the parts so vitest's worker RPC is not starved
+    const breathe = () => new Promise((resolve) => setImmediate(resolve));
     const measure = async (limit: number) => {
+      await breathe();
       const b = largestBatch(adversarialTx, 1, limit);
+      await breathe();
       const da = encodeV1(b);
       expect(da.length).toBe(limit);
       const sc = await makeBlobSidecar(da, { kzg });
+      await breathe();
       const header = { index: 1n, prevHeaderHash: `0x${"00".repeat(32)}` as Hex, daKind: 1, daHash: sc.daHash, daLength: da.length, inboxStart: 0n, inboxCount: 0, l1Block: 18n, l1Timestamp: 1n };
       // binding and walk up to settlement, whose empty proof the verifier refuses right after
       const args = [hex(DS), `0x${"00".repeat(32)}`, header, BigInt(b.txs.length), "0x", hex(sc.binding), `0x${"00".repeat(32)}`];
