@@ -20,6 +20,10 @@ contract Batches is IBatches {
     error InboxCountTooLarge(uint256 count, uint256 max);
 
     uint256 private constant MAX_DA_BYTES = BatchData.MAX_L1_DA_BYTES;
+    /// The largest blob batch (SPEC §13.6, DECISIONS D50): a blob-bound step re-supplies the bytes
+    /// in calldata *and* evaluates the blob, ~43.5 gas a DA byte at worst, so the costliest 105,000
+    /// bytes settle in ~4.72M + the verifier's ≤ 0.1M, under the 5M step budget (120,000: ~5.47M).
+    uint256 public constant MAX_BLOB_DA_BYTES = 105_000;
     uint256 private constant MAX_INBOX_COUNT = BatchData.MAX_ENTRIES;
     /// secp256k1n / 2: a larger s is the malleable twin of a low-s signature (EIP-2).
     uint256 private constant HALF_CURVE_ORDER = 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0;
@@ -73,13 +77,17 @@ contract Batches is IBatches {
         external
     {
         _onlySequencer();
+        if (daLength > MAX_BLOB_DA_BYTES) revert BlobDaTooLarge(daLength, MAX_BLOB_DA_BYTES);
         if (blobCount == 0 || blobhash(0) == 0) revert NoBlobs();
         if (blobhash(blobCount) != 0) revert BlobIndexOutOfRange(blobCount);
-        bytes32[] memory hashes = new bytes32[](blobCount); // bounded: blobhash(blobCount) = 0 above
+        // every named blob exists before anything is allocated: blobhash(blobCount) = 0 holds for
+        // any huge blobCount, the first missing blob does not
+        for (uint256 i = 1; i < blobCount; i++) {
+            if (blobhash(i) == 0) revert BlobIndexOutOfRange(i);
+        }
+        bytes32[] memory hashes = new bytes32[](blobCount);
         for (uint256 i = 0; i < blobCount; i++) {
-            bytes32 h = blobhash(i);
-            if (h == 0) revert BlobIndexOutOfRange(i);
-            hashes[i] = h;
+            hashes[i] = blobhash(i);
         }
         _post(index, 1, keccak256(abi.encodePacked(hashes)), daLength, inboxCount, nextRecordPreimage);
     }

@@ -27,6 +27,7 @@ contract DisputeGame is IDisputeGame {
     uint256 internal constant DEPTH = 16;
     uint256 internal constant BPS = 10_000;
     uint8 internal constant DA_CALLDATA = 0;
+    uint8 internal constant DA_BLOBS = 1;
     uint8 internal constant DA_COMMITTEE = 2;
     /// The left-sibling word before anything is recorded in it (see the contract notes above).
     bytes32 internal constant UNSET = bytes32(uint256(1));
@@ -131,7 +132,12 @@ contract DisputeGame is IDisputeGame {
         Game storage g = _games[gameId];
         State memory s = g.state;
         _expectPhase(gameId, s.phase, Phase.AwaitReveal);
-        if (msg.sender != g.proposer) revert NotProposer(msg.sender);
+        // Anyone may reveal for the proposer (SECURITY.md F2): the children must hash to the node
+        // the proposer committed to, so there is exactly one acceptable reveal and a third party
+        // can only make the move the proposer would have made. Were it the proposer's alone, a
+        // proposer who copied an honest claim (front-running its author) could let it be rejected
+        // by a colluding challenger's timeout — and a rejected claim hash can never be proposed
+        // again, so its batch could never confirm. The clock charged is the proposer's either way.
         _tick(gameId, s, true);
         bytes32 h = _hashChildren(children);
         bytes32 expected = g.node;
@@ -246,10 +252,18 @@ contract DisputeGame is IDisputeGame {
         _expectOpen(gameId, s.phase);
         _checkClaim(g, claim);
         Header memory h = _header(claim, header);
-        _bindDa(h, binding);
-        (, uint256 n) = BatchData.check(binding, h.inboxCount);
+        uint256 steps;
+        if (h.daKind == DA_BLOBS) {
+            // the blob binding (SPEC §13.7) lives in the prover; without this a claim on a blob
+            // batch could drop its last transactions and settlement and never lose (SECURITY.md F1)
+            steps = prover.stepCountOf(h, binding);
+        } else {
+            _bindDa(h, binding);
+            (, uint256 n) = BatchData.check(binding, h.inboxCount);
+            steps = uint256(h.inboxCount) + n + 1;
+        }
         uint256 stepCount = g.stepCount;
-        if (stepCount == uint256(h.inboxCount) + n + 1) revert StepCountMatches(stepCount);
+        if (stepCount == steps) revert StepCountMatches(stepCount);
         _resolve(gameId, g, s, false);
     }
 
@@ -360,7 +374,8 @@ contract DisputeGame is IDisputeGame {
         h.l1Timestamp = uint64(bytes8(header[97:105]));
     }
 
-    /// The DA bytes are the header's (calldata and committee kinds, as OneStepProver binds them).
+    /// The DA bytes are the header's (calldata and committee kinds, as OneStepProver binds them;
+    /// blob batches are bound by the prover itself).
     function _bindDa(Header memory h, bytes calldata da) internal pure {
         if (h.daKind != DA_CALLDATA && h.daKind != DA_COMMITTEE) revert UnsupportedDaKind(h.daKind);
         bytes32 actual = da.length == h.daLength ? _hash(da) : bytes32(0);

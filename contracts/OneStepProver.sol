@@ -67,6 +67,17 @@ contract OneStepProver {
         revert StepOutOfRange(j, inboxCount + n + 1);
     }
 
+    /// @notice The step count `inboxCount + n + 1` of the batch whose header is `h`, for the `n`
+    /// transactions its DA bytes decode to (0 when undecodable, SPEC §9.4, §11.4).
+    /// @param binding the DA bytes, as verifyStep's binding of a transaction step (with the blob
+    /// commitments and proofs for a blob batch)
+    /// @custom:throws the DA errors of verifyStep when `binding` is not the header's
+    function stepCountOf(Header calldata h, bytes calldata binding) external view returns (uint256) {
+        bytes calldata da = _bindDa(h, binding);
+        (, uint256 n) = BatchData.check(da, h.inboxCount);
+        return uint256(h.inboxCount) + n + 1;
+    }
+
     /// @notice C_0 of the batch whose header is `h` (SPEC §11.1): the parent's state root with its
     /// opening checked, the empty withdrawals root and count 0, and the context of the DA bytes'
     /// fee pairs with nothing owed (no pairs when the bytes do not decode).

@@ -17,6 +17,8 @@ interface IBatches {
     error NotSequencer(address caller);
     error WrongIndex(uint64 expected, uint64 given);
     error DaTooLarge(uint256 length, uint256 max);
+    /// A blob batch above MAX_BLOB_DA_BYTES (105,000): its costliest step would not fit 5M gas (D50).
+    error BlobDaTooLarge(uint256 length, uint256 max);
     error InboxRangeOutOfBounds(uint256 end, uint256 messageCount);
     /// The first message left unconsumed is older than the force delay: it must be in this batch.
     error OverdueMessageSkipped(uint256 index, uint64 l1Timestamp);

@@ -26,6 +26,11 @@ export const BLOB_BYTES = 131_072;
 export const DA_BYTES_PER_ELEMENT = 31;
 /** DA bytes one blob holds: 31 × 4096 = 126,976 (so a 120,000-byte batch is one blob). */
 export const DA_BYTES_PER_BLOB = 126_976;
+/**
+ * The largest blob batch Batches.postBlobBatch takes (SPEC §13.6, DECISIONS D50): the costliest
+ * blob-bound step of more bytes would not fit the 5M gas budget. Calldata batches keep 120,000.
+ */
+export const MAX_BLOB_DA_BYTES = 105_000;
 /** A KZG commitment or proof (a compressed BLS12-381 G1 point). */
 export const KZG_POINT_BYTES = 48;
 /** What the binding carries per blob after the DA bytes: commitment ‖ proof. */

@@ -36,6 +36,7 @@ export const BATCHES_ABI = parseAbi([
   "error NotSequencer(address caller)",
   "error WrongIndex(uint64 expected, uint64 given)",
   "error DaTooLarge(uint256 length, uint256 max)",
+  "error BlobDaTooLarge(uint256 length, uint256 max)",
   "error InboxRangeOutOfBounds(uint256 end, uint256 messageCount)",
   "error OverdueMessageSkipped(uint256 index, uint64 l1Timestamp)",
   "error BadRecordPreimage(uint256 index)",

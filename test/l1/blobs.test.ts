@@ -48,6 +48,25 @@ import { TEST_DOMAIN, TEST_KEYS, bindingOf, headerArg, postedRuns, type PostedBa
 import { hex } from "./step-builder.js";
 import { adversarialTx, largestBatch } from "./gas.js";
 import { encodeV1 } from "./da-v1.js";
+import { encodeClaim, encodeHeader, headerHash } from "../../src/protocol/l1-records.js";
+import { MAX_BLOB_DA_BYTES } from "../../src/l1/blobs.js";
+import {
+  BOND,
+  CHALLENGER,
+  GameBench,
+  GameChallenger,
+  GameProposer,
+  PHASE,
+  claimFor,
+  deployGame,
+  domainOf,
+  genesisSlots,
+  makeBatch,
+  openingAt,
+  play,
+  propose,
+  story,
+} from "./game-fixture.js";
 
 const DS = domainSeparator(TEST_DOMAIN);
 const prover = artifact("OneStepProver");
@@ -388,4 +407,73 @@ describe("blob DA (daKind 1)", () => {
     );
     expect(txBlob.transaction).toBeLessThanOrEqual(5_000_000n);
   }, 300_000);
+
+  it("a claim on a blob batch that drops its settlement loses to settleStepCount (SECURITY.md F1)", async () => {
+    // The batch of a dispute-game story posted as one blob: its header's daHash is the blob's and
+    // every DA-step binding (and settleStepCount's) is daBytes ‖ commitment ‖ proof.
+    const bench = await GameBench.create({ kzg: kzg.wasm });
+    const genesis = genesisSlots(8);
+    const probe = Engine.create({ genesis, chainId: 1n, verifyingContract: "0x0000000000000000000000000000000000000001", recovery: nodeRecovery });
+    const genesisRoot = probe.stateRoot();
+    probe.dispose();
+    const d = await deployGame(bench, genesisRoot);
+    const engine = Engine.create({ genesis, ...domainOf(d), recovery: nodeRecovery });
+    try {
+      const s = await story(d, engine, makeBatch(domainOf(d), 2, 6));
+      const sidecar = await makeBlobSidecar(s.gameBatch.da, { kzg });
+      const header = { ...s.gameBatch.header, daKind: 1 as const, daHash: sidecar.daHash };
+      await d.batches.send("setHeaderHash", [1n, headerHash(header)]);
+      const gameBatch = { ...s.gameBatch, header, da: sidecar.binding };
+      const blobClaim = { ...s.claim, headerHash: headerHash(header) };
+      // every leaf the claim commits to is a correct step: it merely stops before settlement, at
+      // C_E, and posts C_E's parts as its outcome (fees owed, never paid) — a game over its leaves
+      // alone can never convict it, only its step count can
+      const E = s.claim.stepCount - 1;
+      const leaves = s.honest.leaves.slice(0, E + 1);
+      const short = { ...claimFor({ ...s, claim: blobClaim }, leaves, openingAt(s, s.batch, E)), stepCount: E };
+      await propose(s, short);
+      const dispute = { claim: short, batch: gameBatch, parent: s.parent };
+      const p = await play(d, new GameProposer(dispute, { leaves, proofs: [] }), new GameChallenger(dispute, s.honest), { challengerAddress: CHALLENGER });
+      expect(p.result).toBe(PHASE.ChallengerWon);
+      expect(p.reverts).toEqual([]);
+      expect(p.moves.at(-1)).toMatchObject({ fn: "settleStepCount", by: "challenger" });
+      // the honest claim's step count is the blob batch's: settleStepCount cannot convict it
+      await propose(s, blobClaim);
+      const g = (await d.game.send("challenge", [hex(encodeClaim(blobClaim))], { from: CHALLENGER, value: BOND })).value as bigint;
+      const r = await d.game.send("settleStepCount", [g, hex(encodeClaim(blobClaim)), hex(encodeHeader(header)), hex(sidecar.binding)]);
+      expect(r.error?.name).toBe("StepCountMatches");
+      // and the bare DA bytes of a blob batch bind nothing
+      const bare = await d.game.send("settleStepCount", [g, hex(encodeClaim(blobClaim)), hex(encodeHeader(header)), hex(s.gameBatch.da)]);
+      expect(bare.error?.name).toBe("BlobBindingLength");
+    } finally {
+      engine.dispose();
+    }
+  }, 120_000);
+
+  it("the costliest blob batch Batches takes (MAX_BLOB_DA_BYTES) settles within 5M gas; 120,000 bytes would not (D50)", async () => {
+    // seconds of synchronous work per size: yield between the parts so vitest's worker RPC is not starved
+    const breathe = () => new Promise((resolve) => setImmediate(resolve));
+    const measure = async (limit: number) => {
+      await breathe();
+      const b = largestBatch(adversarialTx, 1, limit);
+      await breathe();
+      const da = encodeV1(b);
+      expect(da.length).toBe(limit);
+      const sc = await makeBlobSidecar(da, { kzg });
+      await breathe();
+      const header = { index: 1n, prevHeaderHash: `0x${"00".repeat(32)}` as Hex, daKind: 1, daHash: sc.daHash, daLength: da.length, inboxStart: 0n, inboxCount: 0, l1Block: 18n, l1Timestamp: 1n };
+      // binding and walk up to settlement, whose empty proof the verifier refuses right after
+      const args = [hex(DS), `0x${"00".repeat(32)}`, header, BigInt(b.txs.length), "0x", hex(sc.binding), `0x${"00".repeat(32)}`];
+      const r = await local.call<Hex>("verifyStep", args);
+      expect(r.ok).toBe(false);
+      expect(errorOf(r.revert)).not.toMatch(/^Blob|^Da|StepOutOfRange/);
+      return wholeTxGas(r.data, r.gas);
+    };
+    const atCap = await measure(MAX_BLOB_DA_BYTES);
+    const atMax = await measure(120_000);
+    console.log(`blob DA, the walk's costliest shape: binding + walk ${atCap} whole transaction at ${MAX_BLOB_DA_BYTES} bytes, ${atMax} at 120,000`);
+    // the verifier's own part of a step is ≤ ~0.1M (D47)
+    expect(atCap + 100_000n).toBeLessThanOrEqual(5_000_000n);
+    expect(atMax + 100_000n).toBeGreaterThan(5_000_000n);
+  }, 180_000);
 });

@@ -44,6 +44,7 @@ import {
 } from "./game-fixture.js";
 
 const hex = (b: Uint8Array) => toHex(b) as Hex;
+type IClaimsStatus = number;
 const claimBytes = (s: Story, c = s.claim) => hex(encodeClaim(c));
 const headerBytes = (s: Story) => hex(encodeHeader(s.gameBatch.header));
 
@@ -321,8 +322,8 @@ describe("DisputeGame: clocks, illegal moves, parallel games", () => {
     const bad = [...kids] as Hex[];
     bad[3] = ZERO32;
     const err = async (fn: string, args: unknown[], from: Hex = STRANGER, value?: bigint) => (await d.game.send(fn, args, { from, value })).error?.name;
-    expect(await err("reveal", [g, kids], STRANGER)).toBe("NotProposer");
-    expect(await err("reveal", [g, kids], CHALLENGER)).toBe("NotProposer");
+    // anyone may reveal (SECURITY.md F2), but only the children the proposer committed to
+    expect(await err("reveal", [g, bad], STRANGER)).toBe("ChildrenMismatch");
     expect(await err("reveal", [g, bad], PROPOSER)).toBe("ChildrenMismatch");
     expect(await err("choose", [g, kids, 0], CHALLENGER)).toBe("WrongPhase");
     expect(await err("reveal", [99n, kids], PROPOSER)).toBe("UnknownGame");
@@ -459,6 +460,25 @@ describe("DisputeGame: clocks, illegal moves, parallel games", () => {
     } finally {
       stale.dispose();
     }
+  });
+
+  it("anyone may defend a claim its bonded proposer abandons: a copied honest claim cannot be thrown by a colluding challenger (SECURITY.md F2)", async () => {
+    const s = await fresh(2, 10);
+    // CHALLENGER2 front-runs the honest claim's author and proposes its very bytes: it is now the
+    // claim's bonded proposer. Its accomplice CHALLENGER challenges with a made-up trace, and
+    // CHALLENGER2 never moves. Were the claim rejected, its hash could never be proposed again and
+    // batch 1 could never confirm. The honest author (PROPOSER, not bonded) reveals instead.
+    const h = await propose(s, s.claim, CHALLENGER2);
+    const wrong = traceOf(engine, withFailedTx(s.batch, 5));
+    const p = await play(d, proposerOf(s, s.honest), challengerOf(s, wrong));
+    expect(p.result).toBe(PHASE.ProposerWon);
+    expect(p.reverts).toEqual([]);
+    expect(p.moves.filter((m) => m.fn === "reveal").length).toBeGreaterThan(0);
+    expect(await d.claims.read<IClaimsStatus>("status", [h])).toBe(1); // still Pending
+    // the bounty stays the bonded proposer's: the defender gets nothing, the reveal was the only one possible
+    const burn = (BOND * BURN_BPS) / 10_000n;
+    expect(await d.game.read<bigint>("balanceOf", [CHALLENGER2])).toBe(BOND - burn);
+    expect(await d.game.read<bigint>("balanceOf", [PROPOSER])).toBe(0n);
   });
 
   it("two games against one wrong claim: the first rejects it, the second ends Void with its bond back", async () => {

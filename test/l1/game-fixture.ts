@@ -80,8 +80,9 @@ export class GameBench {
   now = T0;
   private constructor(readonly evm: EVM) {}
 
-  static async create(): Promise<GameBench> {
-    const base = await InProcessEvm.create();
+  /** @param options.kzg a loaded kzg-wasm for precompile 0x0a (blob batches), as InProcessEvm takes it */
+  static async create(options: { kzg?: unknown } = {}): Promise<GameBench> {
+    const base = await InProcessEvm.create(options);
     const bench = new GameBench((base as unknown as { evm: EVM }).evm);
     for (const a of [PROPOSER, CHALLENGER, CHALLENGER2, STRANGER, DEPLOYER]) await bench.fund(a, 10n ** 21n);
     return bench;

@@ -55,8 +55,8 @@ export function adversarialTx(rng: Rng, k: number): DaTx {
   };
 }
 
-/** The largest batch of `make` transactions that fits MAX_L1_DA_BYTES, padded to exactly that. */
-export function largestBatch(make: (rng: Rng, k: number) => DaTx, seed = 1): DaBatch {
+/** The largest batch of `make` transactions that fits `limit` bytes (MAX_L1_DA_BYTES), padded to exactly that. */
+export function largestBatch(make: (rng: Rng, k: number) => DaTx, seed = 1, limit = MAX_L1_DA_BYTES): DaBatch {
   const rng = new Rng(seed);
   const b: DaBatch = {
     pairs: [
@@ -66,9 +66,9 @@ export function largestBatch(make: (rng: Rng, k: number) => DaTx, seed = 1): DaB
     txs: [],
   };
   const one = encodeV1({ ...b, txs: [make(rng, 0)] }).length;
-  while (b.txs.length < MAX_L1_DA_BYTES / (one - 12)) b.txs.push(make(rng, b.txs.length));
-  while (encodeV1(b).length > MAX_L1_DA_BYTES) b.txs.pop();
-  if (!padTo(b, MAX_L1_DA_BYTES)) throw new Error("largestBatch: cannot pad to the limit");
+  while (b.txs.length < limit / (one - 12)) b.txs.push(make(rng, b.txs.length));
+  while (encodeV1(b).length > limit) b.txs.pop();
+  if (!padTo(b, limit)) throw new Error("largestBatch: cannot pad to the limit");
   return b;
 }
 

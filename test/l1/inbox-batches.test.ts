@@ -30,6 +30,7 @@ import { BATCHES_ABI, COMMITTEE_BATCH_TYPES, INBOX_ABI } from "../../src/l1/inbo
 import { Sequencer } from "../../src/l1/sequencer.js";
 import { Rng, signedWorkload } from "../workload.js";
 import { MAX_L1_DA_BYTES } from "../../src/index.js";
+import { MAX_BLOB_DA_BYTES } from "../../src/l1/blobs.js";
 import { ANVIL_CHAIN_ID, ANVIL_KEYS, Anvil } from "./anvil.js";
 import { L1Sim, type SimContract, type SimResult } from "./evm-context.js";
 
@@ -289,9 +290,18 @@ describe("Batches (in-process EVM)", () => {
     expectError(await blob(2n, blobs.slice(0, 1)), "BlobIndexOutOfRange", [1n]);
     expectError(await blob(1n, blobs.slice(0, 2)), "BlobIndexOutOfRange", [1n]);
     expectError(await blob(2n, blobs), "BlobIndexOutOfRange", [2n]);
-    expectError(await w.batches.send("postBlobBatch", [1n, 0, 120_001, 1n, "0x"], { from: SEQUENCER, blobHashes: blobs.slice(0, 1) }), "DaTooLarge");
+    // D50: a blob batch holds at most 105,000 DA bytes (its costliest step must fit 5M gas)
+    expect(await w.batches.read("MAX_BLOB_DA_BYTES")).toBe(BigInt(MAX_BLOB_DA_BYTES));
+    expectError(await w.batches.send("postBlobBatch", [1n, 0, 120_001, 1n, "0x"], { from: SEQUENCER, blobHashes: blobs.slice(0, 1) }), "BlobDaTooLarge");
+    expectError(await w.batches.send("postBlobBatch", [1n, 0, MAX_BLOB_DA_BYTES + 1, 1n, "0x"], { from: SEQUENCER, blobHashes: blobs.slice(0, 1) }), "BlobDaTooLarge", [
+      BigInt(MAX_BLOB_DA_BYTES + 1),
+      BigInt(MAX_BLOB_DA_BYTES),
+    ]);
+    expectOk(await w.batches.send("postBlobBatch", [1n, 0, MAX_BLOB_DA_BYTES, 1n, "0x"], { from: SEQUENCER, blobHashes: blobs.slice(0, 1) }));
+    // a blob count far past the transaction's blobs is the first missing blob, not an allocation failure
+    expectError(await blob(1n << 64n, blobs.slice(0, 1), 2n), "BlobIndexOutOfRange", [1n]);
     expectError(await w.batches.send("postBlobBatch", [1n, 0, 1, 1n, "0x"], { from: ALICE, blobHashes: blobs.slice(0, 1) }), "NotSequencer");
-    const r = await blob(2n, blobs.slice(0, 2));
+    const r = await blob(2n, blobs.slice(0, 2), 2n);
     expectOk(r);
     expect(header(r)).toMatchObject({ daKind: 1, daHash: keccakHex(hexToBytes(`0x${blobs[0]!.slice(2)}${blobs[1]!.slice(2)}`)), daLength: 100_000 });
   });
