@@ -9,7 +9,7 @@ import { privateKeyToAccount } from "viem/accounts";
 import { Anvil } from "./anvil.js";
 import { artifact } from "./evm.js";
 import { postBatch } from "./glue.js";
-import { contextHash, domainSeparator, traceRoot, encodeBatch, encodeClaim, headerHash, inboxRecord, makeClaim, encodeHeader, encodeStepProof, fromHex, proveSteps, proveTraceSteps, toHex, type Batch, type SignedTx } from "../../src/index.js";
+import { domainSeparator, traceRoot, encodeBatch, encodeClaim, headerHash, inboxRecord, makeClaim, encodeHeader, fromHex, proveTraceSteps, toHex, type Batch } from "../../src/index.js";
 import { GameError, TraceTree, TRACE_ZERO_HASHES, ViemGame, nextMoveOf, startLevel, traceBatchOnL1 } from "../../src/l1/game.js";
 import {
   BOND,
@@ -27,6 +27,9 @@ import {
   ZERO32,
   claimFor,
   deployGame,
+  openingOfEngine,
+  proofsOf,
+  withFailedTx,
   domainOf,
   genesisSlots,
   makeBatch,
@@ -78,12 +81,6 @@ function proposerOf(s: Story, trace: PartyTrace, claim = s.claim): GameProposer 
 }
 function challengerOf(s: Story, trace: PartyTrace = s.honest, claim = s.claim): GameChallenger {
   return new GameChallenger({ claim, batch: s.gameBatch, parent: s.parent }, trace);
-}
-
-/** Transaction `i` of the batch with a signature that recovers no owner: the proposer says it failed. */
-function withFailedTx(batch: Batch, i: number): Batch {
-  const txs = batch.txs.map((t, k) => (k === i ? ({ ...t, signature: `0x${"11".repeat(64)}1b` } as SignedTx) : t));
-  return { ...batch, txs };
 }
 
 afterAll(() => engine?.dispose());
@@ -613,28 +610,3 @@ describe("DisputeGame on anvil through viem", () => {
     }
   }, 180_000);
 });
-
-/** The proposer's trace and proofs of `batch` on `on`. */
-function proofsOf(on: Engine, batch: Batch): PartyTrace {
-  const signers = on.recoverSigners(batch);
-  const fork = on.fork();
-  const { steps } = fork.traceBatch(batch, { signers });
-  fork.dispose();
-  const proofs = [...proveSteps(on, batch, { signers })].map(encodeStepProof);
-  return { leaves: steps, proofs };
-}
-/** The claim opening of the whole batch run on `on`. */
-function openingOfEngine(on: Engine, s: Story, batch: Batch) {
-  const fork = on.fork();
-  try {
-    const r = fork.traceBatch(batch).result;
-    return {
-      postStateRoot: r.postStateRoot,
-      withdrawalsRoot: r.withdrawalsRoot,
-      withdrawalCount: r.withdrawals.length,
-      contextHash: hex(contextHash(s.domain, on.slotCount(), batch.feePairs, r.fees)),
-    };
-  } finally {
-    fork.dispose();
-  }
-}

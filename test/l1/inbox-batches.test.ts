@@ -16,7 +16,6 @@ import {
   encodeL1Message,
   headerHash,
   inboxRecord,
-  signTransaction,
   type Batch,
   type BatchHeader,
   type L1Message,
@@ -32,6 +31,7 @@ import { Rng, signedWorkload } from "../workload.js";
 import { MAX_L1_DA_BYTES } from "../../src/index.js";
 import { ANVIL_CHAIN_ID, ANVIL_KEYS, Anvil } from "./anvil.js";
 import { L1Sim, type SimContract, type SimResult } from "./evm-context.js";
+import { fullTransferBatch } from "./glue.js";
 
 const DAY = 86_400n;
 const ZERO32 = `0x${"00".repeat(32)}` as Hex;
@@ -511,34 +511,10 @@ describe("Inbox and Batches on anvil", () => {
     const inbox2 = await anvil.deploy(loadArtifact("Inbox"), [[1], [token]]);
     const batches2 = await anvil.deploy(loadArtifact("Batches"), [inbox2, anvil.account.address, BigInt(ANVIL_DAY), [], 0n]);
     const keys = [31, 32, 33, 34].map((i) => `0x${i.toString(16).padStart(64, "0")}` as Hex);
-    const owners = keys.map(addressOf);
     const domain = { chainId: BigInt(ANVIL_CHAIN_ID), verifyingContract: inbox2 };
-    const SLOTS = 64;
-    const genesis = Array.from({ length: SLOTS }, (_, i) => ({ owner: owners[i % 4]!, token: 1, balance: 10n ** 30n, nonce: 0n }));
-    const rng = new Rng(11);
-    const nonces = new Array<bigint>(SLOTS).fill(0n);
-    const txs: ReturnType<typeof signTransaction<{ type: "transfer"; from: number; to: number; amount: bigint; fee: bigint; nonce: bigint }>>[] = [];
-    const feePairs = [{ token: 1, slot: 0 }];
     // transfers as users send them: 4 significant digits, a small fee, sequential nonces
-    for (;;) {
-      const from = rng.int(SLOTS);
-      const tx = {
-        type: "transfer" as const,
-        from,
-        to: (from + 1 + rng.int(SLOTS - 1)) % SLOTS,
-        amount: BigInt(1 + rng.int(9999)) * 10n ** BigInt(14 + rng.int(4)),
-        fee: BigInt(1 + rng.int(99)) * 10n ** 12n,
-        nonce: nonces[from]!,
-      };
-      txs.push(signTransaction(tx, keys[from % 4]!, domain));
-      nonces[from]! += 1n;
-      if (txs.length % 64 === 0 && encodeBatch({ feePairs, txs }).length > MAX_L1_DA_BYTES) break;
-    }
-    while (encodeBatch({ feePairs, txs }).length > MAX_L1_DA_BYTES) {
-      const last = txs.pop()!;
-      nonces[last.from]! -= 1n;
-    }
-    const batch: Batch = { feePairs, l1Messages: [], txs };
+    const { genesis, batch } = fullTransferBatch(keys, domain);
+    const txs = batch.txs;
     const engine = Engine.create({ genesis, ...domain, recovery: nodeRecovery });
     const result = engine.applyBatch(batch);
     expect(result.receipts.every((r) => r.status === 0)).toBe(true);
