@@ -86,6 +86,8 @@ function ok<T>(r: TxResult<T>, what: string): TxResult<T> {
 }
 
 const n = (x: bigint) => Number(x);
+/** Between the long synchronous phases (signing, tracing, proving ~1,700 steps): lets a vitest worker answer its RPC. */
+const breathe = () => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * Measures every figure; see the file's head for the story. `blob: false` leaves out
@@ -105,7 +107,9 @@ export async function measureRollupGas(options: { blob?: boolean } = {}): Promis
   const inbox = await bench.deploy("Inbox", [[1], [token.address]]);
   const batches = await bench.deploy("Batches", [inbox.address, SEQUENCER, s7.forceDelaySeconds, [], 0n]);
   const domain = { chainId: 1n, verifyingContract: inbox.address }; // ethereumjs's mainnet: chain id 1
+  await breathe();
   const { genesis, batch: full } = fullTransferBatch(TEST_KEYS.slice(0, 4), domain);
+  await breathe();
   const engine = Engine.create({ genesis, ...domain, recovery: nodeRecovery });
   try {
     const genesisStateRoot = engine.stateRoot();
@@ -146,10 +150,13 @@ export async function measureRollupGas(options: { blob?: boolean } = {}): Promis
     // claims on batch 1: the honest one and a wrong one (its last transfer "failed")
     const gameBatch: GameBatch = { header: header1, da, messages: [], timestamps: [] };
     const s = storyOf(d, engine, gameBatch);
+    await breathe();
     const last = transfers - 1;
     const tampered = withFailedTx(s.batch, last);
     const wrongTrace = proofsOf(engine, tampered);
+    await breathe();
     const wrong = claimFor(s, wrongTrace.leaves, openingOfEngine(engine, s, tampered));
+    await breathe();
     const propose = (c: Claim, from: Hex) => claims.send<Hex>("propose", [toHex(encodeClaim(c))], { from, value: s7.claimBondWei });
     const proposedHonest = ok(await propose(s.claim, HONEST), "propose honest");
     const honestHash = proposedHonest.value!;
