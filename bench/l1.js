@@ -4,6 +4,11 @@
 // gas, the whole transaction (21,000 + EIP-7623 calldata) and the flat proof's bytes — and the
 // entry binding of the largest allowed batch (120,000 bytes of DA re-supplied and decoded).
 // Deterministic: gas is counted, not timed, so quick mode differs only in the state's size.
+//
+// Issue 12: the rollup's L1 operations on the real deployed contracts (test/l1/rollup-gas.ts):
+// `l1.gas.*` and `l1.bytesPerTx`, the same figures in both modes except that quick mode leaves out
+// `l1.gas.blobStep` (loading kzg-wasm's trusted setup alone takes ~25 s). bench/run.js guards them
+// against bench/floors.json's gasCeilings.
 
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -47,5 +52,41 @@ export function l1Suites({ quick }) {
   extras["l1.bindGas.transfers.execution"] = bind.transfers.bind.execution;
   extras["l1.bindGas.transfers.walk"] = bind.transfers.checkExecution;
   console.log(`  binding a 120,000-byte batch: ${extras["l1.bindGas.max.execution"]} execution at most, ${extras["l1.bindGas.max"]} as a transaction`);
-  return { extras, steps, bind };
+  const ops = rollupOps(root, quick);
+  Object.assign(extras, ops.figures);
+  return { extras, steps, bind, ops };
+}
+
+/** Gas of the rollup's operations on L1, in the order a user meets them, for the console and the report. */
+export const L1_OPS = [
+  ["l1.gas.deposit", "deposit"],
+  ["l1.gas.depositFiniteAllowance", "deposit, finite allowance"],
+  ["l1.gas.forceExit", "forced exit request"],
+  ["l1.gas.submitBatchPerTx", "batch (calldata), per transfer"],
+  ["l1.bytesPerTx", "L1 calldata bytes per transfer"],
+  ["l1.gas.propose", "propose a claim"],
+  ["l1.gas.confirm", "confirm a claim"],
+  ["l1.gas.challenge", "challenge (opens a game)"],
+  ["l1.gas.bisectionMove", "bisection move, max of reveal/choose"],
+  ["l1.gas.settleStep", "one-step settle, last transfer of the largest batch"],
+  ["l1.gas.fullDispute", "full dispute: challenge + every move + settle"],
+  ["l1.gas.withdrawalClaim", "withdrawal claim"],
+  ["l1.gas.withdrawalClaimWorst", "withdrawal claim, worst case"],
+  ["l1.gas.blobStep", "blob-bound transfer step (120,000-byte batch)"],
+];
+
+function rollupOps(root, quick) {
+  const args = ["node_modules/.bin/vite-node", "test/l1/rollup-gas.ts", "--json", ...(quick ? ["--no-blob"] : [])];
+  const out = execFileSync(process.execPath, args, { cwd: root, encoding: "utf8", maxBuffer: 1 << 24, stdio: ["ignore", "pipe", "inherit"] });
+  const ops = JSON.parse(out.trim().split("\n").pop());
+  const f = ops.figures;
+  console.log(
+    `\n## L1: the rollup's operations on the deployed contracts (whole transactions; a full batch of ${f["l1.fullBatch.transfers"]} transfers in ${f["l1.fullBatch.daBytes"]} DA bytes)`,
+  );
+  for (const [key, label] of L1_OPS) {
+    if (f[key] === undefined) continue;
+    console.log(`  ${label.padEnd(52)} ${String(f[key]).padStart(10)}  ${key}`);
+  }
+  for (const note of Object.values(ops.notes)) console.log(`    ${note}`);
+  return ops;
 }

@@ -1,6 +1,7 @@
 // `npm run bench` (full) and `npm run bench:ci` (quick, for CI): runs every suite with benchmark.js,
 // writes bench/results.json (full) or .scratch/bench-quick.json (quick: a CI run must not rewrite
-// the committed results), and fails when a speed ratio falls below its floor in bench/floors.json.
+// the committed results), and fails when a speed ratio falls below its floor in bench/floors.json,
+// or an L1 gas figure (deterministic) exceeds its ceiling there.
 // Ratios, never absolute times: both sides are measured in the same run.
 
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -58,8 +59,10 @@ const ratios = {
 console.log("\n## ratios (same run)");
 for (const [k, v] of Object.entries(ratios)) console.log(`  ${k.padEnd(32)} ${v.toFixed(2)}x`);
 
-const floors = JSON.parse(readFileSync(new URL("./floors.json", import.meta.url), "utf8")).floors;
+const { floors, gasCeilings } = JSON.parse(readFileSync(new URL("./floors.json", import.meta.url), "utf8"));
 const failures = Object.entries(floors).filter(([k, floor]) => !(ratios[k] >= floor));
+// gas is counted, not timed: the issue's targets are the ceilings, in quick mode too
+const gasFailures = Object.entries(gasCeilings).filter(([k, ceiling]) => !(extras[k] <= ceiling));
 const report = {
   date: new Date().toISOString(),
   mode: quick ? "quick" : "full",
@@ -67,11 +70,12 @@ const report = {
   seconds: Math.round((Date.now() - started) / 1000),
   ratios,
   floors,
+  gasCeilings,
   results,
   proofSizes: proofs,
   daSizes: codec.sizes,
   stepProofSizes: stepProofs.sizes,
-  l1: { stateSlots: l1.steps.slots, steps: l1.steps.steps, bind: l1.bind },
+  l1: { stateSlots: l1.steps.slots, steps: l1.steps.steps, bind: l1.bind, opsNotes: l1.ops.notes },
   store: store.store,
   extras,
 };
@@ -84,4 +88,10 @@ if (failures.length > 0) {
   process.exitCode = 1;
 } else {
   console.log(`bench guard: all ${Object.keys(floors).length} ratios at or above their floors`);
+}
+if (gasFailures.length > 0) {
+  for (const [k, ceiling] of gasFailures) console.error(`bench guard: ${k} = ${extras[k] ?? "(not measured)"} gas exceeds its ceiling ${ceiling}`);
+  process.exitCode = 1;
+} else {
+  console.log(`bench guard: all ${Object.keys(gasCeilings).length} L1 gas figures within their ceilings`);
 }

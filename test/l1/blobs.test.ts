@@ -158,7 +158,14 @@ describe("blob DA (daKind 1)", () => {
     // SPEC §13.7 prints the same vector
     const spec = readFileSync(new URL("../../docs/SPEC.md", import.meta.url), "utf8");
     const section = spec.slice(spec.indexOf("### 13.7 Blob DA"));
-    for (const [k, x] of [["commitment", v.commitment], ["versionedHash", v.versionedHash], ["daHash", v.daHash], ["z", v.z], ["y", v.y], ["proof", v.proof]])
+    for (const [k, x] of [
+      ["commitment", v.commitment],
+      ["versionedHash", v.versionedHash],
+      ["daHash", v.daHash],
+      ["z", v.z],
+      ["y", v.y],
+      ["proof", v.proof],
+    ])
       expect(section, `SPEC §13.7 ${k}`).toMatch(new RegExp(`\\n${k} +${x}\\n`));
     const first96 = v.blobFirst96.slice(2);
     for (let e = 0; e < 3; e++) expect(section).toContain(first96.slice(64 * e, 64 * e + 64));
@@ -279,7 +286,10 @@ describe("blob DA (daKind 1)", () => {
       const harnessAt = await anvil.deploy(artifact("BlobHarness"));
       const at = await postBlobs(harnessAt, sidecar);
       const posted = blobPosted(run!.posted, at.daHash, at);
-      const other = await makeBlobSidecar(Uint8Array.from(da, (b) => b ^ 0x5a), { kzg });
+      const other = await makeBlobSidecar(
+        Uint8Array.from(da, (b) => b ^ 0x5a),
+        { kzg },
+      );
       const c = run!.steps.find((s) => s.j >= posted.header.inboxCount && s.kind !== "settle")!;
       const n = da.length;
       const changed = sidecar.binding.slice();
@@ -322,11 +332,20 @@ describe("blob DA (daKind 1)", () => {
     // a largest batch of valid transfers from one key (every step succeeds)
     const key = TEST_KEYS[0]!;
     const owner = addressOf(key);
-    const genesis: Slot[] = Array.from({ length: 8 }, (_, i) => ({ owner: i === 0 ? owner : addressOf(TEST_KEYS[1]!), token: 1, balance: 10n ** 24n, nonce: 0n }));
+    const genesis: Slot[] = Array.from({ length: 8 }, (_, i) => ({
+      owner: i === 0 ? owner : addressOf(TEST_KEYS[1]!),
+      token: 1,
+      balance: 10n ** 24n,
+      nonce: 0n,
+    }));
     const txs: SignedTx[] = [];
     const feePairs = [{ token: 1, slot: 3 }];
     const sign = (k: number) =>
-      signTransaction({ type: "transfer", from: 0, to: 1 + (k % 7), amount: BigInt(1 + (k % 9973)) * 10n ** 14n, fee: 10n ** 13n, nonce: BigInt(k) }, key, TEST_DOMAIN) as SignedTx;
+      signTransaction(
+        { type: "transfer", from: 0, to: 1 + (k % 7), amount: BigInt(1 + (k % 9973)) * 10n ** 14n, fee: 10n ** 13n, nonce: BigInt(k) },
+        key,
+        TEST_DOMAIN,
+      ) as SignedTx;
     // ~72 bytes a transfer: sign in chunks, yielding so that vitest's worker RPC is not starved
     const breathe = () => new Promise((resolve) => setImmediate(resolve));
     while (encodeBatch({ feePairs, txs }).length < 120_000 - 72 * 50) {
@@ -461,7 +480,17 @@ describe("blob DA (daKind 1)", () => {
       expect(da.length).toBe(limit);
       const sc = await makeBlobSidecar(da, { kzg });
       await breathe();
-      const header = { index: 1n, prevHeaderHash: `0x${"00".repeat(32)}` as Hex, daKind: 1, daHash: sc.daHash, daLength: da.length, inboxStart: 0n, inboxCount: 0, l1Block: 18n, l1Timestamp: 1n };
+      const header = {
+        index: 1n,
+        prevHeaderHash: `0x${"00".repeat(32)}` as Hex,
+        daKind: 1,
+        daHash: sc.daHash,
+        daLength: da.length,
+        inboxStart: 0n,
+        inboxCount: 0,
+        l1Block: 18n,
+        l1Timestamp: 1n,
+      };
       // binding and walk up to settlement, whose empty proof the verifier refuses right after
       const args = [hex(DS), `0x${"00".repeat(32)}`, header, BigInt(b.txs.length), "0x", hex(sc.binding), `0x${"00".repeat(32)}`];
       const r = await local.call<Hex>("verifyStep", args);

@@ -7,10 +7,10 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { keccak_256 } from "@noble/hashes/sha3.js";
 import type { Hex } from "viem";
-import { Engine, WasmCore, addressOf, signTransaction, toHex, type Batch, type L1Message, type Withdrawal } from "../../src/index.js";
+import { Engine, addressOf, signTransaction, toHex, type Batch, type L1Message, type Withdrawal } from "../../src/index.js";
 import { encodeClaim, encodeHeader, encodeL1Message, headerHash, type BatchHeader, type Claim } from "../../src/protocol/l1-records.js";
 import { claimForBatch, refundArgs, slotExitArgs, withdrawalArgs, type EncodedClaim } from "../../src/l1/bridge.js";
-import { ALICE, BOB, CAROL, DEPLOYER, L1, ONE_ETHER, type Contract, type Outcome } from "./claims-evm.js";
+import { ALICE, BOB, CAROL, DEPLOYER, L1, ONE_ETHER, largeWithdrawalTree, type Contract, type Outcome } from "./claims-evm.js";
 
 const DAY = 86_400n;
 const WINDOW = 7n * DAY;
@@ -39,7 +39,13 @@ const u32 = (n: number) => {
 const figures: Record<string, bigint> = {};
 
 /** A claim valid on its face (its roots open its final commitment) with made-up roots. */
-function synthetic(batchIndex: bigint, headerHash_: Hex, parent: Hex, salt: string, roots: { withdrawalsRoot?: Hex; withdrawalCount?: number } = {}): EncodedClaim {
+function synthetic(
+  batchIndex: bigint,
+  headerHash_: Hex,
+  parent: Hex,
+  salt: string,
+  roots: { withdrawalsRoot?: Hex; withdrawalCount?: number } = {},
+): EncodedClaim {
   const postStateRoot = h(`post ${salt}`);
   const withdrawalsRoot = roots.withdrawalsRoot ?? EMPTY_ROOT;
   const withdrawalCount = roots.withdrawalCount ?? 0;
@@ -446,7 +452,17 @@ describe("Bridge", () => {
         signTransaction({ type: "createPool", fromA: N + 1, fromB: N + 2, amountA: 10_000n, amountB: 20_000n, feeBps: 30, nonce: 0n }, KEY_A, domain),
       ],
     };
-    header1 = { index: 1n, prevHeaderHash: ZERO, daKind: 0, daHash: h("da 1"), daLength: 10, inboxStart: 0n, inboxCount: N + 2, l1Block: 90n, l1Timestamp: t0 - 10n };
+    header1 = {
+      index: 1n,
+      prevHeaderHash: ZERO,
+      daKind: 0,
+      daHash: h("da 1"),
+      daLength: 10,
+      inboxStart: 0n,
+      inboxCount: N + 2,
+      l1Block: 90n,
+      l1Timestamp: t0 - 10n,
+    };
     const header2: BatchHeader = { ...header1, index: 2n, prevHeaderHash: headerHash(header1), daHash: h("da 2"), inboxStart: BigInt(N + 2), inboxCount: 2 };
     await r.batches.send("setHeaderHash", [1n, headerHash(header1)]);
     await r.batches.send("setHeaderHash", [2n, headerHash(header2)]);
@@ -483,7 +499,7 @@ describe("Bridge", () => {
     expect(await r.bridge.read<boolean>("isPaid", [1n, N - 1])).toBe(true);
     figures["withdrawalClaim (first of its bitmap word, owner's first tokens)"] = paid.txGas;
     expectError(await r.bridge.send("withdraw", withdrawArgs(a), { from: A }), "AlreadyPaid");
-    expect(await r.t1.read<bigint>("balanceOf", [A]) - before).toBe(a.amount);
+    expect((await r.t1.read<bigint>("balanceOf", [A])) - before).toBe(a.amount);
     // the next one in the same bitmap word, to an owner who already holds the token
     const b = withdrawalArgs(engine, c1, withdrawals, N - 2);
     const paid2 = await r.bridge.send("withdraw", withdrawArgs(b));
@@ -537,33 +553,20 @@ describe("Bridge", () => {
   it("costs ≤ 100,000 gas at a 2^20-withdrawal tree position", async () => {
     // every sibling on the path non-empty, as in a batch of ~2^20 withdrawals: 30 explicit
     // siblings; index − 1 (same bitmap word) holds a withdrawal too and is paid first
-    const core = WasmCore.createSync();
-    const count = (1 << 20) - 1;
     const index = 700_001;
-    const leaf = (i: number) => core.keccak256(cat(u32(i), bytes(h("w"))));
     const owner = addressOf(KEY_B);
     const amount = 123_456_789n;
-    const wleaf = keccak_256(cat(bytes(owner), u32(1), bytes(`0x${amount.toString(16).padStart(32, "0")}` as Hex)));
-    const ix = new Set<number>([index]);
-    for (let l = 0, node = index; l < 10; l++, node = Math.floor(node / 4)) {
-      for (let s = 0; s < 4; s++) ix.add(((node & ~3) + s) * 4 ** l);
-    }
-    const sorted = [...ix].sort((a, b) => a - b);
-    const tree = core.createTree();
-    tree.setMany(
-      sorted,
-      sorted.map((i) => (i === index || i === index - 1 ? wleaf : leaf(i))),
-    );
-    const proof = tree.prove([index]);
+    const tree = largeWithdrawalTree(index, owner, amount);
+    const proof = bytes(tree.prove(index));
     expect(proof.length).toBe(4 + 4 + 6 + 30 * 32);
     const x = await deploy();
     await x.batches.send("setHeaderHash", [1n, h("header 1")]);
-    const c = synthetic(1n, h("header 1"), ZERO, "big", { withdrawalsRoot: toHex(tree.root()), withdrawalCount: count });
+    const c = synthetic(1n, h("header 1"), ZERO, "big", { withdrawalsRoot: tree.root, withdrawalCount: tree.count });
     await propose(x, c);
     x.l1.now += WINDOW;
     await x.claims.send("confirm", [c.hash]);
     expectError(await x.bridge.send("withdraw", [c.bytes, index + 1, owner, 1, amount, toHex(proof)]), "BadProof");
-    const first = await x.bridge.send("withdraw", [c.bytes, index - 1, owner, 1, amount, toHex(tree.prove([index - 1]))]);
+    const first = await x.bridge.send("withdraw", [c.bytes, index - 1, owner, 1, amount, tree.prove(index - 1)]);
     expect(first.ok, first.error).toBe(true);
     figures["withdrawalClaim at 2^20 (first of its bitmap word, owner's first tokens)"] = first.txGas;
     const paid = await x.bridge.send("withdraw", [c.bytes, index, owner, 1, amount, toHex(proof)]);
@@ -676,7 +679,13 @@ describe("Bridge", () => {
   });
 
   it("at genesis (nothing confirmed): exits against the genesis state, refunds from inbox 0", async () => {
-    const g = Engine.create({ ...domain, genesis: [{ owner: A, token: 1, balance: 70n, nonce: 0n }, { owner: B, token: 2, balance: 30n, nonce: 0n }] });
+    const g = Engine.create({
+      ...domain,
+      genesis: [
+        { owner: A, token: 1, balance: 70n, nonce: 0n },
+        { owner: B, token: 2, balance: 30n, nonce: 0n },
+      ],
+    });
     const x = await deploy(g.stateRoot());
     const d = { kind: "deposit", owner: A, token: 1, amount: 11n } as const;
     const stamp = new Uint8Array(8);

@@ -7,6 +7,8 @@ import { join } from "node:path";
 import { createEVM, type EVM } from "@ethereumjs/evm";
 import { Common, Hardfork, Mainnet } from "@ethereumjs/common";
 import { Address, createAddressFromString, hexToBytes } from "@ethereumjs/util";
+import { keccak_256 } from "@noble/hashes/sha3.js";
+import { WasmCore } from "../../src/index.js";
 import { type Abi, decodeErrorResult, decodeEventLog, decodeFunctionResult, encodeDeployData, encodeFunctionData, type Hex } from "viem";
 import { type Artifact, wholeTxGas } from "./evm.js";
 
@@ -71,7 +73,13 @@ export class L1 {
     const a = claimsArtifact(name);
     this.abis.push(a.abi);
     const data = encodeDeployData({ abi: a.abi, bytecode: a.bytecode, args } as never);
-    const r = await this.evm.runCall({ caller: createAddressFromString(from), data: hexToBytes(data), gasLimit: 30_000_000n, block: this.block() as never, skipBalance: true });
+    const r = await this.evm.runCall({
+      caller: createAddressFromString(from),
+      data: hexToBytes(data),
+      gasLimit: 30_000_000n,
+      block: this.block() as never,
+      skipBalance: true,
+    });
     if (r.execResult.exceptionError || !r.createdAddress) throw new Error(`deploy ${name} failed: ${r.execResult.exceptionError?.error}`);
     return new Contract(this, r.createdAddress.toString() as Hex, a.abi);
   }
@@ -150,3 +158,44 @@ export const ALICE = "0xa11ce00000000000000000000000000000a11ce0" as Hex;
 export const BOB = "0xb0b0000000000000000000000000000000000b0b" as Hex;
 export const CAROL = "0xca401ff00000000000000000000000000ca401ff" as Hex;
 export { Address };
+
+/** A withdrawals tree as a batch of 2^20 − 1 withdrawals has it along one path. */
+export interface LargeWithdrawalTree {
+  root: Hex;
+  count: number;
+  /** The flat proof of withdrawal `i` (`index` or `index − 1`). */
+  prove(i: number): Hex;
+  dispose(): void;
+}
+
+/**
+ * The withdrawals tree of a batch of 2^20 − 1 withdrawals, along the path of `index`: every
+ * sibling up to the root non-empty (30 explicit siblings in a proof, the most a position has);
+ * `index` and `index − 1` (the same spent-bitmap word) hold `owner`'s withdrawal of `amount` of
+ * token 1, the other leaves filler. Only the leaves a proof of either reads are set.
+ */
+export function largeWithdrawalTree(index: number, owner: Hex, amount: bigint): LargeWithdrawalTree {
+  const core = WasmCore.createSync();
+  const u32 = (n: number) => {
+    const b = new Uint8Array(4);
+    new DataView(b.buffer).setUint32(0, n);
+    return b;
+  };
+  const cat = (...parts: Uint8Array[]) => Uint8Array.from(parts.flatMap((p) => [...p]));
+  const w = keccak_256(new TextEncoder().encode("w"));
+  const filler = (i: number) => core.keccak256(cat(u32(i), w));
+  const ownerBytes = hexToBytes(owner);
+  const wleaf = keccak_256(cat(ownerBytes, u32(1), hexToBytes(`0x${amount.toString(16).padStart(32, "0")}`)));
+  const ix = new Set<number>([index]);
+  for (let l = 0, node = index; l < 10; l++, node = Math.floor(node / 4)) {
+    for (let s = 0; s < 4; s++) ix.add(((node & ~3) + s) * 4 ** l);
+  }
+  const sorted = [...ix].sort((a, b) => a - b);
+  const tree = core.createTree();
+  tree.setMany(
+    sorted,
+    sorted.map((i) => (i === index || i === index - 1 ? wleaf : filler(i))),
+  );
+  const hex = (b: Uint8Array) => `0x${Buffer.from(b).toString("hex")}` as Hex;
+  return { root: hex(tree.root()), count: (1 << 20) - 1, prove: (i) => hex(tree.prove([i])), dispose: () => tree.dispose() };
+}

@@ -9,7 +9,20 @@ import { privateKeyToAccount } from "viem/accounts";
 import { Anvil } from "./anvil.js";
 import { artifact } from "./evm.js";
 import { postBatch } from "./glue.js";
-import { contextHash, domainSeparator, traceRoot, encodeBatch, encodeClaim, headerHash, inboxRecord, makeClaim, encodeHeader, encodeStepProof, fromHex, proveSteps, proveTraceSteps, toHex, type Batch, type SignedTx } from "../../src/index.js";
+import {
+  domainSeparator,
+  traceRoot,
+  encodeBatch,
+  encodeClaim,
+  headerHash,
+  inboxRecord,
+  makeClaim,
+  encodeHeader,
+  fromHex,
+  proveTraceSteps,
+  toHex,
+  type Batch,
+} from "../../src/index.js";
 import { L1Error } from "../../src/protocol/errors.js";
 import { TraceTree, TRACE_ZERO_HASHES, ViemGame, nextMoveOf, startLevel, traceBatchOnL1 } from "../../src/l1/game.js";
 import {
@@ -28,6 +41,9 @@ import {
   ZERO32,
   claimFor,
   deployGame,
+  openingOfEngine,
+  proofsOf,
+  withFailedTx,
   domainOf,
   genesisSlots,
   makeBatch,
@@ -80,12 +96,6 @@ function proposerOf(s: Story, trace: PartyTrace, claim = s.claim): GameProposer 
 }
 function challengerOf(s: Story, trace: PartyTrace = s.honest, claim = s.claim): GameChallenger {
   return new GameChallenger({ claim, batch: s.gameBatch, parent: s.parent }, trace);
-}
-
-/** Transaction `i` of the batch with a signature that recovers no owner: the proposer says it failed. */
-function withFailedTx(batch: Batch, i: number): Batch {
-  const txs = batch.txs.map((t, k) => (k === i ? ({ ...t, signature: `0x${"11".repeat(64)}1b` } as SignedTx) : t));
-  return { ...batch, txs };
 }
 
 afterAll(() => engine?.dispose());
@@ -370,7 +380,9 @@ describe("DisputeGame: clocks, illegal moves, parallel games", () => {
     proof[40] = proof[40]! ^ 1;
     expect(await err(5, hex(proof))).toMatch(/Mismatch|Witness|Field|Truncated/);
     expect(await err(6, hex(s.gameBatch.da.slice(1)))).toBe("DaLengthMismatch");
-    expect(await d.game.send("settleStart", [g, args[1], args[2], "0x", s.parent.treeRoot, s.parent.slotCount, args[6]])).toMatchObject({ error: { name: "WrongLeaf" } });
+    expect(await d.game.send("settleStart", [g, args[1], args[2], "0x", s.parent.treeRoot, s.parent.slotCount, args[6]])).toMatchObject({
+      error: { name: "WrongLeaf" },
+    });
     // the header Batches holds is the one a settle must use
     await d.batches.send("setHeaderHash", [1n, ZERO32]);
     expect(await err(3, args[3])).toBe("HeaderMismatch");
@@ -405,9 +417,9 @@ describe("DisputeGame: clocks, illegal moves, parallel games", () => {
     const send = (a: unknown[]) => d.game.send("settleStep", a, { from: PROPOSER });
     // another leaf's value, a proof of another index, no proof
     expect((await send([args[0], args[1], args[2], s.honest.leaves[6], args[4], args[5], args[6]])).error?.name).toBe("AgreedPreMismatch");
-    expect((await send([args[0], args[1], args[2], s.honest.leaves[6], hex(proveTraceSteps(engine.core, s.honest.leaves, [6])), args[5], args[6]])).error?.name).toBe(
-      "AgreedPreMismatch",
-    );
+    expect(
+      (await send([args[0], args[1], args[2], s.honest.leaves[6], hex(proveTraceSteps(engine.core, s.honest.leaves, [6])), args[5], args[6]])).error?.name,
+    ).toBe("AgreedPreMismatch");
     expect((await send([args[0], args[1], args[2], args[3], "0x", args[5], args[6]])).error?.name).toBe("ProofTooShort");
     expect((await send(args)).ok).toBe(true);
     expect(await d.game.read<number>("phase", [g])).toBe(PHASE.ProposerWon);
@@ -424,11 +436,17 @@ describe("DisputeGame: clocks, illegal moves, parallel games", () => {
     await d.inbox.send("setRecord", [2n, inboxRecord(posted.messages[0]!, posted.timestamps[0]!)]);
     const gameBatch = { header: posted.header, da: posted.da, messages: posted.messages, timestamps: posted.timestamps };
     const honest = traceBatchOnL1(engine, gameBatch);
-    const claim2 = makeClaim(honest.batch, { result: honest.result, steps: honest.leaves as Hex[], traceRoot: traceRoot(engine.core, honest.leaves) }, engine.slotCount(), s.domain, {
-      batchIndex: 2n,
-      headerHash: headerHash(posted.header),
-      parentClaimHash: parentHash,
-    });
+    const claim2 = makeClaim(
+      honest.batch,
+      { result: honest.result, steps: honest.leaves as Hex[], traceRoot: traceRoot(engine.core, honest.leaves) },
+      engine.slotCount(),
+      s.domain,
+      {
+        batchIndex: 2n,
+        headerHash: headerHash(posted.header),
+        parentClaimHash: parentHash,
+      },
+    );
     await s.d.claims.send("register", [hex(encodeClaim(claim2)), PROPOSER, bench.now + 604_800n]);
     const parent = { claim: s.claim, treeRoot: engine.treeRoot(), slotCount: engine.slotCount() };
     const dispute = { claim: claim2, batch: gameBatch, parent };
@@ -572,13 +590,16 @@ describe("DisputeGame on anvil through viem", () => {
       const gameAt = await anvil.deploy(artifact("DisputeGame"), [claimsAt, batches, inbox, prover, BOND, CLOCK, Number(BURN_BPS)]);
       await tx(claimsAt, "ClaimsStub", "bind", [gameAt]);
       const game = new ViemGame(anvil.publicClient, gameAt, artifact("DisputeGame").abi);
-      expect(await anvil.publicClient.readContract({ address: gameAt, abi: artifact("DisputeGame").abi, functionName: "domainSeparator" })).toBe(hex(domainSeparator(domain)));
+      expect(await anvil.publicClient.readContract({ address: gameAt, abi: artifact("DisputeGame").abi, functionName: "domainSeparator" })).toBe(
+        hex(domainSeparator(domain)),
+      );
 
       // batch 1 posted, a wrong claim on it (transaction 4 "failed") proposed by account 2
       const batch = makeBatch(domain, 2, 10);
       const posted = postBatch(batch, { index: 1n, inboxStart: 0n });
       await tx(batches, "BatchesStub", "setHeaderHash", [1n, headerHash(posted.header)]);
-      for (let i = 0; i < posted.messages.length; i++) await tx(inbox, "InboxStub", "setRecord", [BigInt(i), inboxRecord(posted.messages[i]!, posted.timestamps[i]!)]);
+      for (let i = 0; i < posted.messages.length; i++)
+        await tx(inbox, "InboxStub", "setRecord", [BigInt(i), inboxRecord(posted.messages[i]!, posted.timestamps[i]!)]);
       const gameBatch = { header: posted.header, da: posted.da, messages: posted.messages, timestamps: posted.timestamps };
       const honest = traceBatchOnL1(on, gameBatch);
       const tampered = withFailedTx(honest.batch, 4);
@@ -587,7 +608,10 @@ describe("DisputeGame on anvil through viem", () => {
       const wrong = fork.traceBatch(tampered);
       fork.dispose();
       const claim = makeClaim(tampered, wrong, on.slotCount(), domain, { batchIndex: 1n, headerHash: headerHash(posted.header), parentClaimHash: ZERO32 });
-      const keys = ["0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d", "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a"] as const;
+      const keys = [
+        "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
+        "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
+      ] as const;
       const wallet = (key: Hex) => createWalletClient({ account: privateKeyToAccount(key), chain: anvil.walletClient.chain, transport: http(anvil.url) });
       const [challengerWallet, proposerWallet] = [wallet(keys[0]), wallet(keys[1])];
       const now = (await anvil.publicClient.getBlock()).timestamp;
@@ -623,7 +647,8 @@ describe("DisputeGame on anvil through viem", () => {
       }
       console.log(`anvil game: ${gas.join(", ")}`);
       expect((await game.view(gameId)).phase).toBe(PHASE.ChallengerWon);
-      const read = (fn: string, args: readonly unknown[]) => anvil.publicClient.readContract({ address: gameAt, abi: artifact("DisputeGame").abi, functionName: fn, args });
+      const read = (fn: string, args: readonly unknown[]) =>
+        anvil.publicClient.readContract({ address: gameAt, abi: artifact("DisputeGame").abi, functionName: fn, args });
       expect(await read("balanceOf", [challengerWallet.account.address])).toBe(BOND);
       const before = await anvil.publicClient.getBalance({ address: challengerWallet.account.address });
       const used = await game.send(challengerWallet, { functionName: "withdrawBalance", args: [] });
@@ -635,28 +660,3 @@ describe("DisputeGame on anvil through viem", () => {
     }
   }, 180_000);
 });
-
-/** The proposer's trace and proofs of `batch` on `on`. */
-function proofsOf(on: Engine, batch: Batch): PartyTrace {
-  const signers = on.recoverSigners(batch);
-  const fork = on.fork();
-  const { steps } = fork.traceBatch(batch, { signers });
-  fork.dispose();
-  const proofs = [...proveSteps(on, batch, { signers })].map(encodeStepProof);
-  return { leaves: steps, proofs };
-}
-/** The claim opening of the whole batch run on `on`. */
-function openingOfEngine(on: Engine, s: Story, batch: Batch) {
-  const fork = on.fork();
-  try {
-    const r = fork.traceBatch(batch).result;
-    return {
-      postStateRoot: r.postStateRoot,
-      withdrawalsRoot: r.withdrawalsRoot,
-      withdrawalCount: r.withdrawals.length,
-      contextHash: hex(contextHash(s.domain, on.slotCount(), batch.feePairs, r.fees)),
-    };
-  } finally {
-    fork.dispose();
-  }
-}

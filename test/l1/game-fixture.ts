@@ -14,10 +14,12 @@ import {
   commitmentOf,
   contextHash,
   encodeClaim,
+  encodeStepProof,
   fromHex,
   headerHash,
   inboxRecord,
   makeClaim,
+  proveSteps,
   signTransaction,
   traceRoot,
   toHex,
@@ -29,7 +31,17 @@ import {
   type Tx,
 } from "../../src/index.js";
 import { nodeRecovery } from "../../src/node.js";
-import { GameChallenger, GameProposer, PHASE, toGameView, traceBatchOnL1, type GameBatch, type GameMove, type GameView, type PartyTrace } from "../../src/l1/game.js";
+import {
+  GameChallenger,
+  GameProposer,
+  PHASE,
+  toGameView,
+  traceBatchOnL1,
+  type GameBatch,
+  type GameMove,
+  type GameView,
+  type PartyTrace,
+} from "../../src/l1/game.js";
 import { InProcessEvm, artifact, wholeTxGas } from "./evm.js";
 import { TEST_KEYS, postBatch } from "./glue.js";
 
@@ -44,7 +56,8 @@ export const PROPOSER = "0x00000000000000000000000000000000000000a1" as Hex;
 export const CHALLENGER = "0x00000000000000000000000000000000000000c1" as Hex;
 export const CHALLENGER2 = "0x00000000000000000000000000000000000000c2" as Hex;
 export const STRANGER = "0x00000000000000000000000000000000000000e1" as Hex;
-const DEPLOYER = "0x00000000000000000000000000000000000000d0" as Hex;
+/** Deploys every contract of the bench: the only address that may `bind` Inbox and Claims. */
+export const DEPLOYER = "0x00000000000000000000000000000000000000d0" as Hex;
 
 export interface TxResult<T = unknown> {
   ok: boolean;
@@ -149,10 +162,15 @@ export class GameBench {
     const txGas = wholeTxGas(data, gas);
     const out = `0x${Buffer.from(r.execResult.returnValue).toString("hex")}` as Hex;
     if (r.execResult.exceptionError) return { ok: false, error: decodeError(out), gas, txGas, logs: [] };
-    const logs = (r.execResult.logs ?? []).map(([, topics, payload]) => {
-      const ev = decodeEventLog({ abi: c.abi, topics: topics.map((t) => toHex(t)) as [Hex, ...Hex[]], data: toHex(payload) });
-      return { eventName: ev.eventName as unknown as string, args: ev.args as unknown as Record<string, unknown> };
-    });
+    const logs: TxResult["logs"] = [];
+    for (const [, topics, payload] of r.execResult.logs ?? []) {
+      try {
+        const ev = decodeEventLog({ abi: c.abi, topics: topics.map((t) => toHex(t)) as [Hex, ...Hex[]], data: toHex(payload) });
+        logs.push({ eventName: ev.eventName as unknown as string, args: ev.args as unknown as Record<string, unknown> });
+      } catch {
+        // a callee's event (the token's Transfer, Claims' under the game): not in this ABI
+      }
+    }
     return { ok: true, value: decodeFunctionResult({ abi: c.abi, functionName, data: out } as never) as T, gas, txGas, logs };
   }
 }
@@ -205,7 +223,13 @@ export function genesisSlots(slots = 8, bump = 0n): Slot[] {
 
 /** A batch of `deposits` L1 deposits and `transfers` signed transfers among slots 0 … 3. */
 export function makeBatch(engineDomain: { chainId: bigint; verifyingContract: Hex }, deposits: number, transfers: number): Batch {
-  const l1Messages: L1Message[] = Array.from({ length: deposits }, (_, i) => ({ kind: "deposit", owner: OWNERS[i % 4]!, token: 1, amount: 1000n + BigInt(i), slot: i % 4 }));
+  const l1Messages: L1Message[] = Array.from({ length: deposits }, (_, i) => ({
+    kind: "deposit",
+    owner: OWNERS[i % 4]!,
+    token: 1,
+    amount: 1000n + BigInt(i),
+    slot: i % 4,
+  }));
   const nonces = [0n, 0n, 0n, 0n];
   const txs: SignedTx[] = Array.from({ length: transfers }, (_, i) => {
     const from = i % 4;
@@ -229,18 +253,38 @@ export interface Story {
 
 /** Posts `batch` as batch 1 on genesis: header hash in Batches, records in the Inbox; the honest trace and claim. */
 export async function story(d: Deployment, engine: Engine, batch: Batch): Promise<Story> {
-  const domain = domainOf(d);
   const posted = postBatch(batch, { index: 1n, inboxStart: 0n });
   const gameBatch: GameBatch = { header: posted.header, da: posted.da, messages: posted.messages, timestamps: posted.timestamps };
   await d.batches.send("setHeaderHash", [1n, headerHash(posted.header)]);
   for (let i = 0; i < posted.messages.length; i++) await d.inbox.send("setRecord", [BigInt(i), inboxRecord(posted.messages[i]!, posted.timestamps[i]!)]);
+  return storyOf(d, engine, gameBatch);
+}
+
+/** The honest trace and claim of batch 1 (on genesis) already posted as `gameBatch`, stubs or the real contracts. */
+export function storyOf(d: Deployment, engine: Engine, gameBatch: GameBatch): Story {
+  const domain = domainOf(d);
   const honest = traceBatchOnL1(engine, gameBatch);
-  const claim = makeClaim(honest.batch, { result: honest.result, steps: honest.leaves as Hex[], traceRoot: traceRootOf(engine, honest.leaves) }, engine.slotCount(), domain, {
-    batchIndex: 1n,
-    headerHash: headerHash(posted.header),
-    parentClaimHash: ZERO32,
-  });
-  return { d, engine, batch: honest.batch, gameBatch, honest, claim, parent: { claim: null, treeRoot: engine.treeRoot(), slotCount: engine.slotCount() }, domain };
+  const claim = makeClaim(
+    honest.batch,
+    { result: honest.result, steps: honest.leaves as Hex[], traceRoot: traceRootOf(engine, honest.leaves) },
+    engine.slotCount(),
+    domain,
+    {
+      batchIndex: 1n,
+      headerHash: headerHash(gameBatch.header),
+      parentClaimHash: ZERO32,
+    },
+  );
+  return {
+    d,
+    engine,
+    batch: honest.batch,
+    gameBatch,
+    honest,
+    claim,
+    parent: { claim: null, treeRoot: engine.treeRoot(), slotCount: engine.slotCount() },
+    domain,
+  };
 }
 
 export function traceRootOf(engine: Engine, leaves: readonly Hex[]): Hex {
@@ -248,8 +292,17 @@ export function traceRootOf(engine: Engine, leaves: readonly Hex[]): Hex {
 }
 
 /** A claim for `leaves` (a tampered trace) whose posted roots open `final` by `parts`. */
-export function claimFor(s: Story, leaves: readonly Hex[], opening?: { postStateRoot: Hex; withdrawalsRoot: Hex; withdrawalCount: number; contextHash: Hex }): Claim {
-  const o = opening ?? { postStateRoot: s.claim.postStateRoot, withdrawalsRoot: s.claim.withdrawalsRoot, withdrawalCount: s.claim.withdrawalCount, contextHash: s.claim.contextHash };
+export function claimFor(
+  s: Story,
+  leaves: readonly Hex[],
+  opening?: { postStateRoot: Hex; withdrawalsRoot: Hex; withdrawalCount: number; contextHash: Hex },
+): Claim {
+  const o = opening ?? {
+    postStateRoot: s.claim.postStateRoot,
+    withdrawalsRoot: s.claim.withdrawalsRoot,
+    withdrawalCount: s.claim.withdrawalCount,
+    contextHash: s.claim.contextHash,
+  };
   const final = commitmentOf(fromHex(o.postStateRoot), fromHex(o.withdrawalsRoot), o.withdrawalCount, fromHex(o.contextHash));
   return { ...s.claim, traceRoot: traceRootOf(s.engine, leaves), finalCommitment: final, ...o };
 }
@@ -339,6 +392,38 @@ export async function play(
     d.bench.now += moved ? 60n : CLOCK + 1n;
   }
   throw new Error("play: the game did not end");
+}
+
+/** Transaction `i` of the batch with a signature that recovers no owner: the proposer says it failed. */
+export function withFailedTx(batch: Batch, i: number): Batch {
+  const txs = batch.txs.map((t, k) => (k === i ? ({ ...t, signature: `0x${"11".repeat(64)}1b` } as SignedTx) : t));
+  return { ...batch, txs };
+}
+
+/** The proposer's trace and proofs of `batch` on `on`. */
+export function proofsOf(on: Engine, batch: Batch): PartyTrace {
+  const signers = on.recoverSigners(batch);
+  const fork = on.fork();
+  const { steps } = fork.traceBatch(batch, { signers });
+  fork.dispose();
+  const proofs = [...proveSteps(on, batch, { signers })].map(encodeStepProof);
+  return { leaves: steps, proofs };
+}
+
+/** The claim opening of the whole batch run on `on`. */
+export function openingOfEngine(on: Engine, s: Story, batch: Batch) {
+  const fork = on.fork();
+  try {
+    const r = fork.traceBatch(batch).result;
+    return {
+      postStateRoot: r.postStateRoot,
+      withdrawalsRoot: r.withdrawalsRoot,
+      withdrawalCount: r.withdrawals.length,
+      contextHash: toHex(contextHash(s.domain, on.slotCount(), batch.feePairs, r.fees)),
+    };
+  } finally {
+    fork.dispose();
+  }
 }
 
 export { GameChallenger, GameProposer, PHASE, Engine, nodeRecovery };

@@ -14,12 +14,15 @@ import {
   entryAt,
   inboxRecord,
   proveSteps,
+  signTransaction,
   verifyStep,
+  MAX_L1_DA_BYTES,
   type Batch,
   type BatchHeader,
   type BatchResult,
   type L1Message,
   type SignedTx,
+  type Slot,
 } from "../../src/index.js";
 import { nodeRecovery } from "../../src/node.js";
 import { Rng, signedWorkload } from "../workload.js";
@@ -168,4 +171,45 @@ export function* postedRuns(seed: number, batches: number, entries: number, unde
   } finally {
     engine.dispose();
   }
+}
+
+/**
+ * A full calldata batch of transfers as users send them (4 significant digits, a small fee,
+ * sequential nonces) among `slots` genesis slots owned in turn by `keys`, as many as
+ * MAX_L1_DA_BYTES of DA holds: the batch of l1.gas.submitBatchPerTx and l1.gas.fullDispute.
+ * Every transfer succeeds on `genesis` (fee slot 0).
+ */
+export function fullTransferBatch(
+  keys: readonly Hex[],
+  domain: { chainId: bigint; verifyingContract: Hex },
+  slots = 64,
+  seed = 11,
+): { genesis: Slot[]; batch: Batch } {
+  const owners = keys.map(addressOf);
+  const genesis: Slot[] = Array.from({ length: slots }, (_, i) => ({ owner: owners[i % keys.length]!, token: 1, balance: 10n ** 30n, nonce: 0n }));
+  const rng = new Rng(seed);
+  const nonces = new Array<bigint>(slots).fill(0n);
+  const txs: SignedTx[] = [];
+  const froms: number[] = [];
+  const feePairs = [{ token: 1, slot: 0 }];
+  for (;;) {
+    const from = rng.int(slots);
+    const tx = {
+      type: "transfer" as const,
+      from,
+      to: (from + 1 + rng.int(slots - 1)) % slots,
+      amount: BigInt(1 + rng.int(9999)) * 10n ** BigInt(14 + rng.int(4)),
+      fee: BigInt(1 + rng.int(99)) * 10n ** 12n,
+      nonce: nonces[from]!,
+    };
+    txs.push(signTransaction(tx, keys[from % keys.length]!, domain) as SignedTx);
+    froms.push(from);
+    nonces[from]! += 1n;
+    if (txs.length % 64 === 0 && encodeBatch({ feePairs, txs }).length > MAX_L1_DA_BYTES) break;
+  }
+  while (encodeBatch({ feePairs, txs }).length > MAX_L1_DA_BYTES) {
+    txs.pop();
+    nonces[froms.pop()!]! -= 1n;
+  }
+  return { genesis, batch: { feePairs, l1Messages: [], txs } };
 }

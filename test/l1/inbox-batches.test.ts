@@ -16,7 +16,6 @@ import {
   encodeL1Message,
   headerHash,
   inboxRecord,
-  signTransaction,
   type Batch,
   type BatchHeader,
   type L1Message,
@@ -33,6 +32,7 @@ import { MAX_L1_DA_BYTES } from "../../src/index.js";
 import { MAX_BLOB_DA_BYTES } from "../../src/l1/blobs.js";
 import { ANVIL_CHAIN_ID, ANVIL_KEYS, Anvil } from "./anvil.js";
 import { L1Sim, type SimContract, type SimResult } from "./evm-context.js";
+import { fullTransferBatch } from "./glue.js";
 
 const DAY = 86_400n;
 const ZERO32 = `0x${"00".repeat(32)}` as Hex;
@@ -48,7 +48,8 @@ const BRIDGE = "0x000000000000000000000000000000000000b1d9" as Hex;
 function expectError(r: SimResult, name: string, args?: readonly unknown[]): void {
   expect(r.ok, `expected ${name}`).toBe(false);
   expect(r.error?.name, `expected ${name}, got ${r.error?.name ?? r.revert}`).toBe(name);
-  if (args) expect(r.error!.args.map((a) => (typeof a === "string" ? a.toLowerCase() : a))).toEqual(args.map((a) => (typeof a === "string" ? a.toLowerCase() : a)));
+  if (args)
+    expect(r.error!.args.map((a) => (typeof a === "string" ? a.toLowerCase() : a))).toEqual(args.map((a) => (typeof a === "string" ? a.toLowerCase() : a)));
 }
 
 function expectOk(r: SimResult): void {
@@ -69,7 +70,14 @@ async function world(options: { committee?: Hex[]; quorum?: bigint } = {}): Prom
   const tokenA = await sim.deploy(loadArtifact("TestToken"), ["A", "A"]);
   const tokenB = await sim.deploy(loadArtifact("TestToken"), ["B", "B"]);
   const odd = await sim.deploy(loadArtifact("TestTokenOddReturns"));
-  const inbox = await sim.deploy(loadArtifact("Inbox"), [[1, 2, 3], [tokenA.address, tokenB.address, odd.address]], DEPLOYER);
+  const inbox = await sim.deploy(
+    loadArtifact("Inbox"),
+    [
+      [1, 2, 3],
+      [tokenA.address, tokenB.address, odd.address],
+    ],
+    DEPLOYER,
+  );
   const batches = await sim.deploy(loadArtifact("Batches"), [inbox.address, SEQUENCER, DAY, options.committee ?? [], options.quorum ?? 0n]);
   for (const who of [ALICE, BOB]) {
     for (const t of [tokenA, tokenB, odd]) {
@@ -143,7 +151,10 @@ describe("Inbox (in-process EVM)", () => {
     for (const [ids, erc20s] of [
       [[1, 2], [t]],
       [[2 ** 31], [t]],
-      [[1, 1], [t, w.tokenB.address]],
+      [
+        [1, 1],
+        [t, w.tokenB.address],
+      ],
       [[1], [ALICE]],
     ] as const)
       await expect(w.sim.deploy(a, [ids, erc20s]), JSON.stringify(ids)).rejects.toThrow(/BadTokenRegistry/);
@@ -293,10 +304,11 @@ describe("Batches (in-process EVM)", () => {
     // D50: a blob batch holds at most 105,000 DA bytes (its costliest step must fit 5M gas)
     expect(await w.batches.read("MAX_BLOB_DA_BYTES")).toBe(BigInt(MAX_BLOB_DA_BYTES));
     expectError(await w.batches.send("postBlobBatch", [1n, 0, 120_001, 1n, "0x"], { from: SEQUENCER, blobHashes: blobs.slice(0, 1) }), "BlobDaTooLarge");
-    expectError(await w.batches.send("postBlobBatch", [1n, 0, MAX_BLOB_DA_BYTES + 1, 1n, "0x"], { from: SEQUENCER, blobHashes: blobs.slice(0, 1) }), "BlobDaTooLarge", [
-      BigInt(MAX_BLOB_DA_BYTES + 1),
-      BigInt(MAX_BLOB_DA_BYTES),
-    ]);
+    expectError(
+      await w.batches.send("postBlobBatch", [1n, 0, MAX_BLOB_DA_BYTES + 1, 1n, "0x"], { from: SEQUENCER, blobHashes: blobs.slice(0, 1) }),
+      "BlobDaTooLarge",
+      [BigInt(MAX_BLOB_DA_BYTES + 1), BigInt(MAX_BLOB_DA_BYTES)],
+    );
     expectOk(await w.batches.send("postBlobBatch", [1n, 0, MAX_BLOB_DA_BYTES, 1n, "0x"], { from: SEQUENCER, blobHashes: blobs.slice(0, 1) }));
     // a blob count far past the transaction's blobs is the first missing blob, not an allocation failure
     expectError(await blob(1n << 64n, blobs.slice(0, 1), 2n), "BlobIndexOutOfRange", [1n]);
@@ -328,7 +340,8 @@ describe("Batches (in-process EVM)", () => {
       hashTypedData({ domain, types: COMMITTEE_BATCH_TYPES, primaryType: "CommitteeBatch", message: { index, daHash: h, daLength: len } });
     expect(await w.batches.read("committeeDigest", [daHash, 3])).toBe(digestFor(1n));
     const sign = async (a: (typeof accounts)[0], digest: Hex) => (await a.sign({ hash: digest })).slice(2);
-    const sigs = async (signers: (typeof accounts)[0][], digest = digestFor(1n)) => `0x${(await Promise.all(signers.map((a) => sign(a, digest)))).join("")}` as Hex;
+    const sigs = async (signers: (typeof accounts)[0][], digest = digestFor(1n)) =>
+      `0x${(await Promise.all(signers.map((a) => sign(a, digest)))).join("")}` as Hex;
     const postC = (signatures: Hex, index = 1n) => w.batches.send("postCommitteeBatch", [index, 0, daHash, 3, signatures, "0x"], { from: SEQUENCER });
 
     expectError(await postC(await sigs([m0])), "CommitteeQuorumNotMet", [1n, 2n]);
@@ -345,7 +358,12 @@ describe("Batches (in-process EVM)", () => {
     // signed for another batch index, another data hash, or another contract: recovers someone else
     expectError(await postC(await sigs([m0, m1], digestFor(2n))), "BadCommitteeSignature", [0n]);
     expectError(await postC(await sigs([m0, m1], digestFor(1n, ZERO32))), "BadCommitteeSignature", [0n]);
-    const elsewhere = hashTypedData({ domain: { ...domain, verifyingContract: ALICE }, types: COMMITTEE_BATCH_TYPES, primaryType: "CommitteeBatch", message: { index: 1n, daHash, daLength: 3 } });
+    const elsewhere = hashTypedData({
+      domain: { ...domain, verifyingContract: ALICE },
+      types: COMMITTEE_BATCH_TYPES,
+      primaryType: "CommitteeBatch",
+      message: { index: 1n, daHash, daLength: 3 },
+    });
     expectError(await postC(await sigs([m0, m1], elsewhere)), "BadCommitteeSignature", [0n]);
     expectError(await w.batches.send("postCommitteeBatch", [1n, 0, daHash, 3, await sigs([m0, m2]), "0x"], { from: ALICE }), "NotSequencer");
     expectError(await postC(await sigs([m0, m2]), 2n), "WrongIndex", [1n, 2n]);
@@ -366,7 +384,9 @@ describe("Batches (in-process EVM)", () => {
       [addrs, 4n],
       [[], 1n],
     ] as const)
-      await expect(plain.sim.deploy(a, [plain.inbox.address, SEQUENCER, DAY, committee, quorum]), `${committee.length}/${quorum}`).rejects.toThrow(/BadCommittee/);
+      await expect(plain.sim.deploy(a, [plain.inbox.address, SEQUENCER, DAY, committee, quorum]), `${committee.length}/${quorum}`).rejects.toThrow(
+        /BadCommittee/,
+      );
     await expect(plain.sim.deploy(a, [plain.inbox.address, `0x${"00".repeat(20)}`, DAY, [], 0n])).rejects.toThrow(/ZeroSequencer/);
   });
 });
@@ -391,7 +411,11 @@ describe("Inbox and Batches on anvil", () => {
     batches = await anvil.deploy(loadArtifact("Batches"), [inbox, anvil.account.address, BigInt(ANVIL_DAY), [], 0n]);
   }, 30_000);
   afterAll(async () => {
-    console.log(`l1 figures (anvil receipts, whole transactions):\n  ${Object.entries(figures).map(([k, v]) => `${k}: ${v}`).join("\n  ")}`);
+    console.log(
+      `l1 figures (anvil receipts, whole transactions):\n  ${Object.entries(figures)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join("\n  ")}`,
+    );
     await anvil?.stop();
   });
 
@@ -454,12 +478,20 @@ describe("Inbox and Batches on anvil", () => {
     const consumed = async () => anvil.call<bigint>(batches, BATCHES_ABI, "inboxConsumed", []).then((r) => r.value!);
     const messagesFrom = async (start: bigint): Promise<L1Message[]> => {
       const logs = await anvil.publicClient.getContractEvents({ address: inbox, abi: INBOX_ABI, eventName: "MessageQueued", fromBlock: 0n, strict: true });
-      return logs.filter((l) => l.args.index >= start).map((l) => {
-        const m = hexToBytes(l.args.message);
-        return m[0] === 0
-          ? { kind: "deposit" as const, owner: l.args.owner, token: 1, amount: BigInt(hex(m.subarray(25, 41))), ...(m[44] === 0xff ? {} : { slot: Number(BigInt(hex(m.subarray(41, 45)))) }) }
-          : { kind: "forcedExit" as const, owner: l.args.owner, slot: Number(BigInt(hex(m.subarray(21, 25)))) };
-      });
+      return logs
+        .filter((l) => l.args.index >= start)
+        .map((l) => {
+          const m = hexToBytes(l.args.message);
+          return m[0] === 0
+            ? {
+                kind: "deposit" as const,
+                owner: l.args.owner,
+                token: 1,
+                amount: BigInt(hex(m.subarray(25, 41))),
+                ...(m[44] === 0xff ? {} : { slot: Number(BigInt(hex(m.subarray(41, 45)))) }),
+              }
+            : { kind: "forcedExit" as const, owner: l.args.owner, slot: Number(BigInt(hex(m.subarray(21, 25)))) };
+        });
     };
     const sequence = async (b: number, options: { da?: Uint8Array } = {}) => {
       const work = signedWorkload(700 + b, engine, 24, keys, owners, domain);
@@ -521,34 +553,10 @@ describe("Inbox and Batches on anvil", () => {
     const inbox2 = await anvil.deploy(loadArtifact("Inbox"), [[1], [token]]);
     const batches2 = await anvil.deploy(loadArtifact("Batches"), [inbox2, anvil.account.address, BigInt(ANVIL_DAY), [], 0n]);
     const keys = [31, 32, 33, 34].map((i) => `0x${i.toString(16).padStart(64, "0")}` as Hex);
-    const owners = keys.map(addressOf);
     const domain = { chainId: BigInt(ANVIL_CHAIN_ID), verifyingContract: inbox2 };
-    const SLOTS = 64;
-    const genesis = Array.from({ length: SLOTS }, (_, i) => ({ owner: owners[i % 4]!, token: 1, balance: 10n ** 30n, nonce: 0n }));
-    const rng = new Rng(11);
-    const nonces = new Array<bigint>(SLOTS).fill(0n);
-    const txs: ReturnType<typeof signTransaction<{ type: "transfer"; from: number; to: number; amount: bigint; fee: bigint; nonce: bigint }>>[] = [];
-    const feePairs = [{ token: 1, slot: 0 }];
     // transfers as users send them: 4 significant digits, a small fee, sequential nonces
-    for (;;) {
-      const from = rng.int(SLOTS);
-      const tx = {
-        type: "transfer" as const,
-        from,
-        to: (from + 1 + rng.int(SLOTS - 1)) % SLOTS,
-        amount: BigInt(1 + rng.int(9999)) * 10n ** BigInt(14 + rng.int(4)),
-        fee: BigInt(1 + rng.int(99)) * 10n ** 12n,
-        nonce: nonces[from]!,
-      };
-      txs.push(signTransaction(tx, keys[from % 4]!, domain));
-      nonces[from]! += 1n;
-      if (txs.length % 64 === 0 && encodeBatch({ feePairs, txs }).length > MAX_L1_DA_BYTES) break;
-    }
-    while (encodeBatch({ feePairs, txs }).length > MAX_L1_DA_BYTES) {
-      const last = txs.pop()!;
-      nonces[last.from]! -= 1n;
-    }
-    const batch: Batch = { feePairs, l1Messages: [], txs };
+    const { genesis, batch } = fullTransferBatch(keys, domain);
+    const txs = batch.txs;
     const engine = Engine.create({ genesis, ...domain, recovery: nodeRecovery });
     const result = engine.applyBatch(batch);
     expect(result.receipts.every((r) => r.status === 0)).toBe(true);
@@ -561,7 +569,9 @@ describe("Inbox and Batches on anvil", () => {
     expect(perTx).toBeLessThanOrEqual(3_200);
 
     // a committee batch (quorum 2 of 3) of the same data
-    const members = [41, 42, 43].map((i) => privateKeyToAccount(`0x${i.toString(16).padStart(64, "0")}`)).sort((a, b) => (BigInt(a.address) < BigInt(b.address) ? -1 : 1));
+    const members = [41, 42, 43]
+      .map((i) => privateKeyToAccount(`0x${i.toString(16).padStart(64, "0")}`))
+      .sort((a, b) => (BigInt(a.address) < BigInt(b.address) ? -1 : 1));
     const batches3 = await anvil.deploy(loadArtifact("Batches"), [inbox2, anvil.account.address, BigInt(ANVIL_DAY), members.map((m) => m.address), 2n]);
     const daHash = keccakHex(posted.da);
     const digest = hashTypedData({
@@ -578,7 +588,9 @@ describe("Inbox and Batches on anvil", () => {
     await expect(new Follower(anvil.publicClient, { inbox: inbox2, batches: batches3 }).batches()).rejects.toMatchObject({ fault: "DA_UNAVAILABLE" });
     const tampered = posted.da.slice();
     tampered[5]! ^= 1;
-    await expect(new Follower(anvil.publicClient, { inbox: inbox2, batches: batches3 }, async () => tampered).batches()).rejects.toMatchObject({ fault: "MISMATCH" });
+    await expect(new Follower(anvil.publicClient, { inbox: inbox2, batches: batches3 }, async () => tampered).batches()).rejects.toMatchObject({
+      fault: "MISMATCH",
+    });
     const [c] = await new Follower(anvil.publicClient, { inbox: inbox2, batches: batches3 }, async () => posted.da).batches();
     expect(c!.batch.txs.length).toBe(txs.length);
     expect(c!.header.daKind).toBe(2);

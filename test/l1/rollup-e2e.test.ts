@@ -69,9 +69,9 @@ async function send(anvil: Anvil, key: Hex, to: Hex, contract: string, fn: strin
     if (r.status !== "success") throw new Error(`${contract}.${fn} reverted on chain`);
     return r.gasUsed;
   } catch (e) {
-    const named = (e as { walk?: (f: (x: unknown) => boolean) => unknown }).walk?.((x) => (x as { data?: { errorName?: string } })?.data?.errorName !== undefined) as
-      | { data: { errorName: string; args?: unknown[] } }
-      | undefined;
+    const named = (e as { walk?: (f: (x: unknown) => boolean) => unknown }).walk?.(
+      (x) => (x as { data?: { errorName?: string } })?.data?.errorName !== undefined,
+    ) as { data: { errorName: string; args?: unknown[] } } | undefined;
     if (named) throw new Error(`${contract}.${fn} reverted: ${named.data.errorName}(${(named.data.args ?? []).map(String).join(", ")})`);
     throw e;
   }
@@ -183,7 +183,14 @@ class World {
   /** Posts a batch of every pending message and `txs`, runs it on the engine; the honest claim. */
   async postAndRun(txs: SignedTx[], options: { messages?: boolean } = {}): Promise<Posted> {
     const messages = options.messages === false ? [] : (await this.pending()).map((m) => m.message);
-    const batch: Batch = { feePairs: [{ token: 1, slot: 0 }, { token: 2, slot: 1 }], l1Messages: messages, txs };
+    const batch: Batch = {
+      feePairs: [
+        { token: 1, slot: 0 },
+        { token: 2, slot: 1 },
+      ],
+      l1Messages: messages,
+      txs,
+    };
     const posted = await this.sequencer.postBatch(batch);
     this.note("postBatch", posted.gasUsed);
     return this.run(posted, batch);
@@ -309,7 +316,13 @@ function tamperedOf(w: World, p: Posted, i: number): { trace: PartyTrace; claim:
  * Plays game `gameId` to its end through the real DisputeGame: each party moves when its turn
  * comes; an `idle` party never moves, so the clock runs out (anvil's clock moved forward).
  */
-async function play(w: World, gameId: bigint, proposer: [GameProposer, Hex], challenger: [GameChallenger, Hex], idle?: "proposer" | "challenger"): Promise<{ result: number; moves: string[] }> {
+async function play(
+  w: World,
+  gameId: bigint,
+  proposer: [GameProposer, Hex],
+  challenger: [GameChallenger, Hex],
+  idle?: "proposer" | "challenger",
+): Promise<{ result: number; moves: string[] }> {
   const game = w.game();
   const moves: string[] = [];
   for (let i = 0; i < 60; i++) {
@@ -354,8 +367,14 @@ describe("the rollup end to end on anvil (real contracts, no stubs)", () => {
   }, 60_000);
   afterAll(async () => {
     if (w) {
-      const figures = Object.entries(w.gas).map(([k, v]) => `${k}: ${v.length === 1 ? v[0] : `${v.length}× min ${v.reduce((a, b) => (a < b ? a : b))} max ${v.reduce((a, b) => (a > b ? a : b))}`}`);
-      console.log(`rollup e2e gas (anvil receipts, whole transactions):\n  ${figures.join("\n  ")}\n  deploy: ${Object.entries(w.rollup.gasUsed).map(([k, v]) => `${k} ${v}`).join(", ")}`);
+      const figures = Object.entries(w.gas).map(
+        ([k, v]) => `${k}: ${v.length === 1 ? v[0] : `${v.length}× min ${v.reduce((a, b) => (a < b ? a : b))} max ${v.reduce((a, b) => (a > b ? a : b))}`}`,
+      );
+      console.log(
+        `rollup e2e gas (anvil receipts, whole transactions):\n  ${figures.join("\n  ")}\n  deploy: ${Object.entries(w.rollup.gasUsed)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(", ")}`,
+      );
       w.dispose();
     }
     await anvil?.stop();
@@ -394,7 +413,9 @@ describe("the rollup end to end on anvil (real contracts, no stubs)", () => {
     await w.propose(p2.claim);
     await expect(send(anvil, HONEST_KEY, w.a.claims, "Claims", "confirm", [p1.claim.hash])).rejects.toThrow(/WindowOpen/);
     const paying = withdrawalArgs(w.engine, p2.claim, p2.honest.result.withdrawals, 0);
-    await expect(claimWithdrawal(anvil.wallet(CHALLENGER_KEY) as never, anvil.publicClient, w.a.bridge, paying)).rejects.toMatchObject({ errorName: "NotConfirmed" });
+    await expect(claimWithdrawal(anvil.wallet(CHALLENGER_KEY) as never, anvil.publicClient, w.a.bridge, paying)).rejects.toMatchObject({
+      errorName: "NotConfirmed",
+    });
     await anvil.increaseTime(WINDOW + 1n);
     await expect(send(anvil, HONEST_KEY, w.a.claims, "Claims", "confirm", [p2.claim.hash])).rejects.toThrow(/ParentNotConfirmed/);
     await w.confirm(p1);
@@ -415,7 +436,9 @@ describe("the rollup end to end on anvil (real contracts, no stubs)", () => {
     const txs: SignedTx[] = [];
     for (let i = 0; i < 6; i++) {
       const from = i % 2 === 0 ? a1 : b1;
-      txs.push(w.sign(i % 2, { type: "transfer", from, to: i % 2 === 0 ? b1 : a1, amount: E18 + BigInt(i), fee: 10n ** 14n, nonce: w.nonceOf(from) + BigInt(i >> 1) }));
+      txs.push(
+        w.sign(i % 2, { type: "transfer", from, to: i % 2 === 0 ? b1 : a1, amount: E18 + BigInt(i), fee: 10n ** 14n, nonce: w.nonceOf(from) + BigInt(i >> 1) }),
+      );
     }
     const p3 = await w.postAndRun(txs);
     const wrong = tamperedOf(w, p3, 4);
@@ -471,7 +494,12 @@ describe("the rollup end to end on anvil (real contracts, no stubs)", () => {
     const proposerAddress = privateKeyToAccount(HONEST_KEY).address;
     const before = await read<bigint>(anvil, w.a.disputeGame, "DisputeGame", "balanceOf", [proposerAddress]);
     const gameId = await challenge(w, wrongChallenger, WRONG_CHALLENGER_KEY);
-    const { result, moves } = await play(w, gameId, [new GameProposer({ claim: p4.claim.claim, batch: p4.gameBatch, parent: parent4 }, p4.honest), HONEST_KEY], [wrongChallenger, WRONG_CHALLENGER_KEY]);
+    const { result, moves } = await play(
+      w,
+      gameId,
+      [new GameProposer({ claim: p4.claim.claim, batch: p4.gameBatch, parent: parent4 }, p4.honest), HONEST_KEY],
+      [wrongChallenger, WRONG_CHALLENGER_KEY],
+    );
     console.log(`(b) wrong challenger game: ${moves.join(", ")}`);
     expect(result).toBe(PHASE.ProposerWon);
     const burn = (BOND * BURN_BPS) / 10_000n;
@@ -508,11 +536,20 @@ describe("the rollup end to end on anvil (real contracts, no stubs)", () => {
     await expect(skipping).rejects.toThrow(new RegExp(`OverdueMessageSkipped\\(${overdue.index}, `));
     const first = `0x${Buffer.from(recordPreimage(overdue.bytes, overdue.l1Timestamp)).toString("hex")}` as Hex;
     w.note("forceInclude", await send(anvil, USER_KEYS[1]!, w.a.batches, "Batches", "forceInclude", [1, first, "0x"]));
-    const forced = await anvil.publicClient.getContractEvents({ address: w.a.batches, abi: BATCHES_ABI, eventName: "BatchPosted", fromBlock: w.a.fromBlock, strict: true });
+    const forced = await anvil.publicClient.getContractEvents({
+      address: w.a.batches,
+      abi: BATCHES_ABI,
+      eventName: "BatchPosted",
+      fromBlock: w.a.fromBlock,
+      strict: true,
+    });
     const last = forced[forced.length - 1]!;
     const header = headerFromEvent(last.args.header);
     expect(header).toMatchObject({ index: 6n, daLength: 0, inboxStart: overdue.index, inboxCount: 1 });
-    await w.run({ header, headerHash: last.args.headerHash, da: new Uint8Array(0), gasUsed: 0n, transactionHash: last.transactionHash }, { feePairs: [], l1Messages: [overdue.message], txs: [] });
+    await w.run(
+      { header, headerHash: last.args.headerHash, da: new Uint8Array(0), gasUsed: 0n, transactionHash: last.transactionHash },
+      { feePairs: [], l1Messages: [overdue.message], txs: [] },
+    );
     await w.checkConservation("after the forced inclusion");
     // the sequencer carries on at the next index
     const a1 = w.slotOf(0, 1);
@@ -550,7 +587,9 @@ describe("the rollup end to end on anvil (real contracts, no stubs)", () => {
     const hash = await exitSlot(anvil.wallet(USER_KEYS[exiter]!) as never, anvil.publicClient, w.a.bridge, args);
     w.note("exit", (await anvil.publicClient.getTransactionReceipt({ hash })).gasUsed);
     expect(await read<bigint>(anvil, token1, "TestToken", "balanceOf", [USERS[exiter]])).toBe(before + slot.balance);
-    await expect(exitSlot(anvil.wallet(USER_KEYS[exiter]!) as never, anvil.publicClient, w.a.bridge, args)).rejects.toMatchObject({ errorName: "AlreadyExited" });
+    await expect(exitSlot(anvil.wallet(USER_KEYS[exiter]!) as never, anvil.publicClient, w.a.bridge, args)).rejects.toMatchObject({
+      errorName: "AlreadyExited",
+    });
     // an exit against a state that is not the last confirmed one is refused before anything is sent
     expect(() => slotExitArgs(w.engine, exitSlotIndex, lastConfirmed.claim)).toThrow(/not the last confirmed state root/);
     // deposits not in the confirmed state: the one batch 6 force-included, and the one never consumed
@@ -567,7 +606,9 @@ describe("the rollup end to end on anvil (real contracts, no stubs)", () => {
       const h = await refundDeposit(anvil.wallet(CHALLENGER_KEY) as never, anvil.publicClient, w.a.bridge, r);
       w.note("refund", (await anvil.publicClient.getTransactionReceipt({ hash: h })).gasUsed);
       expect(await read<bigint>(anvil, erc20, "TestToken", "balanceOf", [owner])).toBe(b + m.message.amount);
-      await expect(refundDeposit(anvil.wallet(CHALLENGER_KEY) as never, anvil.publicClient, w.a.bridge, r)).rejects.toMatchObject({ errorName: "AlreadyRefunded" });
+      await expect(refundDeposit(anvil.wallet(CHALLENGER_KEY) as never, anvil.publicClient, w.a.bridge, r)).rejects.toMatchObject({
+        errorName: "AlreadyRefunded",
+      });
       expect(await read<boolean>(anvil, w.a.bridge, bridgeAbi, "isRefunded", [m.index])).toBe(true);
     }
     // a consumed deposit of a confirmed batch is not refundable (it is in the state: exit it)
@@ -596,14 +637,24 @@ describe("the rollup end to end on anvil (real contracts, no stubs)", () => {
       const sorted = [...members].sort((a, b) => (BigInt(a.address) < BigInt(b.address) ? -1 : 1));
       const sign = async (ms: typeof members) => `0x${(await Promise.all(ms.map((m) => m.sign({ hash: digest })))).map((x) => x.slice(2)).join("")}` as Hex;
       const args = (sigs: Hex) => [1n, messages.length, daHash, da.length, sigs, "0x"];
-      await expect(send(anvil, HONEST_KEY, v.a.batches, "Batches", "postCommitteeBatch", args(await sign(sorted.slice(0, 1))))).rejects.toThrow(/CommitteeQuorumNotMet\(1, 2\)/);
-      await expect(send(anvil, HONEST_KEY, v.a.batches, "Batches", "postCommitteeBatch", args(await sign([sorted[1]!, sorted[0]!])))).rejects.toThrow(/BadCommitteeSignature/);
+      await expect(send(anvil, HONEST_KEY, v.a.batches, "Batches", "postCommitteeBatch", args(await sign(sorted.slice(0, 1))))).rejects.toThrow(
+        /CommitteeQuorumNotMet\(1, 2\)/,
+      );
+      await expect(send(anvil, HONEST_KEY, v.a.batches, "Batches", "postCommitteeBatch", args(await sign([sorted[1]!, sorted[0]!])))).rejects.toThrow(
+        /BadCommitteeSignature/,
+      );
       v.note("postCommitteeBatch", await send(anvil, HONEST_KEY, v.a.batches, "Batches", "postCommitteeBatch", args(await sign(sorted.slice(1, 3)))));
       // a follower gets the data from the committee, checked against the header; the claim confirms
       const follower = new Follower(anvil.publicClient, v.a, async () => da);
       const [b1] = await follower.batches();
       expect(b1!.header.daKind).toBe(2);
-      const logs = await anvil.publicClient.getContractEvents({ address: v.a.batches, abi: BATCHES_ABI, eventName: "BatchPosted", fromBlock: v.a.fromBlock, strict: true });
+      const logs = await anvil.publicClient.getContractEvents({
+        address: v.a.batches,
+        abi: BATCHES_ABI,
+        eventName: "BatchPosted",
+        fromBlock: v.a.fromBlock,
+        strict: true,
+      });
       const p = await v.run({ header: b1!.header, headerHash: b1!.headerHash, da, gasUsed: 0n, transactionHash: logs[0]!.transactionHash }, batch);
       await v.propose(p.claim);
       await anvil.increaseTime(WINDOW + 1n);
