@@ -98,7 +98,7 @@ of every operation and the L1 calldata bytes per L2 transaction.
 --l1-rpc URL     run on this node instead of anvil; its clock must move with evm_increaseTime
                  for the window to pass (if not, the story stops after the challenge)
 --l1-key KEY     the operator's funded key (0x…, 32 bytes) (default: anvil's first account)
---batch-size N   signed transactions per traffic batch, 10 … 1000      (default 40)
+--batch-size N   signed transactions per traffic batch, 10 … 1000      (default 200)
 --seed N         seed of the deterministic workload                    (default 1)
 --engine-only    the engine alone, no L1: an LMDB store, genesis, signed traffic recovered on
                  worker threads, batches committed and encoded to DA bytes, a reopen of the

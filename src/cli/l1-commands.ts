@@ -34,7 +34,7 @@ function flag(args: readonly string[], name: string): [boolean, string[]] {
 export async function l1DemoCommand(args: readonly string[]): Promise<number> {
   const engineOnly = args.find((a) => ENGINE_ONLY_OPTIONS.includes(a));
   if (engineOnly !== undefined) throw new UsageError(`demo: ${engineOnly} is an option of demo --engine-only (the engine alone, no L1)`);
-  const p = parseArgs("demo", args, { numbers: { "batch-size": 40, seed: 1 }, strings: { "l1-rpc": undefined, "l1-key": undefined } });
+  const p = parseArgs("demo", args, { numbers: { "batch-size": 200, seed: 1 }, strings: { "l1-rpc": undefined, "l1-key": undefined } });
   try {
     await l1Demo({ l1Rpc: p.strings["l1-rpc"], l1Key: p.strings["l1-key"] === undefined ? undefined : parseKey(p.strings["l1-key"]), batchSize: p.numbers["batch-size"]!, seed: p.numbers.seed! }, progress);
   } catch (e) {
@@ -64,6 +64,7 @@ export async function deployCommand(args: readonly string[]): Promise<number> {
     numbers: { quorum: undefined, "challenge-window": undefined, clock: undefined },
     strings: { "l1-rpc": undefined, "l1-key": undefined, genesis: undefined, out: undefined, tokens: undefined, committee: undefined, sequencer: undefined },
   });
+  required(p, "deploy", "l1-rpc");
   const key = parseKey(p.strings["l1-key"]);
   const out = required(p, "deploy", "out");
   const genesis = readGenesis(required(p, "deploy", "genesis"));
