@@ -194,3 +194,38 @@ describe("l2engine deploy / follow / challenge / withdraw on anvil", () => {
     watcher.dispose();
   }, 120_000);
 });
+
+describe("the L1 demo (npm start) on a terminal", () => {
+  it("tells the whole story on a spawned anvil: every check holds, progress bars end at 100% with a newline, the summary has the gas of every operation", () => {
+    const r = spawnSync("script", ["-qec", `"${process.execPath}" "${cli}" demo --batch-size 20`, "/dev/null"], { encoding: "utf8", timeout: 120_000 });
+    expect(r.status, r.stdout.slice(-2000)).toBe(0);
+    const text = r.stdout.replace(/\r\n/g, "\n");
+    const bars = [...text.matchAll(/\r([^\r\n[]+) \[([#.]+)\] (\d+)\/(\d+) \((\d+)%\)(?=[\r\n])/g)];
+    const last = new Map<string, RegExpMatchArray>();
+    for (const m of bars) last.set(m[1]!, m);
+    expect([...last.keys()].sort()).toEqual(["deploying the rollup", "deposits on L1", "withdrawals on L1"]);
+    for (const [label, m] of last) {
+      expect(m[3], label).toBe(m[4]);
+      expect(m[5], label).toBe("100");
+      expect(text[m.index! + m[0].length], label).toBe("\n");
+    }
+    for (const re of [
+      /^batch 1 \(the deposits and a TKA\/TKB pool\): 6 L1 messages \+ 1 transaction, 7\/7 OK/m,
+      /^batch 2 \(signed traffic\): 0 L1 messages \+ 20 transactions/m,
+      /^batch 3 \(the forced exit and traffic\): 1 L1 message \+ 20 transactions/m,
+      /checked 4 claims: 3 agree, 1 wrong \(batch 2\)/,
+      /^the challenger WON: the forged claim is Rejected; .* may pull 0\.2 ETH, 0\.05 ETH is burned/m,
+      /^7 days later \(evm_increaseTime\): the honest claims of batches 1 to 3 confirm/m,
+      /carol's forced exit was among them/,
+      /claiming a paid withdrawal again is refused: AlreadyPaid/,
+      /^value conserved, token 1: /m,
+      /^value conserved, token 2: /m,
+      /^ {2}L1 calldata per L2 transaction: [\d.]+ bytes over 3 batches/m,
+      /^ {2}every claim settled, every withdrawal paid; wall time [\d.]+ s$/m,
+    ])
+      expect(text).toMatch(re);
+    for (const op of ["deposit", "forceExit", "postBatch 1", "postBatch 2", "postBatch 3", "propose", "challenge", "reveal", "choose", "settleStep", "confirm", "withdraw"])
+      expect(text, op).toMatch(new RegExp(`^ {2}${op} +[\\d,]+`, "m"));
+    expect(text).not.toMatch(/NaN|undefined/);
+  }, 120_000);
+});
