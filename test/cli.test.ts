@@ -10,7 +10,7 @@ const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], {
 
 describe("l2engine CLI", () => {
   it("runs the main job end to end at a small size and convicts the forged claim", () => {
-    const r = run("demo", "--slots", "4000", "--batches", "2", "--batch-size", "60", "--threads", "1", "--seed", "3");
+    const r = run("demo", "--engine-only", "--slots", "4000", "--batches", "2", "--batch-size", "60", "--threads", "1", "--seed", "3");
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/applied and committed batch 2: \d+\/\d+ entries OK/);
     expect(r.stdout).toMatch(/reopened the store: \d+ slots after batch 2/);
@@ -25,7 +25,7 @@ describe("l2engine CLI", () => {
   });
 
   it("exits 2 with a clear message on bad usage", () => {
-    for (const args of [["nope"], ["demo", "--slots", "abc"], ["demo", "--colour", "3"], ["demo", "--slots"]]) {
+    for (const args of [["nope"], ["demo", "--engine-only", "--slots", "abc"], ["demo", "--colour", "3"], ["demo", "--engine-only", "--slots"]]) {
       const r = run(...args);
       expect(r.status, args.join(" ")).toBe(2);
       expect(r.stderr).toMatch(/^l2engine: /);
@@ -34,9 +34,9 @@ describe("l2engine CLI", () => {
 
   it("treats out-of-range sizes as bad usage, not a crash", () => {
     for (const args of [
-      ["demo", "--slots", "10"],
-      ["demo", "--batch-size", "1"],
-      ["demo", "--threads", "0"],
+      ["demo", "--engine-only", "--slots", "10"],
+      ["demo", "--engine-only", "--batch-size", "1"],
+      ["demo", "--engine-only", "--threads", "0"],
     ]) {
       const r = run(...args);
       expect(r.status, args.join(" ")).toBe(2);
@@ -400,12 +400,12 @@ describe("l2engine apply / trace / prove-step / verify-step / inspect", async ()
 
   it("the demo keeps its chain in --data-dir and refuses a directory that holds one", () => {
     const demoDir = join(dir, "demo");
-    const r = run("demo", "--slots", "2000", "--batches", "1", "--batch-size", "20", "--threads", "1", "--data-dir", demoDir);
+    const r = run("demo", "--engine-only", "--slots", "2000", "--batches", "1", "--batch-size", "20", "--threads", "1", "--data-dir", demoDir);
     expect(r.status).toBe(0);
     const head = JSON.parse(run("inspect", "--data-dir", demoDir).stdout);
     expect(head.batchCount).toBe(2); // the pools, then the disputed batch committed honestly
     expect(r.stdout).toContain(head.stateRoot);
-    const again = run("demo", "--slots", "2000", "--data-dir", demoDir);
+    const again = run("demo", "--engine-only", "--slots", "2000", "--data-dir", demoDir);
     expect(again.status).toBe(2);
     expect(again.stderr).toMatch(/already holds a chain/);
   }, 120_000);

@@ -37,7 +37,7 @@ const USERS = 300;
 const TOKENS = [1, 2, 3];
 const DOMAIN = { chainId: 31337n, verifyingContract: "0x5fbdb2315678afecb367f032d93f642f64180aa3" as Hex };
 
-class Rng {
+export class Rng {
   constructor(private s: number) {}
   next(): number {
     let x = this.s || 1;

@@ -19,7 +19,7 @@ export const EXIT_CODE_TABLE: readonly (readonly [number, string])[] = [
   [EXIT.OK, "ok"],
   [
     EXIT.INPUT,
-    "invalid input: malformed JSON (with the file, line and column), a number JSON would round, a bad field (named by its path, as txs[3].amount), bytes that do not decode, a proof that does not verify, a transaction no key can sign, or a --slot, --batch or --step that the data does not hold; printed as `l2engine: CODE: file: field: reason`",
+    "invalid input: malformed JSON (with the file, line and column), a number JSON would round, a bad field (named by its path, as txs[3].amount), bytes that do not decode, a proof that does not verify, a transaction no key can sign, or a --slot, --batch or --step that the data does not hold; on L1, a node that does not answer, a contract that refuses a call (its error named), a genesis that is not the deployment's or a batch without a confirmed claim; printed as `l2engine: CODE: file: field: reason`",
   ],
   [
     EXIT.USAGE,

@@ -86,19 +86,66 @@ not hold exits 1.`,
 the derivation rule such a batch is empty)`,
   },
   demo: {
-    usage: "demo [--slots N] [--batches N] [--batch-size N] [--threads N] [--seed N] [--data-dir DIR]",
-    text: `the main job (npm start): a rollup end to end on an LMDB store — genesis, signed traffic
-(transfers, swaps, withdrawals, deposits) recovered on worker threads, batches committed and
-encoded to DA bytes, a reopen of the store, then a dishonest proposer's claim about the last
-batch caught by bisection and convicted by a one-step proof. Batches are numbered as the chain
-numbers them: batch 1 creates the pools, the traffic follows.
---slots N        slots in the genesis state             (default 200000)
---batches N      batches of signed traffic              (default 4)
---batch-size N   entries per traffic batch              (default 2500)
---threads N      signature-recovery worker threads      (default 2)
---seed N         seed of the deterministic workload     (default 1)
---data-dir DIR   where the chain is stored; must not hold one yet
-                 (default: a temporary directory, removed at the end)`,
+    usage: "demo [--l1-rpc URL] [--l1-key KEY] [--batch-size N] [--seed N] | demo --engine-only [--slots N] [--batches N] [--batch-size N] [--threads N] [--seed N] [--data-dir DIR]",
+    text: `the main job (npm start): the rollup on a real L1. Anvil is spawned from node_modules on a
+free loopback port, two test ERC-20s and the rollup's contracts are deployed; users deposit on L1,
+sign L2 traffic (transfers, a pool, swaps, withdrawals), the sequencer posts batches as calldata
+and an honest proposer claims each; a dishonest proposer claims a forged outcome, a challenger that
+derived the chain from L1 alone wins the bisection game on L1 (bond slashed, a share burned); the
+clock moves past the challenge window, the honest claims confirm, withdrawals and a forced exit
+are paid on L1 (ERC-20 balances checked) and the escrow is checked against L2. Ends with the gas
+of every operation and the L1 calldata bytes per L2 transaction.
+--l1-rpc URL     run on this node instead of anvil; its clock must move with evm_increaseTime
+                 for the window to pass (if not, the story stops after the challenge)
+--l1-key KEY     the operator's funded key (0x…, 32 bytes) (default: anvil's first account)
+--batch-size N   signed transactions per traffic batch, 10 … 1000      (default 200)
+--seed N         seed of the deterministic workload                    (default 1)
+--engine-only    the engine alone, no L1: an LMDB store, genesis, signed traffic recovered on
+                 worker threads, batches committed and encoded to DA bytes, a reopen of the
+                 store, then a dishonest claim about the last batch caught by bisection and
+                 convicted by a one-step proof. Batch 1 creates the pools, the traffic follows.
+  --slots N        slots in the genesis state             (default 200000)
+  --batches N      batches of signed traffic              (default 4)
+  --batch-size N   entries per traffic batch              (default 2500)
+  --threads N      signature-recovery worker threads      (default 2)
+  --data-dir DIR   where the chain is stored; must not hold one yet
+                   (default: a temporary directory, removed at the end)`,
+  },
+  deploy: {
+    usage: "deploy --l1-rpc URL [--l1-key KEY] --genesis genesis.json --out deployment.json [--tokens ID=0x…,…] [--committee 0x…,0x… --quorum N] [--sequencer 0x…] [--challenge-window S] [--clock S]",
+    text: `deploy the rollup's L1 contracts (Inbox, Batches, Claims, StepVerifier, OneStepProver,
+DisputeGame, Bridge), wired, for the genesis state of genesis.json (its slots; the domain L2
+transactions are signed under becomes this chain and the Inbox), and write their addresses and
+settings to deployment.json (what follow, challenge and withdraw read).
+--l1-key KEY          the deployer's funded key (default: anvil's first account)
+--tokens ID=0x…,…     the ERC-20 escrowed for each L2 token id (default: a test ERC-20 anyone
+                      may mint for every token of the genesis)
+--committee a,b       validium: the data committee's addresses; --quorum N of them must sign
+--sequencer 0x…       who may post batches (default: the deployer)
+--challenge-window S  seconds a claim stays open to challenges          (default 7 days)
+--clock S             seconds of each side's chess clock in a game      (default 3.5 days)`,
+  },
+  follow: {
+    usage: "follow --l1-rpc URL --deployment deployment.json --genesis genesis.json [--json]",
+    text: `derive the L2 chain from L1 and the genesis alone (inbox events, batch headers, calldata)
+and print each batch: its entries, withdrawals, post-state root and whether its confirmed claim
+agrees with this re-execution. --json prints one JSON object per batch. Exit 1 when the genesis
+is not the deployment's or L1 contradicts itself.`,
+  },
+  challenge: {
+    usage: "challenge --l1-rpc URL --deployment deployment.json --genesis genesis.json [--l1-key KEY] [--poll-ms N]",
+    text: `the watchtower: derive the chain from L1, check every pending claim against this
+re-execution and, for each wrong one, open a game with the key's bond (or resume the key's own
+open game) and play it to the end — choosing children, settling the leaf with its own step proof
+or calling timeout when the proposer's clock runs out (waited for in real time, polling every
+--poll-ms milliseconds, default 1000). Bounties are then pulled with withdrawBalance.`,
+  },
+  withdraw: {
+    usage: "withdraw --l1-rpc URL --deployment deployment.json --genesis genesis.json [--l1-key KEY] --batch N --index I",
+    text: `prove and claim withdrawal I (0-based, in the batch's withdrawal list) of batch N, whose
+claim must be confirmed: the proof comes from this node's own derivation of the batch; anyone may
+send it (the key pays the gas), the owner is paid. Exit 1 when the batch has no confirmed claim,
+I is not one of its withdrawals, or the Bridge refuses (AlreadyPaid, …).`,
   },
   "tree-demo": {
     usage: "tree-demo [--leaves N] [--batches N] [--batch-size N] [--seed N]",

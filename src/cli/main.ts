@@ -22,6 +22,12 @@ function isHelpFlag(arg: string): boolean {
   return arg === "--help" || arg === "-h";
 }
 
+/**
+ * The L1 verbs, loaded on first use: they need viem (kept out of the bundle: it brings its own
+ * @noble versions), which the engine's commands never load.
+ */
+const l1 = () => import("./l1-commands.js");
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -34,10 +40,15 @@ async function main(argv: string[]): Promise<number> {
       case "sign":
         return signCommand(rest);
       case "demo": {
-        const p = parseArgs("demo", rest, {
-          numbers: { slots: 200_000, batches: 4, "batch-size": 2500, threads: 2, seed: 1 },
-          strings: { "data-dir": undefined },
-        });
+        if (!rest.includes("--engine-only")) return await (await l1()).l1DemoCommand(rest);
+        const p = parseArgs(
+          "demo",
+          rest.filter((a) => a !== "--engine-only"),
+          {
+            numbers: { slots: 200_000, batches: 4, "batch-size": 2500, threads: 2, seed: 1 },
+            strings: { "data-dir": undefined },
+          },
+        );
         const n = p.numbers as Record<string, number>;
         try {
           await rollupDemo(
@@ -51,6 +62,14 @@ async function main(argv: string[]): Promise<number> {
         }
         return 0;
       }
+      case "deploy":
+        return await (await l1()).deployCommand(rest);
+      case "follow":
+        return await (await l1()).followCommand(rest);
+      case "challenge":
+        return await (await l1()).challengeCommand(rest);
+      case "withdraw":
+        return await (await l1()).withdrawCommand(rest);
       case "apply":
         return apply(rest);
       case "trace":
