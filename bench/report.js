@@ -182,7 +182,9 @@ if (x["l1.gas.deposit"] !== undefined) {
   for (const [k, label] of L1_OPS) {
     if (x[k] === undefined) continue;
     const target = ceilings?.[k];
-    ops.push(`| ${label} | \`${k}\` | ${target === undefined ? gas(k) : `**${gas(k)}**`} | ${target === undefined ? "—" : `≤ ${target.toLocaleString("en-US")}`} | ${target === undefined ? "" : verdict(x[k] <= target)} |`);
+    ops.push(
+      `| ${label} | \`${k}\` | ${target === undefined ? gas(k) : `**${gas(k)}**`} | ${target === undefined ? "—" : `≤ ${target.toLocaleString("en-US")}`} | ${target === undefined ? "" : verdict(x[k] <= target)} |`,
+    );
   }
   const notes = Object.values(results.l1?.opsNotes ?? {});
   if (notes.length > 0) ops.push("", ...notes.map((n) => `- ${n}`));

@@ -74,7 +74,10 @@ describe("l2engine deploy / follow / challenge / withdraw on anvil", () => {
     }
     for (const [args, message] of [
       [["deploy", "--genesis", "g.json", "--out", "d.json"], /deploy needs --l1-rpc/],
-      [["deploy", ...["--l1-rpc", "http://127.0.0.1:1"], "--l1-key", "0x12", "--genesis", "g.json", "--out", "d.json"], /--l1-key needs a 0x-prefixed 32-byte hex private key/],
+      [
+        ["deploy", ...["--l1-rpc", "http://127.0.0.1:1"], "--l1-key", "0x12", "--genesis", "g.json", "--out", "d.json"],
+        /--l1-key needs a 0x-prefixed 32-byte hex private key/,
+      ],
       [["withdraw", "--l1-rpc", "http://127.0.0.1:1", "--deployment", "d.json", "--genesis", "g.json", "--index", "0"], /withdraw needs --batch/],
       [["demo", "--slots", "5000"], /--slots is an option of demo --engine-only/],
       [["follow", "--l1-rpc", "ftp://x", "--deployment", "x", "--genesis", "y"], /cannot read x/],
@@ -86,13 +89,27 @@ describe("l2engine deploy / follow / challenge / withdraw on anvil", () => {
   });
 
   it("deploy writes the addresses; a node that does not answer is a typed error (exit 1)", () => {
-    const r = run("deploy", ...rpc, "--l1-key", OPERATOR_KEY, "--genesis", genesisFile, "--out", deploymentFile, "--challenge-window", String(WINDOW_SECONDS), "--clock", String(CLOCK_SECONDS));
+    const r = run(
+      "deploy",
+      ...rpc,
+      "--l1-key",
+      OPERATOR_KEY,
+      "--genesis",
+      genesisFile,
+      "--out",
+      deploymentFile,
+      "--challenge-window",
+      String(WINDOW_SECONDS),
+      "--clock",
+      String(CLOCK_SECONDS),
+    );
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^token 1: test ERC-20 deployed at 0x[0-9a-fA-F]{40}/m);
     expect(r.stdout).toMatch(/signed under chain id 31337 and verifying contract 0x[0-9a-fA-F]{40} \(the Inbox\)/);
     const d = JSON.parse(readFileSync(deploymentFile, "utf8"));
-    for (const k of ["inbox", "batches", "claims", "stepVerifier", "oneStepProver", "disputeGame", "bridge"]) expect(d.addresses[k]).toMatch(/^0x[0-9a-fA-F]{40}$/);
+    for (const k of ["inbox", "batches", "claims", "stepVerifier", "oneStepProver", "disputeGame", "bridge"])
+      expect(d.addresses[k]).toMatch(/^0x[0-9a-fA-F]{40}$/);
     expect(d.challengeWindowSeconds).toBe(String(WINDOW_SECONDS));
     expect(d.tokens).toHaveLength(1);
     const dead = run("deploy", "--l1-rpc", "http://127.0.0.1:1", "--genesis", genesisFile, "--out", join(dir, "x.json"));
@@ -102,7 +119,14 @@ describe("l2engine deploy / follow / challenge / withdraw on anvil", () => {
 
   it("follow, challenge and withdraw: the chain derived from L1, a forged claim defeated, a withdrawal paid once", async () => {
     const d = JSON.parse(readFileSync(deploymentFile, "utf8"));
-    const at = { ...d.addresses, fromBlock: BigInt(d.addresses.fromBlock) } as { inbox: Hex; batches: Hex; claims: Hex; disputeGame: Hex; bridge: Hex; fromBlock: bigint };
+    const at = { ...d.addresses, fromBlock: BigInt(d.addresses.fromBlock) } as {
+      inbox: Hex;
+      batches: Hex;
+      claims: Hex;
+      disputeGame: Hex;
+      bridge: Hex;
+      fromBlock: bigint;
+    };
     const domain = { chainId: 31337n, verifyingContract: at.inbox };
     const client = anvil.publicClient;
     const operator = anvil.wallet(OPERATOR_KEY) as Parameters<typeof sendCall>[1];
@@ -117,13 +141,22 @@ describe("l2engine deploy / follow / challenge / withdraw on anvil", () => {
     await sendCall(client, user, { address: erc20, abi: token.abi, functionName: "approve", args: [at.inbox, 100n] }, "approve");
     await sendCall(client, user, { address: at.inbox, abi: INBOX_ABI, functionName: "deposit", args: [1, 100n, 0] }, "deposit");
     const withdraw = signTransaction({ type: "withdraw", from: 0, amount: 30n, fee: 1n, nonce: 0n }, USER_KEY, domain) as SignedTx;
-    const batch: Batch = { feePairs: [{ token: 1, slot: 1 }], l1Messages: [{ kind: "deposit", owner: USER, token: 1, amount: 100n, slot: 0 }], txs: [withdraw] };
+    const batch: Batch = {
+      feePairs: [{ token: 1, slot: 1 }],
+      l1Messages: [{ kind: "deposit", owner: USER, token: 1, amount: 100n, slot: 0 }],
+      txs: [withdraw],
+    };
     await new Sequencer(client, operator, at).postBatch(batch);
     const genesis = JSON.parse(readFileSync(genesisFile, "utf8")).slots.map((s: { owner: Hex }) => ({ owner: s.owner, token: 1, balance: 0n, nonce: 0n }));
     const watcher = new Watcher(client, at, genesis, domain, nodeRecovery);
     await watcher.sync();
     const honest = watcher.batches[0]!.honest;
-    await sendCall(client, operator, { address: at.claims, abi: claimsAbi, functionName: "propose", args: [honest.bytes], value: BigInt(d.claimBondWei) }, "propose");
+    await sendCall(
+      client,
+      operator,
+      { address: at.claims, abi: claimsAbi, functionName: "propose", args: [honest.bytes], value: BigInt(d.claimBondWei) },
+      "propose",
+    );
     // a liar claims the withdrawal was 90 (the real signature kept on the forged amount)
     const pre = watcher.engineBefore(1);
     const forged: Batch = { ...batch, txs: [{ ...withdraw, amount: 90n } as SignedTx] };
@@ -131,10 +164,19 @@ describe("l2engine deploy / follow / challenge / withdraw on anvil", () => {
     const fork = pre.fork();
     const liarTrace = fork.traceBatch(forged, { signers });
     fork.dispose();
-    const liarClaim = claimForBatch(forged, liarTrace, pre.slotCount(), domain, { batchIndex: 1n, headerHash: honest.claim.headerHash, parentClaimHash: honest.claim.parentClaimHash });
+    const liarClaim = claimForBatch(forged, liarTrace, pre.slotCount(), domain, {
+      batchIndex: 1n,
+      headerHash: honest.claim.headerHash,
+      parentClaimHash: honest.claim.parentClaimHash,
+    });
     pre.dispose();
     const liar = anvil.wallet(RELAYER_KEY) as Parameters<typeof sendCall>[1];
-    await sendCall(client, liar, { address: at.claims, abi: claimsAbi, functionName: "propose", args: [liarClaim.bytes], value: BigInt(d.claimBondWei) }, "liar propose");
+    await sendCall(
+      client,
+      liar,
+      { address: at.claims, abi: claimsAbi, functionName: "propose", args: [liarClaim.bytes], value: BigInt(d.claimBondWei) },
+      "liar propose",
+    );
 
     // follow: the head root is the watcher's (and --json gives the same per batch)
     const f = run("follow", ...rpc, "--deployment", deploymentFile, "--genesis", genesisFile);
@@ -143,10 +185,22 @@ describe("l2engine deploy / follow / challenge / withdraw on anvil", () => {
     expect(f.stdout).toMatch(/^batch 1: 1 L1 messages \+ 1 transactions \(2\/2 OK\), 1 withdrawals, state root 0x[0-9a-f]{64}; none confirmed$/m);
     expect(f.stdout).toContain(`state root ${watcher.engine.stateRoot()}`);
     const fj = run("follow", ...rpc, "--deployment", deploymentFile, "--genesis", genesisFile, "--json");
-    expect(JSON.parse(fj.stdout.trim())).toMatchObject({ batch: 1, l1Messages: 1, transactions: 1, ok: 2, withdrawals: 1, stateRoot: watcher.engine.stateRoot(), confirmedClaim: null, honestClaim: honest.hash });
+    expect(JSON.parse(fj.stdout.trim())).toMatchObject({
+      batch: 1,
+      l1Messages: 1,
+      transactions: 1,
+      ok: 2,
+      withdrawals: 1,
+      stateRoot: watcher.engine.stateRoot(),
+      confirmedClaim: null,
+      honestClaim: honest.hash,
+    });
     // a genesis that is not the deployment's is refused, typed (exit 1)
     const otherGenesis = join(dir, "other-genesis.json");
-    writeFileSync(otherGenesis, JSON.stringify({ chainId: "31337", verifyingContract: at.inbox, slots: [{ owner: USER, token: 2, balance: "5", nonce: "0" }] }));
+    writeFileSync(
+      otherGenesis,
+      JSON.stringify({ chainId: "31337", verifyingContract: at.inbox, slots: [{ owner: USER, token: 2, balance: "5", nonce: "0" }] }),
+    );
     const wrongGenesis = run("follow", ...rpc, "--deployment", deploymentFile, "--genesis", otherGenesis);
     expect(wrongGenesis.status).toBe(1);
     expect(wrongGenesis.stderr).toMatch(/L1_FAILED: .*other-genesis\.json: its state root 0x[0-9a-f]{64} is not the deployment's genesisStateRoot/);
@@ -183,7 +237,9 @@ describe("l2engine deploy / follow / challenge / withdraw on anvil", () => {
     const w = run("withdraw", ...rpc, "--deployment", deploymentFile, "--genesis", genesisFile, "--l1-key", RELAYER_KEY, "--batch", "1", "--index", "0");
     expect(w.stderr).toBe("");
     expect(w.status).toBe(0);
-    expect(w.stdout).toMatch(new RegExp(`withdrawal 0 of batch 1 paid: 30 of token 1 to ${USER} \\(\\d+ gas\\); its ERC-20 balance ${before} → ${before + 30n}`));
+    expect(w.stdout).toMatch(
+      new RegExp(`withdrawal 0 of batch 1 paid: 30 of token 1 to ${USER} \\(\\d+ gas\\); its ERC-20 balance ${before} → ${before + 30n}`),
+    );
     expect(await balance()).toBe(before + 30n);
     const twice = run("withdraw", ...rpc, "--deployment", deploymentFile, "--genesis", genesisFile, "--batch", "1", "--index", "0");
     expect(twice.status).toBe(1);
@@ -224,7 +280,20 @@ describe("the L1 demo (npm start) on a terminal", () => {
       /^ {2}every claim settled, every withdrawal paid; wall time [\d.]+ s$/m,
     ])
       expect(text).toMatch(re);
-    for (const op of ["deposit", "forceExit", "postBatch 1", "postBatch 2", "postBatch 3", "propose", "challenge", "reveal", "choose", "settleStep", "confirm", "withdraw"])
+    for (const op of [
+      "deposit",
+      "forceExit",
+      "postBatch 1",
+      "postBatch 2",
+      "postBatch 3",
+      "propose",
+      "challenge",
+      "reveal",
+      "choose",
+      "settleStep",
+      "confirm",
+      "withdraw",
+    ])
       expect(text, op).toMatch(new RegExp(`^ {2}${op} +[\\d,]+`, "m"));
     expect(text).not.toMatch(/NaN|undefined/);
   }, 120_000);

@@ -97,7 +97,17 @@ describe("stored-batch record (format 5)", () => {
   it("keeps the result's receipts as the binary column, in the result record's place, and decodes back", () => {
     const bytes = encodeStoredBatch(batch);
     const raw = new Packr({ useRecords: false, mapsAsObjects: true }).unpack(bytes) as { result: Record<string, unknown> };
-    expect(Object.keys(raw.result)).toEqual(["preStateRoot", "postStateRoot", "postTreeRoot", "slotCount", "receipts", "withdrawals", "withdrawalsRoot", "fees", "feesCredited"]);
+    expect(Object.keys(raw.result)).toEqual([
+      "preStateRoot",
+      "postStateRoot",
+      "postTreeRoot",
+      "slotCount",
+      "receipts",
+      "withdrawals",
+      "withdrawalsRoot",
+      "fees",
+      "feesCredited",
+    ]);
     expect(toHex(raw.result.receipts as Uint8Array).slice(2)).toBe(vector.column);
     expect(decodeStoredBatch(bytes)).toEqual(batch);
   });

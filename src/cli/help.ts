@@ -86,7 +86,8 @@ not hold exits 1.`,
 the derivation rule such a batch is empty)`,
   },
   demo: {
-    usage: "demo [--l1-rpc URL] [--l1-key KEY] [--batch-size N] [--seed N] | demo --engine-only [--slots N] [--batches N] [--batch-size N] [--threads N] [--seed N] [--data-dir DIR]",
+    usage:
+      "demo [--l1-rpc URL] [--l1-key KEY] [--batch-size N] [--seed N] | demo --engine-only [--slots N] [--batches N] [--batch-size N] [--threads N] [--seed N] [--data-dir DIR]",
     text: `the main job (npm start): the rollup on a real L1. Anvil is spawned from node_modules on a
 free loopback port, two test ERC-20s and the rollup's contracts are deployed; users deposit on L1,
 sign L2 traffic (transfers, a pool, swaps, withdrawals), the sequencer posts batches as calldata
@@ -112,7 +113,8 @@ of every operation and the L1 calldata bytes per L2 transaction.
                    (default: a temporary directory, removed at the end)`,
   },
   deploy: {
-    usage: "deploy --l1-rpc URL [--l1-key KEY] --genesis genesis.json --out deployment.json [--tokens ID=0x…,…] [--committee 0x…,0x… --quorum N] [--sequencer 0x…] [--challenge-window S] [--clock S]",
+    usage:
+      "deploy --l1-rpc URL [--l1-key KEY] --genesis genesis.json --out deployment.json [--tokens ID=0x…,…] [--committee 0x…,0x… --quorum N] [--sequencer 0x…] [--challenge-window S] [--clock S]",
     text: `deploy the rollup's L1 contracts (Inbox, Batches, Claims, StepVerifier, OneStepProver,
 DisputeGame, Bridge), wired, for the genesis state of genesis.json (its slots; the domain L2
 transactions are signed under becomes this chain and the Inbox), and write their addresses and

@@ -36,7 +36,15 @@ export async function l1DemoCommand(args: readonly string[]): Promise<number> {
   if (engineOnly !== undefined) throw new UsageError(`demo: ${engineOnly} is an option of demo --engine-only (the engine alone, no L1)`);
   const p = parseArgs("demo", args, { numbers: { "batch-size": 200, seed: 1 }, strings: { "l1-rpc": undefined, "l1-key": undefined } });
   try {
-    await l1Demo({ l1Rpc: p.strings["l1-rpc"], l1Key: p.strings["l1-key"] === undefined ? undefined : parseKey(p.strings["l1-key"]), batchSize: p.numbers["batch-size"]!, seed: p.numbers.seed! }, progress);
+    await l1Demo(
+      {
+        l1Rpc: p.strings["l1-rpc"],
+        l1Key: p.strings["l1-key"] === undefined ? undefined : parseKey(p.strings["l1-key"]),
+        batchSize: p.numbers["batch-size"]!,
+        seed: p.numbers.seed!,
+      },
+      progress,
+    );
   } catch (e) {
     if (e instanceof RangeError) throw new UsageError(e.message);
     throw e;
@@ -91,7 +99,13 @@ export async function deployCommand(args: readonly string[]): Promise<number> {
       const ids = [...new Set(genesis.slots.map((s) => s.token))].sort((a, b) => a - b);
       tokens = [];
       for (const id of ids) {
-        const hash = await wallet.deployContract({ abi: art.abi, bytecode: art.bytecode, args: [`l2engine test token ${id}`, `T${id}`] as never, account: wallet.account, chain: wallet.chain });
+        const hash = await wallet.deployContract({
+          abi: art.abi,
+          bytecode: art.bytecode,
+          args: [`l2engine test token ${id}`, `T${id}`] as never,
+          account: wallet.account,
+          chain: wallet.chain,
+        });
         const r = await node.client.waitForTransactionReceipt({ hash, pollingInterval: 20 });
         tokens.push({ id, erc20: r.contractAddress! });
         say(`token ${id}: test ERC-20 deployed at ${r.contractAddress} (anyone may mint)`);
@@ -127,8 +141,12 @@ export async function deployCommand(args: readonly string[]): Promise<number> {
     };
     writeFile(out, deploymentJson(file));
     const total = Object.values(deployed.gasUsed).reduce((a, b) => a + b, 0n);
-    say(`deployed the rollup on chain ${node.chainId} (${total} gas): Inbox ${deployed.addresses.inbox}, Claims ${deployed.addresses.claims}, DisputeGame ${deployed.addresses.disputeGame}, Bridge ${deployed.addresses.bridge}`);
-    say(`genesis state root ${genesisStateRoot}; L2 transactions are signed under chain id ${node.chainId} and verifying contract ${deployed.addresses.inbox} (the Inbox)`);
+    say(
+      `deployed the rollup on chain ${node.chainId} (${total} gas): Inbox ${deployed.addresses.inbox}, Claims ${deployed.addresses.claims}, DisputeGame ${deployed.addresses.disputeGame}, Bridge ${deployed.addresses.bridge}`,
+    );
+    say(
+      `genesis state root ${genesisStateRoot}; L2 transactions are signed under chain id ${node.chainId} and verifying contract ${deployed.addresses.inbox} (the Inbox)`,
+    );
     say(`addresses written to ${out}`);
     return 0;
   } finally {
@@ -148,7 +166,10 @@ async function watch(p: ParsedArgs, command: string): Promise<{ node: L1Node; d:
     const watcher = new Watcher(node.client, d.addresses, genesis.slots, domainOf(d), nodeRecovery);
     if (watcher.genesisStateRoot() !== d.genesisStateRoot.toLowerCase()) {
       watcher.dispose();
-      throw new L1Error("MISMATCH", `${genesisFile}: its state root ${watcher.genesisStateRoot()} is not the deployment's genesisStateRoot ${d.genesisStateRoot}`);
+      throw new L1Error(
+        "MISMATCH",
+        `${genesisFile}: its state root ${watcher.genesisStateRoot()} is not the deployment's genesisStateRoot ${d.genesisStateRoot}`,
+      );
     }
     await watcher.sync();
     return { node, d, watcher };
@@ -171,7 +192,11 @@ export async function followCommand(args: readonly string[]): Promise<number> {
       const index = w.followed.header.index;
       const confirmed = (await node.client.readContract({ address: d.addresses.claims, abi: claimsAbi, functionName: "confirmedClaim", args: [index] })) as Hex;
       const ok = w.result.receipts.filter((r) => r.status === Reason.OK).length;
-      const claim = /^0x0+$/.test(confirmed) ? "none confirmed" : confirmed.toLowerCase() === w.honest.hash.toLowerCase() ? "confirmed claim agrees" : "CONFIRMED CLAIM DIFFERS";
+      const claim = /^0x0+$/.test(confirmed)
+        ? "none confirmed"
+        : confirmed.toLowerCase() === w.honest.hash.toLowerCase()
+          ? "confirmed claim agrees"
+          : "CONFIRMED CLAIM DIFFERS";
       if (json)
         say(
           JSON.stringify({
@@ -191,7 +216,10 @@ export async function followCommand(args: readonly string[]): Promise<number> {
           `batch ${index}: ${w.followed.batch.l1Messages.length} L1 messages + ${w.followed.batch.txs.length} transactions (${ok}/${w.result.receipts.length} OK), ${w.result.withdrawals.length} withdrawals, state root ${w.result.postStateRoot}${w.followed.decodeError ? ` (DA bytes undecodable: ${w.followed.decodeError.message})` : ""}; ${claim}`,
         );
     }
-    if (!json) say(`head: ${watcher.batches.length} batches derived from L1 and the genesis alone, ${watcher.engine.slotCount()} slots, state root ${watcher.engine.stateRoot()}`);
+    if (!json)
+      say(
+        `head: ${watcher.batches.length} batches derived from L1 and the genesis alone, ${watcher.engine.slotCount()} slots, state root ${watcher.engine.stateRoot()}`,
+      );
     return 0;
   } finally {
     watcher.dispose();
@@ -201,7 +229,10 @@ export async function followCommand(args: readonly string[]): Promise<number> {
 
 /** `l2engine challenge --l1-rpc URL --deployment … --genesis … [--l1-key KEY] [--poll-ms N]` */
 export async function challengeCommand(args: readonly string[]): Promise<number> {
-  const p = parseArgs("challenge", args, { numbers: { "poll-ms": 1000 }, strings: { "l1-rpc": undefined, "l1-key": undefined, deployment: undefined, genesis: undefined } });
+  const p = parseArgs("challenge", args, {
+    numbers: { "poll-ms": 1000 },
+    strings: { "l1-rpc": undefined, "l1-key": undefined, deployment: undefined, genesis: undefined },
+  });
   const key = parseKey(p.strings["l1-key"]);
   const { node, d, watcher } = await watch(p, "challenge");
   try {
@@ -236,9 +267,16 @@ export async function challengeCommand(args: readonly string[]): Promise<number>
       const mine = await gamesAgainst(node.client, d.addresses.disputeGame, gameAbi, c.hash, d.addresses.fromBlock, me);
       let gameId = mine.at(-1);
       if (gameId === undefined) {
-        const sent = await sendCall(node.client, wallet, { address: d.addresses.disputeGame, abi: gameAbi, ...party.challengeMove(d.challengeBondWei) }, `challenge(${c.hash})`);
+        const sent = await sendCall(
+          node.client,
+          wallet,
+          { address: d.addresses.disputeGame, abi: gameAbi, ...party.challengeMove(d.challengeBondWei) },
+          `challenge(${c.hash})`,
+        );
         gameId = sent.result as bigint;
-        say(`${what}: WRONG (post-state ${c.claim.postStateRoot}, ours ${watcher.batches[Number(c.claim.batchIndex) - 1]!.result.postStateRoot}): game ${gameId} opened (${sent.gasUsed} gas)`);
+        say(
+          `${what}: WRONG (post-state ${c.claim.postStateRoot}, ours ${watcher.batches[Number(c.claim.batchIndex) - 1]!.result.postStateRoot}): game ${gameId} opened (${sent.gasUsed} gas)`,
+        );
       } else say(`${what}: WRONG: resuming game ${gameId}`);
       const played = await playGame(node.client, d.addresses.disputeGame, gameAbi, gameId, {
         challenger: { party, wallet: wallet as L1Wallet },
@@ -247,9 +285,13 @@ export async function challengeCommand(args: readonly string[]): Promise<number>
       });
       if (played.phase === PHASE.ChallengerWon) won++;
       else lost++;
-      say(`  game ${gameId}: ${played.phase === PHASE.ChallengerWon ? "won: the claim is rejected, the bounty is ours to pull (withdrawBalance)" : `ended in phase ${played.phase}`}`);
+      say(
+        `  game ${gameId}: ${played.phase === PHASE.ChallengerWon ? "won: the claim is rejected, the bounty is ours to pull (withdrawBalance)" : `ended in phase ${played.phase}`}`,
+      );
     }
-    say(`${pending} pending claims checked against our own re-execution of ${watcher.batches.length} batches: ${agree} agree, ${won} wrong ones defeated${lost ? `, ${lost} games not won` : ""}`);
+    say(
+      `${pending} pending claims checked against our own re-execution of ${watcher.batches.length} batches: ${agree} agree, ${won} wrong ones defeated${lost ? `, ${lost} games not won` : ""}`,
+    );
     return 0;
   } finally {
     watcher.dispose();
@@ -259,7 +301,10 @@ export async function challengeCommand(args: readonly string[]): Promise<number>
 
 /** `l2engine withdraw --l1-rpc URL --deployment … --genesis … [--l1-key KEY] --batch N --index I` */
 export async function withdrawCommand(args: readonly string[]): Promise<number> {
-  const p = parseArgs("withdraw", args, { numbers: { batch: undefined, index: undefined }, strings: { "l1-rpc": undefined, "l1-key": undefined, deployment: undefined, genesis: undefined } });
+  const p = parseArgs("withdraw", args, {
+    numbers: { batch: undefined, index: undefined },
+    strings: { "l1-rpc": undefined, "l1-key": undefined, deployment: undefined, genesis: undefined },
+  });
   const key = parseKey(p.strings["l1-key"]);
   const batch = p.numbers.batch;
   const index = p.numbers.index;
@@ -270,14 +315,25 @@ export async function withdrawCommand(args: readonly string[]): Promise<number> 
     const w = watcher.batches[batch - 1];
     if (batch < 1 || w === undefined) throw new InvalidArgumentError(`--batch: no batch ${batch} on L1 (${watcher.batches.length} posted)`);
     const claimsAbi = loadArtifact("Claims").abi;
-    const confirmed = (await node.client.readContract({ address: d.addresses.claims, abi: claimsAbi, functionName: "confirmedClaim", args: [BigInt(batch)] })) as Hex;
-    if (/^0x0+$/.test(confirmed)) throw new L1Error("NOT_FOUND", `--batch: batch ${batch} has no confirmed claim yet (its withdrawals are paid once one confirms)`);
-    const claim = (await postedClaims(node.client, d.addresses.claims, claimsAbi, d.addresses.fromBlock)).find((c) => c.hash.toLowerCase() === confirmed.toLowerCase());
+    const confirmed = (await node.client.readContract({
+      address: d.addresses.claims,
+      abi: claimsAbi,
+      functionName: "confirmedClaim",
+      args: [BigInt(batch)],
+    })) as Hex;
+    if (/^0x0+$/.test(confirmed))
+      throw new L1Error("NOT_FOUND", `--batch: batch ${batch} has no confirmed claim yet (its withdrawals are paid once one confirms)`);
+    const claim = (await postedClaims(node.client, d.addresses.claims, claimsAbi, d.addresses.fromBlock)).find(
+      (c) => c.hash.toLowerCase() === confirmed.toLowerCase(),
+    );
     if (claim === undefined) throw new L1Error("NOT_FOUND", `batch ${batch}: confirmed claim ${confirmed} has no ClaimProposed event`);
     const a = withdrawalArgs(watcher.engine, claim.claim, w.result.withdrawals, index);
     const erc20 = d.tokens.find((t) => t.id === a.token)?.erc20;
     const tokenAbi = loadArtifact("TestToken").abi as Abi;
-    const balance = async () => (erc20 === undefined ? undefined : ((await node.client.readContract({ address: erc20, abi: tokenAbi, functionName: "balanceOf", args: [a.owner] })) as bigint));
+    const balance = async () =>
+      erc20 === undefined
+        ? undefined
+        : ((await node.client.readContract({ address: erc20, abi: tokenAbi, functionName: "balanceOf", args: [a.owner] })) as bigint);
     const before = await balance();
     const sent = await sendCall(
       node.client,

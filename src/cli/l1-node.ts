@@ -51,7 +51,12 @@ export async function connectL1(url: string | undefined): Promise<L1Node> {
     await anvil?.stop();
     throw new L1Error("NODE", `no L1 node answers at ${at}: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`, e);
   }
-  const chain = defineChain({ id: chainId, name: `chain ${chainId}`, nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 }, rpcUrls: { default: { http: [at] } } });
+  const chain = defineChain({
+    id: chainId,
+    name: `chain ${chainId}`,
+    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+    rpcUrls: { default: { http: [at] } },
+  });
   const client = anvil?.publicClient ?? (createPublicClient({ chain, transport: http(at), pollingInterval: 50 }) as PublicClient);
   return {
     url: at,
@@ -117,13 +122,15 @@ export function readDeployment(file: string): DeploymentFile {
   if (v === null || typeof v !== "object" || Array.isArray(v)) throw bad("", "a deployment file is a JSON object (what l2engine deploy writes)");
   const a = v.addresses as Record<string, unknown> | undefined;
   if (a === null || typeof a !== "object") throw bad("addresses", "missing: a deployment file is what l2engine deploy writes");
-  for (const k of ADDRESS_KEYS) if (typeof a[k] !== "string" || !isAddress(a[k] as string, { strict: false })) throw bad(`addresses.${k}`, "must be a 0x-prefixed 20-byte address");
+  for (const k of ADDRESS_KEYS)
+    if (typeof a[k] !== "string" || !isAddress(a[k] as string, { strict: false })) throw bad(`addresses.${k}`, "must be a 0x-prefixed 20-byte address");
   const big = (x: unknown, path: string): bigint => {
     if (typeof x !== "string" || !/^[0-9]+$/.test(x)) throw bad(path, "must be a decimal string");
     return BigInt(x);
   };
   if (typeof v.chainId !== "number" || !Number.isSafeInteger(v.chainId)) throw bad("chainId", "must be an integer");
-  if (typeof v.genesisStateRoot !== "string" || !/^0x[0-9a-fA-F]{64}$/.test(v.genesisStateRoot)) throw bad("genesisStateRoot", "must be a 0x-prefixed 32-byte hex string");
+  if (typeof v.genesisStateRoot !== "string" || !/^0x[0-9a-fA-F]{64}$/.test(v.genesisStateRoot))
+    throw bad("genesisStateRoot", "must be a 0x-prefixed 32-byte hex string");
   const tokens = v.tokens;
   if (!Array.isArray(tokens)) throw bad("tokens", "must be an array of { id, erc20 }");
   return {
@@ -148,5 +155,6 @@ export function readDeployment(file: string): DeploymentFile {
 export async function checkDeployment(node: L1Node, d: DeploymentFile, file: string): Promise<void> {
   if (node.chainId !== d.chainId) throw new L1Error("MISMATCH", `${file}: deployed on chain ${d.chainId}, the node at ${node.url} is chain ${node.chainId}`);
   const code = await node.client.getCode({ address: d.addresses.claims });
-  if (code === undefined || code === "0x") throw new L1Error("MISMATCH", `${file}: addresses.claims ${d.addresses.claims} holds no contract on the node at ${node.url}`);
+  if (code === undefined || code === "0x")
+    throw new L1Error("MISMATCH", `${file}: addresses.claims ${d.addresses.claims} holds no contract on the node at ${node.url}`);
 }

@@ -105,8 +105,7 @@ async function loadKzgWasm(): Promise<BlobKzg> {
   return {
     wasm,
     blobToKzgCommitment: (blob) => fromHex(wasm.blobToKZGCommitment(toHex(checkBlob(blob, "blob")))),
-    computeBlobKzgProof: (blob, commitment) =>
-      fromHex(wasm.computeBlobKZGProof(toHex(checkBlob(blob, "blob")), toHex(checkPoint(commitment, "commitment")))),
+    computeBlobKzgProof: (blob, commitment) => fromHex(wasm.computeBlobKZGProof(toHex(checkBlob(blob, "blob")), toHex(checkPoint(commitment, "commitment")))),
     verifyKzgProof: (commitment, z, y, proof) => wasm.verifyKZGProof(toHex(commitment), toHex(z), toHex(y), toHex(proof)),
   };
 }
@@ -158,7 +157,8 @@ export function packBlobs(da: Uint8Array, blobCount = blobCountFor(da.length)): 
  * not zero) — a contract could not bind such blobs to any DA bytes
  */
 export function unpackBlobs(blobs: readonly Uint8Array[], daLength: number): Uint8Array {
-  if (blobs.length < blobCountFor(daLength)) throw new InvalidArgumentError(`blobs: ${daLength} DA bytes need ${blobCountFor(daLength)} blobs, got ${blobs.length}`);
+  if (blobs.length < blobCountFor(daLength))
+    throw new InvalidArgumentError(`blobs: ${daLength} DA bytes need ${blobCountFor(daLength)} blobs, got ${blobs.length}`);
   const da = new Uint8Array(daLength);
   blobs.forEach((blob, b) => {
     checkBlob(blob, `blobs[${b}]`);
@@ -168,7 +168,9 @@ export function unpackBlobs(blobs: readonly Uint8Array[], daLength: number): Uin
       const take = Math.max(0, Math.min(DA_BYTES_PER_ELEMENT, daLength - k));
       const bad = blob[at] !== 0 ? 0 : blob.subarray(at + 1 + take, at + 32).findIndex((x) => x !== 0);
       if (bad >= 0)
-        throw new InvalidArgumentError(`blobs[${b}]: element ${e} byte ${bad === 0 && blob[at] !== 0 ? 0 : 1 + take + bad} is not zero (not a packing of ${daLength} bytes)`);
+        throw new InvalidArgumentError(
+          `blobs[${b}]: element ${e} byte ${bad === 0 && blob[at] !== 0 ? 0 : 1 + take + bad} is not zero (not a packing of ${daLength} bytes)`,
+        );
       if (take > 0) da.set(blob.subarray(at + 1, at + 1 + take), k);
     }
   });
@@ -310,7 +312,10 @@ export function evaluateBlob(blob: Uint8Array, z: bigint): bigint {
   const d = roots.map((w) => (z - w + BLS_MODULUS) % BLS_MODULUS);
   const prefix: bigint[] = [];
   let acc = 1n;
-  for (const x of d) prefix.push((acc = (acc * x) % BLS_MODULUS));
+  for (const x of d) {
+    acc = (acc * x) % BLS_MODULUS;
+    prefix.push(acc);
+  }
   let inv = modPow(acc, BLS_MODULUS - 2n);
   let sum = 0n;
   for (let e = FIELD_ELEMENTS_PER_BLOB - 1; e >= 0; e--) {
@@ -319,5 +324,5 @@ export function evaluateBlob(blob: Uint8Array, z: bigint): bigint {
     sum = (sum + ((f[e]! * roots[e]!) % BLS_MODULUS) * invE) % BLS_MODULUS;
   }
   const n = BigInt(FIELD_ELEMENTS_PER_BLOB);
-  return (((modPow(z, n) - 1n + BLS_MODULUS) % BLS_MODULUS) * modPow(n, BLS_MODULUS - 2n) % BLS_MODULUS) * sum % BLS_MODULUS;
+  return (((((modPow(z, n) - 1n + BLS_MODULUS) % BLS_MODULUS) * modPow(n, BLS_MODULUS - 2n)) % BLS_MODULUS) * sum) % BLS_MODULUS;
 }

@@ -115,7 +115,9 @@ export function claimForBatch(
 export function withdrawalArgs(engine: Engine, claim: Claim | EncodedClaim, withdrawals: readonly Withdrawal[], index: number): WithdrawalArgs {
   const c = asClaim(claim);
   if (!Array.isArray(withdrawals) || withdrawals.length !== c.withdrawalCount) {
-    throw new InvalidArgumentError(`withdrawals: the claim of batch ${c.batchIndex} has ${c.withdrawalCount}, got ${Array.isArray(withdrawals) ? withdrawals.length : "no list"}`);
+    throw new InvalidArgumentError(
+      `withdrawals: the claim of batch ${c.batchIndex} has ${c.withdrawalCount}, got ${Array.isArray(withdrawals) ? withdrawals.length : "no list"}`,
+    );
   }
   if (!Number.isInteger(index) || index < 0 || index >= withdrawals.length) {
     throw new InvalidArgumentError(`index: no withdrawal ${String(index)} in batch ${c.batchIndex} (${withdrawals.length} withdrawals)`);
@@ -174,7 +176,9 @@ export function refundArgs(inboxIndex: bigint, message: DepositMessage, l1Timest
   if (typeof inboxIndex !== "bigint" || inboxIndex < 0n) throw new InvalidArgumentError("inboxIndex must be a non-negative bigint");
   const consumedEnd = lastHeader === null ? 0n : lastHeader.inboxStart + BigInt(lastHeader.inboxCount);
   if (inboxIndex < consumedEnd) {
-    throw new InvalidArgumentError(`inboxIndex: deposit ${inboxIndex} was consumed by confirmed batch ${lastHeader?.index} (inbox end ${consumedEnd}): it is in the L2 state, exit it instead`);
+    throw new InvalidArgumentError(
+      `inboxIndex: deposit ${inboxIndex} was consumed by confirmed batch ${lastHeader?.index} (inbox end ${consumedEnd}): it is in the L2 state, exit it instead`,
+    );
   }
   return { inboxIndex, message: toHex(bytes), l1Timestamp, lastHeader: lastHeader === null ? "0x" : toHex(encodeHeader(lastHeader)) };
 }
@@ -187,7 +191,6 @@ export function depositRecord(args: RefundArgs): Hex {
   new DataView(input.buffer).setBigUint64(msg.length, args.l1Timestamp);
   return toHex(keccak_256(input));
 }
-
 
 async function send(wallet: L1Wallet, client: PublicClient, bridge: Hex, functionName: string, args: readonly unknown[], what: string): Promise<Hex> {
   try {

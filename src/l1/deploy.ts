@@ -136,7 +136,14 @@ export async function deployRollup(
   };
   const bind = async (name: ContractName, at: Hex, target: Hex): Promise<void> => {
     const a = loadArtifact(name);
-    const hash = await wallet.writeContract({ address: at, abi: a.abi, functionName: "bind", args: [target] as never, account: wallet.account, chain: wallet.chain });
+    const hash = await wallet.writeContract({
+      address: at,
+      abi: a.abi,
+      functionName: "bind",
+      args: [target] as never,
+      account: wallet.account,
+      chain: wallet.chain,
+    });
     const r = await client.waitForTransactionReceipt({ hash, pollingInterval: 20 });
     if (r.status !== "success") throw new L1Error("REVERTED", `${name}.bind(${target}) failed (transaction ${hash})`);
     gasUsed[`${name}.bind`] = r.gasUsed;

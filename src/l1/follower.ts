@@ -79,7 +79,8 @@ export class Follower {
       const where = `batch ${header.index}`;
       const previous = this.posted[this.posted.length - 1];
       if (headerHash(header) !== log.args.headerHash) throw new L1Error("MISMATCH", `${where}: the event's header does not hash to its headerHash`);
-      if (header.index !== BigInt(this.posted.length + 1)) throw new L1Error("MISMATCH", `${where}: index ${header.index} where ${this.posted.length + 1} was next`);
+      if (header.index !== BigInt(this.posted.length + 1))
+        throw new L1Error("MISMATCH", `${where}: index ${header.index} where ${this.posted.length + 1} was next`);
       const expectedPrev = previous?.headerHash ?? (`0x${"00".repeat(32)}` as Hex);
       const expectedStart = previous ? previous.header.inboxStart + BigInt(previous.header.inboxCount) : 0n;
       if (header.prevHeaderHash !== expectedPrev || header.inboxStart !== expectedStart)
@@ -134,7 +135,10 @@ export class Follower {
     }
     if (da === undefined) {
       if (!this.daSource)
-        throw new L1Error("DA_UNAVAILABLE", `${where}: DA kind ${header.daKind} bytes are not in transaction ${transactionHash}'s calldata; give the follower a DaSource`);
+        throw new L1Error(
+          "DA_UNAVAILABLE",
+          `${where}: DA kind ${header.daKind} bytes are not in transaction ${transactionHash}'s calldata; give the follower a DaSource`,
+        );
       da = await this.daSource(header);
       if (header.daKind === DA_KIND.blobs) {
         if (da.length !== header.daLength) throw new L1Error("MISMATCH", `${where}: the DaSource gave ${da.length} bytes, the header says ${header.daLength}`);

@@ -202,7 +202,15 @@ export interface Dispute {
  * agreed C_{j−1} — the recorded sibling, or `leaves[j − 1]` proved in the trace of `leaves` when
  * the named leaf was child 0 — with `proof` (the step proof of step j − 1).
  */
-function settleMove(gameId: bigint, j: number, d: Dispute, agreed: Hex, leaves: readonly Hex[] | null, proof: Uint8Array | undefined, core: WasmCore): GameMove {
+function settleMove(
+  gameId: bigint,
+  j: number,
+  d: Dispute,
+  agreed: Hex,
+  leaves: readonly Hex[] | null,
+  proof: Uint8Array | undefined,
+  core: WasmCore,
+): GameMove {
   const claim = toHex(encodeClaim(d.claim));
   const header = toHex(encodeHeader(d.batch.header));
   if (j === 0) {
@@ -246,8 +254,7 @@ export class GameProposer {
     private readonly core: WasmCore = defaultCore(),
   ) {
     this.tree = new TraceTree(trace.leaves, startLevel(dispute.claim.stepCount));
-    if (this.tree.root() !== dispute.claim.traceRoot.toLowerCase())
-      throw gameError("BAD_TRACE", "the proposer's leaves do not give the claim's trace root");
+    if (this.tree.root() !== dispute.claim.traceRoot.toLowerCase()) throw gameError("BAD_TRACE", "the proposer's leaves do not give the claim's trace root");
   }
 
   /**
@@ -357,7 +364,10 @@ export class ViemGame implements GameReader {
   ) {}
 
   async view(gameId: bigint): Promise<GameView> {
-    const v = (await this.publicClient.readContract({ address: this.address, abi: this.abi, functionName: "gameOf", args: [gameId] })) as Record<string, unknown>;
+    const v = (await this.publicClient.readContract({ address: this.address, abi: this.abi, functionName: "gameOf", args: [gameId] })) as Record<
+      string,
+      unknown
+    >;
     return toGameView(v);
   }
 
@@ -426,4 +436,3 @@ export async function nextMoveOf(party: GameProposer | GameChallenger, reader: G
   if (party instanceof GameProposer) return party.nextMove(gameId, view, now);
   return party.nextMove(gameId, view, now, view.phase === PHASE.AwaitChoice ? await reader.revealed(gameId) : null);
 }
-

@@ -28,7 +28,8 @@ export const INBOX_ABI = parseAbi([
   "function release(uint32 token, address to, uint256 amount)",
 ]);
 
-const HEADER = "(uint64 index, bytes32 prevHeaderHash, uint8 daKind, bytes32 daHash, uint32 daLength, uint64 inboxStart, uint32 inboxCount, uint64 l1Block, uint64 l1Timestamp)";
+const HEADER =
+  "(uint64 index, bytes32 prevHeaderHash, uint8 daKind, bytes32 daHash, uint32 daLength, uint64 inboxStart, uint32 inboxCount, uint64 l1Block, uint64 l1Timestamp)";
 
 /** IBatches (with Batches.sol's own errors and immutables): events, errors and functions. */
 export const BATCHES_ABI = parseAbi([

@@ -5,7 +5,7 @@
 import type { Abi, Account, Chain, Hex, PublicClient, Transport, WalletClient } from "viem";
 import { L1Error } from "../protocol/errors.js";
 import { CLAIM_BYTES, type Claim } from "../protocol/l1-records.js";
-import { GameChallenger, GameProposer, type GameMove, PHASE, type Phase, toGameView, ViemGame } from "./game.js";
+import { type GameChallenger, GameProposer, type GameMove, PHASE, type Phase, toGameView, ViemGame } from "./game.js";
 import { revertError } from "./revert.js";
 
 /** A wallet with an account (what every sending helper here needs). */
@@ -168,10 +168,16 @@ export async function playGame(client: PublicClient, game: Hex, abi: Abi, gameId
         break;
       } catch (e) {
         // a timeout sent a moment early (this machine's clock ahead of the chain's) waits for the next poll
-        const early = e instanceof L1Error && (/ClockNotExpired/.test(e.message) || (move.functionName === "timeout" && chainNow < now && e.fault === "REVERTED"));
+        const early =
+          e instanceof L1Error && (/ClockNotExpired/.test(e.message) || (move.functionName === "timeout" && chainNow < now && e.fault === "REVERTED"));
         if (side === "challenger" && !early) throw e;
         if (side === "proposer" && !early) {
-          const refused: PlayedMove = { by: side, functionName: move.functionName, gasUsed: 0n, refused: e instanceof Error ? e.message.replace(/^.*reverted: /, "") : String(e) };
+          const refused: PlayedMove = {
+            by: side,
+            functionName: move.functionName,
+            gasUsed: 0n,
+            refused: e instanceof Error ? e.message.replace(/^.*reverted: /, "") : String(e),
+          };
           if (!moves.some((m) => m.refused && m.functionName === refused.functionName)) {
             moves.push(refused);
             o.onMove?.(refused);

@@ -31,7 +31,10 @@ export function revertError(abi: Abi, what: string, e: unknown): L1Error {
     const reverted = e.walk((x) => x instanceof ContractFunctionRevertedError);
     if (reverted instanceof ContractFunctionRevertedError && reverted.data?.errorName) {
       const args = reverted.data.args ?? [];
-      return new L1Error("REVERTED", `${what} reverted: ${reverted.data.errorName}(${args.map(String).join(", ")})`, e, { errorName: reverted.data.errorName, args });
+      return new L1Error("REVERTED", `${what} reverted: ${reverted.data.errorName}(${args.map(String).join(", ")})`, e, {
+        errorName: reverted.data.errorName,
+        args,
+      });
     }
   }
   const data = revertData(e);

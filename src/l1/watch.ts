@@ -99,7 +99,11 @@ export class Watcher {
       }
       const result = this.engine.applyBatch(followed.batch);
       const parentClaimHash = k === 0 ? ZERO_HASH : this.batches[k - 1]!.honest.hash;
-      const honest = claimForBatch(followed.batch, traced, pre.slotCount, this.domain, { batchIndex: header.index, headerHash: followed.headerHash, parentClaimHash });
+      const honest = claimForBatch(followed.batch, traced, pre.slotCount, this.domain, {
+        batchIndex: header.index,
+        headerHash: followed.headerHash,
+        parentClaimHash,
+      });
       const w: WatchedBatch = { followed, gameBatch, pre, result, honest };
       this.batches.push(w);
       fresh.push(w);
@@ -152,7 +156,13 @@ export class Watcher {
 
 /** The GameOpened events of `game` against `claimHash` (optionally by one challenger), in order. */
 export async function gamesAgainst(client: PublicClient, game: Hex, abi: Abi, claimHash: Hex, fromBlock: bigint, challenger?: Hex): Promise<bigint[]> {
-  const logs = (await client.getContractEvents({ address: game, abi, eventName: "GameOpened", args: { claimHash, ...(challenger ? { challenger } : {}) }, fromBlock })) as unknown as {
+  const logs = (await client.getContractEvents({
+    address: game,
+    abi,
+    eventName: "GameOpened",
+    args: { claimHash, ...(challenger ? { challenger } : {}) },
+    fromBlock,
+  })) as unknown as {
     args: { gameId: bigint };
   }[];
   return logs.map((l) => l.args.gameId);

@@ -96,7 +96,10 @@ export class FoldState {
       last = p;
       if (this.dirtySince[p] !== 0) continue;
       this.dirtySince[p] = number;
-      if (bucket === undefined) this.buckets.set(number, (bucket = []));
+      if (bucket === undefined) {
+        bucket = [];
+        this.buckets.set(number, bucket);
+      }
       bucket.push(p);
     }
     this.logged.set(number, { entries: slots.length, slotCount });
@@ -144,8 +147,7 @@ export class FoldState {
     }
     const dropLog: number[] = [];
     for (let j = this.checkpoint + 1; j <= Math.min(checkpoint, number - 1); j++) dropLog.push(j);
-    const pageSlotCount =
-      checkpoint === this.checkpoint ? this.pageSlotCount : checkpoint === number ? slotCount : this.logged.get(checkpoint)!.slotCount;
+    const pageSlotCount = checkpoint === this.checkpoint ? this.pageSlotCount : checkpoint === number ? slotCount : this.logged.get(checkpoint)!.slotCount;
     return { pages: pages.sort((a, b) => a - b), checkpoint, pageSlotCount, dropLog, logged };
   }
 

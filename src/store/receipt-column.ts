@@ -34,7 +34,8 @@ export function encodeReceiptColumn(receipts: readonly Receipt[], what = "result
     if (r === null || typeof r !== "object") throw new EncodeError(`${what}[${i}] must be an object`);
     const { status, touched, out } = r;
     if (typeof status !== "number" || !Number.isInteger(status) || status < 0 || status > 0xff) throw new EncodeError(`${what}[${i}].status must be a u8`);
-    if (!Array.isArray(touched) || touched.length > MAX_TOUCHED_SLOTS) throw new EncodeError(`${what}[${i}].touched must be an array of at most ${MAX_TOUCHED_SLOTS} slots`);
+    if (!Array.isArray(touched) || touched.length > MAX_TOUCHED_SLOTS)
+      throw new EncodeError(`${what}[${i}].touched must be an array of at most ${MAX_TOUCHED_SLOTS} slots`);
     for (let k = 0; k < touched.length; k++) {
       const s = touched[k];
       if (typeof s !== "number" || !Number.isInteger(s) || s < 0 || s > 0xffffffff) throw new EncodeError(`${what}[${i}].touched[${k}] must be a u32`);

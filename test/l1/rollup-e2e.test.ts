@@ -151,7 +151,9 @@ class World {
   }
 
   note(name: string, gas: bigint): void {
-    (this.gas[name] ??= []).push(gas);
+    const list = this.gas[name] ?? [];
+    list.push(gas);
+    this.gas[name] = list;
   }
 
   async deposit(user: number, token: number, amount: bigint, slot = NO_SLOT): Promise<void> {
