@@ -4,7 +4,7 @@
 // — and every bad input exits with its code: 1 for a typed error (an unreachable node, a genesis
 // that is not the deployment's, a batch without a confirmed claim, an index that is not a
 // withdrawal, a paid withdrawal), 2 for bad usage. Each verb has its help.
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,22 +22,20 @@ import { Watcher } from "../src/l1/watch.js";
 import { INBOX_ABI } from "../src/l1/inbox-batches-abi.js";
 
 const cli = new URL("../dist/cli.js", import.meta.url).pathname;
-const run = (...args: string[]) => {
-  const t = Date.now();
-  const r = spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", timeout: 120_000 });
-  if (process.env.DEBUG_CLI_L1) console.log(args[0], Date.now() - t, r.status, r.stderr.slice(0, 300));
-  return r;
-};
-/** The CLI without blocking this process (a verb that waits on the chain while the test moves it). */
-const runAsync = (...args: string[]) =>
+/**
+ * The CLI in a child process, awaited without blocking this worker (spawnSync would stall
+ * vitest's own messages for the seconds a verb takes).
+ */
+const spawnAsync = (file: string, args: string[]) =>
   new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args]);
+    const child = spawn(file, args);
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     child.on("exit", (status) => resolve({ status, stdout, stderr }));
   });
+const run = (...args: string[]) => spawnAsync(process.execPath, [cli, ...args]);
 
 const [OPERATOR_KEY, USER_KEY, CHALLENGER_KEY, RELAYER_KEY] = ANVIL_KEYS as [Hex, Hex, Hex, Hex];
 const USER = privateKeyToAccount(USER_KEY).address;
@@ -65,9 +63,9 @@ describe("l2engine deploy / follow / challenge / withdraw on anvil", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("each verb has its help, and bad usage exits 2 before any node is contacted", () => {
+  it("each verb has its help, and bad usage exits 2 before any node is contacted", async () => {
     for (const verb of ["deploy", "follow", "challenge", "withdraw"]) {
-      const h = run(verb, "--help");
+      const h = await run(verb, "--help");
       expect(h.status, verb).toBe(0);
       expect(h.stdout).toMatch(new RegExp(`^usage: l2engine ${verb} --l1-rpc URL`));
       expect(h.stdout).toMatch(/exit codes:/);
@@ -82,14 +80,14 @@ describe("l2engine deploy / follow / challenge / withdraw on anvil", () => {
       [["demo", "--slots", "5000"], /--slots is an option of demo --engine-only/],
       [["follow", "--l1-rpc", "ftp://x", "--deployment", "x", "--genesis", "y"], /cannot read x/],
     ] as [string[], RegExp][]) {
-      const r = run(...args);
+      const r = await run(...args);
       expect(r.status, args.join(" ")).toBe(2);
       expect(r.stderr).toMatch(message);
     }
   });
 
-  it("deploy writes the addresses; a node that does not answer is a typed error (exit 1)", () => {
-    const r = run(
+  it("deploy writes the addresses; a node that does not answer is a typed error (exit 1)", async () => {
+    const r = await run(
       "deploy",
       ...rpc,
       "--l1-key",
@@ -112,7 +110,7 @@ describe("l2engine deploy / follow / challenge / withdraw on anvil", () => {
       expect(d.addresses[k]).toMatch(/^0x[0-9a-fA-F]{40}$/);
     expect(d.challengeWindowSeconds).toBe(String(WINDOW_SECONDS));
     expect(d.tokens).toHaveLength(1);
-    const dead = run("deploy", "--l1-rpc", "http://127.0.0.1:1", "--genesis", genesisFile, "--out", join(dir, "x.json"));
+    const dead = await run("deploy", "--l1-rpc", "http://127.0.0.1:1", "--genesis", genesisFile, "--out", join(dir, "x.json"));
     expect(dead.status).toBe(1);
     expect(dead.stderr).toMatch(/^l2engine: L1_FAILED: no L1 node answers at http:\/\/127\.0\.0\.1:1/);
   }, 60_000);
@@ -179,12 +177,12 @@ describe("l2engine deploy / follow / challenge / withdraw on anvil", () => {
     );
 
     // follow: the head root is the watcher's (and --json gives the same per batch)
-    const f = run("follow", ...rpc, "--deployment", deploymentFile, "--genesis", genesisFile);
+    const f = await run("follow", ...rpc, "--deployment", deploymentFile, "--genesis", genesisFile);
     expect(f.stderr).toBe("");
     expect(f.status).toBe(0);
     expect(f.stdout).toMatch(/^batch 1: 1 L1 messages \+ 1 transactions \(2\/2 OK\), 1 withdrawals, state root 0x[0-9a-f]{64}; none confirmed$/m);
     expect(f.stdout).toContain(`state root ${watcher.engine.stateRoot()}`);
-    const fj = run("follow", ...rpc, "--deployment", deploymentFile, "--genesis", genesisFile, "--json");
+    const fj = await run("follow", ...rpc, "--deployment", deploymentFile, "--genesis", genesisFile, "--json");
     expect(JSON.parse(fj.stdout.trim())).toMatchObject({
       batch: 1,
       l1Messages: 1,
@@ -201,18 +199,18 @@ describe("l2engine deploy / follow / challenge / withdraw on anvil", () => {
       otherGenesis,
       JSON.stringify({ chainId: "31337", verifyingContract: at.inbox, slots: [{ owner: USER, token: 2, balance: "5", nonce: "0" }] }),
     );
-    const wrongGenesis = run("follow", ...rpc, "--deployment", deploymentFile, "--genesis", otherGenesis);
+    const wrongGenesis = await run("follow", ...rpc, "--deployment", deploymentFile, "--genesis", otherGenesis);
     expect(wrongGenesis.status).toBe(1);
     expect(wrongGenesis.stderr).toMatch(/L1_FAILED: .*other-genesis\.json: its state root 0x[0-9a-f]{64} is not the deployment's genesisStateRoot/);
 
     // withdraw before any claim confirmed: typed error, nothing sent
-    const early = run("withdraw", ...rpc, "--deployment", deploymentFile, "--genesis", genesisFile, "--batch", "1", "--index", "0");
+    const early = await run("withdraw", ...rpc, "--deployment", deploymentFile, "--genesis", genesisFile, "--batch", "1", "--index", "0");
     expect(early.status).toBe(1);
     expect(early.stderr).toMatch(/batch 1 has no confirmed claim yet/);
 
     // challenge: the honest claim agrees, the forged one is disputed; its proposer never answers,
     // so the challenger wins by timeout once the proposer's 3 s clock has run out
-    const c = await runAsync("challenge", ...rpc, "--deployment", deploymentFile, "--genesis", genesisFile, "--l1-key", CHALLENGER_KEY, "--poll-ms", "250");
+    const c = await run("challenge", ...rpc, "--deployment", deploymentFile, "--genesis", genesisFile, "--l1-key", CHALLENGER_KEY, "--poll-ms", "250");
     expect(c.stderr).toBe("");
     expect(c.status).toBe(0);
     expect(c.stdout).toContain(`claim ${liarClaim.hash} (batch 1, by ${privateKeyToAccount(RELAYER_KEY).address}): WRONG`);
@@ -221,39 +219,39 @@ describe("l2engine deploy / follow / challenge / withdraw on anvil", () => {
     expect(c.stdout).toMatch(/2 pending claims checked against our own re-execution of 1 batches: 1 agree, 1 wrong ones defeated/);
     expect(Number(await client.readContract({ address: at.claims, abi: claimsAbi, functionName: "status", args: [liarClaim.hash] }))).toBe(3); // Rejected
     // run again: nothing pending is wrong any more
-    const again = run("challenge", ...rpc, "--deployment", deploymentFile, "--genesis", genesisFile, "--l1-key", CHALLENGER_KEY);
+    const again = await run("challenge", ...rpc, "--deployment", deploymentFile, "--genesis", genesisFile, "--l1-key", CHALLENGER_KEY);
     expect(again.stdout).toMatch(/1 pending claims checked .*: 1 agree, 0 wrong ones defeated/);
 
     // the window passes, the honest claim confirms, the withdrawal is paid once
     await anvil.increaseTime(WINDOW_SECONDS + 1);
     await sendCall(client, operator, { address: at.claims, abi: claimsAbi, functionName: "confirm", args: [honest.hash] }, "confirm");
-    const outOfRange = run("withdraw", ...rpc, "--deployment", deploymentFile, "--genesis", genesisFile, "--batch", "1", "--index", "1");
+    const outOfRange = await run("withdraw", ...rpc, "--deployment", deploymentFile, "--genesis", genesisFile, "--batch", "1", "--index", "1");
     expect(outOfRange.status).toBe(1);
     expect(outOfRange.stderr).toMatch(/INVALID_ARGUMENT: index: no withdrawal 1 in batch 1 \(1 withdrawals\)/);
-    const noBatch = run("withdraw", ...rpc, "--deployment", deploymentFile, "--genesis", genesisFile, "--batch", "7", "--index", "0");
+    const noBatch = await run("withdraw", ...rpc, "--deployment", deploymentFile, "--genesis", genesisFile, "--batch", "7", "--index", "0");
     expect(noBatch.status).toBe(1);
     expect(noBatch.stderr).toMatch(/--batch: no batch 7 on L1 \(1 posted\)/);
     const before = await balance();
-    const w = run("withdraw", ...rpc, "--deployment", deploymentFile, "--genesis", genesisFile, "--l1-key", RELAYER_KEY, "--batch", "1", "--index", "0");
+    const w = await run("withdraw", ...rpc, "--deployment", deploymentFile, "--genesis", genesisFile, "--l1-key", RELAYER_KEY, "--batch", "1", "--index", "0");
     expect(w.stderr).toBe("");
     expect(w.status).toBe(0);
     expect(w.stdout).toMatch(
       new RegExp(`withdrawal 0 of batch 1 paid: 30 of token 1 to ${USER} \\(\\d+ gas\\); its ERC-20 balance ${before} → ${before + 30n}`),
     );
     expect(await balance()).toBe(before + 30n);
-    const twice = run("withdraw", ...rpc, "--deployment", deploymentFile, "--genesis", genesisFile, "--batch", "1", "--index", "0");
+    const twice = await run("withdraw", ...rpc, "--deployment", deploymentFile, "--genesis", genesisFile, "--batch", "1", "--index", "0");
     expect(twice.status).toBe(1);
     expect(twice.stderr).toMatch(/L1_FAILED: withdraw\(batch 1, index 0\) reverted: AlreadyPaid\(1, 0\)/);
     expect(await balance()).toBe(before + 30n);
-    const f2 = run("follow", ...rpc, "--deployment", deploymentFile, "--genesis", genesisFile);
+    const f2 = await run("follow", ...rpc, "--deployment", deploymentFile, "--genesis", genesisFile);
     expect(f2.stdout).toMatch(/^batch 1: .*; confirmed claim agrees$/m);
     watcher.dispose();
   }, 120_000);
 });
 
 describe("the L1 demo (npm start) on a terminal", () => {
-  it("tells the whole story on a spawned anvil: every check holds, progress bars end at 100% with a newline, the summary has the gas of every operation", () => {
-    const r = spawnSync("script", ["-qec", `"${process.execPath}" "${cli}" demo --batch-size 20`, "/dev/null"], { encoding: "utf8", timeout: 120_000 });
+  it("tells the whole story on a spawned anvil: every check holds, progress bars end at 100% with a newline, the summary has the gas of every operation", async () => {
+    const r = await spawnAsync("script", ["-qec", `"${process.execPath}" "${cli}" demo --batch-size 20`, "/dev/null"]);
     expect(r.status, r.stdout.slice(-2000)).toBe(0);
     const text = r.stdout.replace(/\r\n/g, "\n");
     const bars = [...text.matchAll(/\r([^\r\n[]+) \[([#.]+)\] (\d+)\/(\d+) \((\d+)%\)(?=[\r\n])/g)];
