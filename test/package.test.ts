@@ -49,6 +49,10 @@ describe("the packed package", () => {
     const holders = paths.filter((p) => /\.c?js$/.test(p) && readFileSync(join(root, p), "utf8").includes(wasm));
     expect(holders.map((p) => p.slice(p.lastIndexOf("."))).sort()).toEqual([".cjs", ".js"]);
     for (const p of paths.filter((x) => /\.c?js$/.test(x))) expect(readFileSync(join(root, p), "utf8"), p).not.toMatch(/sourceMappingURL/);
+    // l2engine/l1's deployRollup loads the rollup's compiled contracts from build/contracts: those
+    // seven ship, the test tokens and harnesses do not
+    const contracts = ["Inbox", "Batches", "Claims", "StepVerifier", "OneStepProver", "DisputeGame", "Bridge"];
+    expect(paths.filter((p) => p.startsWith("build/")).sort()).toEqual(contracts.map((c) => `build/contracts/${c}.json`).sort());
     const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
     expect(pkg.dependencies.lmdb).toBeUndefined();
     expect(pkg.optionalDependencies.lmdb).toBeDefined();
